@@ -1,0 +1,25 @@
+"""The ``kouka`` command line. Each group of commands lives in its own module and registers itself on ``app``."""
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="kouka",
+    help="kouka（効果）: 地方創生交付金事業の効果検証を管理・検証・公表します / manage, verify and publish "
+    "effect verifications of regional-revitalization grant projects.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Modules that add commands to ``app`` when imported, in help order.
+COMMAND_MODULES = (
+    "kouka.cli.core",
+)
+
+
+def main() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
+    app()

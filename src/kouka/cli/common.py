@@ -1,0 +1,38 @@
+"""What every command shares: loading documents with one-line errors, exit codes, the console."""
+
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from kouka import interchange
+from kouka.domain.errors import KoukaError
+from kouka.domain.model import Document, Report
+
+# Exit codes: 0 fine, 1 the data has errors (findings), 2 the input could not be read.
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = EXIT_UNREADABLE) -> NoReturn:
+    """One line on standard error, then exit; never a traceback."""
+    error_console.print(f"[bold red]エラー / error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def load_document(path: Path) -> Document:
+    try:
+        return interchange.load(path)
+    except KoukaError as exc:
+        fail(str(exc))
+
+
+def pick_report(document: Document, path: Path, year: int | None) -> Report:
+    try:
+        return document.report_for(year)
+    except KeyError:
+        wanted = f"{year}年度の報告" if year else "報告"
+        fail(f"{path}: {wanted}がありません / no report{f' for fiscal {year}' if year else ''} in the file")

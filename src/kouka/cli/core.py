@@ -1,0 +1,119 @@
+"""kouka show / check / judge: read an interchange file and say what it holds and whether it adds up."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from kouka.cli import app
+from kouka.cli.common import EXIT_FINDINGS, EXIT_OK, console, load_document, pick_report
+from kouka.domain.checks import Finding, Severity, check_report, circled, has_errors
+from kouka.domain.eras import format_fiscal_period, format_fiscal_year
+from kouka.domain.jpnumbers import format_yen
+from kouka.domain.model import Report
+from kouka.domain.notation import write_measurement
+from kouka.domain.rules import JUDGEMENT_LABELS, judge_kpi, report_total
+
+FileArg = Annotated[Path, typer.Argument(help="kouka JSON file / 交換形式のJSONファイル")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="fiscal year (Western), e.g. 2022 / 年度（西暦）")]
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_SEVERITY_LABEL = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "情報"}
+
+
+def _rate_text(rate: Decimal | None) -> str | None:
+    if rate is None:
+        return None
+    text = format(rate.normalize(), "f")
+    return text
+
+
+@app.command()
+def show(file: FileArg, year: YearOpt = None) -> None:
+    """事業・交付金・成果目標と判定を表で示します / show projects, grants and KPIs with judgements."""
+    report = pick_report(load_document(file), file, year)
+    console.print(f"[bold]{report.municipality.name}[/] {format_fiscal_year(report.fiscal_year)} "
+                  f"{report.program.name}（交付率 {report.program.rate}）")
+    projects = Table(title="事業 / projects", show_lines=False)
+    for column in ("事業", "事業名", "事業期間", "事業費", "交付金充当額"):
+        projects.add_column(column, justify="right" if column in ("事業費", "交付金充当額") else "left")
+    for project in report.projects:
+        projects.add_row(
+            circled(project.number), project.title, format_fiscal_period(project.start_year, project.end_year),
+            "" if project.cost_yen is None else format_yen(project.cost_yen),
+            "" if project.grant_yen is None else format_yen(project.grant_yen))
+    projects.add_row("", "[bold]合計[/]", "", "", f"[bold]{format_yen(report_total(report))}[/]")
+    console.print(projects)
+    kpis = Table(title=f"成果目標と判定（{format_fiscal_year(report.fiscal_year)}） / KPIs")
+    for column in ("事業", "成果目標", "基準値", "目標", "実績", "判定", "達成率"):
+        kpis.add_column(column)
+    for project in report.projects:
+        for kpi in project.kpis:
+            result = judge_kpi(kpi, report.fiscal_year)
+            mark = JUDGEMENT_LABELS[result.judgement] + ("（速報値）" if result.preliminary else "")
+            kpis.add_row(
+                circled(project.number), f"{circled(kpi.number)} {kpi.name}（{kpi.unit}）",
+                write_measurement(kpi.baseline) if kpi.baseline else "",
+                write_measurement(result.target) if result.target else "",
+                write_measurement(result.actual) if result.actual else "",
+                mark, _rate_text(result.achievement_rate) or "")
+    console.print(kpis)
+    _print_findings(check_report(report))
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    if not findings:
+        console.print("[green]指摘事項はありません / no findings[/]")
+        return
+    for finding in findings:
+        style = _SEVERITY_STYLE[finding.severity]
+        console.print(f"[{style}]{_SEVERITY_LABEL[finding.severity]} ({finding.severity})[/] "
+                      f"{finding.where}: {finding.message} [dim]{finding.path}[/]", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def check(file: FileArg, year: YearOpt = None) -> None:
+    """整合性を点検します（エラーがあれば終了コード1） / print consistency findings; exit 1 on errors."""
+    document = load_document(file)
+    findings: list[Finding] = []
+    for index, report in enumerate(document.reports):
+        if year is None or report.fiscal_year == year:
+            findings += check_report(report, f"$.reports[{index}]")
+    _print_findings(findings)
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
+
+
+def judgement_json(report: Report, path: str = "$.reports[0]") -> dict[str, Any]:
+    """The machine-readable judgement of one report (what ``kouka judge`` prints)."""
+    projects = []
+    for project in report.projects:
+        kpis = []
+        for kpi in project.kpis:
+            result = judge_kpi(kpi, report.fiscal_year)
+            kpis.append({
+                "number": kpi.number,
+                "judgement": result.judgement.value,
+                "preliminary": result.preliminary,
+                "achievement_rate": _rate_text(result.achievement_rate),
+            })
+        projects.append({"number": project.number, "cost_yen": project.cost_yen,
+                         "grant_yen": project.grant_yen, "kpis": kpis})
+    return {
+        "municipality": report.municipality.name,
+        "fiscal_year": report.fiscal_year,
+        "total_grant_yen": report_total(report),
+        "projects": projects,
+        "findings": [finding.as_dict() for finding in check_report(report, path)],
+    }
+
+
+@app.command()
+def judge(file: FileArg, year: YearOpt = None) -> None:
+    """判定をJSONで出力します（スクリプト向け） / print judgements as JSON for scripts."""
+    document = load_document(file)
+    report = pick_report(document, file, year)
+    index = document.reports.index(report)
+    typer.echo(json.dumps(judgement_json(report, f"$.reports[{index}]"), ensure_ascii=False, indent=2))

@@ -1,0 +1,1 @@
+"""The pure domain core: no imports from the web, HTTP or file formats."""

@@ -1,0 +1,322 @@
+"""The interchange format: kouka's JSON documents (``"schema": "kouka/1"``).
+
+Load and save are lossless. A document that breaks the schema is refused with an
+:class:`InterchangeError` naming the JSON path of the first problem.
+"""
+
+import json
+import os
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from kouka.atomicfile import write_atomically
+
+from kouka.domain.eras import YearRef
+from kouka.domain.errors import KoukaError
+from kouka.domain.model import (
+    Body,
+    Categorised,
+    Direction,
+    Document,
+    EffectLevel,
+    GrantProgram,
+    Kpi,
+    KpiScope,
+    Measurement,
+    MeasurementStatus,
+    NextDirection,
+    Project,
+    ProjectKind,
+    Report,
+)
+
+SCHEMA_ID = "kouka/1"
+
+JSON = dict[str, Any]
+
+
+class InterchangeError(KoukaError):
+    """A document that is not valid kouka JSON; ``path`` is a JSON path such as $.reports[0].projects[1]."""
+
+    def __init__(self, message: str, path: str = "$") -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+@cache
+def schema() -> JSON:
+    text = resources.files("kouka").joinpath("schema/kouka.schema.json").read_text(encoding="utf-8")
+    loaded: JSON = json.loads(text)
+    return loaded
+
+
+def _json_path(error: jsonschema.ValidationError) -> str:
+    path = "$"
+    for part in error.absolute_path:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def validate(data: Any) -> None:
+    """Raise :class:`InterchangeError` at the first schema violation (the deepest, most precise one)."""
+    if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
+        raise InterchangeError(
+            f"スキーマ版 {data['schema']!r} には対応していません（{SCHEMA_ID} のみ） / unsupported schema "
+            f"version {data['schema']!r}, expected {SCHEMA_ID!r}", "$.schema")
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = list(validator.iter_errors(data))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        raise InterchangeError(f"スキーマ違反 / schema violation: {best.message}", _json_path(best))
+
+
+# --- from JSON ---------------------------------------------------------------
+
+
+def _year_ref(data: JSON | None) -> YearRef | None:
+    if data is None:
+        return None
+    return YearRef(data["year"], fiscal=data["fiscal"], month=data.get("month"))
+
+
+def _measurement(data: JSON | None) -> Measurement | None:
+    if data is None:
+        return None
+    value = data["value"]
+    return Measurement(
+        value=None if value is None else Decimal(value),
+        unit=data["unit"],
+        status=MeasurementStatus(data["status"]),
+        reference=_year_ref(data.get("reference")),
+        text=data.get("text", ""),
+        note=data.get("note", ""),
+        approximate=data.get("approximate", False),
+    )
+
+
+def _by_year(data: JSON) -> dict[int, Measurement]:
+    result: dict[int, Measurement] = {}
+    for year, item in data.items():
+        measurement = _measurement(item)
+        assert measurement is not None
+        result[int(year)] = measurement
+    return result
+
+
+def _kpi(data: JSON) -> Kpi:
+    return Kpi(
+        number=data["number"],
+        name=data["name"],
+        unit=data["unit"],
+        direction=Direction(data.get("direction", "higher")),
+        scope=KpiScope(data.get("scope", "municipality")),
+        baseline=_measurement(data.get("baseline")),
+        baseline_year=data.get("baseline_year"),
+        targets=_by_year(data.get("targets", {})),
+        actuals=_by_year(data.get("actuals", {})),
+        marks={int(year): mark for year, mark in data.get("marks", {}).items()},
+        notes=list(data.get("notes", [])),
+    )
+
+
+def _evaluation(data: JSON | None) -> Categorised[EffectLevel] | None:
+    if data is None:
+        return None
+    category = data["category"]
+    return Categorised(None if category is None else EffectLevel(category), data["text"])
+
+
+def _next_direction(data: JSON | None) -> Categorised[NextDirection] | None:
+    if data is None:
+        return None
+    category = data["category"]
+    return Categorised(None if category is None else NextDirection(category), data["text"])
+
+
+def _project(data: JSON) -> Project:
+    return Project(
+        number=data["number"],
+        title=data["title"],
+        start_year=data["period"]["start"],
+        end_year=data["period"]["end"],
+        title_notes=list(data.get("title_notes", [])),
+        departments=list(data.get("departments", [])),
+        summary=list(data.get("summary", [])),
+        kind=ProjectKind(data.get("kind", "single")),
+        lead_body=data.get("lead_body", ""),
+        partner_bodies=list(data.get("partner_bodies", [])),
+        cost_label=data.get("cost_label", "事業費"),
+        cost_yen=data.get("cost_yen"),
+        grant_yen=data.get("grant_yen"),
+        kpi_scope_label=data.get("kpi_scope_label", ""),
+        kpi_notes=list(data.get("kpi_notes", [])),
+        kpis=[_kpi(item) for item in data.get("kpis", [])],
+        verification=list(data.get("verification", [])),
+        figure_captions=list(data.get("figure_captions", [])),
+        notes=list(data.get("notes", [])),
+        reviewer_opinion=list(data.get("reviewer_opinion", [])),
+        evaluation=_evaluation(data.get("evaluation")),
+        next_direction=_next_direction(data.get("next_direction")),
+        direction_reason=list(data.get("direction_reason", [])),
+    )
+
+
+def _report(data: JSON) -> Report:
+    municipality = data["municipality"]
+    program = data["program"]
+    return Report(
+        municipality=Body(municipality["name"], municipality.get("prefecture", ""), municipality.get("code", "")),
+        fiscal_year=data["fiscal_year"],
+        program=GrantProgram(program["name"], Fraction(program["rate"])),
+        title=data.get("title", ""),
+        introduction=list(data.get("introduction", [])),
+        stated_total_yen=data.get("stated_total_yen"),
+        stated_total_label=data.get("stated_total_label", ""),
+        projects=[_project(item) for item in data["projects"]],
+        source=data.get("source", ""),
+    )
+
+
+def from_json(data: Any) -> Document:
+    """Validate ``data`` (parsed JSON) and build the domain document."""
+    validate(data)
+    return Document([_report(item) for item in data["reports"]])
+
+
+# --- to JSON -----------------------------------------------------------------
+
+
+def _decimal_text(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _year_ref_json(ref: YearRef | None) -> JSON | None:
+    return None if ref is None else {"year": ref.year, "fiscal": ref.fiscal, "month": ref.month}
+
+
+def measurement_json(m: Measurement | None) -> JSON | None:
+    if m is None:
+        return None
+    return {
+        "value": None if m.value is None else _decimal_text(m.value),
+        "unit": m.unit,
+        "status": m.status.value,
+        "reference": _year_ref_json(m.reference),
+        "text": m.text,
+        "note": m.note,
+        "approximate": m.approximate,
+    }
+
+
+def _by_year_json(values: dict[int, Measurement]) -> JSON:
+    return {str(year): measurement_json(values[year]) for year in sorted(values)}
+
+
+def kpi_json(kpi: Kpi) -> JSON:
+    return {
+        "number": kpi.number,
+        "name": kpi.name,
+        "unit": kpi.unit,
+        "direction": kpi.direction.value,
+        "scope": kpi.scope.value,
+        "baseline": measurement_json(kpi.baseline),
+        "baseline_year": kpi.baseline_year,
+        "targets": _by_year_json(kpi.targets),
+        "actuals": _by_year_json(kpi.actuals),
+        "marks": {str(year): kpi.marks[year] for year in sorted(kpi.marks)},
+        "notes": list(kpi.notes),
+    }
+
+
+def _categorised_json(value: Categorised[Any] | None) -> JSON | None:
+    if value is None:
+        return None
+    return {"category": None if value.category is None else value.category.value, "text": value.text}
+
+
+def project_json(p: Project) -> JSON:
+    return {
+        "number": p.number,
+        "title": p.title,
+        "title_notes": list(p.title_notes),
+        "departments": list(p.departments),
+        "period": {"start": p.start_year, "end": p.end_year},
+        "summary": list(p.summary),
+        "kind": p.kind.value,
+        "lead_body": p.lead_body,
+        "partner_bodies": list(p.partner_bodies),
+        "cost_label": p.cost_label,
+        "cost_yen": p.cost_yen,
+        "grant_yen": p.grant_yen,
+        "kpi_scope_label": p.kpi_scope_label,
+        "kpi_notes": list(p.kpi_notes),
+        "kpis": [kpi_json(kpi) for kpi in p.kpis],
+        "verification": list(p.verification),
+        "figure_captions": list(p.figure_captions),
+        "notes": list(p.notes),
+        "reviewer_opinion": list(p.reviewer_opinion),
+        "evaluation": _categorised_json(p.evaluation),
+        "next_direction": _categorised_json(p.next_direction),
+        "direction_reason": list(p.direction_reason),
+    }
+
+
+def report_json(r: Report) -> JSON:
+    rate = r.program.rate
+    return {
+        "municipality": {"name": r.municipality.name, "prefecture": r.municipality.prefecture,
+                         "code": r.municipality.code},
+        "fiscal_year": r.fiscal_year,
+        "program": {"name": r.program.name, "rate": f"{rate.numerator}/{rate.denominator}"},
+        "title": r.title,
+        "introduction": list(r.introduction),
+        "stated_total_yen": r.stated_total_yen,
+        "stated_total_label": r.stated_total_label,
+        "source": r.source,
+        "projects": [project_json(p) for p in r.projects],
+    }
+
+
+def to_json(document: Document) -> JSON:
+    return {"schema": SCHEMA_ID, "reports": [report_json(r) for r in document.reports]}
+
+
+def dumps(document: Document) -> str:
+    return json.dumps(to_json(document), ensure_ascii=False, indent=2) + "\n"
+
+
+def loads(text: str, *, source: str = "") -> Document:
+    """Parse and validate a kouka JSON text."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"{source}:" if source else ""
+        raise InterchangeError(
+            f"JSONとして読めません / not valid JSON: {exc.msg} ({where}line {exc.lineno}, column {exc.colno})",
+            "") from exc
+    return from_json(data)
+
+
+def load(path: str | os.PathLike[str]) -> Document:
+    """Read a kouka JSON file; any problem is an :class:`InterchangeError` naming the file."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InterchangeError(f"{file}: 読めません / cannot read: {exc.strerror}", "") from exc
+    except UnicodeDecodeError as exc:
+        raise InterchangeError(f"{file}: UTF-8 ではありません / not UTF-8 ({exc.reason})", "") from exc
+    try:
+        return loads(text, source=str(file))
+    except InterchangeError as exc:
+        raise InterchangeError(f"{file}: {exc}", "") from exc
+
+
+def save(document: Document, path: str | os.PathLike[str]) -> None:
+    write_atomically(path, dumps(document))
