@@ -16,7 +16,6 @@ from typing import Any
 import jsonschema
 
 from kouka.atomicfile import write_atomically
-
 from kouka.domain.eras import YearRef
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import (

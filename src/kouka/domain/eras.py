@@ -39,7 +39,7 @@ _BY_NAME = {era.name: era for era in ERAS} | {era.letter: era for era in ERAS}
 _ERA_NAMES = "|".join([era.name for era in ERAS] + [era.letter for era in ERAS])
 _KANJI_NUM = f"[{KANJI_DIGITS}十]+"
 _YEAR_PATTERN = (
-    rf"(?:(?P<era>{_ERA_NAMES})\s*(?P<eyear>元|\d{{1,2}}|{_KANJI_NUM})"
+    rf"(?:(?P<era>{_ERA_NAMES})\s*(?P<eyear>元|\d{{1,3}}|{_KANJI_NUM})"
     r"|(?P<west>\d{4}))"
     r"(?:\s*(?:(?P<suffix>年度|年)|[.．/](?P<dotmonth>\d{1,2})(?!\d))"
     r"(?:\s*(?P<month>\d{1,2})\s*月(?:末)?)?)?"
@@ -150,7 +150,7 @@ def parse_fiscal_period(text: str) -> tuple[int, int]:
         raise EraFormatError(f"期間として読めません / not a period: {text!r}")
     start = parse_year(parts[0])
     end_text = parts[1].strip()
-    if re.fullmatch(rf"(?:元|\d{{1,2}}|{_KANJI_NUM})\s*(?:年度|年)?(?:まで)?", end_text):
+    if re.fullmatch(rf"(?:元|\d{{1,3}}|{_KANJI_NUM})\s*(?:年度|年)?(?:まで)?", end_text):
         # "令和4年度～6年度": the end carries the start's era.
         era = era_of(start.year)
         end_text = f"{era.name}{end_text.removesuffix('まで')}"

@@ -113,7 +113,7 @@ def parse_quantity(text: str) -> Quantity:
     if not matched_any:
         raise NumberFormatError(f"数値として読めません / not a number: {text!r}")
     unit = rest[position:].strip()
-    if unit and unit[0].isdigit():
+    if unit and (unit[0].isdigit() or (last_myriad is not None and unit[0] in MYRIADS)):
         raise NumberFormatError(f"数値として読めません / not a number: {text!r}")
     return Quantity(-total if negative else total, unit, approximate)
 
