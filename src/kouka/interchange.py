@@ -294,6 +294,8 @@ def loads(text: str, *, source: str = "") -> Document:
     """Parse and validate a kouka JSON text."""
     try:
         data = json.loads(text)
+    except RecursionError as exc:
+        raise InterchangeError("JSONの入れ子が深すぎます / JSON nested too deeply", "") from exc
     except json.JSONDecodeError as exc:
         where = f"{source}:" if source else ""
         raise InterchangeError(
@@ -302,17 +304,24 @@ def loads(text: str, *, source: str = "") -> Document:
     return from_json(data)
 
 
+def load_bytes(data: bytes, *, source: str = "") -> Document:
+    """Decode (UTF-8, with or without a BOM), parse and validate a kouka JSON file's bytes."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InterchangeError(f"UTF-8 ではありません / not UTF-8 ({exc.reason} at byte {exc.start})", "") from exc
+    return loads(text, source=source)
+
+
 def load(path: str | os.PathLike[str]) -> Document:
     """Read a kouka JSON file; any problem is an :class:`InterchangeError` naming the file."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        data = file.read_bytes()
     except OSError as exc:
         raise InterchangeError(f"{file}: 読めません / cannot read: {exc.strerror}", "") from exc
-    except UnicodeDecodeError as exc:
-        raise InterchangeError(f"{file}: UTF-8 ではありません / not UTF-8 ({exc.reason})", "") from exc
     try:
-        return loads(text, source=str(file))
+        return load_bytes(data, source=str(file))
     except InterchangeError as exc:
         raise InterchangeError(f"{file}: {exc}", "") from exc
 

@@ -1,0 +1,144 @@
+"""A mutation fuzzer for kouka's readers: seeds from the real example and the test fixtures, mutated
+(byte flips, truncation, duplication, splicing, encodings), fed to a reader; any exception other than
+kouka's documented errors (``KoukaError``), or one without a message, is a failure and is saved.
+
+    python fuzz/run.py --target json --count 1000000 --jobs 2
+
+Targets: ``json`` (the interchange loader) and, when the importers are installed, ``import`` (every
+importer through ``kouka.importers.import_bytes`` with format detection).
+"""
+
+import argparse
+import hashlib
+import multiprocessing
+import random
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from kouka.domain.errors import KoukaError
+
+ROOT = Path(__file__).resolve().parent.parent
+Reader = Callable[[bytes], object]
+
+
+def json_reader(data: bytes) -> object:
+    from kouka import interchange
+
+    return interchange.load_bytes(data, source="fuzz")
+
+
+def import_reader(data: bytes) -> object:
+    from kouka import importers  # type: ignore[attr-defined]
+
+    return importers.import_bytes(data, "fuzz-input")
+
+
+TARGETS: dict[str, tuple[Reader, tuple[str, ...]]] = {
+    "json": (json_reader, ("examples/*.json", "tests/fixtures/**/*.json")),
+    "import": (import_reader, ("tests/fixtures/import/**/*", "../shared/seed/*.txt")),
+}
+
+
+def seeds(patterns: tuple[str, ...]) -> list[bytes]:
+    found = [path.read_bytes() for pattern in patterns for path in sorted(ROOT.glob(pattern)) if path.is_file()]
+    if not found:
+        raise SystemExit(f"no seed files for {patterns}")
+    return found
+
+
+def mutate(rng: random.Random, corpus: list[bytes]) -> bytes:
+    data = bytearray(rng.choice(corpus))
+    for _ in range(rng.randint(1, 4)):
+        choice = rng.randrange(8)
+        if not data:
+            data = bytearray(rng.randbytes(rng.randint(0, 64)))
+        elif choice == 0:
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        elif choice == 1:
+            del data[rng.randrange(len(data)):]
+        elif choice == 2:
+            start = rng.randrange(len(data))
+            data[start:start] = data[start:start + rng.randint(1, 200)]
+        elif choice == 3:
+            other = rng.choice(corpus)
+            cut = rng.randrange(len(other) + 1)
+            data[rng.randrange(len(data)):] = other[cut:]
+        elif choice == 4:
+            lines = bytes(data).split(b"\n")
+            rng.shuffle(lines)
+            data = bytearray(b"\n".join(lines))
+        elif choice == 5:
+            text = bytes(data).decode("utf-8", "replace")
+            data = bytearray(text.encode(rng.choice(["cp932", "euc_jp", "utf-16", "utf-8-sig"]), "replace"))
+        elif choice == 6:
+            start = rng.randrange(len(data))
+            del data[start:start + rng.randint(1, 50)]
+        else:
+            start = rng.randrange(len(data))
+            data[start:start] = rng.choice([b"\x00", b"\xff\xfe", b"{", b"]", b"\t", b"<td>", b"\xe4\xb8", b"-1"])
+    return bytes(data)
+
+
+def worker(args: tuple[str, int, int, str]) -> tuple[int, int, list[str]]:
+    target, count, seed, crash_dir = args
+    reader, patterns = TARGETS[target]
+    corpus = seeds(patterns)
+    rng = random.Random(seed)
+    accepted = refused = 0
+    failures: list[str] = []
+    for index in range(count):
+        data = mutate(rng, corpus) if index % 50 else rng.randbytes(rng.randint(0, 512))
+        try:
+            reader(data)
+            accepted += 1
+        except KoukaError as error:
+            if not str(error).strip():
+                failures.append(save_crash(crash_dir, data, "KoukaError without a message"))
+            refused += 1
+        except Exception:  # anything else is exactly what the fuzzer hunts
+            failures.append(save_crash(crash_dir, data, traceback.format_exc()))
+    return accepted, refused, failures
+
+
+def save_crash(crash_dir: str, data: bytes, report: str) -> str:
+    directory = Path(crash_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"crash-{hashlib.sha256(data).hexdigest()[:16]}"
+    (directory / f"{name}.bin").write_bytes(data)
+    (directory / f"{name}.txt").write_text(report, encoding="utf-8")
+    return name
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--target", choices=sorted(TARGETS), default="json")
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--crash-dir", default="fuzz/crashes")
+    options = parser.parse_args()
+    chunk = 10_000
+    tasks = [(options.target, min(chunk, options.count - start), options.seed * 1_000_003 + start,
+              options.crash_dir) for start in range(0, options.count, chunk)]
+    started = time.monotonic()
+    accepted = refused = 0
+    failures: list[str] = []
+    with multiprocessing.Pool(options.jobs) as pool:
+        for done, (ok, no, failed) in enumerate(pool.imap_unordered(worker, tasks), start=1):
+            accepted, refused, failures = accepted + ok, refused + no, failures + failed
+            print(f"\r{done}/{len(tasks)} chunks, {accepted + refused:,} inputs, {len(failures)} failures",
+                  end="", file=sys.stderr, flush=True)
+    elapsed = time.monotonic() - started
+    print(file=sys.stderr)
+    print(f"target={options.target} inputs={accepted + refused:,} accepted={accepted:,} refused={refused:,} "
+          f"failures={len(failures)} seconds={elapsed:.0f} rate={(accepted + refused) / elapsed:,.0f}/s")
+    for name in failures[:20]:
+        print(f"  {options.crash_dir}/{name}.txt")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
