@@ -121,6 +121,7 @@ def _kpi(data: JSON) -> Kpi:
         actuals=_by_year(data.get("actuals", {})),
         marks={int(year): mark for year, mark in data.get("marks", {}).items()},
         notes=list(data.get("notes", [])),
+        key=data.get("key", ""),
     )
 
 
@@ -163,6 +164,7 @@ def _project(data: JSON) -> Project:
         evaluation=_evaluation(data.get("evaluation")),
         next_direction=_next_direction(data.get("next_direction")),
         direction_reason=list(data.get("direction_reason", [])),
+        key=data.get("key", ""),
     )
 
 
@@ -218,7 +220,7 @@ def _by_year_json(values: dict[int, Measurement]) -> JSON:
 
 
 def kpi_json(kpi: Kpi) -> JSON:
-    return {
+    data: JSON = {
         "number": kpi.number,
         "name": kpi.name,
         "unit": kpi.unit,
@@ -231,6 +233,9 @@ def kpi_json(kpi: Kpi) -> JSON:
         "marks": {str(year): kpi.marks[year] for year in sorted(kpi.marks)},
         "notes": list(kpi.notes),
     }
+    if kpi.key:  # written only when set, so files without keys round-trip unchanged
+        data["key"] = kpi.key
+    return data
 
 
 def _categorised_json(value: Categorised[Any] | None) -> JSON | None:
@@ -240,7 +245,7 @@ def _categorised_json(value: Categorised[Any] | None) -> JSON | None:
 
 
 def project_json(p: Project) -> JSON:
-    return {
+    data: JSON = {
         "number": p.number,
         "title": p.title,
         "title_notes": list(p.title_notes),
@@ -264,6 +269,9 @@ def project_json(p: Project) -> JSON:
         "next_direction": _categorised_json(p.next_direction),
         "direction_reason": list(p.direction_reason),
     }
+    if p.key:
+        data["key"] = p.key
+    return data
 
 
 def report_json(r: Report) -> JSON:

@@ -118,6 +118,7 @@ class Kpi:
     actuals: dict[int, Measurement] = field(default_factory=dict)
     marks: dict[int, str] = field(default_factory=dict)  # the city's own per-year marks: ◎ ○ △ ×
     notes: list[str] = field(default_factory=list)
+    key: str = ""  # stable identity across fiscal years; "" means derived (kouka.domain.carry.kpi_key)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class Project:
     evaluation: Categorised[EffectLevel] | None = None
     next_direction: Categorised[NextDirection] | None = None
     direction_reason: list[str] = field(default_factory=list)  # 今後の方針の理由
+    key: str = ""  # stable identity across years and bodies; "" means derived (kouka.domain.carry.project_key)
 
     def kpi(self, number: int) -> Kpi:
         for kpi in self.kpis:
