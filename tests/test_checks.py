@@ -55,7 +55,6 @@ def test_missing_actual_without_status(report: Report) -> None:
 
 def test_duplicate_numbers(report: Report) -> None:
     report.projects[1].number = 1
-    report.projects[1].grant_yen = report.projects[1].grant_yen  # unchanged
     report.projects[0].kpis[1].number = 1
     found = codes(report)
     assert ("duplicate_number", "事業番号 1", "$.projects") in found

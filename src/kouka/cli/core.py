@@ -27,8 +27,7 @@ _SEVERITY_LABEL = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Seve
 def _rate_text(rate: Decimal | None) -> str | None:
     if rate is None:
         return None
-    text = format(rate.normalize(), "f")
-    return text
+    return format(rate.normalize(), "f")
 
 
 @app.command()
