@@ -16,6 +16,7 @@ app = typer.Typer(
 # Modules that add commands to ``app`` when imported, in help order.
 COMMAND_MODULES = (
     "kouka.cli.core",
+    "kouka.cli.national",
 )
 
 

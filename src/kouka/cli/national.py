@@ -1,0 +1,189 @@
+"""kouka synth / stats: national-scale data on the command line (synthetic sets, dashboard numbers)."""
+
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from kouka import interchange, synth
+from kouka.cli import app
+from kouka.cli.common import EXIT_OK, EXIT_UNREADABLE, console, error_console, fail
+from kouka.domain.aggregate import Aggregate, Aggregator, JudgementCounts, Tally, percent
+from kouka.domain.eras import format_fiscal_year
+from kouka.domain.errors import KoukaError
+from kouka.domain.jpnumbers import format_grouped, format_yen
+from kouka.domain.rules import Judgement
+from kouka.synth_data import PREFECTURES
+
+
+@app.command("synth")
+def synth_command(
+    out: Annotated[Path, typer.Option("-o", "--out", help="output directory / 出力先ディレクトリ")],
+    bodies: Annotated[int, typer.Option("--bodies", help="number of bodies (1..1788) / 団体数")] = 1788,
+    years: Annotated[int, typer.Option("--years", help="number of fiscal years / 年数")] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="random seed / 乱数の種")] = 0,
+    first_year: Annotated[int, typer.Option("--first-year", help="first fiscal year / 初年度（西暦）")] = 2016,
+) -> None:
+    """全国規模の合成データを交換形式で書き出します（同じ種なら同じバイト列） / write deterministic synthetic data."""
+    try:
+        summary = synth.write(out, bodies=bodies, years=years, seed=seed, first_year=first_year)
+    except (synth.SynthError, KoukaError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{out}: 書き込めません / cannot write: {exc.strerror}")
+    console.print(f"{summary.files}団体・{summary.reports}報告・{summary.projects}事業・成果目標{summary.kpis}件を "
+                  f"{out} に書き出しました / wrote {summary.files} files ({summary.bytes:,} bytes)")
+
+
+def interchange_files(paths: list[Path]) -> Iterator[Path]:
+    """The files named, and the ``*.json`` files under each directory named (sorted)."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
+        else:
+            yield path
+
+
+def _share_text(counts: JudgementCounts, judgement: Judgement) -> str:
+    value = percent(counts.share(judgement))
+    return "" if value is None else f"{value}%"
+
+
+def _rate_text(rate: Fraction | None) -> str:
+    value = percent(rate)
+    return "－" if value is None else f"{value}%"
+
+
+# 達成割合 = met ÷ (met + not met); not 達成率, which is a KPI's actual ÷ target.
+_COUNT_COLUMNS = ("成果目標", "達成", "未達成", "集計中", "判定対象外", "達成割合")
+_PREFECTURE_ORDER = {name: number for number, name, *_ in PREFECTURES}
+
+
+def _count_cells(counts: JudgementCounts) -> list[str]:
+    return [format_grouped(counts.total), *(_share_text(counts, j) for j in Judgement), _rate_text(counts.met_rate())]
+
+
+def _tally_table(title: str, first: str, rows: list[tuple[str, Tally]]) -> Table:
+    table = Table(title=title)
+    for column in (first, "報告", "事業", "うち広域", "交付金", *_COUNT_COLUMNS):
+        table.add_column(column, justify="left" if column == first else "right")
+    for label, tally in rows:
+        table.add_row(label, format_grouped(len(tally.reports)), format_grouped(tally.projects),
+                      format_grouped(tally.wide_area_projects), format_yen(tally.grant_yen),
+                      *_count_cells(tally.kpis))
+    return table
+
+
+def _prefecture_order(name: str) -> tuple[int, str]:
+    """JIS order (北海道 first, 沖縄県 last); unknown names after, by name."""
+    return _PREFECTURE_ORDER.get(name, 99), name
+
+
+def _print_tables(result: Aggregate, top: int) -> None:
+    total = result.total
+    bodies = len(result.bodies)
+    console.print(f"[bold]{bodies:,}団体・{len(total.reports):,}報告[/]　事業 {total.projects:,}（うち広域連携 "
+                  f"{total.wide_area_projects:,}、一度だけ数えます）　事業費 {format_yen(total.cost_yen)}　"
+                  f"交付金 {format_yen(total.grant_yen)}", highlight=False)
+    console.print(_tally_table("年度別 / by fiscal year", "年度",
+                               [(format_fiscal_year(y), result.by_year[y]) for y in sorted(result.by_year)]))
+    prefectures = sorted(result.by_prefecture, key=_prefecture_order)
+    console.print(_tally_table("都道府県別 / by prefecture", "都道府県",
+                               [(p or "（不明）", result.by_prefecture[p]) for p in prefectures]))
+    units = Table(title="単位別 / by unit")
+    for column in ("単位", *_COUNT_COLUMNS):
+        units.add_column(column, justify="left" if column == "単位" else "right")
+    for unit in sorted(result.by_unit, key=lambda u: (-result.by_unit[u].total, u)):
+        units.add_row(unit, *_count_cells(result.by_unit[unit]))
+    console.print(units)
+    ranking = Table(title=f"団体別ランキング（達成割合順、上位{top}） / ranking by KPIs met")
+    for column in ("順位", "団体", "都道府県", "コード", "事業", "交付金", *_COUNT_COLUMNS):
+        ranking.add_column(column, justify="left" if column in ("団体", "都道府県") else "right")
+    for row in result.ranking()[:top]:
+        ranking.add_row(str(row.rank), row.body.name, row.body.prefecture, row.body.code,
+                        format_grouped(row.tally.projects), format_yen(row.tally.grant_yen),
+                        *_count_cells(row.tally.kpis))
+    console.print(ranking)
+
+
+def _counts_json(counts: JudgementCounts) -> dict[str, Any]:
+    return {
+        "kpis": counts.total,
+        **{judgement.value: counts[judgement] for judgement in Judgement},
+        "preliminary": counts.preliminary,
+        "shares": {judgement.value: _fraction_text(counts.share(judgement)) for judgement in Judgement},
+        "met_rate": _fraction_text(counts.met_rate()),
+    }
+
+
+def _fraction_text(value: Fraction | None) -> str | None:
+    """2/3 → "0.6667" (four places, half up)."""
+    if value is None:
+        return None
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return format(exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), "f")
+
+
+def _tally_json(tally: Tally) -> dict[str, Any]:
+    return {"reports": len(tally.reports), "projects": tally.projects,
+            "wide_area_projects": tally.wide_area_projects, "cost_yen": tally.cost_yen,
+            "grant_yen": tally.grant_yen, **_counts_json(tally.kpis)}
+
+
+def stats_json(result: Aggregate, top: int) -> dict[str, Any]:
+    """The dashboard numbers as JSON (what ``kouka stats --json`` prints)."""
+    return {
+        "bodies": len(result.bodies),
+        "total": _tally_json(result.total),
+        "by_year": {str(year): _tally_json(result.by_year[year]) for year in sorted(result.by_year)},
+        "by_prefecture": {p: _tally_json(result.by_prefecture[p])
+                          for p in sorted(result.by_prefecture, key=_prefecture_order)},
+        "by_unit": {unit: _counts_json(result.by_unit[unit]) for unit in sorted(result.by_unit)},
+        "ranking": [{"rank": row.rank, "name": row.body.name, "prefecture": row.body.prefecture,
+                     "code": row.body.code, **_tally_json(row.tally)} for row in result.ranking()[:top]],
+        "wide_area": [{"key": shared.key, "fiscal_year": shared.fiscal_year, "title": shared.title,
+                       "lead_body": shared.lead_body, "cost_yen": shared.cost_yen, "grant_yen": shared.grant_yen,
+                       "shares": [{"name": share.body.name, "code": share.body.code, "lead": share.lead,
+                                   "cost_yen": share.cost_yen, "grant_yen": share.grant_yen,
+                                   "share_of_cost": _fraction_text(shared.share_of_cost(share.body))}
+                                  for share in shared.shares]}
+                      for shared in sorted(result.wide_area.values(), key=lambda s: (s.fiscal_year, s.key))],
+    }
+
+
+@app.command()
+def stats(
+    paths: Annotated[list[Path], typer.Argument(help="kouka JSON files or directories / 交換形式")],
+    prefecture: Annotated[str | None, typer.Option("--prefecture", help="only this prefecture / 都道府県")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="only this fiscal year (Western) / 年度で絞り込み")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON / JSONで出力")] = False,
+    top: Annotated[int, typer.Option("--top", help="ranking rows / ランキングの行数")] = 10,
+) -> None:
+    """事業数・交付金・成果目標の達成状況を集計します（年度・都道府県・単位別、団体ランキング） / dashboard numbers."""
+    aggregator = Aggregator(prefecture=prefecture, year=year)
+    files = failed = 0
+    for file in interchange_files(paths):
+        files += 1
+        try:
+            document = interchange.load(file)
+        except KoukaError as exc:
+            failed += 1
+            error_console.print(f"[bold red]エラー / error:[/] {exc}", highlight=False, soft_wrap=True)
+            continue
+        for report in document.reports:
+            aggregator.add(report)
+    if files == 0:
+        fail("交換形式のファイルがありません / no kouka JSON files found in " + ", ".join(map(str, paths)))
+    result = aggregator.result()
+    if as_json:
+        typer.echo(json.dumps(stats_json(result, top), ensure_ascii=False, indent=2))
+    else:
+        _print_tables(result, top)
+    if failed:
+        error_console.print(f"{files}件中{failed}件を読めませんでした / {failed} of {files} files could not be read")
+    raise typer.Exit(EXIT_UNREADABLE if failed else EXIT_OK)
