@@ -1,8 +1,8 @@
 """kouka synth / stats: national-scale data on the command line (synthetic sets, dashboard numbers)."""
 
 import json
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
