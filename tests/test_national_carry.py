@@ -8,7 +8,7 @@ import pytest
 from kouka import interchange
 from kouka.domain.carry import CarryError, carry_project, carry_report, kpi_key, project_key
 from kouka.domain.checks import check_report, has_errors
-from kouka.domain.model import Categorised, NextDirection, Report
+from kouka.domain.model import Categorised, Document, NextDirection, Report
 from kouka.domain.rules import Judgement, judge_kpi
 
 
@@ -22,7 +22,7 @@ def test_carry_into_reiwa5_keeps_kpi_identity_and_clears_actuals(isesaki: Report
     carried = carry_report(isesaki)
     # Written out and read back: identity must survive the file.
     path = tmp_path / "isesaki-2022-2023.json"
-    interchange.save(interchange.Document([isesaki, carried]), path)
+    interchange.save(Document([isesaki, carried]), path)
     reread = interchange.load(path).report_for(2023)
 
     assert reread.fiscal_year == 2023
