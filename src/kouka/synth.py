@@ -113,7 +113,7 @@ def _town_village_codes(rng: random.Random, count: int) -> list[int]:
     sizes: list[int] = []
     while sum(sizes) < count:
         sizes.append(min(rng.randint(2, 7), count - sum(sizes)))
-    step = min(20, 690 // max(1, len(sizes)))
+    step = max(max(sizes, default=0) + 1, min(20, 400 // max(1, len(sizes))))  # districts never overlap
     return [301 + district * step + offset for district, size in enumerate(sizes) for offset in range(size)]
 
 
@@ -493,14 +493,15 @@ def body_document(seed: int, body: SynthBody, years: range, plans: list[WidePlan
 
 def generate(*, bodies: int = NATIONAL_BODIES, years: int = 3, seed: int = 0,
              first_year: int = FIRST_YEAR) -> Iterator[tuple[SynthBody, Document]]:
-    """One document per body, in code order; nothing is kept once yielded."""
+    """One document per body, in code order; nothing is kept once yielded. Bad arguments raise at once."""
     if not 1 <= years <= 50:
         raise SynthError(f"年数は1～50です / years must be 1..50, not {years}")
+    if not 1868 <= first_year <= 2200 - years:
+        raise SynthError(f"初年度が範囲外です / first year {first_year} is out of range")
     span = range(first_year, first_year + years)
     chosen = choose_bodies(seed, bodies)
     plans = plan_wide_area(seed, chosen, span)
-    for body in chosen:
-        yield body, body_document(seed, body, span, plans.get(body.body.code, []))
+    return ((body, body_document(seed, body, span, plans.get(body.body.code, []))) for body in chosen)
 
 
 @dataclass
@@ -515,10 +516,11 @@ class WriteSummary:
 def write(directory: str | os.PathLike[str], *, bodies: int = NATIONAL_BODIES, years: int = 3, seed: int = 0,
           first_year: int = FIRST_YEAR, validate: bool = True) -> WriteSummary:
     """Write ``<code>.json`` per body into ``directory``, each validated against the schema first."""
+    documents = generate(bodies=bodies, years=years, seed=seed, first_year=first_year)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     summary = WriteSummary()
-    for body, document in generate(bodies=bodies, years=years, seed=seed, first_year=first_year):
+    for body, document in documents:
         if validate:
             interchange.validate(interchange.to_json(document))
         text = interchange.dumps(document).encode("utf-8")
