@@ -64,6 +64,9 @@ def test_same_seed_gives_byte_identical_files(small: Path, tmp_path: Path) -> No
     assert names == sorted(p.name for p in again.glob("*.json")) and len(names) == 40
     for name in names:
         assert (small / name).read_bytes() == (again / name).read_bytes(), name
+    shared = tmp_path / "two-processes"
+    synth.write(shared, bodies=40, years=4, seed=11, jobs=2)
+    assert all((small / name).read_bytes() == (shared / name).read_bytes() for name in names)
     other = tmp_path / "other"
     synth.write(other, bodies=40, years=4, seed=12)
     assert sorted(p.name for p in other.glob("*.json")) != names or any(

@@ -15,6 +15,7 @@ import math
 import os
 import random
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -380,9 +381,9 @@ def _verification(project: Project, year: int) -> list[str]:
             not_met.append(label)
     lines = []
     if met:
-        lines.append(f"{'及び'.join(met)}は{format_fiscal_year(year)}目標を達成した。")
+        lines.append(f"{_join(met)}は{format_fiscal_year(year)}目標を達成した。")
     if not_met:
-        lines.append(f"一方、{'及び'.join(not_met)}については目標を達成することができなかった。"
+        lines.append(f"一方、{_join(not_met)}については目標を達成することができなかった。"
                      "次年度以降の課題として改善していく。")
     return lines or ["実績は集計中であり、確定後に改めて検証する。"]
 
@@ -422,6 +423,19 @@ def fill_year(seed: int, body: SynthBody, project: Project, year: int, *, plan: 
         project.reviewer_opinion = ["成果目標の達成に向けて、関係機関との連携をさらに強化されたい。"]
 
 
+def _counts_text(single: int, wide: int) -> str:
+    if not wide:
+        return f"単独事業を{single}事業実施し、その"
+    if not single:
+        return f"広域連携事業を{wide}事業実施し、その"
+    return f"単独事業を{single}事業、広域連携事業を{wide}事業実施し、計{single + wide}事業の"
+
+
+def _join(labels: list[str]) -> str:
+    """A、B及びC."""
+    return labels[0] if len(labels) == 1 else "、".join(labels[:-1]) + "及び" + labels[-1]
+
+
 def _introduction(body: SynthBody, report: Report) -> list[str]:
     single = sum(p.kind is ProjectKind.SINGLE for p in report.projects)
     wide = len(report.projects) - single
@@ -430,9 +444,8 @@ def _introduction(body: SynthBody, report: Report) -> list[str]:
         "地方創生推進交付金は、地方公共団体による地域の実情に応じた地方創生に資する事業の効率的かつ効果的な実施を"
         "図ることを目的として、平成28年度に国において創設されました。事業費（交付対象経費）の1/2が交付金として"
         "国から交付されます。",
-        f"{own}では、{format_fiscal_year(report.fiscal_year)}においては、単独事業を{single}事業、広域連携事業を"
-        f"{wide}事業実施し、計{single + wide}事業の事業費（交付対象経費）の1/2である"
-        f"{format_yen(report_total(report))}が交付されました。",
+        f"{own}では、{format_fiscal_year(report.fiscal_year)}においては、{_counts_text(single, wide)}"
+        f"事業費（交付対象経費）の1/2である{format_yen(report_total(report))}が交付されました。",
     ]
 
 
@@ -491,9 +504,13 @@ def body_document(seed: int, body: SynthBody, years: range, plans: list[WidePlan
 # --- the whole set -------------------------------------------------------------------
 
 
-def generate(*, bodies: int = NATIONAL_BODIES, years: int = 3, seed: int = 0,
-             first_year: int = FIRST_YEAR) -> Iterator[tuple[SynthBody, Document]]:
-    """One document per body, in code order; nothing is kept once yielded. Bad arguments raise at once."""
+def generate(*, bodies: int = NATIONAL_BODIES, years: int = 3, seed: int = 0, first_year: int = FIRST_YEAR,
+             part: int = 0, parts: int = 1) -> Iterator[tuple[SynthBody, Document]]:
+    """One document per body, in code order; nothing is kept once yielded. Bad arguments raise at once.
+
+    ``part`` of ``parts`` takes every ``parts``-th body, so that processes can share the work; each body's
+    document depends only on the arguments and the body, never on which part made it.
+    """
     if not 1 <= years <= 50:
         raise SynthError(f"年数は1～50です / years must be 1..50, not {years}")
     if not 1868 <= first_year <= 2200 - years:
@@ -501,7 +518,7 @@ def generate(*, bodies: int = NATIONAL_BODIES, years: int = 3, seed: int = 0,
     span = range(first_year, first_year + years)
     chosen = choose_bodies(seed, bodies)
     plans = plan_wide_area(seed, chosen, span)
-    return ((body, body_document(seed, body, span, plans.get(body.body.code, []))) for body in chosen)
+    return ((body, body_document(seed, body, span, plans.get(body.body.code, []))) for body in chosen[part::parts])
 
 
 @dataclass
@@ -513,22 +530,45 @@ class WriteSummary:
     bytes: int = 0
 
 
-def write(directory: str | os.PathLike[str], *, bodies: int = NATIONAL_BODIES, years: int = 3, seed: int = 0,
-          first_year: int = FIRST_YEAR, validate: bool = True) -> WriteSummary:
-    """Write ``<code>.json`` per body into ``directory``, each validated against the schema first."""
-    documents = generate(bodies=bodies, years=years, seed=seed, first_year=first_year)
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+def _write_part(directory: Path, bodies: int, years: int, seed: int, first_year: int, validate: bool,
+                part: int, parts: int) -> WriteSummary:
     summary = WriteSummary()
-    for body, document in documents:
+    for body, document in generate(bodies=bodies, years=years, seed=seed, first_year=first_year, part=part,
+                                    parts=parts):
         if validate:
             interchange.validate(interchange.to_json(document))
         text = interchange.dumps(document).encode("utf-8")
-        path = out / f"{body.body.code}.json"
-        write_atomically(path, text)
+        write_atomically(directory / f"{body.body.code}.json", text)
         summary.files += 1
         summary.reports += len(document.reports)
         summary.projects += sum(len(r.projects) for r in document.reports)
         summary.kpis += sum(len(p.kpis) for r in document.reports for p in r.projects)
         summary.bytes += len(text)
     return summary
+
+
+def write(directory: str | os.PathLike[str], *, bodies: int = NATIONAL_BODIES, years: int = 3, seed: int = 0,
+          first_year: int = FIRST_YEAR, validate: bool = True, jobs: int = 1) -> WriteSummary:
+    """Write ``<code>.json`` per body into ``directory``, each validated against the schema first.
+
+    ``jobs`` > 1 shares the bodies among that many processes; the files are the same either way.
+    """
+    generate(bodies=bodies, years=years, seed=seed, first_year=first_year)  # refuse bad arguments first
+    if jobs < 1:
+        raise SynthError(f"並列数は1以上です / jobs must be at least 1, not {jobs}")
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    arguments = (out, bodies, years, seed, first_year, validate)
+    if jobs == 1:
+        return _write_part(*arguments, 0, 1)
+    total = WriteSummary()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_write_part, *arguments, part, jobs) for part in range(jobs)]
+        for future in futures:
+            summary = future.result()
+            total.files += summary.files
+            total.reports += summary.reports
+            total.projects += summary.projects
+            total.kpis += summary.kpis
+            total.bytes += summary.bytes
+    return total

@@ -1,6 +1,7 @@
 """kouka synth / stats: national-scale data on the command line (synthetic sets, dashboard numbers)."""
 
 import json
+import os
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -28,10 +29,12 @@ def synth_command(
     years: Annotated[int, typer.Option("--years", help="number of fiscal years / 年数")] = 3,
     seed: Annotated[int, typer.Option("--seed", help="random seed / 乱数の種")] = 0,
     first_year: Annotated[int, typer.Option("--first-year", help="first fiscal year / 初年度（西暦）")] = 2016,
+    jobs: Annotated[int, typer.Option("--jobs", help="processes, 0 = one per CPU / 並列数")] = 0,
 ) -> None:
     """全国規模の合成データを交換形式で書き出します（同じ種なら同じバイト列） / write deterministic synthetic data."""
     try:
-        summary = synth.write(out, bodies=bodies, years=years, seed=seed, first_year=first_year)
+        summary = synth.write(out, bodies=bodies, years=years, seed=seed, first_year=first_year,
+                              jobs=jobs or os.cpu_count() or 1)
     except (synth.SynthError, KoukaError) as exc:
         fail(str(exc))
     except OSError as exc:
