@@ -213,3 +213,16 @@ def test_kpi_series_follows_each_kpi_across_years(loaded: list[Document]) -> Non
         for point in entry.points:
             assert point.target is not None  # every year of a project has its target
     assert any(len(entry.points) > 1 for entry in series.values())
+
+
+def test_merging_aggregators_equals_aggregating_everything(loaded: list[Document]) -> None:
+    reports = [r for d in loaded for r in d.reports]
+    parts = [Aggregator(), Aggregator(), Aggregator()]
+    for index, report in enumerate(reports):
+        parts[index * 3 // len(reports)].add(report)  # three consecutive slices, as processes get them
+    merged = parts[0]
+    merged.merge(parts[1])
+    merged.merge(parts[2])
+    assert merged.result() == aggregate(reports)
+    with pytest.raises(ValueError):
+        Aggregator(year=2016).merge(Aggregator())

@@ -48,6 +48,13 @@ def test_stats_json_equals_the_aggregate_of_the_files(generated: Path) -> None:
         assert sum(s["cost_yen"] for s in shared["shares"]) == shared["cost_yen"]
 
 
+def test_stats_in_two_processes_prints_the_same(generated: Path) -> None:
+    one = kouka("stats", generated, "--json", "--jobs", "1")
+    two = kouka("stats", generated, "--json", "--jobs", "2")
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+
+
 def test_stats_filters_by_prefecture_and_year(generated: Path) -> None:
     reports = [r for f in sorted(generated.glob("*.json")) for r in interchange.load(f).reports]
     prefecture = reports[0].municipality.prefecture

@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -159,6 +160,41 @@ def stats_json(result: Aggregate, top: int) -> dict[str, Any]:
     }
 
 
+def aggregate_files(files: list[Path], prefecture: str | None, year: int | None) -> tuple[Aggregator, list[str]]:
+    """Load and aggregate ``files``; the messages of those that cannot be read come back, in order."""
+    aggregator = Aggregator(prefecture=prefecture, year=year)
+    errors: list[str] = []
+    for file in files:
+        try:
+            document = interchange.load(file)
+        except KoukaError as exc:
+            errors.append(str(exc))
+            continue
+        for report in document.reports:
+            aggregator.add(report)
+    return aggregator, errors
+
+
+def _chunks(files: list[Path], count: int) -> list[list[Path]]:
+    size = max(1, -(-len(files) // count))
+    return [files[start:start + size] for start in range(0, len(files), size)]
+
+
+def aggregate_in_parallel(files: list[Path], prefecture: str | None, year: int | None,
+                          jobs: int) -> tuple[Aggregator, list[str]]:
+    """The same as :func:`aggregate_files`, with the files shared among ``jobs`` processes in order."""
+    if jobs <= 1 or len(files) < 2 * jobs:
+        return aggregate_files(files, prefecture, year)
+    aggregator, errors = Aggregator(prefecture=prefecture, year=year), []
+    chunks = _chunks(files, jobs * 4)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for part, part_errors in pool.map(aggregate_files, chunks, [prefecture] * len(chunks),
+                                          [year] * len(chunks)):
+            aggregator.merge(part)
+            errors += part_errors
+    return aggregator, errors
+
+
 @app.command()
 def stats(
     paths: Annotated[list[Path], typer.Argument(help="kouka JSON files or directories / 交換形式")],
@@ -166,27 +202,21 @@ def stats(
     year: Annotated[int | None, typer.Option("--year", help="only this fiscal year (Western) / 年度で絞り込み")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON / JSONで出力")] = False,
     top: Annotated[int, typer.Option("--top", help="ranking rows / ランキングの行数")] = 10,
+    jobs: Annotated[int, typer.Option("--jobs", help="processes, 0 = one per CPU / 並列数")] = 0,
 ) -> None:
     """事業数・交付金・成果目標の達成状況を集計します（年度・都道府県・単位別、団体ランキング） / dashboard numbers."""
-    aggregator = Aggregator(prefecture=prefecture, year=year)
-    files = failed = 0
-    for file in interchange_files(paths):
-        files += 1
-        try:
-            document = interchange.load(file)
-        except KoukaError as exc:
-            failed += 1
-            error_console.print(f"[bold red]エラー / error:[/] {exc}", highlight=False, soft_wrap=True)
-            continue
-        for report in document.reports:
-            aggregator.add(report)
-    if files == 0:
+    files = list(interchange_files(paths))
+    if not files:
         fail("交換形式のファイルがありません / no kouka JSON files found in " + ", ".join(map(str, paths)))
+    aggregator, errors = aggregate_in_parallel(files, prefecture, year, jobs or os.cpu_count() or 1)
+    for message in errors:
+        error_console.print(f"[bold red]エラー / error:[/] {message}", highlight=False, soft_wrap=True)
     result = aggregator.result()
     if as_json:
         typer.echo(json.dumps(stats_json(result, top), ensure_ascii=False, indent=2))
     else:
         _print_tables(result, top)
-    if failed:
-        error_console.print(f"{files}件中{failed}件を読めませんでした / {failed} of {files} files could not be read")
-    raise typer.Exit(EXIT_UNREADABLE if failed else EXIT_OK)
+    if errors:
+        error_console.print(f"{len(files)}件中{len(errors)}件を読めませんでした / {len(errors)} of {len(files)} "
+                            "files could not be read")
+    raise typer.Exit(EXIT_UNREADABLE if errors else EXIT_OK)

@@ -104,6 +104,14 @@ class Tally:
         self.cost_yen += cost_yen or 0
         self.grant_yen += grant_yen or 0
 
+    def merge(self, other: "Tally") -> None:
+        self.projects += other.projects
+        self.wide_area_projects += other.wide_area_projects
+        self.cost_yen += other.cost_yen
+        self.grant_yen += other.grant_yen
+        self.kpis.merge(other.kpis)
+        self.reports |= other.reports
+
 
 @dataclass(frozen=True)
 class KpiOutcome:
@@ -296,6 +304,36 @@ class Aggregator:
             result.by_unit.setdefault(unit, JudgementCounts()).add(outcome.judgement, outcome.preliminary)
             result.by_year_unit.setdefault((fiscal_year, unit), JudgementCounts()).add(
                 outcome.judgement, outcome.preliminary)
+
+    def merge(self, other: "Aggregator") -> None:
+        """Take in what ``other`` has seen (e.g. another process's share of the files), as if added here after.
+
+        Both must have the same filters and neither's result may have been taken.
+        """
+        if self._done or other._done:
+            raise RuntimeError("Aggregator.result() was already taken")
+        if (self.prefecture, self.year) != (other.prefecture, other.year):
+            raise ValueError("aggregators with different filters cannot be merged")
+        mine, theirs = self._result, other._result
+        mine.total.merge(theirs.total)
+        for year, tally in theirs.by_year.items():
+            mine.by_year.setdefault(year, Tally()).merge(tally)
+        for prefecture, tally in theirs.by_prefecture.items():
+            mine.by_prefecture.setdefault(prefecture, Tally()).merge(tally)
+        for unit, counts in theirs.by_unit.items():
+            mine.by_unit.setdefault(unit, JudgementCounts()).merge(counts)
+        for year_unit, counts in theirs.by_year_unit.items():
+            mine.by_year_unit.setdefault(year_unit, JudgementCounts()).merge(counts)
+        for body, entry in theirs.bodies.items():
+            mine.bodies.setdefault(body, BodyTally(entry.body)).tally.merge(entry.tally)
+        for wide_key, shared in theirs.wide_area.items():
+            known = mine.wide_area.get(wide_key)
+            if known is None:
+                mine.wide_area[wide_key] = shared
+                continue
+            known.shares += shared.shares
+            if shared.outcomes_from_lead and not known.outcomes_from_lead:
+                known.outcomes, known.outcomes_from_lead = shared.outcomes, True
 
     def result(self) -> Aggregate:
         """The aggregate, with wide-area projects counted once. Call once, after the last :meth:`add`."""
