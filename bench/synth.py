@@ -3,8 +3,9 @@
     .venv/bin/python bench/synth.py [--bodies 1788] [--years 10] [--seed 0] [--jobs 1] [--out DIR] [--aggregate]
 
 Prints the command, wall time, files, reports, projects, KPIs, bytes written and the peak resident memory
-of the process (ru_maxrss). With --aggregate it then reads every file back and aggregates it the way
-``kouka stats`` does, timing that too. Without --out the set goes to a temporary directory removed after.
+(ru_maxrss) of the process and of its workers. With --aggregate it then reads every file back
+(schema-validated) and aggregates it the way ``kouka stats`` does, timing that too. --jobs applies to both.
+Without --out the set goes to a temporary directory, removed afterwards.
 """
 
 import argparse
@@ -15,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from kouka import interchange, synth
-from kouka.domain.aggregate import Aggregator
+from kouka import synth
+from kouka.cli.national import aggregate_in_parallel
 
 
 def peak_rss_mib() -> float:
@@ -38,15 +39,13 @@ def run(out: Path, bodies: int, years: int, seed: int, aggregate: bool, jobs: in
           f"has its own, peak {children_peak_rss_mib():.0f} MiB)")
     if aggregate:
         started = time.perf_counter()
-        aggregator = Aggregator()
-        for path in sorted(out.glob("*.json")):
-            for report in interchange.load(path).reports:
-                aggregator.add(report)
+        aggregator, errors = aggregate_in_parallel(sorted(out.glob("*.json")), None, None, jobs)
+        assert not errors, errors[:3]
         result = aggregator.result()
         elapsed = time.perf_counter() - started
         print(f"load+aggregate (kouka stats): {elapsed:.1f} s; {result.total.projects:,} projects counted "
               f"({result.total.wide_area_projects:,} wide-area once), {result.total.kpis.total:,} KPIs")
-        print(f"peak RSS after aggregating: {peak_rss_mib():.0f} MiB")
+        print(f"peak RSS after aggregating: {peak_rss_mib():.0f} MiB (workers: {children_peak_rss_mib():.0f} MiB)")
 
 
 def main() -> None:
