@@ -1,0 +1,87 @@
+"""``kouka serve`` and ``kouka demo``: the web application on this machine.
+
+Both keep their data in a folder (an SQLite database and the secret key) and apply migrations on start.
+``DATABASE_URL=postgresql://…`` makes ``kouka serve`` use PostgreSQL instead.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kouka.cli import app
+from kouka.cli.common import console, fail
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
+
+DataOption = Annotated[Path, typer.Option("--data", help="データフォルダ / data folder")]
+HostOption = Annotated[str, typer.Option("--host", help="待ち受けるアドレス / address to listen on")]
+PortOption = Annotated[int, typer.Option("--port", help="ポート / port")]
+
+
+def _prepare(data: Path, host: str) -> None:
+    """Create the data folder and its secret key, configure Django and apply migrations."""
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        (data / "static").mkdir(exist_ok=True)
+        key_file = data / "secret.key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+            key_file.chmod(0o600)
+        key = key_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        fail(f"データフォルダを用意できません / cannot prepare the data folder {data}: {exc.strerror}")
+    os.environ["KOUKA_DATA_DIR"] = str(data.resolve())
+    os.environ.setdefault("DJANGO_SECRET_KEY", key)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kouka.web.settings")
+    hosts = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    if host not in hosts.split(",") and host not in ("0.0.0.0", "::"):
+        hosts += f",{host}"
+    os.environ["DJANGO_ALLOWED_HOSTS"] = hosts
+    import django
+    from django.core.management import call_command
+    from django.db import DatabaseError
+
+    django.setup()
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except DatabaseError as exc:
+        fail(f"データベースを準備できません / cannot prepare the database: {exc}")
+
+
+def _run(host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    console.print(f"http://{host}:{port}/ で公開中（Ctrl+C で終了） / serving on http://{host}:{port}/", soft_wrap=True)
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+@app.command()
+def serve(data: DataOption = Path("data"), host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Webアプリを起動します（SQLite、DATABASE_URL で PostgreSQL） / run the web application."""
+    _prepare(data, host)
+    _run(host, port)
+
+
+@app.command()
+def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", port: PortOption = 8000,
+         serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="読み込み後に起動 / serve after loading")]
+         = True) -> None:
+    """伊勢崎市 令和4年度の例を読み込み、役割ごとのデモ利用者を作って起動します / load the demo and serve it."""
+    os.environ.pop("DATABASE_URL", None)  # the demo always lives in its own SQLite file
+    database = data / "kouka.sqlite3"
+    if database.exists():
+        database.unlink()
+    _prepare(data, host)
+    from kouka.web.demo import DEMO_PASSWORD, load_demo
+
+    municipality, users = load_demo(EXAMPLE)
+    console.print(f"デモデータを読み込みました: {municipality.name}（令和4年度を公表済み、令和5年度を作成中）")
+    console.print("デモ利用者 / demo logins（パスワード / password: " + DEMO_PASSWORD + "）:")
+    for user in users:
+        console.print(f"  {user.username:<12} {user.description}", highlight=False)
+    if serve_:
+        _run(host, port)

@@ -1,0 +1,68 @@
+"""The demo: the Isesaki 令和4年度 example published, carried into a 令和5年度 draft, and one user per role."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from kouka import interchange
+from kouka.domain.carry import carry_report
+from kouka.web import dbrouter, mapping, workflow
+from kouka.web.models import Department, Membership, Municipality, Role
+
+DEMO_PASSWORD = "kouka-demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    departments: tuple[str, ...]
+    description: str
+
+
+DEMO_USERS = (
+    DemoUser("kikaku", Role.ADMIN, (), "企画調整課（管理者）: すべての事業の確認・公表"),
+    DemoUser("shoko", Role.EDITOR, ("商工労働課",), "商工労働課（編集者）: 自課の事業の入力"),
+    DemoUser("kigyo", Role.EDITOR, ("企業誘致課",), "企業誘致課（編集者）: 自課の事業の入力"),
+    DemoUser("yushikisha", Role.REVIEWER, (), "外部有識者（確認者）: 閲覧とコメント"),
+)
+
+
+def slug_for(name: str, code: str) -> str:
+    return {"伊勢崎市": "isesaki"}.get(name, f"body-{code}" if code else "body")
+
+
+def load_demo(example: Path) -> tuple[Municipality, list[DemoUser]]:
+    """Load ``example`` (a kouka JSON file) as published, carry it into next year's draft, create the users."""
+    document = interchange.load(example)
+    report = document.report_for(None)
+    with transaction.atomic(using=dbrouter.current()):
+        body = report.municipality
+        municipality, _ = Municipality.objects.get_or_create(
+            slug=slug_for(body.name, body.code),
+            defaults={"name": body.name, "prefecture": body.prefecture, "code": body.code})
+        for project in report.projects:
+            for name in project.departments:
+                mapping.department(municipality, name)
+        users = create_users(municipality)
+        admin = Membership.objects.get(user__username=DEMO_USERS[0].username)
+        cycle = mapping.store_report(municipality, report)
+        for step in ("submit", "review", "publish"):
+            workflow.apply(admin, cycle, step)
+        mapping.store_report(municipality, carry_report(report, report.fiscal_year + 1))
+    return municipality, users
+
+
+def create_users(municipality: Municipality) -> list[DemoUser]:
+    model = get_user_model()
+    for demo in DEMO_USERS:
+        user, _ = model.objects.get_or_create(username=demo.username)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        member, _ = Membership.objects.update_or_create(
+            user=user, defaults={"municipality": municipality, "role": demo.role})
+        member.departments.set([Department.objects.get_or_create(municipality=municipality, name=name)[0]
+                                for name in demo.departments])
+    return list(DEMO_USERS)

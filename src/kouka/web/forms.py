@@ -1,0 +1,217 @@
+"""Data-entry forms. What staff type is read by the domain core (Japanese numbers, the city's KPI
+notation with 速報値・集計中・事業開始前・its own reference year); the forms only collect text."""
+
+from dataclasses import replace
+from typing import Any
+
+from django import forms
+
+from kouka.domain.eras import format_fiscal_year
+from kouka.domain.errors import KoukaError
+from kouka.domain.jpnumbers import format_grouped, parse_yen
+from kouka.domain.model import (
+    DIRECTION_LABELS,
+    EFFECT_LABELS,
+    Categorised,
+    Direction,
+    EffectLevel,
+    Kpi,
+    KpiScope,
+    Measurement,
+    NextDirection,
+    Project,
+)
+from kouka.domain.notation import read_measurement, write_measurement
+from kouka.web.models import Department
+
+TEXT = {"maxlength": 4000, "rows": 4}
+
+
+def paragraphs(text: str) -> list[str]:
+    """A textarea's paragraphs: one per non-empty line."""
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def joined(lines: list[str]) -> str:
+    return "\n".join(lines)
+
+
+class ProjectForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    number = forms.IntegerField(label="事業番号", min_value=1, max_value=999)
+    title = forms.CharField(label="事業名", max_length=300)
+    departments = forms.ModelMultipleChoiceField(label="担当課", queryset=Department.objects.none(), required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    start_year = forms.IntegerField(label="事業開始年度（西暦）", min_value=1989, max_value=2100)
+    end_year = forms.IntegerField(label="事業終了年度（西暦）", min_value=1989, max_value=2100)
+    summary = forms.CharField(label="事業概要", required=False, max_length=8000, widget=forms.Textarea(attrs=TEXT))
+    cost = forms.CharField(label="事業費（円）", required=False, max_length=40,
+                           help_text="例: 9,962,058 または 996万2,058円")
+    grant = forms.CharField(label="交付金充当額（円）", required=False, max_length=40)
+    verification = forms.CharField(label="まとめ（検証結果）", required=False, max_length=8000,
+                                   widget=forms.Textarea(attrs={"maxlength": 8000, "rows": 8}))
+    evaluation = forms.ChoiceField(label="事業の評価", required=False,
+                                   choices=[("", "（未選択）")] + [(k.value, v) for k, v in EFFECT_LABELS.items()])
+    next_direction = forms.ChoiceField(
+        label="今後の方針", required=False,
+        choices=[("", "（未選択）")] + [(k.value, v) for k, v in DIRECTION_LABELS.items()])
+    direction_reason = forms.CharField(label="今後の方針の理由", required=False, max_length=4000,
+                                       widget=forms.Textarea(attrs=TEXT))
+
+    def __init__(self, *args: Any, departments: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if departments is not None:
+            self.fields["departments"].queryset = departments  # type: ignore[attr-defined]
+
+    def _yen(self, name: str) -> int | None:
+        text = self.cleaned_data.get(name, "").strip()
+        if not text:
+            return None
+        try:
+            return parse_yen(text)
+        except KoukaError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_cost(self) -> int | None:
+        return self._yen("cost")
+
+    def clean_grant(self) -> int | None:
+        return self._yen("grant")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", "終了年度が開始年度より前です / the period ends before it starts")
+        return data
+
+    @staticmethod
+    def initial_for(project: Project, version: int) -> dict[str, Any]:
+        return {
+            "version": version, "number": project.number, "title": project.title,
+            "start_year": project.start_year, "end_year": project.end_year, "summary": joined(project.summary),
+            "cost": "" if project.cost_yen is None else format_grouped(project.cost_yen),
+            "grant": "" if project.grant_yen is None else format_grouped(project.grant_yen),
+            "verification": joined(project.verification),
+            "evaluation": project.evaluation.category.value if project.evaluation and project.evaluation.category
+            else "",
+            "next_direction": project.next_direction.category.value
+            if project.next_direction and project.next_direction.category else "",
+            "direction_reason": joined(project.direction_reason),
+        }
+
+    def apply_to(self, project: Project, department_names: list[str]) -> Project:
+        """A copy of ``project`` with the form's values (fields the form does not show are kept)."""
+        data = self.cleaned_data
+        evaluation = None
+        if data["evaluation"]:
+            level = EffectLevel(data["evaluation"])
+            evaluation = Categorised(level, EFFECT_LABELS[level])
+        direction = None
+        if data["next_direction"]:
+            next_direction = NextDirection(data["next_direction"])
+            keep = project.next_direction.text if project.next_direction and \
+                project.next_direction.category is next_direction else DIRECTION_LABELS[next_direction]
+            direction = Categorised(next_direction, keep)
+        if evaluation and project.evaluation and project.evaluation.category is evaluation.category:
+            evaluation = project.evaluation
+        return replace(
+            project, number=data["number"], title=data["title"].strip(), departments=department_names,
+            start_year=data["start_year"], end_year=data["end_year"], summary=paragraphs(data["summary"]),
+            cost_yen=data["cost"], grant_yen=data["grant"], verification=paragraphs(data["verification"]),
+            evaluation=evaluation, next_direction=direction, direction_reason=paragraphs(data["direction_reason"]),
+        )
+
+
+class KpiForm(forms.Form):
+    """A KPI with a target and an actual per fiscal year of the project's period."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    number = forms.IntegerField(label="成果目標番号", min_value=1, max_value=99)
+    name = forms.CharField(label="成果目標（KPI）", max_length=300)
+    unit = forms.CharField(label="単位", max_length=20, help_text="例: 人、社、件、億円")
+    direction = forms.ChoiceField(label="目標の向き", choices=[(Direction.HIGHER.value, "多いほどよい"),
+                                                             (Direction.LOWER.value, "少ないほどよい")])
+    scope = forms.ChoiceField(label="対象", choices=[(KpiScope.MUNICIPALITY.value, "本市の事業"),
+                                                   (KpiScope.WIDE_AREA.value, "広域（全体）の指標")])
+    baseline_year = forms.IntegerField(label="基準値の年度（西暦）", required=False, min_value=1989, max_value=2100)
+    baseline = forms.CharField(label="基準値", required=False, max_length=100,
+                               help_text="例: 27,700人 ／（事業開始前）")
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.years = years
+        for year in years:
+            label = format_fiscal_year(year)
+            self.fields[f"target_{year}"] = forms.CharField(
+                label=f"{label} 目標値", required=False, max_length=100)
+            self.fields[f"actual_{year}"] = forms.CharField(
+                label=f"{label} 実績値", required=False, max_length=100,
+                help_text="例: 90社(速報値) ／ 県において集計中 ／ 11,788億円（令和元年）")
+
+    def year_rows(self) -> list[tuple[int, Any, Any]]:
+        return [(year, self[f"target_{year}"], self[f"actual_{year}"]) for year in self.years]
+
+    def _read(self, name: str) -> Measurement | None:
+        text = self.cleaned_data.get(name, "").strip()
+        if not text:
+            return None
+        unit = self.cleaned_data.get("unit", "").strip()
+        try:
+            return read_measurement(text, unit)
+        except KoukaError as exc:
+            self.add_error(name, str(exc))
+            return None
+
+    def measurements(self) -> tuple[Measurement | None, dict[int, Measurement], dict[int, Measurement]]:
+        baseline = self._read("baseline")
+        targets = {y: m for y in self.years if (m := self._read(f"target_{y}")) is not None}
+        actuals = {y: m for y in self.years if (m := self._read(f"actual_{y}")) is not None}
+        return baseline, targets, actuals
+
+    @staticmethod
+    def initial_for(kpi: Kpi, version: int) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "version": version, "number": kpi.number, "name": kpi.name, "unit": kpi.unit,
+            "direction": kpi.direction.value, "scope": kpi.scope.value, "baseline_year": kpi.baseline_year,
+            "baseline": write_measurement(kpi.baseline) if kpi.baseline else "",
+        }
+        for year, m in kpi.targets.items():
+            initial[f"target_{year}"] = write_measurement(m)
+        for year, m in kpi.actuals.items():
+            initial[f"actual_{year}"] = write_measurement(m)
+        return initial
+
+    def apply_to(self, kpi: Kpi) -> Kpi:
+        """A copy of ``kpi`` with the form's values; years outside the form are kept."""
+        data = self.cleaned_data
+        baseline, targets, actuals = self.measurements()
+        kept_targets = {y: m for y, m in kpi.targets.items() if y not in self.years}
+        kept_actuals = {y: m for y, m in kpi.actuals.items() if y not in self.years}
+        return replace(
+            kpi, number=data["number"], name=data["name"].strip(), unit=data["unit"].strip(),
+            direction=Direction(data["direction"]), scope=KpiScope(data["scope"]), baseline=baseline,
+            baseline_year=data["baseline_year"], targets={**kept_targets, **targets},
+            actuals={**kept_actuals, **actuals},
+        )
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label="課名", max_length=60)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="コメント", max_length=4000, widget=forms.Textarea(attrs=TEXT))
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(label="訂正内容（訂正版の公表時に必須）", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="ファイル（テキスト、HTML、Excel、kouka JSON）")
+
+
+class NewCycleForm(forms.Form):
+    fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=1989, max_value=2100)

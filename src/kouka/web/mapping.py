@@ -1,0 +1,129 @@
+"""The one place where stored records and the domain core meet.
+
+Records keep the interchange JSON of their part of a report; :func:`report_of` assembles a whole
+report and builds it with :func:`kouka.interchange.from_json` (so stored data is schema-validated on
+the way out), :func:`store_report` goes the other way.
+"""
+
+from typing import Any
+
+from django.db import transaction
+
+from kouka import interchange
+from kouka.domain.model import Kpi, Project, Report
+from kouka.web import dbrouter
+from kouka.web.models import Cycle, Department, KpiRecord, Municipality, ProjectRecord
+
+JSON = dict[str, Any]
+
+REPORT_FIELDS = ("title", "introduction", "stated_total_yen", "stated_total_label", "source", "program")
+DEFAULT_PROGRAM: JSON = {"name": "地方創生推進交付金", "rate": "1/2"}
+
+
+def municipality_json(municipality: Municipality) -> JSON:
+    return {"name": municipality.name, "prefecture": municipality.prefecture, "code": municipality.code}
+
+
+def project_data(project: Project) -> JSON:
+    """A project's interchange JSON without its KPIs (they are stored as their own records)."""
+    data = interchange.project_json(project)
+    data.pop("kpis")
+    return data
+
+
+def project_record_json(record: ProjectRecord, kpis: list[KpiRecord] | None = None) -> JSON:
+    data = dict(record.data)
+    data["number"] = record.number
+    data["title"] = record.title
+    data["departments"] = [d.name for d in record.departments.all()] if record.pk else data.get("departments", [])
+    rows = kpis if kpis is not None else list(record.kpis.all())
+    data["kpis"] = [kpi_record_json(k) for k in rows]
+    return data
+
+
+def kpi_record_json(record: KpiRecord) -> JSON:
+    data = dict(record.data)
+    data["number"] = record.number
+    data["name"] = record.name
+    data["unit"] = record.unit
+    return data
+
+
+def report_json(cycle: Cycle, projects: list[ProjectRecord] | None = None) -> JSON:
+    data: JSON = {"program": dict(DEFAULT_PROGRAM), "introduction": []}
+    data.update({k: v for k, v in cycle.report.items() if k in REPORT_FIELDS})
+    data["municipality"] = municipality_json(cycle.municipality)
+    data["fiscal_year"] = cycle.fiscal_year
+    rows = projects if projects is not None else list(
+        cycle.projects.prefetch_related("departments", "kpis").all())
+    data["projects"] = [project_record_json(p) for p in rows]
+    return data
+
+
+def document_json(cycle: Cycle) -> JSON:
+    return {"schema": interchange.SCHEMA_ID, "reports": [report_json(cycle)]}
+
+
+def report_of(cycle: Cycle) -> Report:
+    """The domain report a cycle's records make up."""
+    return interchange.from_json(document_json(cycle)).reports[0]
+
+
+def report_from_document(document: JSON) -> Report:
+    return interchange.from_json(document).reports[0]
+
+
+def project_of(record: ProjectRecord) -> Project:
+    """One project as a domain object, inside its report (so checks see the program's rate)."""
+    report = report_of(record.cycle)
+    return report.project(record.number)
+
+
+def kpi_of(record: KpiRecord) -> Kpi:
+    return interchange.from_json({"schema": interchange.SCHEMA_ID, "reports": [{
+        "municipality": {"name": "-"}, "fiscal_year": 2000, "program": DEFAULT_PROGRAM,
+        "projects": [{"number": 1, "title": "-", "period": {"start": 2000, "end": 2000},
+                      "kpis": [kpi_record_json(record)]}]}]}).reports[0].projects[0].kpis[0]
+
+
+def department(municipality: Municipality, name: str) -> Department:
+    found, _ = Department.objects.get_or_create(municipality=municipality, name=name)
+    return found
+
+
+def save_project(cycle: Cycle, project: Project, record: ProjectRecord | None = None) -> ProjectRecord:
+    """Create or overwrite a project record (and its departments) from a domain project; KPIs untouched."""
+    if record is None:
+        record = ProjectRecord(cycle=cycle)
+    record.number = project.number
+    record.title = project.title
+    record.data = project_data(project)
+    record.save()
+    record.departments.set([department(cycle.municipality, name) for name in project.departments])
+    return record
+
+
+def save_kpi(project_record: ProjectRecord, kpi: Kpi, record: KpiRecord | None = None) -> KpiRecord:
+    if record is None:
+        record = KpiRecord(project=project_record)
+    record.number = kpi.number
+    record.name = kpi.name
+    record.unit = kpi.unit
+    record.data = interchange.kpi_json(kpi)
+    record.save()
+    return record
+
+
+def store_report(municipality: Municipality, report: Report) -> Cycle:
+    """Store a domain report as the draft of its fiscal year, replacing that draft's projects."""
+    with transaction.atomic(using=dbrouter.current()):
+        cycle, _ = Cycle.objects.get_or_create(municipality=municipality, fiscal_year=report.fiscal_year)
+        data = interchange.report_json(report)
+        cycle.report = {k: data[k] for k in REPORT_FIELDS}
+        cycle.save()
+        cycle.projects.all().delete()
+        for project in report.projects:
+            record = save_project(cycle, project)
+            for kpi in project.kpis:
+                save_kpi(record, kpi)
+        return cycle

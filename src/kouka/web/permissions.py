@@ -1,0 +1,101 @@
+"""Who may do what, decided on the server for every view and API call.
+
+Roles: the planning division's administrator (everything of their municipality), a department editor
+(only the projects of their own departments, while the report is a draft), a reviewer / external expert
+(reads all of their municipality, writes comments), and the public (published reports only).
+Objects outside a user's reach are reported as not found, so their existence does not leak.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from kouka.web.models import Cycle, Membership, ProjectRecord, Role, State
+
+
+class Denied(Exception):
+    """A request the user's role does not allow (HTTP 403)."""
+
+
+def membership(user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        found: Membership = Membership.objects.select_related("municipality").get(user=user)
+    except Membership.DoesNotExist:
+        return None
+    return found
+
+
+def require_member(user: Any) -> Membership:
+    found = membership(user)
+    if found is None:
+        raise Denied("職員としての所属がありません / no staff membership")
+    return found
+
+
+def cycle_for(member: Membership, fiscal_year: int) -> Cycle:
+    try:
+        cycle: Cycle = Cycle.objects.select_related("municipality").get(
+            municipality=member.municipality, fiscal_year=fiscal_year)
+    except Cycle.DoesNotExist as exc:
+        raise Http404("年度がありません") from exc
+    return cycle
+
+
+def visible_projects(member: Membership, cycle: Cycle) -> QuerySet[ProjectRecord]:
+    projects = cycle.projects.all()
+    if member.municipality_id != cycle.municipality_id:
+        return projects.none()
+    if member.role == Role.EDITOR:
+        projects = projects.filter(departments__in=member.departments.all()).distinct()
+    return projects
+
+
+def project_for(member: Membership, cycle: Cycle, number: int) -> ProjectRecord:
+    try:
+        record: ProjectRecord = visible_projects(member, cycle).get(number=number)
+    except ProjectRecord.DoesNotExist as exc:
+        raise Http404("事業がありません") from exc
+    return record
+
+
+def can_edit(member: Membership, cycle: Cycle) -> bool:
+    """May this member change the contents of the cycle's (visible) projects now?"""
+    if member.municipality_id != cycle.municipality_id:
+        return False
+    if member.role == Role.ADMIN:
+        return cycle.state in (State.DRAFT, State.SUBMITTED)
+    if member.role == Role.EDITOR:
+        return cycle.state == State.DRAFT
+    return False
+
+
+def require_edit(member: Membership, cycle: Cycle) -> None:
+    if not can_edit(member, cycle):
+        if cycle.state == State.PUBLISHED:
+            raise Denied("公表済みの報告は変更できません。訂正を開始してください / a published report is frozen")
+        raise Denied("この状態・役割では編集できません / your role cannot edit in this state")
+
+
+def is_admin(member: Membership) -> bool:
+    return member.role == Role.ADMIN
+
+
+def require_admin(member: Membership) -> None:
+    if not is_admin(member):
+        raise Denied("企画担当（管理者）のみの操作です / administrators only")
+
+
+def can_comment(member: Membership) -> bool:
+    return member.role in (Role.ADMIN, Role.REVIEWER)
+
+
+def can_view_history(member: Membership) -> bool:
+    return member.role in (Role.ADMIN, Role.REVIEWER)
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the signed-in member, if any."""
+    return {"member": membership(getattr(request, "user", None))}

@@ -1,0 +1,1 @@
+"""Views: public pages (``public``), staff pages (``staff``), import by upload (``imports``)."""

@@ -1,0 +1,42 @@
+"""What every staff view shares: sign-in, the member, refusal as a page."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kouka.domain.checks import Finding
+from kouka.web.models import Membership
+from kouka.web.permissions import Denied, membership
+
+StaffView = Callable[..., HttpResponse]
+
+
+def staff_view(view: StaffView) -> Callable[..., HttpResponse]:
+    """Require a signed-in member; pass the :class:`Membership` as ``member``; a :class:`Denied` is a 403 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        member: Membership | None = membership(request.user)
+        if member is None:
+            return refused(request, "職員としての所属が登録されていません / no staff membership")
+        try:
+            return view(request, member, *args, **kwargs)
+        except Denied as exc:
+            return refused(request, str(exc))
+
+    return wrapper
+
+
+def refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "kouka/refused.html", {"message": message}, status=403)
+
+
+def findings_context(findings: list[Finding]) -> list[dict[str, str]]:
+    return [f.as_dict() | {"label": {"error": "誤り", "warning": "注意", "info": "情報"}[f.severity.value]}
+            for f in findings]

@@ -1,0 +1,125 @@
+"""Public pages: published reports only, no sign-in. Everything shown comes from a frozen publication."""
+
+from typing import Any
+
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from kouka.domain.checks import circled
+from kouka.domain.eras import format_fiscal_year
+from kouka.domain.jpnumbers import format_yen
+from kouka.domain.model import Report
+from kouka.domain.notation import write_measurement
+from kouka.domain.rules import judge_kpi, report_total
+from kouka.web import charts, integrations, mapping
+from kouka.web.models import Cycle, Municipality, Publication
+from kouka.web.views.staff import export_response
+
+
+def published_cycles() -> Any:
+    return Cycle.objects.filter(revision__gt=0).select_related("municipality")
+
+
+def _publication(slug: str, year: int) -> tuple[Cycle, Publication, Report]:
+    cycle = published_cycles().filter(municipality__slug=slug, fiscal_year=year).first()
+    publication = cycle.publications.order_by("-revision").first() if cycle else None
+    if cycle is None or publication is None:
+        raise Http404("公表された報告がありません / no published report")
+    return cycle, publication, mapping.report_from_document(publication.document)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for municipality in Municipality.objects.filter(cycles__revision__gt=0).distinct():
+        years = published_cycles().filter(municipality=municipality).order_by("-fiscal_year")
+        rows.append((municipality, [(c.fiscal_year, format_fiscal_year(c.fiscal_year)) for c in years]))
+    return render(request, "kouka/public/index.html", {"rows": rows})
+
+
+def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = Municipality.objects.filter(slug=slug).first()
+    if municipality is None:
+        raise Http404("団体がありません")
+    cycles = published_cycles().filter(municipality=municipality).annotate(latest=Max("publications__published_at"))
+    years = [(c, format_fiscal_year(c.fiscal_year)) for c in cycles.order_by("-fiscal_year")]
+    if not years:
+        raise Http404("公表された報告がありません")
+    return render(request, "kouka/public/municipality.html", {"municipality": municipality, "years": years})
+
+
+def kpi_rows(report: Report) -> list[dict[str, Any]]:
+    rows = []
+    for project in report.projects:
+        for kpi in project.kpis:
+            result = judge_kpi(kpi, report.fiscal_year)
+            rows.append({"project": project, "kpi": kpi, "result": result,
+                         "label": f"事業{circled(project.number)} 成果目標{circled(kpi.number)}",
+                         "target": write_measurement(result.target) if result.target else "－",
+                         "actual": write_measurement(result.actual) if result.actual else "－"})
+    return rows
+
+
+def report_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    cycle, publication, report = _publication(slug, year)
+    try:
+        fragment = mark_safe(integrations.render_fragment(report))
+    except integrations.Unavailable:
+        fragment = None
+    return render(request, "kouka/public/report.html", {
+        "cycle": cycle, "publication": publication, "report": report, "fragment": fragment,
+        "year_label": format_fiscal_year(year), "total": format_yen(report_total(report)),
+        "rows": kpi_rows(report), "exports": list(integrations.EXPORTS.values()),
+        "revisions": cycle.publications.order_by("-revision"),
+    })
+
+
+def kpi_view(request: HttpRequest, slug: str, year: int, project: int, kpi: int) -> HttpResponse:
+    cycle, publication, report = _publication(slug, year)
+    try:
+        found_project = report.project(project)
+        found = found_project.kpi(kpi)
+    except KeyError as exc:
+        raise Http404("成果目標がありません") from exc
+    years = sorted(set(found.targets) | set(found.actuals))
+    table = [(format_fiscal_year(y), write_measurement(found.targets[y]) if y in found.targets else "－",
+              write_measurement(found.actuals[y]) if y in found.actuals else "－",
+              judge_kpi(found, y).label) for y in years]
+    return render(request, "kouka/public/kpi.html", {
+        "cycle": cycle, "publication": publication, "report": report, "project": found_project, "kpi": found,
+        "label": f"事業{circled(project)} 成果目標{circled(kpi)}", "chart": mark_safe(charts.svg(found)),
+        "table": table, "year_label": format_fiscal_year(year),
+        "baseline": write_measurement(found.baseline) if found.baseline else "－",
+        "baseline_year": format_fiscal_year(found.baseline_year) if found.baseline_year else "",
+    })
+
+
+def export_view(request: HttpRequest, slug: str, year: int, fmt: str) -> HttpResponse:
+    if fmt not in integrations.EXPORTS:
+        raise Http404("形式がありません")
+    _cycle, publication, report = _publication(slug, year)
+    return export_response(report, fmt, f"{slug}-{year}-r{publication.revision}")
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    hits: list[dict[str, Any]] = []
+    if query:
+        latest: dict[int, Publication] = {}
+        cycles = published_cycles()
+        for cycle in cycles:
+            publication = cycle.publications.order_by("-revision").first()
+            if publication is not None:
+                latest[cycle.pk] = publication
+        for cycle_pk, publication in latest.items():
+            cycle = publication.cycle
+            report = mapping.report_from_document(publication.document)
+            for project in report.projects:
+                project_hit = query in project.title or query in " ".join(project.summary)
+                kpi_hits = [k for k in project.kpis if query in k.name]
+                if project_hit or kpi_hits:
+                    hits.append({"cycle": cycle, "project": project, "kpis": kpi_hits,
+                                 "year_label": format_fiscal_year(cycle.fiscal_year)})
+            _ = cycle_pk
+    return render(request, "kouka/public/search.html", {"query": query, "hits": hits})
