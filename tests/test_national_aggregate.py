@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kouka import interchange, synth
-from kouka.domain.aggregate import Aggregator, aggregate, kpi_series, percent
+from kouka.domain.aggregate import Aggregator, OverlapError, aggregate, kpi_series, percent
 from kouka.domain.carry import carry_report
 from kouka.domain.model import Body, Document, KpiScope, Report
 from kouka.domain.rules import Judgement
@@ -226,3 +226,16 @@ def test_merging_aggregators_equals_aggregating_everything(loaded: list[Document
     assert merged.result() == aggregate(reports)
     with pytest.raises(ValueError):
         Aggregator(year=2016).merge(Aggregator())
+
+
+def test_a_report_seen_twice_is_counted_once(example_path: Path) -> None:
+    once = aggregate([interchange.load(example_path).reports[0]])
+    twice = aggregate([interchange.load(example_path).reports[0], interchange.load(example_path).reports[0]])
+    assert twice.total == once.total and twice.by_unit == once.by_unit
+    assert [(ref.municipality, ref.fiscal_year) for ref in twice.duplicates] == [("伊勢崎市", 2022)]
+    first, second = Aggregator(), Aggregator()
+    first.add(interchange.load(example_path).reports[0])
+    second.add(interchange.load(example_path).reports[0])
+    with pytest.raises(OverlapError):
+        first.merge(second)
+    assert first.result().total == once.total  # a refused merge leaves the aggregator as it was

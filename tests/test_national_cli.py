@@ -98,3 +98,21 @@ def test_synth_refuses_bad_arguments(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "団体数" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x").exists()  # nothing half-written
+
+
+def test_stats_counts_a_copied_file_once_in_any_number_of_processes(generated: Path, tmp_path: Path) -> None:
+    files = sorted(generated.glob("*.json"))
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for file in files:
+        (copy / file.name).write_bytes(file.read_bytes())
+    (copy / "zz-again.json").write_bytes(files[0].read_bytes())  # sorts last: lands in another part
+    plain = json.loads(kouka("stats", generated, "--json", "--jobs", "1").stdout)
+    assert plain.pop("duplicates") == []
+    for jobs in ("1", "2"):
+        result = kouka("stats", copy, "--json", "--jobs", jobs)
+        assert result.returncode == 0, result.stderr
+        printed = json.loads(result.stdout)
+        assert len(printed.pop("duplicates")) == 3  # the body's three years
+        assert printed == plain
+        assert "重複" in result.stderr

@@ -15,7 +15,7 @@ from rich.table import Table
 from kouka import interchange, synth
 from kouka.cli import app
 from kouka.cli.common import EXIT_OK, EXIT_UNREADABLE, console, error_console, fail
-from kouka.domain.aggregate import Aggregate, Aggregator, JudgementCounts, Tally, percent
+from kouka.domain.aggregate import Aggregate, Aggregator, JudgementCounts, OverlapError, Tally, percent
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
 from kouka.domain.jpnumbers import format_grouped, format_yen
@@ -143,6 +143,8 @@ def stats_json(result: Aggregate, top: int) -> dict[str, Any]:
     """The dashboard numbers as JSON (what ``kouka stats --json`` prints)."""
     return {
         "bodies": len(result.bodies),
+        "duplicates": [{"name": ref.municipality, "code": ref.code, "fiscal_year": ref.fiscal_year}
+                       for ref in result.duplicates],
         "total": _tally_json(result.total),
         "by_year": {str(year): _tally_json(result.by_year[year]) for year in sorted(result.by_year)},
         "by_prefecture": {p: _tally_json(result.by_prefecture[p])
@@ -188,10 +190,14 @@ def aggregate_in_parallel(files: list[Path], prefecture: str | None, year: int |
     aggregator, errors = Aggregator(prefecture=prefecture, year=year), []
     chunks = _chunks(files, jobs * 4)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for part, part_errors in pool.map(aggregate_files, chunks, [prefecture] * len(chunks),
-                                          [year] * len(chunks)):
-            aggregator.merge(part)
-            errors += part_errors
+        try:
+            for part, part_errors in pool.map(aggregate_files, chunks, [prefecture] * len(chunks),
+                                              [year] * len(chunks)):
+                aggregator.merge(part)
+                errors += part_errors
+        except OverlapError:  # the same report in files of different parts: only one pass can drop the copy
+            pool.shutdown(cancel_futures=True)
+            return aggregate_files(files, prefecture, year)
     return aggregator, errors
 
 
@@ -216,6 +222,11 @@ def stats(
         typer.echo(json.dumps(stats_json(result, top), ensure_ascii=False, indent=2))
     else:
         _print_tables(result, top)
+    for ref in result.duplicates:
+        which = f"{ref.municipality}の{format_fiscal_year(ref.fiscal_year)}"
+        error_console.print(f"[yellow]警告 / warning:[/] {which}の報告が重複しているため一度だけ数えました / "
+                            "a duplicate report was counted once",
+                            highlight=False, soft_wrap=True)
     if errors:
         error_console.print(f"{len(files)}件中{len(errors)}件を読めませんでした / {len(errors)} of {len(files)} "
                             "files could not be read")

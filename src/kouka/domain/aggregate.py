@@ -210,6 +210,7 @@ class Aggregate:
     by_year_unit: dict[tuple[int, str], JudgementCounts] = field(default_factory=dict)
     bodies: dict[str, BodyTally] = field(default_factory=dict)
     wide_area: dict[tuple[str, int], WideAreaProject] = field(default_factory=dict)
+    duplicates: list[ReportRef] = field(default_factory=list)  # reports seen again, left out
 
     def ranking(self) -> list[RankRow]:
         """Bodies by met rate (met ÷ judged), then by KPIs met; equal rates and counts share a rank.
@@ -230,6 +231,10 @@ class Aggregate:
             rows.append(RankRow(rank, entry.body, entry.tally, rate))
             previous = standing
         return rows
+
+
+class OverlapError(ValueError):
+    """Two aggregators to merge have seen the same report; aggregate the inputs in one instead."""
 
 
 class Aggregator:
@@ -253,6 +258,9 @@ class Aggregator:
             return
         ref = ReportRef.of(report)
         body_entry = self._result.bodies.setdefault(body_key(report.municipality), BodyTally(report.municipality))
+        if ref in body_entry.tally.reports:  # the same body's year twice (a copied file): count it once
+            self._result.duplicates.append(ref)
+            return
         body_entry.tally.reports.add(ref)
         for project in report.projects:
             outcomes = [self._outcome(project, kpi_index, report.fiscal_year) for kpi_index in
@@ -315,6 +323,10 @@ class Aggregator:
         if (self.prefecture, self.year) != (other.prefecture, other.year):
             raise ValueError("aggregators with different filters cannot be merged")
         mine, theirs = self._result, other._result
+        for body, entry in theirs.bodies.items():
+            known = mine.bodies.get(body)
+            if known is not None and known.tally.reports & entry.tally.reports:
+                raise OverlapError(f"{entry.body.name}: 同じ報告が両方にあります / the same report is in both parts")
         mine.total.merge(theirs.total)
         for year, tally in theirs.by_year.items():
             mine.by_year.setdefault(year, Tally()).merge(tally)
@@ -324,16 +336,17 @@ class Aggregator:
             mine.by_unit.setdefault(unit, JudgementCounts()).merge(counts)
         for year_unit, counts in theirs.by_year_unit.items():
             mine.by_year_unit.setdefault(year_unit, JudgementCounts()).merge(counts)
+        mine.duplicates += theirs.duplicates
         for body, entry in theirs.bodies.items():
             mine.bodies.setdefault(body, BodyTally(entry.body)).tally.merge(entry.tally)
         for wide_key, shared in theirs.wide_area.items():
-            known = mine.wide_area.get(wide_key)
-            if known is None:
+            seen = mine.wide_area.get(wide_key)
+            if seen is None:
                 mine.wide_area[wide_key] = shared
                 continue
-            known.shares += shared.shares
-            if shared.outcomes_from_lead and not known.outcomes_from_lead:
-                known.outcomes, known.outcomes_from_lead = shared.outcomes, True
+            seen.shares += shared.shares
+            if shared.outcomes_from_lead and not seen.outcomes_from_lead:
+                seen.outcomes, seen.outcomes_from_lead = shared.outcomes, True
 
     def result(self) -> Aggregate:
         """The aggregate, with wide-area projects counted once. Call once, after the last :meth:`add`."""
