@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from kouka import synth
-from kouka.cli.national import aggregate_in_parallel
+from kouka.cli.national import Query, aggregate_in_parallel
 
 
 def peak_rss_mib() -> float:
@@ -39,9 +39,9 @@ def run(out: Path, bodies: int, years: int, seed: int, aggregate: bool, jobs: in
           f"has its own, peak {children_peak_rss_mib():.0f} MiB)")
     if aggregate:
         started = time.perf_counter()
-        aggregator, errors = aggregate_in_parallel(sorted(out.glob("*.json")), None, None, jobs)
-        assert not errors, errors[:3]
-        result = aggregator.result()
+        loaded = aggregate_in_parallel(sorted(out.glob("*.json")), Query(), jobs)
+        assert not loaded.errors, loaded.errors[:3]
+        result = loaded.aggregator.result()
         elapsed = time.perf_counter() - started
         print(f"load+aggregate (kouka stats): {elapsed:.1f} s; {result.total.projects:,} projects counted "
               f"({result.total.wide_area_projects:,} wide-area once), {result.total.kpis.total:,} KPIs")

@@ -116,3 +116,20 @@ def test_stats_counts_a_copied_file_once_in_any_number_of_processes(generated: P
         assert len(printed.pop("duplicates")) == 3  # the body's three years
         assert printed == plain
         assert "重複" in result.stderr
+
+
+def test_stats_for_one_body_prints_its_kpi_series(generated: Path) -> None:
+    file = sorted(generated.glob("*.json"))[3]
+    code = file.stem
+    result = kouka("stats", generated, "--body", code, "--json")
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["bodies"] == 1 and printed["total"]["reports"] == 3
+    document = interchange.load(file)
+    keys = {kpi.key for report in document.reports for project in report.projects for kpi in project.kpis}
+    assert set(printed["series"]) == keys
+    for entry in printed["series"].values():
+        years = [point["fiscal_year"] for point in entry["points"]]
+        assert years == sorted(years) and set(years) <= {2016, 2017, 2018}
+    tables = kouka("stats", file, "--body", code)
+    assert tables.returncode == 0 and "成果目標の推移" in tables.stdout and "平成28年度" in tables.stdout

@@ -4,6 +4,7 @@ import json
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -15,11 +16,22 @@ from rich.table import Table
 from kouka import interchange, synth
 from kouka.cli import app
 from kouka.cli.common import EXIT_OK, EXIT_UNREADABLE, console, error_console, fail
-from kouka.domain.aggregate import Aggregate, Aggregator, JudgementCounts, OverlapError, Tally, percent
+from kouka.domain.aggregate import (
+    Aggregate,
+    Aggregator,
+    JudgementCounts,
+    KpiSeries,
+    OverlapError,
+    Tally,
+    kpi_series,
+    percent,
+)
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
 from kouka.domain.jpnumbers import format_grouped, format_yen
-from kouka.domain.rules import Judgement
+from kouka.domain.model import Measurement, Report
+from kouka.domain.notation import write_measurement
+from kouka.domain.rules import JUDGEMENT_LABELS, Judgement
 from kouka.synth_data import PREFECTURES
 
 
@@ -162,19 +174,39 @@ def stats_json(result: Aggregate, top: int) -> dict[str, Any]:
     }
 
 
-def aggregate_files(files: list[Path], prefecture: str | None, year: int | None) -> tuple[Aggregator, list[str]]:
-    """Load and aggregate ``files``; the messages of those that cannot be read come back, in order."""
-    aggregator = Aggregator(prefecture=prefecture, year=year)
-    errors: list[str] = []
+@dataclass(frozen=True)
+class Query:
+    """What ``kouka stats`` keeps: reports of this prefecture, fiscal year, body (code or name) when given."""
+
+    prefecture: str | None = None
+    year: int | None = None
+    body: str | None = None
+
+    def aggregator(self) -> Aggregator:
+        return Aggregator(prefecture=self.prefecture, year=self.year, body=self.body)
+
+
+@dataclass
+class Loaded:
+    aggregator: Aggregator
+    errors: list[str] = field(default_factory=list)  # files that could not be read, in order
+    body_reports: list[Report] = field(default_factory=list)  # the asked-for body's reports, for its KPI series
+
+
+def aggregate_files(files: list[Path], query: Query) -> Loaded:
+    """Load and aggregate ``files``."""
+    loaded = Loaded(query.aggregator())
     for file in files:
         try:
             document = interchange.load(file)
         except KoukaError as exc:
-            errors.append(str(exc))
+            loaded.errors.append(str(exc))
             continue
         for report in document.reports:
-            aggregator.add(report)
-    return aggregator, errors
+            loaded.aggregator.add(report)
+            if query.body is not None and loaded.aggregator.wants(report):
+                loaded.body_reports.append(report)
+    return loaded
 
 
 def _chunks(files: list[Path], count: int) -> list[list[Path]]:
@@ -182,23 +214,49 @@ def _chunks(files: list[Path], count: int) -> list[list[Path]]:
     return [files[start:start + size] for start in range(0, len(files), size)]
 
 
-def aggregate_in_parallel(files: list[Path], prefecture: str | None, year: int | None,
-                          jobs: int) -> tuple[Aggregator, list[str]]:
+def aggregate_in_parallel(files: list[Path], query: Query, jobs: int) -> Loaded:
     """The same as :func:`aggregate_files`, with the files shared among ``jobs`` processes in order."""
     if jobs <= 1 or len(files) < 2 * jobs:
-        return aggregate_files(files, prefecture, year)
-    aggregator, errors = Aggregator(prefecture=prefecture, year=year), []
+        return aggregate_files(files, query)
+    loaded = Loaded(query.aggregator())
     chunks = _chunks(files, jobs * 4)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         try:
-            for part, part_errors in pool.map(aggregate_files, chunks, [prefecture] * len(chunks),
-                                              [year] * len(chunks)):
-                aggregator.merge(part)
-                errors += part_errors
+            for part in pool.map(aggregate_files, chunks, [query] * len(chunks)):
+                loaded.aggregator.merge(part.aggregator)
+                loaded.errors += part.errors
+                loaded.body_reports += part.body_reports
         except OverlapError:  # the same report in files of different parts: only one pass can drop the copy
             pool.shutdown(cancel_futures=True)
-            return aggregate_files(files, prefecture, year)
-    return aggregator, errors
+            return aggregate_files(files, query)
+    return loaded
+
+
+def _measurement_text(measurement: Measurement | None) -> str:
+    return "" if measurement is None else write_measurement(measurement)
+
+
+def _print_series(series: dict[str, KpiSeries]) -> None:
+    table = Table(title="成果目標の推移 / each KPI over the years")
+    for column in ("成果目標", "基準値", "年度", "目標", "実績", "判定"):
+        table.add_column(column)
+    for entry in series.values():
+        for index, point in enumerate(entry.points):
+            label = JUDGEMENT_LABELS[point.judgement] + ("（速報値）" if point.preliminary else "")
+            table.add_row(f"{entry.name}（{entry.unit}）" if index == 0 else "",
+                          _measurement_text(entry.baseline) if index == 0 else "",
+                          format_fiscal_year(point.fiscal_year), _measurement_text(point.target),
+                          _measurement_text(point.actual), label, end_section=index == len(entry.points) - 1)
+    console.print(table)
+
+
+def series_json(series: dict[str, KpiSeries]) -> dict[str, Any]:
+    return {key: {"name": entry.name, "unit": entry.unit, "project": entry.project_title,
+                  "baseline": interchange.measurement_json(entry.baseline),
+                  "points": [{"fiscal_year": p.fiscal_year, "target": interchange.measurement_json(p.target),
+                              "actual": interchange.measurement_json(p.actual), "judgement": p.judgement.value,
+                              "preliminary": p.preliminary} for p in entry.points]}
+            for key, entry in series.items()}
 
 
 @app.command()
@@ -208,20 +266,29 @@ def stats(
     year: Annotated[int | None, typer.Option("--year", help="only this fiscal year (Western) / 年度で絞り込み")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON / JSONで出力")] = False,
     top: Annotated[int, typer.Option("--top", help="ranking rows / ランキングの行数")] = 10,
+    body: Annotated[str | None, typer.Option("--body", help="one body (code or name), with its KPIs' series / "
+                                                         "団体（コードまたは名称）")] = None,
     jobs: Annotated[int, typer.Option("--jobs", help="processes, 0 = one per CPU / 並列数")] = 0,
 ) -> None:
     """事業数・交付金・成果目標の達成状況を集計します（年度・都道府県・単位別、団体ランキング） / dashboard numbers."""
     files = list(interchange_files(paths))
     if not files:
         fail("交換形式のファイルがありません / no kouka JSON files found in " + ", ".join(map(str, paths)))
-    aggregator, errors = aggregate_in_parallel(files, prefecture, year, jobs or os.cpu_count() or 1)
+    loaded = aggregate_in_parallel(files, Query(prefecture, year, body), jobs or os.cpu_count() or 1)
+    errors = loaded.errors
     for message in errors:
         error_console.print(f"[bold red]エラー / error:[/] {message}", highlight=False, soft_wrap=True)
-    result = aggregator.result()
+    result = loaded.aggregator.result()
+    series = kpi_series(loaded.body_reports) if body is not None else None
     if as_json:
-        typer.echo(json.dumps(stats_json(result, top), ensure_ascii=False, indent=2))
+        printed = stats_json(result, top)
+        if series is not None:
+            printed["series"] = series_json(series)
+        typer.echo(json.dumps(printed, ensure_ascii=False, indent=2))
     else:
         _print_tables(result, top)
+        if series is not None:
+            _print_series(series)
     for ref in result.duplicates:
         which = f"{ref.municipality}の{format_fiscal_year(ref.fiscal_year)}"
         error_console.print(f"[yellow]警告 / warning:[/] {which}の報告が重複しているため一度だけ数えました / "

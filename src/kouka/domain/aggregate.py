@@ -240,14 +240,17 @@ class OverlapError(ValueError):
 class Aggregator:
     """Feed reports one by one with :meth:`add`, then take :meth:`result`."""
 
-    def __init__(self, *, prefecture: str | None = None, year: int | None = None) -> None:
+    def __init__(self, *, prefecture: str | None = None, year: int | None = None, body: str | None = None) -> None:
         self.prefecture = prefecture
         self.year = year
+        self.body = body  # a 全国地方公共団体コード or a body's name
         self._result = Aggregate()
         self._done = False
 
     def wants(self, report: Report) -> bool:
         if self.year is not None and report.fiscal_year != self.year:
+            return False
+        if self.body is not None and self.body not in (report.municipality.code, report.municipality.name):
             return False
         return self.prefecture is None or report.municipality.prefecture == self.prefecture
 
@@ -320,7 +323,7 @@ class Aggregator:
         """
         if self._done or other._done:
             raise RuntimeError("Aggregator.result() was already taken")
-        if (self.prefecture, self.year) != (other.prefecture, other.year):
+        if (self.prefecture, self.year, self.body) != (other.prefecture, other.year, other.body):
             raise ValueError("aggregators with different filters cannot be merged")
         mine, theirs = self._result, other._result
         for body, entry in theirs.bodies.items():
@@ -359,9 +362,10 @@ class Aggregator:
         return self._result
 
 
-def aggregate(reports: Iterable[Report], *, prefecture: str | None = None, year: int | None = None) -> Aggregate:
-    """Aggregate ``reports``, keeping those of ``prefecture`` and fiscal ``year`` when given."""
-    aggregator = Aggregator(prefecture=prefecture, year=year)
+def aggregate(reports: Iterable[Report], *, prefecture: str | None = None, year: int | None = None,
+              body: str | None = None) -> Aggregate:
+    """Aggregate ``reports``, keeping those of ``prefecture``, fiscal ``year`` and ``body`` when given."""
+    aggregator = Aggregator(prefecture=prefecture, year=year, body=body)
     for report in reports:
         aggregator.add(report)
     return aggregator.result()
