@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from kouka import interchange
@@ -32,6 +33,9 @@ from kouka.web.views.public import _publication, published_cycles
 
 api = NinjaAPI(title="kouka API", version="1", urls_namespace="kouka-api",
                description="地方創生交付金事業の効果検証データ / effect verification data")
+
+
+STALE = "他の人が先に保存しました。最新の内容を読み込んでください / stale version: reload and try again"
 
 
 class YearOut(Schema):
@@ -180,7 +184,7 @@ def put_actual(request: HttpRequest, year: int, number: int, kpi: int, actual_ye
         except KpiRecord.DoesNotExist as exc:
             raise Http404 from exc
         if kpi_record.version != body.version:
-            return 409, Message(detail="他の人が先に保存しました。最新の内容を読み込んでください / stale version")
+            return Status(409, Message(detail=STALE))
         before = mapping.kpi_of(kpi_record)
         measurement = read_measurement(body.text, before.unit)
         after = before.__class__(**{**before.__dict__, "actuals": {**before.actuals, actual_year: measurement}})
@@ -189,7 +193,7 @@ def put_actual(request: HttpRequest, year: int, number: int, kpi: int, actual_ye
         history.record(request.user, member.municipality, cycle, "kpi:update", f"{record.title} / {after.name}",
                        interchange.kpi_json(before), interchange.kpi_json(after))
     kpi_record.refresh_from_db()
-    return 200, _kpi_out(kpi_record, year)
+    return Status(200, _kpi_out(kpi_record, year))
 
 
 @api.post("/staff/cycles/{year}/projects/{number}/comments", response={201: Message}, auth=django_auth,
@@ -206,7 +210,7 @@ def post_comment(request: HttpRequest, year: int, number: int, body: CommentIn) 
     record.comments.create(author=member.user, text=text)
     history.record(request.user, member.municipality, cycle, "comment:create", record.title, None,
                    {"comment": text})
-    return 201, Message(detail="ok")
+    return Status(201, Message(detail="ok"))
 
 
 @api.post("/staff/cycles/{year}/transitions/{name}", response={200: Message, 409: Message}, auth=django_auth,
@@ -217,5 +221,5 @@ def post_transition(request: HttpRequest, year: int, name: str, body: Transition
     try:
         workflow.apply(member, cycle, name, body.note)
     except workflow.WorkflowError as exc:
-        return 409, Message(detail=str(exc))
-    return 200, Message(detail=cycle.state)
+        return Status(409, Message(detail=str(exc)))
+    return Status(200, Message(detail=cycle.state))

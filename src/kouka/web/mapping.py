@@ -35,7 +35,8 @@ def project_record_json(record: ProjectRecord, kpis: list[KpiRecord] | None = No
     data = dict(record.data)
     data["number"] = record.number
     data["title"] = record.title
-    data["departments"] = [d.name for d in record.departments.all()] if record.pk else data.get("departments", [])
+    if "departments" not in data:  # the city's own order is kept in data; the relation is for permissions
+        data["departments"] = [d.name for d in record.departments.all()] if record.pk else []
     rows = kpis if kpis is not None else list(record.kpis.all())
     data["kpis"] = [kpi_record_json(k) for k in rows]
     return data

@@ -84,7 +84,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("KOUKA_STATIC_ROOT", str(DATA_DIR / "static")))
+# collectstatic's target (production); kouka serve creates DATA_DIR/static so WhiteNoise finds a folder.
+STATIC_ROOT = Path(os.environ["KOUKA_STATIC_ROOT"]) if os.environ.get("KOUKA_STATIC_ROOT") else (
+    DATA_DIR / "static" if (DATA_DIR / "static").is_dir() else None)
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (kouka serve)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"

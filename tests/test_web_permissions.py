@@ -1,0 +1,227 @@
+"""The permission matrix: every role × every page and API endpoint, with the Django test client.
+
+Refusals must not leak: a refused response never contains the title of the project asked for, and one
+municipality never sees another's data.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.http import HttpResponse
+
+from kouka.web import mapping
+from kouka.web.forms import KpiForm, ProjectForm
+from kouka.web.models import Change, Comment, KpiRecord, ProjectRecord, State
+
+if TYPE_CHECKING:
+    from web_fixtures import World
+
+pytest_plugins = ["web_fixtures"]
+
+P1_TITLE = "まちなか創業とにぎわい創出を核とした官民連携による持続的経済活力向上プロジェクト"
+P2_TITLE = "Made in いせさき しごと創生プロジェクト"
+OTHER_TITLE = "他市の秘密の事業"
+ROLES = ("anonymous", "kikaku", "shoko", "kigyo", "yushikisha", "other")
+LOGIN = 302
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def staff(anonymous: int = LOGIN, kikaku: int = 200, shoko: int = 200, kigyo: int = 200, yushikisha: int = 200,
+          other: int = 200) -> dict[str, int]:
+    return {"anonymous": anonymous, "kikaku": kikaku, "shoko": shoko, "kigyo": kigyo, "yushikisha": yushikisha,
+            "other": other}
+
+
+def project_payload(world: "World", role: str) -> dict[str, Any]:
+    record = ProjectRecord.objects.get(cycle=world.cycle(), number=1)
+    data = ProjectForm.initial_for(mapping.project_of(record), record.version)
+    data["departments"] = [d.pk for d in record.departments.all()
+                           if role == "kikaku" or d.members.filter(user__username=role).exists()]
+    data["verification"] = "権限テストのまとめ"
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def kpi_payload(world: "World", role: str) -> dict[str, Any]:
+    record = KpiRecord.objects.get(project__cycle=world.cycle(), project__number=1, number=1)
+    data = KpiForm.initial_for(mapping.kpi_of(record), record.version)
+    data["actual_2023"] = "3社"
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def actual_text(world: "World") -> str | None:
+    record = KpiRecord.objects.get(project__cycle=world.cycle(), project__number=1, number=1)
+    actual = record.data["actuals"].get("2023")
+    return None if actual is None else str(actual["text"])
+
+
+def comment_count(world: "World") -> int:
+    return Comment.objects.filter(project__cycle=world.cycle()).count()
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    path: str
+    expected: dict[str, int]
+    payload: Callable[["World", str], Any] | None = None
+    json_body: bool = False
+    secret: str = ""  # must not appear in a refused response
+    effect: Callable[["World"], Any] | None = None  # observed after the request
+    changed_for: tuple[str, ...] = field(default_factory=tuple)  # roles whose request changes ``effect``
+
+
+CASES = [
+    # public pages
+    Case("index", "get", "/", everyone(200)),
+    Case("search", "get", "/search/?q=まちなか", everyone(200)),
+    Case("municipality", "get", "/m/isesaki/", everyone(200)),
+    Case("published report", "get", "/m/isesaki/2022/", everyone(200)),
+    Case("draft report", "get", "/m/isesaki/2023/", everyone(404), secret="権限テスト"),
+    Case("published kpi", "get", "/m/isesaki/2022/kpi/1/3/", everyone(200)),
+    Case("draft kpi", "get", "/m/isesaki/2023/kpi/1/1/", everyone(404)),
+    Case("export json", "get", "/m/isesaki/2022/export/json/", everyone(200)),
+    Case("export of draft", "get", "/m/isesaki/2023/export/json/", everyone(404)),
+    Case("unknown municipality", "get", "/m/nowhere/", everyone(404)),
+    Case("login page", "get", "/accounts/login/", everyone(200)),
+    # staff pages
+    Case("dashboard", "get", "/staff/", staff(), secret=OTHER_TITLE),
+    Case("cycle", "get", "/staff/2023/", staff()),
+    Case("project 1", "get", "/staff/2023/projects/1/", staff(kigyo=404, other=404), secret=P1_TITLE),
+    Case("project 2", "get", "/staff/2023/projects/2/", staff(shoko=404, other=404), secret=P2_TITLE),
+    Case("kpi of project 1", "get", "/staff/2023/projects/1/kpis/1/", staff(kigyo=404, other=404),
+         secret="まちなかで新たに創業した事業者の数"),
+    Case("new kpi form", "get", "/staff/2023/projects/1/kpis/new/", staff(kigyo=404, other=404), secret=P1_TITLE),
+    Case("new project form", "get", "/staff/2023/projects/new/", staff(shoko=403, kigyo=403, yushikisha=403)),
+    Case("history", "get", "/staff/2023/history/", staff(shoko=403, kigyo=403, other=200)),
+    Case("departments", "get", "/staff/departments/", staff(shoko=403, kigyo=403, yushikisha=403)),
+    Case("import form", "get", "/staff/import/", staff(shoko=403, kigyo=403, yushikisha=403)),
+    Case("staff export", "get", "/staff/2023/export/json/", staff(shoko=403, kigyo=403), secret=P1_TITLE),
+    Case("published year, staff view", "get", "/staff/2022/", staff(other=404), secret=P1_TITLE),
+    Case("save project 1", "post", "/staff/2023/projects/1/", staff(kikaku=302, shoko=302, kigyo=404,
+                                                                     yushikisha=403, other=404),
+         payload=project_payload, secret=P1_TITLE,
+         effect=lambda w: ProjectRecord.objects.get(cycle=w.cycle(), number=1).data["verification"],
+         changed_for=("kikaku", "shoko")),
+    Case("save kpi", "post", "/staff/2023/projects/1/kpis/1/", staff(kikaku=302, shoko=302, kigyo=404,
+                                                                      yushikisha=403, other=404),
+         payload=kpi_payload, effect=actual_text, changed_for=("kikaku", "shoko")),
+    Case("new project", "post", "/staff/2023/projects/new/",
+         staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302),
+         payload=lambda w, r: {"number": 9, "title": "新しい事業", "start_year": 2023, "end_year": 2024},
+         effect=lambda w: ProjectRecord.objects.filter(cycle=w.cycle(), number=9).count(), changed_for=("kikaku",)),
+    Case("comment", "post", "/staff/2023/projects/1/comments/",
+         staff(kikaku=302, shoko=403, kigyo=404, yushikisha=302, other=404),
+         payload=lambda w, r: {"text": "確認しました"},
+         effect=comment_count, changed_for=("kikaku", "yushikisha")),
+    Case("submit", "post", "/staff/2023/transition/submit/", staff(302, 302, 302, 302, 302, 302),
+         effect=lambda w: w.cycle().state, changed_for=("kikaku", "shoko", "kigyo")),
+    Case("publish a draft", "post", "/staff/2023/transition/publish/", staff(302, 302, 302, 302, 302, 302),
+         effect=lambda w: w.cycle().state),
+    Case("add department", "post", "/staff/departments/", staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403,
+                                                                 other=302),
+         payload=lambda w, r: {"name": "新設課"},
+         effect=lambda w: w.isesaki.departments.filter(name="新設課").count(), changed_for=("kikaku",)),
+    Case("import confirm without preview", "post", "/staff/import/confirm/",
+         staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302)),
+    # API
+    Case("api public list", "get", "/api/public/reports", everyone(200), secret="2023"),
+    Case("api published report", "get", "/api/public/reports/isesaki/2022", everyone(200)),
+    Case("api draft report", "get", "/api/public/reports/isesaki/2023", everyone(404), secret=P1_TITLE),
+    Case("api openapi", "get", "/api/openapi.json", everyone(200)),
+    Case("api docs", "get", "/api/docs", everyone(200)),
+    Case("api cycle", "get", "/api/staff/cycles/2023", staff(anonymous=401), secret=OTHER_TITLE),
+    Case("api project 1", "get", "/api/staff/cycles/2023/projects/1", staff(anonymous=401, kigyo=404, other=404),
+         secret=P1_TITLE),
+    Case("api project 2", "get", "/api/staff/cycles/2023/projects/2", staff(anonymous=401, shoko=404, other=404),
+         secret=P2_TITLE),
+    Case("api put actual", "put", "/api/staff/cycles/2023/projects/1/kpis/1/actuals/2023",
+         staff(anonymous=401, kikaku=200, shoko=200, kigyo=404, yushikisha=403, other=404),
+         payload=lambda w, r: {"text": "3社", "version": 1}, json_body=True, effect=actual_text,
+         changed_for=("kikaku", "shoko")),
+    Case("api comment", "post", "/api/staff/cycles/2023/projects/1/comments",
+         staff(anonymous=401, kikaku=201, shoko=403, kigyo=404, yushikisha=201, other=404),
+         payload=lambda w, r: {"text": "API からの確認"}, json_body=True,
+         effect=comment_count, changed_for=("kikaku", "yushikisha")),
+    Case("api submit", "post", "/api/staff/cycles/2023/transitions/submit",
+         staff(anonymous=401, kikaku=200, shoko=200, kigyo=200, yushikisha=409, other=200),
+         payload=lambda w, r: {}, json_body=True, effect=lambda w: w.cycle().state,
+         changed_for=("kikaku", "shoko", "kigyo")),
+    Case("api publish a draft", "post", "/api/staff/cycles/2023/transitions/publish",
+         staff(anonymous=401, kikaku=409, shoko=409, kigyo=409, yushikisha=409, other=409),
+         payload=lambda w, r: {}, json_body=True, effect=lambda w: w.cycle().state),
+]
+
+
+def _request(world: "World", role: str, case: Case) -> HttpResponse:
+    client = world.client(role)
+    payload = case.payload(world, role) if case.payload else {}
+    if case.json_body:
+        response: HttpResponse = getattr(client, case.method)(case.path, data=json.dumps(payload),
+                                                              content_type="application/json")
+    elif case.method == "get":
+        response = client.get(case.path)
+    else:
+        response = getattr(client, case.method)(case.path, data=payload)
+    return response
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_permission_matrix(world: "World", case: Case, role: str) -> None:
+    before = case.effect(world) if case.effect else None
+    changes_before = Change.objects.count()
+    response = _request(world, role, case)
+    expected = case.expected[role]
+    assert response.status_code == expected, (case.name, role, response.content[:300])
+    if expected == LOGIN and role == "anonymous":
+        assert response["Location"].startswith("/accounts/login/")
+    content = response.content.decode("utf-8", "replace")
+    if expected >= 300 and case.secret:
+        assert case.secret not in content
+    if role != "other":
+        assert OTHER_TITLE not in content
+    if role == "other" and case.path.startswith(("/staff", "/api/staff")):
+        assert P1_TITLE not in content and P2_TITLE not in content
+    if case.effect is not None:
+        after = case.effect(world)
+        if role in case.changed_for:
+            assert after != before, (case.name, role)
+        else:
+            assert after == before, (case.name, role)
+    if role not in case.changed_for and case.method != "get" and role != "other":
+        assert Change.objects.filter(municipality=world.isesaki).count() <= changes_before
+
+
+def test_editor_sees_only_own_projects(world: "World") -> None:
+    content = world.client("shoko").get("/staff/2023/").content.decode()
+    assert P1_TITLE in content and P2_TITLE not in content
+    data = world.client("kigyo").get("/api/staff/cycles/2023").json()
+    assert [p["number"] for p in data["projects"]] == [2]
+    assert all("事業②" in f["where"] for f in data["findings"])
+
+
+def test_published_year_is_frozen_for_everyone(world: "World") -> None:
+    for role in ("kikaku", "shoko"):
+        response = world.client(role).post("/staff/2022/projects/1/", data={"title": "x"})
+        assert response.status_code == 403
+        assert "公表済み" in response.content.decode()
+    assert world.cycle(2022).state == State.PUBLISHED
+
+
+def test_api_write_needs_csrf_token(world: "World") -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(get_user_model().objects.get(username="kikaku"))
+    response = client.put("/api/staff/cycles/2023/projects/1/kpis/1/actuals/2023",
+                          data=json.dumps({"text": "3社", "version": 1}), content_type="application/json")
+    assert response.status_code == 403
+    assert actual_text(world) is None

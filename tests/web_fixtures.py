@@ -1,0 +1,65 @@
+"""Shared set-up for the web tests: the demo world on SQLite and (when KOUKA_TEST_POSTGRES_URL is set) PostgreSQL.
+
+The world: 伊勢崎市 with the example published for 令和4年度 and carried into a 令和5年度 draft, one user per
+role (kikaku admin, shoko editor of 商工労働課 = projects 1 and 3, kigyo editor of 企業誘致課 = project 2,
+yushikisha reviewer), and a second municipality (othercity) with its own administrator and draft.
+"""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from kouka.domain.model import Body, Project, Report
+from kouka.web import dbrouter, mapping
+from kouka.web.demo import load_demo
+from kouka.web.models import Cycle, Membership, Municipality, Role
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "isesaki-2022.json"
+ALIASES = ["default"] + (["postgres"] if os.environ.get("KOUKA_TEST_POSTGRES_URL") else [])
+ROLES = ("anonymous", "kikaku", "shoko", "kigyo", "yushikisha", "other")
+OTHER_TITLE = "他市の秘密の事業"
+
+
+@dataclass
+class World:
+    alias: str
+    isesaki: Municipality
+    other: Municipality
+
+    def client(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(get_user_model().objects.get(username=role))
+        return client
+
+    def cycle(self, year: int = 2023) -> Cycle:
+        return Cycle.objects.get(municipality=self.isesaki, fiscal_year=year)
+
+
+def build_world(alias: str) -> World:
+    isesaki, _ = load_demo(EXAMPLE)
+    other = Municipality.objects.create(slug="othercity", name="他市", prefecture="群馬県")
+    project = Project(5, OTHER_TITLE, 2023, 2024, departments=["総務課"])
+    report = Report(Body("他市", "群馬県"), 2023, projects=[project])
+    mapping.store_report(other, report)
+    user = get_user_model().objects.create_user("other", password="x-other-password")
+    Membership.objects.create(user=user, municipality=other, role=Role.ADMIN)
+    return World(alias, isesaki, other)
+
+
+@pytest.fixture(params=ALIASES)
+def world(request: pytest.FixtureRequest) -> Iterator[World]:
+    """The demo world in each database; every query of the test (and its test client) goes to that database."""
+    alias: str = request.param
+    request.applymarker(pytest.mark.django_db(databases=ALIASES))
+    request.getfixturevalue("django_db_setup")
+    request.getfixturevalue("_django_db_helper")
+    # fast hashing for the test users (the real hasher costs a third of a second a user)
+    request.getfixturevalue("settings").PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with dbrouter.using_database(alias):
+        yield build_world(alias)
