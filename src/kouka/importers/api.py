@@ -1,0 +1,87 @@
+"""The entry points: bytes or a path in, a Document and its findings out."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kouka.domain.checks import Finding, check_report
+from kouka.domain.model import Document
+from kouka.importers.assemble import Assembler
+from kouka.importers.blocks import Block
+from kouka.importers.errors import UnreadableDocumentError
+
+FORMATS = ("auto", "text", "html", "xlsx", "pdf")
+
+
+@dataclass
+class ImportResult:
+    document: Document
+    findings: list[Finding] = field(default_factory=list)
+    format: str = ""
+    encoding: str = ""
+
+
+def detect_format(data: bytes, filename: str = "") -> str:
+    """text, html, xlsx or pdf, from the file's first bytes (then its name)."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    lowered = head.lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"\xef\xbb\xbf<!doctype", b"\xef\xbb\xbf<html")) or (
+            b"<body" in lowered or b"<table" in lowered or b"<div" in lowered):
+        return "html"
+    suffix = Path(filename).suffix.lower()
+    return {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".xlsm": "xlsx", ".pdf": "pdf"}.get(suffix, "text")
+
+
+def read_blocks(data: bytes, filename: str, fmt: str) -> tuple[list[Block], str]:
+    label = filename or "入力"
+    if not data.strip():
+        raise UnreadableDocumentError(f"{label}: 空のファイルです / the file is empty")
+    if fmt == "pdf":
+        from kouka.importers.pdf import read_pdf
+
+        return read_pdf(data, label), ""
+    if fmt == "xlsx":
+        from kouka.importers.xlsx import read_xlsx
+
+        return read_xlsx(data, label), ""
+    from kouka.importers.decode import decode_text
+
+    text, encoding = decode_text(data, label)
+    if fmt == "html":
+        from kouka.importers.html import read_html
+
+        return read_html(text), encoding
+    from kouka.importers.text import read_text
+
+    return read_text(text), encoding
+
+
+def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportResult:
+    """Read one published report. Raises UnreadableDocumentError when it holds no report."""
+    if fmt not in FORMATS:
+        raise UnreadableDocumentError(f"形式 {fmt!r} には対応していません / unknown format (use {', '.join(FORMATS)})")
+    chosen = detect_format(data, filename) if fmt == "auto" else fmt
+    blocks, encoding = read_blocks(data, filename, chosen)
+    assembler = Assembler(blocks, source="")
+    report = assembler.run()
+    label = filename or "入力"
+    if not report.projects:
+        raise UnreadableDocumentError(
+            f"{label}: 効果検証の事業が見つかりません / no project of an effect verification found in the document")
+    findings = list(assembler.findings)
+    if not report.fiscal_year:
+        raise UnreadableDocumentError(f"{label}: 対象年度が読めません / cannot tell the fiscal year of the report")
+    findings += check_report(report, "$.reports[0]")
+    return ImportResult(Document([report]), findings, chosen, encoding)
+
+
+def import_path(path: str | Path, fmt: str = "auto") -> ImportResult:
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise UnreadableDocumentError(f"{source}: 読み込めません / cannot read: {exc.strerror or exc}") from exc
+    return import_bytes(data, source.name, fmt)

@@ -1,0 +1,787 @@
+"""Blocks → Report: one assembler for every format, reading labels only through :mod:`labels`.
+
+It walks the blocks once, keeping the project being built and the prose section it is in. Rows are
+label/value pairs, KPI tables (stacked: a 成果目標① row, a header row, a value row; or one KPI per
+row under a header), or project tables (one project per row, as in the national form). Whatever it
+cannot place is returned as a finding with the block's location.
+"""
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from kouka.domain.checks import Finding, Severity
+from kouka.domain.eras import YearRef, find_year, parse_fiscal_period
+from kouka.domain.errors import KoukaError
+from kouka.domain.jpnumbers import parse_quantity, parse_yen
+from kouka.domain.model import (
+    Body,
+    Categorised,
+    EffectLevel,
+    GrantProgram,
+    Kpi,
+    KpiScope,
+    Measurement,
+    NextDirection,
+    Project,
+    ProjectKind,
+    Report,
+)
+from kouka.domain.notation import read_measurement
+from kouka.domain.textnorm import halfwidth, label_key, squeeze_spaces
+from kouka.importers import bodies
+from kouka.importers.blocks import Block, Kind
+from kouka.importers.labels import (
+    Column,
+    Field,
+    column_of,
+    direction_of,
+    effect_of,
+    field_of,
+    kpi_marker,
+    mark_of,
+    project_number,
+)
+
+PROSE_FIELDS = {Field.SUMMARY, Field.VERIFICATION, Field.REVIEWER, Field.DIRECTION_REASON, Field.NOTES}
+PROGRAM_NAMES = ("地方創生推進交付金", "地方創生拠点整備交付金", "地方創生加速化交付金",
+                 "デジタル田園都市国家構想交付金", "地方創生応援税制", "地域再生計画")
+_SCALE_RE = re.compile(r"単位\s*[:：]?\s*(百万円|千円|万円|円)")
+_AMOUNT = r"約?\s*[△▲-]?[0-9０-９][0-9０-９,，.．]*(?:\s*[兆億万]\s*[0-9０-９,，]*)*\s*(?:百万円|千円|万円|億円|円)?"
+_AMOUNT_RE = re.compile(_AMOUNT)
+_LABELLED_AMOUNT_RE = re.compile(r"(?P<label>[^\s:：()（）0-9０-９、,]+)\s*[:：]\s*(?P<amount>" + _AMOUNT + ")")
+_TOTAL_LINE_RE = re.compile(r"^(?P<label>.+?)\s*[:：]?\s*(?P<amount>" + _AMOUNT + r")\s*$")
+_RATE_RE = re.compile(r"(\d+)\s*/\s*(\d+)\s*(?:が|を)?\s*(?:交付金|国から|国費)|(\d+)\s*分の\s*(\d+)")
+_SELF_YEAR_RE = re.compile(r"(?:本市|本町|本村|本県|本区|当市|当町|当村)(?:では|において)[、,]?\s*(.{2,12}?年度)")
+_LIST_SPLIT = re.compile(r"[、,，・／/\n]|\s+")
+_TITLE_NOTE_RE = re.compile(r"\s*[（(]([^（）()]{1,30})[）)]\s*$")
+_DEPT_SUFFIX_RE = re.compile(r"\s*【([^】]+)】\s*$")
+_LEAD_RE = re.compile(r"([一-龥々ヶぁ-んァ-ヴ]{2,8}?(?:都|道|府|県|市|町|村))(?:が)?主体")
+_CAPTION_MARKS = ("▲", "↑", "写真：", "写真:", "【写真】", "図：")
+_SENTENCE_RE = re.compile(r"[^。]+。?")
+
+
+@dataclass
+class _Columns:
+    """A KPI table's header: which column holds what, and for which fiscal year."""
+
+    roles: dict[int, tuple[Column, int | None]]
+    pending_kpi: Kpi | None = None  # the stacked layout: the KPI this header's value row belongs to
+
+
+@dataclass
+class _State:
+    project: Project | None = None
+    section: Field | None = None
+    kpi_columns: _Columns | None = None
+    pending_kpi: Kpi | None = None
+    project_table: dict[int, tuple[Field | Column, int, str]] | None = None
+    project_table_id: int = -1
+    scale: int = 1
+    period_set: set[int] = field(default_factory=set)
+
+
+class Assembler:
+    def __init__(self, blocks: list[Block], source: str = "") -> None:
+        self.blocks = fold_flattened(blocks)
+        self.source = source
+        self.findings: list[Finding] = []
+        self.state = _State()
+        texts = [b.text for b in self.blocks if b.text] + [c for b in self.blocks for c in b.cells if c]
+        self.fiscal_year = _fiscal_year(self.blocks, texts)
+        self.report = Report(municipality=_municipality(self.blocks, texts), fiscal_year=self.fiscal_year or 0,
+                             program=_program(texts), source=source)
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def unplaced(self, block: Block, text: str) -> None:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        self.findings.append(Finding(Severity.WARNING, "import_unplaced",
+                                     f"取り込めなかった記述があります / text not placed: 「{shown}」",
+                                     "$", block.where))
+
+    def new_project(self, number: int | None, title: str) -> Project:
+        projects = self.report.projects
+        chosen = number if number is not None else len(projects) + 1
+        project = Project(number=chosen, title="", start_year=0, end_year=0)
+        self.set_title(project, title)
+        projects.append(project)
+        self.state.project = project
+        self.state.section = None
+        self.state.kpi_columns = None
+        self.state.pending_kpi = None
+        return project
+
+    def set_title(self, project: Project, title: str) -> None:
+        title = title.strip()
+        if "※" in title:
+            title, _, note = title.partition("※")
+            project.title_notes.append("※" + note.strip())
+            title = title.strip()
+        while True:
+            dept = _DEPT_SUFFIX_RE.search(title)
+            if dept:
+                project.departments += _split_list(dept.group(1))
+                title = title[: dept.start()].strip()
+                continue
+            remark = _TITLE_NOTE_RE.search(title)
+            if remark and title[: remark.start()].strip():
+                project.title_notes.insert(0, title[remark.start():].strip())
+                inner = remark.group(1)
+                if "継続" in inner or "より" in inner or "開始" in inner:
+                    year = find_year(inner)
+                    if year is not None and id(project) not in self.state.period_set:
+                        project.start_year = year.year
+                title = title[: remark.start()].strip()
+                continue
+            break
+        project.title = title
+
+    def money(self, text: str, remark: str = "") -> int | None:
+        scale = _scale_of(remark) or self.state.scale
+        match = _AMOUNT_RE.search(text)
+        if not match:
+            return None
+        try:
+            return parse_yen(match.group(0).replace(" ", ""), scale=scale)
+        except KoukaError:
+            return None
+
+    # -- the walk ------------------------------------------------------------------------------------
+    def run(self) -> Report:
+        for block in self.blocks:
+            scale = _SCALE_RE.search(halfwidth(block.text or " ".join(block.cells)))
+            if scale:
+                self.state.scale = _scale_of(scale.group(1)) or 1
+                rest = _SCALE_RE.sub("", block.text or " ".join(block.cells)).strip(" ()（）")
+                if not rest:
+                    continue
+            if block.kind is Kind.ROW:
+                self.row(block)
+            else:
+                self.prose(block)
+        self.finish()
+        return self.report
+
+    def prose(self, block: Block) -> None:
+        text = block.text
+        numbered = project_number(text)
+        if numbered and (block.kind is Kind.HEADING or text.lstrip().startswith("事業")) and numbered[1]:
+            self.new_project(*numbered)
+            return
+        if block.kind is Kind.HEADING and self.state.project is None:
+            heading_number = re.match(r"^\s*(\d{1,2})\s*[.．、\s]\s*(.+)$", halfwidth(text))
+            if heading_number and not field_of(text):
+                self.new_project(int(heading_number.group(1)), text[heading_number.start(2):])
+                return
+        labelled = field_of(text)
+        if labelled is None:
+            pair = re.match(r"^\s*([^:：]{1,20})\s*[:：]\s*(.+)$", text, re.S)
+            if pair and field_of(pair.group(1)):
+                self.apply(field_of(pair.group(1)), pair.group(2), block)  # type: ignore[arg-type]
+                return
+        if labelled is not None:
+            fld, remark = labelled
+            if fld in PROSE_FIELDS or fld in (Field.EVALUATION, Field.DIRECTION):
+                self.state.section = fld
+                return
+            if fld is Field.KPI:
+                if remark and self.state.project is not None:
+                    self.state.project.kpi_scope_label = remark
+                return
+        if self.state.project is None:
+            self.report_prose(block)
+            return
+        self.add_prose(self.state.section, text, block)
+
+    def report_prose(self, block: Block) -> None:
+        text = block.text
+        total = _TOTAL_LINE_RE.match(text)
+        if total and field_of(total.group("label")) and field_of(total.group("label"))[0] is Field.TOTAL:  # type: ignore[index]
+            amount = self.money(total.group("amount"))
+            if amount is not None:
+                self.report.stated_total_yen = amount
+                self.report.stated_total_label = total.group("label").strip()
+                return
+        if block.kind is Kind.HEADING:
+            if not self.report.title and ("交付金" in text or "効果" in text or "検証" in text):
+                self.report.title = text
+                return
+            self.unplaced(block, text)
+            return
+        self.report.introduction.append(text)
+
+    def add_prose(self, section: Field | None, text: str, block: Block) -> None:
+        project = self.state.project
+        assert project is not None
+        for line in [part.strip() for part in text.split("\n") if part.strip()]:
+            if line.startswith(_CAPTION_MARKS):
+                project.figure_captions.append(line)
+            elif section is Field.SUMMARY:
+                project.summary.append(line)
+            elif section is Field.VERIFICATION:
+                project.verification.append(line)
+            elif section is Field.REVIEWER:
+                project.reviewer_opinion.append(line)
+            elif section is Field.DIRECTION_REASON:
+                project.direction_reason.append(line)
+            elif section is Field.EVALUATION:
+                if project.evaluation is None and effect_of(line):
+                    project.evaluation = Categorised(effect_of(line), line)
+                else:
+                    project.verification.append(line)
+            elif section is Field.DIRECTION:
+                if project.next_direction is None and direction_of(line):
+                    project.next_direction = Categorised(direction_of(line), line)
+                else:
+                    project.direction_reason.append(line)
+            elif line.startswith("※") and re.search("成果目標|指標|KPI|次表|下表", line) and not project.kpis:
+                project.kpi_notes.append(line)
+            else:
+                project.notes.append(line)
+
+    def row(self, block: Block) -> None:
+        cells = list(block.cells)
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            return
+        if self.state.project_table is not None and block.table == self.state.project_table_id:
+            self.project_row(cells, block)
+            return
+        if self.kpi_row(cells, block):
+            return
+        header = _project_table_header(cells)
+        if header is not None:
+            self.state.project_table = header
+            self.state.project_table_id = block.table
+            return
+        columns = _kpi_header(cells, self.fiscal_year)
+        if columns is not None:
+            self.state.kpi_columns = _Columns(columns, self.state.pending_kpi)
+            return
+        filled = [(i, c) for i, c in enumerate(cells) if c]
+        first = filled[0][1]
+        numbered = project_number(first)
+        if numbered and len(filled) >= 2 and not numbered[1] and label_key(first).startswith(("事業", "No", "№")):
+            self.new_project(numbered[0], filled[1][1])
+            for _, rest in filled[2:]:
+                self.unplaced(block, rest)
+            return
+        if numbered and numbered[1] and len(filled) == 1 and first.startswith("事業"):
+            self.new_project(*numbered)
+            return
+        labelled = field_of(first)
+        if labelled is not None:
+            fld, remark = labelled
+            values = [c for _, c in filled[1:]]
+            if fld is Field.KPI:
+                if remark and self.state.project is not None:
+                    self.state.project.kpi_scope_label = remark
+                if values:
+                    self.row_kpi_marker(values, block)
+                return
+            self.apply((fld, remark), "\n".join(values), block, label=first)
+            return
+        if self.row_kpi_marker([c for _, c in filled], block):
+            return
+        for _, cell in filled:
+            if self.state.project is not None:
+                self.add_prose(self.state.section, cell, block)
+            else:
+                self.unplaced(block, cell)
+
+    def row_kpi_marker(self, values: list[str], block: Block) -> bool:
+        marked = kpi_marker(values[0])
+        if marked is None or self.state.project is None:
+            return False
+        name, unit = _name_and_unit(marked[1])
+        kpi = Kpi(number=marked[0], name=name, unit=unit)
+        if self.state.project.kpi_scope_label:
+            kpi.scope = KpiScope.WIDE_AREA
+        self.state.project.kpis.append(kpi)
+        self.state.pending_kpi = kpi
+        self.state.kpi_columns = None
+        for rest in values[1:]:
+            self.unplaced(block, rest)
+        return True
+
+    def kpi_row(self, cells: list[str], block: Block) -> bool:
+        columns = self.state.kpi_columns
+        if columns is None or self.state.project is None:
+            return False
+        if _kpi_header(cells, self.fiscal_year) is not None:
+            return False
+        first = next(c for c in cells if c)
+        if field_of(first) or kpi_marker(first) or (project_number(first) and first.startswith("事業")):
+            self.state.kpi_columns = None
+            return False
+        kpi = columns.pending_kpi
+        name_col = [i for i, (role, _) in columns.roles.items() if role is Column.NAME]
+        if kpi is None:
+            if not name_col or name_col[0] >= len(cells) or not cells[name_col[0]]:
+                self.state.kpi_columns = None
+                return False
+            number_cols = [i for i, (role, _) in columns.roles.items() if role is Column.NUMBER]
+            raw_name = cells[name_col[0]]
+            marked = kpi_marker(raw_name)
+            number = len(self.state.project.kpis) + 1
+            if marked:
+                number, raw_name = marked
+            elif raw_name[:1] in "①②③④⑤⑥⑦⑧⑨⑩":
+                number, raw_name = "①②③④⑤⑥⑦⑧⑨⑩".index(raw_name[0]) + 1, raw_name[1:].strip()
+            elif number_cols and number_cols[0] < len(cells) and cells[number_cols[0]].strip().isdigit():
+                number = int(cells[number_cols[0]])
+            name, unit = _name_and_unit(raw_name)
+            kpi = Kpi(number=number, name=name, unit=unit)
+            if self.state.project.kpi_scope_label:
+                kpi.scope = KpiScope.WIDE_AREA
+            self.state.project.kpis.append(kpi)
+        else:
+            columns.pending_kpi = None
+            self.state.pending_kpi = None
+        self.fill_kpi(kpi, columns, cells, block)
+        return True
+
+    def fill_kpi(self, kpi: Kpi, columns: _Columns, cells: list[str], block: Block) -> None:
+        roles = columns.roles
+        for i, (role, _) in roles.items():
+            if role is Column.UNIT and i < len(cells) and cells[i]:
+                kpi.unit = cells[i]
+        target_year: int | None = None
+        for i, (role, _) in roles.items():
+            if role is Column.TARGET_DATE and i < len(cells) and cells[i]:
+                ref = find_year(cells[i])
+                if ref is not None:
+                    target_year = _fiscal_of(ref)
+        if not kpi.unit:
+            kpi.unit = _unit_from_cells([cells[i] for i, (r, _) in roles.items()
+                                         if r in (Column.TARGET, Column.ACTUAL, Column.BASELINE) and i < len(cells)])
+        value_cols = [(i, role, year) for i, (role, year) in roles.items()
+                      if role in (Column.BASELINE, Column.TARGET, Column.ACTUAL)]
+        has_baseline = any(role is Column.BASELINE for _, role, _ in value_cols)
+        fiscal = self.fiscal_year
+        early_actuals = sorted((year, i) for i, role, year in value_cols
+                               if role is Column.ACTUAL and year is not None and fiscal and year < fiscal)
+        baseline_index = early_actuals[0][1] if early_actuals and not has_baseline else None
+        for i, role, year in value_cols:
+            if i >= len(cells) or not cells[i]:
+                continue
+            try:
+                measurement = read_measurement(cells[i], kpi.unit)
+            except KoukaError as exc:
+                self.findings.append(Finding(Severity.WARNING, "import_value", f"{exc}", "$",
+                                             _cell_where(block, i)))
+                continue
+            if role is Column.BASELINE or i == baseline_index:
+                kpi.baseline = measurement
+                kpi.baseline_year = year
+            elif role is Column.TARGET:
+                kpi.targets[year or target_year or fiscal or 0] = measurement
+            else:
+                kpi.actuals[year or fiscal or 0] = measurement
+        for i, (role, year) in roles.items():
+            if role is Column.MARK and i < len(cells) and cells[i]:
+                mark = mark_of(cells[i])
+                if mark is not None:
+                    kpi.marks[year or fiscal or 0] = mark
+                else:
+                    self.unplaced(block, cells[i])
+
+    def apply(self, labelled: tuple[Field, str], value: str, block: Block, label: str = "") -> None:
+        fld, remark = labelled
+        project = self.state.project
+        value = value.strip()
+        if fld is Field.TOTAL:
+            amount = self.money(value, remark)
+            if amount is not None:
+                self.report.stated_total_yen = amount
+                self.report.stated_total_label = label or fld.value
+            return
+        if fld is Field.MUNICIPALITY or fld is Field.FISCAL_YEAR or fld is Field.PROGRAM:
+            return  # read before the walk
+        if fld is Field.TITLE:
+            if project is None or project.title:
+                self.new_project(None, value)
+            else:
+                self.set_title(project, value)
+            return
+        if fld is Field.PROJECT_NUMBER and value.isdigit():
+            if project is None or project.title or project.kpis:
+                self.new_project(int(value), "")
+            else:
+                project.number = int(value)
+            return
+        if project is None:
+            self.unplaced(block, f"{label} {value}".strip())
+            return
+        self.state.section = None
+        self.state.kpi_columns = None
+        if fld in PROSE_FIELDS:
+            self.state.section = fld
+            if value:
+                self.add_prose(fld, value, block)
+        elif fld is Field.DEPARTMENTS:
+            project.departments += _split_list(value)
+        elif fld is Field.PERIOD:
+            try:
+                project.start_year, project.end_year = parse_fiscal_period(halfwidth(value))
+                self.state.period_set.add(id(project))
+            except KoukaError:
+                self.unplaced(block, value)
+        elif fld in (Field.PERIOD_START, Field.PERIOD_END):
+            ref = find_year(value)
+            if ref is None:
+                self.unplaced(block, value)
+            elif fld is Field.PERIOD_START:
+                project.start_year = ref.year
+            else:
+                project.end_year = ref.year
+        elif fld is Field.COST:
+            self.apply_cost(project, label or "事業費", remark, value, block)
+        elif fld is Field.GRANT:
+            amount = self.money(value, remark)
+            if amount is None:
+                self.unplaced(block, value)
+            else:
+                project.grant_yen = amount
+        elif fld is Field.PARTNERS:
+            project.partner_bodies = _split_list(value)
+            project.kind = ProjectKind.WIDE_AREA
+        elif fld is Field.LEAD:
+            project.lead_body = value
+            project.kind = ProjectKind.WIDE_AREA
+        elif fld is Field.EVALUATION:
+            effect = effect_of(value)
+            if effect is None:
+                self.state.section = Field.EVALUATION
+                if value:
+                    self.unplaced(block, value)
+            else:
+                project.evaluation = Categorised(effect, value)
+        elif fld is Field.DIRECTION:
+            direction = direction_of(value)
+            if direction is None:
+                self.state.section = Field.DIRECTION
+                if value:
+                    self.unplaced(block, value)
+            else:
+                project.next_direction = Categorised(direction, value)
+
+    def apply_cost(self, project: Project, label: str, remark: str, value: str, block: Block) -> None:
+        bracket = re.search(r"[（(]", value)
+        head, inner = (value[: bracket.start()], value[bracket.start():]) if bracket else (value, "")
+        amount = self.money(head, remark)
+        if amount is None:
+            self.unplaced(block, value)
+            return
+        project.cost_yen = amount
+        project.cost_label = _label_text(label)
+        for match in _LABELLED_AMOUNT_RE.finditer(inner):
+            inner_field = field_of(match.group("label"))
+            if inner_field and inner_field[0] is Field.GRANT:
+                project.grant_yen = self.money(match.group("amount"), remark)
+
+    def project_row(self, cells: list[str], block: Block) -> None:
+        header = self.state.project_table
+        assert header is not None
+        if not any(cells):
+            return
+        project = self.new_project(None, "")
+        kpis: dict[int, Kpi] = {}
+        kpi_cells: dict[int, dict[int, tuple[Column, int | None]]] = {}
+        kpi_values: dict[int, list[str]] = {}
+        for i, cell in enumerate(cells):
+            if i not in header or not cell:
+                continue
+            role, group, label = header[i]
+            if isinstance(role, Column):
+                kpi_cells.setdefault(group, {})[len(kpi_values.setdefault(group, []))] = (role, None)
+                kpi_values[group].append(cell)
+                continue
+            if role is Field.PROJECT_NUMBER:
+                digits = re.sub(r"\D", "", halfwidth(cell))
+                if digits:
+                    project.number = int(digits)
+                continue
+            labelled = field_of(label) or (role, "")
+            self.apply((role, labelled[1]), cell, block, label=label)
+            self.state.project = project
+        for group, roles in kpi_cells.items():
+            names = [i for i, (role, _) in roles.items() if role is Column.NAME]
+            if not names:
+                continue
+            name, unit = _name_and_unit(kpi_values[group][names[0]])
+            kpis[group] = Kpi(number=group, name=name, unit=unit)
+            project.kpis.append(kpis[group])
+            self.fill_kpi(kpis[group], _Columns(roles), kpi_values[group], block)
+        self.state.section = None
+
+    def finish(self) -> None:
+        report = self.report
+        if not report.projects:
+            return
+        for project in report.projects:
+            self.finish_project(project)
+        if not report.fiscal_year:
+            years = [y for p in report.projects for k in p.kpis for y in k.targets]
+            report.fiscal_year = max(years) if years else 0
+
+    def finish_project(self, project: Project) -> None:
+        fiscal = self.report.fiscal_year
+        if not project.start_year:
+            project.start_year = fiscal
+        if not project.end_year:
+            project.end_year = max(fiscal, project.start_year)
+        notes_text = " ".join(project.title_notes + project.summary + [project.title])
+        if project.kind is ProjectKind.SINGLE and ("広域連携" in notes_text or project.lead_body):
+            project.kind = ProjectKind.WIDE_AREA
+        if project.kind is ProjectKind.WIDE_AREA and not project.lead_body:
+            lead = _LEAD_RE.search(" ".join(project.title_notes) or notes_text)
+            if lead:
+                project.lead_body = lead.group(1)
+        if project.lead_body and project.lead_body in project.partner_bodies:
+            project.partner_bodies.remove(project.lead_body)
+        if project.kpi_scope_label:
+            for kpi in project.kpis:
+                kpi.scope = KpiScope.WIDE_AREA
+        for kpi in project.kpis:
+            for measurement in [kpi.baseline, *kpi.targets.values(), *kpi.actuals.values()]:
+                if measurement is not None and not kpi.unit:
+                    kpi.unit = measurement.unit
+        if project.evaluation is None:
+            project.evaluation = _evaluation_from(project.verification)
+        if project.next_direction is None:
+            for line in project.direction_reason:
+                if direction_of(line) and len(label_key(line)) <= 20:
+                    project.next_direction = Categorised(direction_of(line), line)
+                    project.direction_reason.remove(line)
+                    break
+
+
+# -- free functions -----------------------------------------------------------------------------------
+
+def _label_text(label: str) -> str:
+    """事業費（千円） → 事業費: the label as the city wrote it, without a unit remark."""
+    return re.sub(r"\s*[（(][^（）()]*(?:円|単位)[^（）()]*[）)]\s*$", "", squeeze_spaces(label))
+
+
+def _scale_of(text: str) -> int:
+    key = label_key(text)
+    for word, scale in (("百万円", 10**6), ("千円", 1000), ("万円", 10**4)):
+        if word in key:
+            return scale
+    return 0 if "円" not in key else 1
+
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def _name_and_unit(text: str) -> tuple[str, str]:
+    """まちなかワークショップ参加者数（人） → (まちなかワークショップ参加者数, 人)."""
+    match = re.match(r"^(?P<name>.+?)\s*[（(](?P<unit>[^（）()0-9０-９]{1,5})[）)]\s*$", text.strip())
+    if match and not re.search("年|月|見込|累計|速報|単年|各|全体", match.group("unit")):
+        return match.group("name").strip(), match.group("unit").strip()
+    return text.strip(), ""
+
+
+def _unit_from_cells(cells: list[str]) -> str:
+    for cell in cells:
+        bare = re.sub(r"[（(][^（）()]*[）)]", "", halfwidth(cell)).strip()
+        try:
+            quantity = parse_quantity(bare)
+        except KoukaError:
+            continue
+        if quantity.unit:
+            return quantity.unit
+    return ""
+
+
+def _fiscal_of(ref: YearRef) -> int:
+    if ref.month is not None and ref.month <= 3:
+        return ref.year - 1
+    return ref.year
+
+
+def _cell_where(block: Block, index: int) -> str:
+    if index < len(block.cell_wheres):
+        return block.cell_wheres[index]
+    return f"{block.where} {index + 1}列目"
+
+
+def _kpi_header(cells: list[str], fiscal: int | None) -> dict[int, tuple[Column, int | None]] | None:
+    roles: dict[int, tuple[Column, int | None]] = {}
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        found = column_of(cell)
+        if found is None:
+            if field_of(cell) and field_of(cell)[0] is Field.KPI:  # type: ignore[index]
+                continue
+            return None
+        column, rest = found
+        year = find_year(rest) if rest else None
+        roles[i] = (column, _fiscal_of(year) if year and not year.fiscal else (year.year if year else None))
+    kinds = {role for role, _ in roles.values()}
+    values = kinds & {Column.TARGET, Column.ACTUAL, Column.BASELINE}
+    if len(values) >= 2 or (values and Column.NAME in kinds):
+        return roles
+    return None
+
+
+def _project_table_header(cells: list[str]) -> dict[int, tuple[Field | Column, int, str]] | None:
+    """A header row of a table with one project per row: it names 事業名 and at least two other fields."""
+    header: dict[int, tuple[Field | Column, int, str]] = {}
+    group = 0
+    fields: set[Field] = set()
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        marked = kpi_marker(cell)
+        if marked is not None:
+            group = marked[0]
+            rest = column_of(marked[1]) if marked[1] else None
+            header[i] = (rest[0] if rest else Column.NAME, group, cell)
+            continue
+        labelled = field_of(cell)
+        if labelled is not None and labelled[0] is not Field.KPI and not (group and column_of(cell)):
+            header[i] = (labelled[0], 0, cell)
+            fields.add(labelled[0])
+            continue
+        column = column_of(cell)
+        if column is not None and group:
+            header[i] = (column[0], group, cell)
+    if Field.TITLE in fields and len(fields) >= 3:
+        return header
+    return None
+
+
+def _evaluation_from(paragraphs: list[str]) -> Categorised[EffectLevel] | None:
+    for paragraph in reversed(paragraphs):
+        for sentence in _SENTENCE_RE.findall(paragraph):
+            level = effect_of(sentence)
+            if level is not None:
+                return Categorised(level, sentence.strip())
+    return None
+
+
+def _fiscal_year(blocks: list[Block], texts: list[str]) -> int | None:
+    for block in blocks:
+        if block.kind is Kind.ROW and block.cells and field_of(block.cells[0]):
+            labelled = field_of(block.cells[0])
+            if labelled and labelled[0] is Field.FISCAL_YEAR and len(block.cells) > 1:
+                ref = find_year(block.cells[1])
+                if ref:
+                    return ref.year
+    for block in blocks:
+        if block.kind is Kind.HEADING and ("交付金" in block.text or "効果" in block.text or "検証" in block.text):
+            ref = find_year(block.text)
+            if ref:
+                return ref.year
+    for text in texts:
+        match = _SELF_YEAR_RE.search(text)
+        if match:
+            ref = find_year(match.group(1))
+            if ref:
+                return ref.year
+        if "においては" in text:
+            ref = find_year(text.split("においては")[0][-14:])
+            if ref:
+                return ref.year
+    for text in texts[:5]:
+        if "交付金" in text or "効果検証" in text:
+            ref = find_year(text)
+            if ref and ("効果検証" in text or "実施状況" in text):
+                return ref.year
+    return None
+
+
+def _municipality(blocks: list[Block], texts: list[str]) -> Body:
+    name = ""
+    for block in blocks:
+        if block.kind is Kind.ROW and len(block.cells) > 1:
+            labelled = field_of(block.cells[0])
+            if labelled and labelled[0] is Field.MUNICIPALITY:
+                name = block.cells[1].strip()
+                break
+    prefecture = ""
+    if name:
+        prefecture, name = bodies.split_prefecture(name)
+    if not name:
+        titles = [b.text for b in blocks if b.kind is Kind.HEADING][:3]
+        name = bodies.guess_municipality(titles, texts)
+    prefecture = prefecture or bodies.guess_prefecture(name, texts)
+    return Body(name=name, prefecture=prefecture, code=bodies.body_code(name))
+
+
+def _program(texts: list[str]) -> GrantProgram:
+    name = ""
+    for text in texts:
+        for candidate in PROGRAM_NAMES:
+            if candidate in text:
+                name = candidate
+                break
+        if name:
+            break
+    rate = Fraction(1, 2)
+    for text in texts:
+        match = _RATE_RE.search(halfwidth(text))
+        if match:
+            if match.group(1):
+                rate = Fraction(int(match.group(1)), int(match.group(2)))
+            else:
+                rate = Fraction(int(match.group(4)), int(match.group(3)))
+            break
+    return GrantProgram(name=name or GrantProgram().name, rate=rate)
+
+
+def fold_flattened(blocks: list[Block]) -> list[Block]:
+    """Text where each cell sits on its own line: ``担当課`` then ``企画課`` become one row; a run of
+    KPI column headers and the lines after them become table rows."""
+    out: list[Block] = []
+    i = 0
+    table = 10_000
+    while i < len(blocks):
+        block = blocks[i]
+        if block.kind is not Kind.PARAGRAPH:
+            out.append(block)
+            i += 1
+            continue
+        run = 0
+        while (i + run < len(blocks) and blocks[i + run].kind is Kind.PARAGRAPH
+               and column_of(blocks[i + run].text) is not None):
+            run += 1
+        if run >= 3 and _kpi_header([b.text for b in blocks[i:i + run]], None) is not None:
+            table += 1
+            out.append(Block(Kind.ROW, cells=tuple(b.text for b in blocks[i:i + run]), where=block.where,
+                             table=table))
+            i += run
+            while i + run <= len(blocks) and all(
+                    blocks[j].kind is Kind.PARAGRAPH and not _is_label(blocks[j].text) for j in range(i, i + run)):
+                out.append(Block(Kind.ROW, cells=tuple(b.text for b in blocks[i:i + run]), where=blocks[i].where,
+                                 table=table))
+                i += run
+            continue
+        labelled = field_of(block.text)
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (labelled is not None and labelled[0] is not Field.KPI and following is not None
+                and following.kind is Kind.PARAGRAPH and not _is_label(following.text)):
+            table += 1
+            out.append(Block(Kind.ROW, cells=(block.text, following.text), where=block.where, table=table))
+            i += 2
+            continue
+        out.append(block)
+        i += 1
+    return out
+
+
+def _is_label(text: str) -> bool:
+    return (field_of(text) is not None or column_of(text) is not None or kpi_marker(text) is not None
+            or (project_number(text) is not None and text.startswith("事業")))
+
+
+def to_measurement(text: str, unit: str) -> Measurement:
+    return read_measurement(text, unit)
+
+
+__all__ = ["Assembler", "EffectLevel", "NextDirection", "fold_flattened"]

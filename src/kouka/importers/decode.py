@@ -1,0 +1,53 @@
+"""Bytes to text: UTF-8 (with or without BOM), Shift_JIS/CP932 or EUC-JP, and binary refused."""
+
+from kouka.importers.errors import UnreadableDocumentError
+
+# Tried in order; a Japanese text file decodes cleanly under at most one of them in practice.
+_ENCODINGS = ("utf-8-sig", "cp932", "euc_jp")
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters in the first 4 KiB mean this is no text."""
+    head = data[:4096]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > max(4, len(head) // 50)
+
+
+def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
+    """(text, encoding) of a text document; raises UnreadableDocumentError for binary or undecodable bytes."""
+    label = name or "入力"
+    if not data.strip():
+        raise UnreadableDocumentError(f"{label}: 空のファイルです / the file is empty")
+    if looks_binary(data):
+        raise UnreadableDocumentError(f"{label}: テキストではありません（バイナリ） / not a text document (binary)")
+    candidates: list[tuple[str, str]] = []
+    for encoding in _ENCODINGS:
+        try:
+            candidates.append((data.decode(encoding), encoding))
+        except UnicodeDecodeError:
+            continue
+    if not candidates:
+        try:
+            from charset_normalizer import from_bytes
+
+            best = from_bytes(data).best()
+        except ImportError:  # pragma: no cover - charset-normalizer is a dependency
+            best = None
+        if best is None:
+            raise UnreadableDocumentError(
+                f"{label}: 文字コードを判別できません / cannot tell the text encoding (UTF-8, Shift_JIS, EUC-JP)")
+        return str(best), best.encoding
+    if len(candidates) == 1:
+        return candidates[0]
+    # Both legacy encodings decoded: prefer the one whose text is mostly kana/kanji and common punctuation.
+    return max(candidates, key=lambda candidate: _japanese_score(candidate[0]))
+
+
+def _japanese_score(text: str) -> float:
+    if not text:
+        return 0.0
+    good = sum(1 for ch in text if ch.isascii() or "\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff"
+               or "\uff00" <= ch <= "\uffef")
+    return good / len(text)

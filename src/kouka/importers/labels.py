@@ -1,0 +1,261 @@
+"""The one table of label synonyms the importer reads documents through.
+
+Every label a city may print (担当課, 担当部局課名, 交付金充当額 …) is listed once here and
+mapped to the field it fills; matching goes through :func:`kouka.domain.textnorm.label_key`
+(width, spaces and line breaks folded), so ``事 業 費`` and ``交付金\\n充当額`` read alike.
+Words that map to the national categories (EffectLevel, NextDirection, ◎○△×) are here too.
+"""
+
+import re
+from enum import StrEnum
+
+from kouka.domain.eras import find_year
+from kouka.domain.model import EffectLevel, NextDirection
+from kouka.domain.textnorm import label_key
+
+
+class Field(StrEnum):
+    """What a labelled value fills."""
+
+    PROJECT_NUMBER = "project_number"
+    TITLE = "title"
+    DEPARTMENTS = "departments"
+    PERIOD = "period"
+    PERIOD_START = "period_start"
+    PERIOD_END = "period_end"
+    SUMMARY = "summary"
+    COST = "cost"
+    GRANT = "grant"
+    PARTNERS = "partners"
+    LEAD = "lead"
+    KPI = "kpi"
+    EVALUATION = "evaluation"
+    DIRECTION = "direction"
+    DIRECTION_REASON = "direction_reason"
+    REVIEWER = "reviewer"
+    VERIFICATION = "verification"
+    NOTES = "notes"
+    TOTAL = "total"
+    MUNICIPALITY = "municipality"
+    FISCAL_YEAR = "fiscal_year"
+    PROGRAM = "program"
+
+
+# label → field; the key of each label is compared, so spelling variants of width and spacing need no entry.
+FIELD_LABELS: dict[Field, tuple[str, ...]] = {
+    Field.PROJECT_NUMBER: ("事業番号", "番号", "No", "No.", "№", "整理番号"),
+    Field.TITLE: ("事業名", "事業名称", "交付対象事業の名称", "交付対象事業名", "事業の名称", "対象事業名"),
+    Field.DEPARTMENTS: ("担当課", "担当部局課名", "担当部局", "担当部署", "所管課", "担当部課", "担当", "所管部署"),
+    Field.PERIOD: ("事業期間", "実施期間", "計画期間", "事業実施期間", "交付対象期間"),
+    Field.PERIOD_START: ("事業始期", "開始年度", "事業開始年度"),
+    Field.PERIOD_END: ("事業終期", "終了年度", "事業終了年度"),
+    Field.SUMMARY: ("事業概要", "事業の概要", "概要", "事業内容", "主な事業内容", "取組内容"),
+    Field.COST: ("事業費", "総事業費", "実績額", "決算額", "事業費実績", "市事業費", "町事業費", "村事業費",
+                 "県事業費", "事業費(決算額)", "交付対象事業費", "事業費総額"),
+    Field.GRANT: ("交付金充当額", "交付額", "国費充当額", "交付金額", "うち交付金充当額", "交付金", "国費",
+                  "うち交付金", "交付金実績額"),
+    Field.PARTNERS: ("連携自治体", "連携団体", "連携市町村", "連携先自治体", "関係自治体"),
+    Field.LEAD: ("代表団体", "幹事団体", "主体団体", "代表自治体"),
+    Field.KPI: ("成果目標", "重要業績評価指標(KPI)", "重要業績評価指標", "KPI", "指標", "評価指標", "成果指標"),
+    Field.EVALUATION: ("事業の効果", "地方創生への効果", "総合評価", "事業効果", "効果", "評価結果", "事業の評価",
+                       "地方創生に対する効果"),
+    Field.DIRECTION: ("今後の方針", "今後の方向性", "次年度以降の方針", "事業の方向性", "今後の事業方針",
+                      "今後の対応方針", "次年度の方針"),
+    Field.DIRECTION_REASON: ("今後の方針の理由", "方針の理由", "今後の方針の考え方", "理由"),
+    Field.REVIEWER: ("外部有識者の意見", "推進会議での意見", "有識者会議の意見", "外部評価委員の意見",
+                     "有識者の意見", "推進会議の意見", "外部有識者からの意見"),
+    Field.VERIFICATION: ("まとめ", "まとめ(検証結果)", "検証結果", "効果発現要因", "課題", "今後の取組",
+                         "事業の成果", "成果と課題", "効果検証", "今後の取組方針", "評価の理由", "検証"),
+    Field.NOTES: ("備考", "その他"),
+    Field.TOTAL: ("本市交付額", "交付額合計", "交付金合計", "合計", "交付総額", "本町交付額", "本村交付額",
+                  "本県交付額", "交付決定額合計", "総額"),
+    Field.MUNICIPALITY: ("自治体名", "団体名", "地方公共団体名", "市町村名", "都道府県名"),
+    Field.FISCAL_YEAR: ("年度", "対象年度", "実施年度"),
+    Field.PROGRAM: ("交付金名", "交付金の種類", "交付金の名称"),
+}
+
+_FIELD_BY_KEY: dict[str, Field] = {
+    label_key(label): field for field, labels in FIELD_LABELS.items() for label in labels
+}
+# Labels with a parenthesised remark, 事業費(千円), 成果目標(群馬県全体): the part before the bracket decides.
+_REMARK = re.compile(r"^(?P<head>[^()]+?)\((?P<remark>[^()]*)\)$")
+
+
+def field_of(label: str) -> tuple[Field, str] | None:
+    """The field a label names and any bracketed remark after it, or None for text that is no label."""
+    key = label_key(label).rstrip(":")
+    if not key or len(key) > 24:
+        return None
+    if key in _FIELD_BY_KEY:
+        return _FIELD_BY_KEY[key], ""
+    match = _REMARK.match(key)
+    if match and match.group("head") in _FIELD_BY_KEY:
+        return _FIELD_BY_KEY[match.group("head")], match.group("remark")
+    return None
+
+
+# Columns of a KPI table.
+class Column(StrEnum):
+    NAME = "name"
+    UNIT = "unit"
+    BASELINE = "baseline"
+    TARGET = "target"
+    ACTUAL = "actual"
+    RATE = "rate"
+    MARK = "mark"
+    TARGET_DATE = "target_date"
+    NUMBER = "number"
+
+
+COLUMN_LABELS: dict[Column, tuple[str, ...]] = {
+    Column.NAME: ("指標名", "成果目標", "KPI", "重要業績評価指標(KPI)", "重要業績評価指標", "指標", "評価指標",
+                  "指標の名称", "KPIの名称", "成果指標", "項目"),
+    Column.UNIT: ("単位",),
+    Column.BASELINE: ("基準値", "事業開始前", "基準", "現状値", "当初値"),
+    Column.TARGET: ("目標値", "目標", "目標値(A)", "KPI目標値"),
+    Column.ACTUAL: ("実績値", "実績", "実績値(B)", "KPI実績値"),
+    Column.RATE: ("達成率", "達成率(B/A)", "達成度", "進捗率"),
+    Column.MARK: ("評価", "達成状況", "判定", "達成評価", "KPI評価"),
+    Column.TARGET_DATE: ("目標年月", "目標時期", "目標年度", "達成時期"),
+    Column.NUMBER: ("番号", "No", "No.", "№"),
+}
+_COLUMN_BY_KEY: dict[str, Column] = {
+    label_key(label): column for column, labels in COLUMN_LABELS.items() for label in labels
+}
+# A year in a column header, 令和4年度目標 / 目標値(R4) / R3実績: the role word decides the column.
+_ROLE_WORDS: tuple[tuple[str, Column], ...] = (
+    ("基準", Column.BASELINE), ("目標", Column.TARGET), ("実績", Column.ACTUAL), ("達成率", Column.RATE),
+)
+
+
+def column_of(header: str) -> tuple[Column, str] | None:
+    """The role of a KPI-table column header and the rest of its text (a year, a unit remark)."""
+    key = label_key(header).rstrip(":")
+    if not key or len(key) > 24:
+        return None
+    if key in _COLUMN_BY_KEY:
+        return _COLUMN_BY_KEY[key], ""
+    match = _REMARK.match(key)
+    if match and match.group("head") in _COLUMN_BY_KEY:
+        return _COLUMN_BY_KEY[match.group("head")], match.group("remark")
+    if KPI_MARKER.match(key):
+        return None
+    for word, column in _ROLE_WORDS:
+        if word in key:
+            rest = key.replace(word + "値", "").replace(word, "")
+            if not rest or find_year(rest) is not None or re.fullmatch(r"\(?[A-Za-z]\)?|\(.*\)", rest):
+                return column, rest
+    return None
+
+
+# The national four-level effect scale, most specific wording first.
+EFFECT_WORDS: tuple[tuple[str, EffectLevel], ...] = (
+    ("非常に効果的", EffectLevel.VERY_EFFECTIVE),
+    ("非常に効果があ", EffectLevel.VERY_EFFECTIVE),
+    ("非常に有効", EffectLevel.VERY_EFFECTIVE),
+    ("相当程度効果", EffectLevel.CONSIDERABLE),
+    ("相当程度の効果", EffectLevel.CONSIDERABLE),
+    ("相当程度有効", EffectLevel.CONSIDERABLE),
+    ("効果がなかった", EffectLevel.NOT_EFFECTIVE),
+    ("効果が無かった", EffectLevel.NOT_EFFECTIVE),
+    ("効果が見られなかった", EffectLevel.NOT_EFFECTIVE),
+    ("効果がみられなかった", EffectLevel.NOT_EFFECTIVE),
+    ("効果がなかったもの", EffectLevel.NOT_EFFECTIVE),
+    ("効果があった", EffectLevel.EFFECTIVE),
+    ("効果的であった", EffectLevel.EFFECTIVE),
+    ("効果が認められた", EffectLevel.EFFECTIVE),
+    ("有効であった", EffectLevel.EFFECTIVE),
+)
+
+# Next-year directions in the sets cities use; longer wording first so 改善し事業継続 is not read as 事業継続.
+DIRECTION_WORDS: tuple[tuple[str, NextDirection], ...] = (
+    ("追加等更に発展", NextDirection.EXPAND),
+    ("更に発展", NextDirection.EXPAND),
+    ("事業の発展", NextDirection.EXPAND),
+    ("事業拡大", NextDirection.EXPAND),
+    ("拡充", NextDirection.EXPAND),
+    ("改善し事業継続", NextDirection.IMPROVE),
+    ("見直し", NextDirection.IMPROVE),
+    ("改善", NextDirection.IMPROVE),
+    ("事業の中止", NextDirection.DISCONTINUE),
+    ("事業中止", NextDirection.DISCONTINUE),
+    ("廃止", NextDirection.DISCONTINUE),
+    ("中止", NextDirection.DISCONTINUE),
+    ("予定通り事業終了", NextDirection.COMPLETE),
+    ("事業・期間の終了", NextDirection.COMPLETE),
+    ("期間の終了", NextDirection.COMPLETE),
+    ("事業終了", NextDirection.COMPLETE),
+    ("終了", NextDirection.COMPLETE),
+    ("現状通り事業継続", NextDirection.CONTINUE),
+    ("事業の継続", NextDirection.CONTINUE),
+    ("事業継続", NextDirection.CONTINUE),
+    ("継続", NextDirection.CONTINUE),
+)
+
+# Per-KPI marks as cities print them; the mark is kept as written.
+MARKS: tuple[str, ...] = ("◎", "○", "〇", "△", "×", "✕", "評価なし", "-", "－")
+
+
+def effect_of(text: str) -> EffectLevel | None:
+    key = label_key(text)
+    for word, level in EFFECT_WORDS:
+        if label_key(word) in key:
+            return level
+    return None
+
+
+def direction_of(text: str) -> NextDirection | None:
+    key = label_key(text)
+    for word, direction in DIRECTION_WORDS:
+        if label_key(word) in key:
+            return direction
+    return None
+
+
+def mark_of(text: str) -> str | None:
+    key = label_key(text)
+    for mark in MARKS:
+        if key == label_key(mark):
+            return text.strip()
+    return None
+
+
+# A project's number as cities write it: 事業①, 事業1, №1, No 1, No.1, (1), 1.
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+PROJECT_MARKER = re.compile(
+    r"^\s*(?:事業\s*(?P<c1>[①-⑳])|事業\s*(?P<d1>\d{1,3})|(?:No|NO|№|No\.)\s*\.?\s*(?P<d2>\d{1,3})"
+    r"|\((?P<d3>\d{1,3})\)|(?P<c2>[①-⑳]))(?:\s*[.．:：、]\s*|\s+|$)"
+)
+# A KPI's number and name: 成果目標① 名称（社）, 指標1 名称, KPI② 名称.
+KPI_MARKER = re.compile(
+    r"^\s*(?:成果目標|指標|KPI|重要業績評価指標)\s*(?:(?P<c>[①-⑳])|(?P<d>\d{1,2}))\s*[.．:：]?\s*(?P<rest>.*)$"
+)
+
+
+def circled_value(char: str) -> int:
+    return _CIRCLED.index(char) + 1
+
+
+def project_number(text: str) -> tuple[int, str] | None:
+    """(number, rest) when ``text`` starts with a project number, else None."""
+    match = PROJECT_MARKER.match(text.replace("（", "(").replace("）", ")"))
+    if not match:
+        return None
+    circled = match.group("c1") or match.group("c2")
+    digits = match.group("d1") or match.group("d2") or match.group("d3")
+    number = circled_value(circled) if circled else int(digits or "0")
+    return number, text[match.end():].strip()  # the brackets were swapped one for one, so positions hold
+
+
+def kpi_marker(text: str) -> tuple[int, str] | None:
+    """(number, name) when ``text`` names a KPI with its number, else None."""
+    match = KPI_MARKER.match(text)
+    if not match:
+        return None
+    number = circled_value(match.group("c")) if match.group("c") else int(match.group("d"))
+    return number, match.group("rest").strip()
+
+
+# Sections of prose under a heading: these words start them.
+SECTION_FIELDS = (Field.VERIFICATION, Field.REVIEWER, Field.DIRECTION_REASON, Field.NOTES, Field.EVALUATION,
+                  Field.DIRECTION)
