@@ -67,6 +67,7 @@ def _databases() -> dict[str, Any]:
     test_pg = os.environ.get("KOUKA_TEST_POSTGRES_URL")
     if test_pg:
         databases["postgres"] = dj_database_url.parse(test_pg)
+        databases["postgres"]["TEST"] = {"NAME": "kouka_web_test"}
     return databases
 
 

@@ -1,0 +1,197 @@
+"""The yearly cycle, revisions, the change history, stale forms, import with preview, data entry."""
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from kouka.web import mapping
+from kouka.web.forms import KpiForm, ProjectForm
+from kouka.web.models import Change, Cycle, KpiRecord, ProjectRecord, Publication, State
+
+if TYPE_CHECKING:
+    from web_fixtures import World
+
+pytest_plugins = ["web_fixtures"]
+
+KPI_PATH = "/staff/2023/projects/1/kpis/1/"
+
+
+def kpi_form(world: "World", **values: str) -> dict[str, Any]:
+    record = KpiRecord.objects.get(project__cycle=world.cycle(), project__number=1, number=1)
+    data = KpiForm.initial_for(mapping.kpi_of(record), record.version)
+    data.update(values)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def project_form(world: "World", role: str = "kikaku", **values: Any) -> dict[str, Any]:
+    record = ProjectRecord.objects.get(cycle=world.cycle(), number=1)
+    data = ProjectForm.initial_for(mapping.project_of(record), record.version)
+    data["departments"] = [d.pk for d in record.departments.all()
+                           if role == "kikaku" or d.members.filter(user__username=role).exists()]
+    data.update(values)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_editor_types_the_citys_notation(world: "World") -> None:
+    editor = world.client("shoko")
+    response = editor.post(KPI_PATH, kpi_form(world, target_2023="4社", actual_2023="90社(速報値)"))
+    assert response.status_code == 302
+    kpi = mapping.report_of(world.cycle()).project(1).kpi(1)
+    assert kpi.actuals[2023].text == "90社(速報値)"
+    assert str(kpi.actuals[2023].value) == "90" and kpi.actuals[2023].status.value == "preliminary"
+    page = editor.get(KPI_PATH).content.decode()
+    assert "90社(速報値)" in page and "達成" in page and "速報値による" in page
+
+
+def test_pending_and_reference_year_qualifiers(world: "World") -> None:
+    editor = world.client("shoko")
+    editor.post(KPI_PATH, kpi_form(world, target_2023="4社", actual_2023="県において集計中",
+                                   actual_2022="2社（令和元年）"))
+    kpi = mapping.report_of(world.cycle()).project(1).kpi(1)
+    assert kpi.actuals[2023].status.value == "pending" and kpi.actuals[2023].value is None
+    assert kpi.actuals[2022].reference is not None and kpi.actuals[2022].reference.year == 2019
+    assert "集計中" in editor.get(KPI_PATH).content.decode()
+
+
+def test_unreadable_figure_is_refused_beside_the_field(world: "World") -> None:
+    response = world.client("shoko").post(KPI_PATH, kpi_form(world, actual_2023="たくさん"))
+    assert response.status_code == 200
+    assert "数値として読めません" in response.content.decode()
+    assert "2023" not in KpiRecord.objects.get(project__cycle=world.cycle(), project__number=1, number=1
+                                                ).data["actuals"]
+
+
+def test_findings_from_the_core_beside_the_form(world: "World") -> None:
+    world.client("kikaku").post("/staff/2023/projects/1/", project_form(world, cost="1,000,000", grant="400,000"))
+    page = world.client("kikaku").get("/staff/2023/projects/1/").content.decode()
+    assert "交付金充当額 40万円 が事業費 100万円 × 1/2 = 50万円 と一致しません" in page
+
+
+def test_second_save_of_a_stale_form_is_refused_and_nothing_is_lost(world: "World") -> None:
+    first, second = world.client("kikaku"), world.client("shoko")
+    stale = kpi_form(world, actual_2023="3社")  # both opened the form at the same version
+    assert first.post(KPI_PATH, stale).status_code == 302
+    response = second.post(KPI_PATH, stale | {"actual_2023": "5社"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "他の人が先にこの内容を保存しました" in page
+    assert 'value="5社"' in page  # the second person's input is still in the form
+    record = KpiRecord.objects.get(project__cycle=world.cycle(), project__number=1, number=1)
+    assert record.data["actuals"]["2023"]["text"] == "3社" and record.version == 2
+    assert second.post(KPI_PATH, kpi_form(world, actual_2023="5社")).status_code == 302  # after reloading
+
+
+def test_stale_project_form_is_refused(world: "World") -> None:
+    stale = project_form(world, verification="一人目のまとめ")
+    assert world.client("kikaku").post("/staff/2023/projects/1/", stale).status_code == 302
+    response = world.client("shoko").post("/staff/2023/projects/1/", stale | {
+        "verification": "二人目のまとめ", "departments": project_form(world, "shoko")["departments"]})
+    assert response.status_code == 409
+    assert "二人目のまとめ" in response.content.decode()
+    assert ProjectRecord.objects.get(cycle=world.cycle(), number=1).data["verification"] == ["一人目のまとめ"]
+
+
+def test_full_cycle_and_a_correction(world: "World") -> None:
+    editor, admin, public = world.client("shoko"), world.client("kikaku"), world.client("anonymous")
+    editor.post(KPI_PATH, kpi_form(world, target_2023="4社", actual_2023="6社"))
+    editor.post("/staff/2023/projects/1/", project_form(world, "shoko", verification="目標を達成した。"))
+    assert public.get("/m/isesaki/2023/").status_code == 404
+    editor.post("/staff/2023/transition/submit/")
+    assert world.cycle().state == State.SUBMITTED
+    assert editor.post(KPI_PATH, kpi_form(world, actual_2023="7社")).status_code == 403  # editors wait now
+    admin.post("/staff/2023/transition/review/")
+    admin.post("/staff/2023/transition/publish/")
+    assert world.cycle().state == State.PUBLISHED
+    page = public.get("/m/isesaki/2023/").content.decode()
+    assert "6社" in page and "目標を達成した。" in page
+    # frozen: nobody edits a published year
+    assert admin.post(KPI_PATH, kpi_form(world, actual_2023="7社")).status_code == 403
+    # a correction reopens the draft; the public still sees revision 1 until the correction is published
+    admin.post("/staff/2023/transition/correct/")
+    admin.post(KPI_PATH, kpi_form(world, actual_2023="7社"))
+    assert "6社" in public.get("/m/isesaki/2023/").content.decode()
+    admin.post("/staff/2023/transition/submit/")
+    admin.post("/staff/2023/transition/review/")
+    response = admin.post("/staff/2023/transition/publish/", follow=True)
+    assert "訂正内容の記載が必要です" in response.content.decode()
+    assert world.cycle().state == State.REVIEWED
+    admin.post("/staff/2023/transition/publish/", {"note": "成果目標①の実績値を訂正しました。"})
+    cycle = world.cycle()
+    assert cycle.state == State.PUBLISHED and cycle.revision == 2
+    page = public.get("/m/isesaki/2023/").content.decode()
+    assert "7社" in page and "第2版" in page and "成果目標①の実績値を訂正しました。" in page
+    assert Publication.objects.filter(cycle=cycle).count() == 2
+    first = Publication.objects.get(cycle=cycle, revision=1)
+    assert json.dumps(first.document, ensure_ascii=False).count("6社") >= 1  # revision 1 stays as published
+
+
+def test_publishing_is_refused_while_the_core_finds_errors(world: "World") -> None:
+    admin = world.client("kikaku")
+    admin.post("/staff/2023/projects/1/", project_form(world, cost="1,000,000", grant="400,000"))
+    admin.post("/staff/2023/transition/submit/")
+    admin.post("/staff/2023/transition/review/")
+    response = admin.post("/staff/2023/transition/publish/", follow=True)
+    assert "公表できません" in response.content.decode()
+    assert world.cycle().state == State.REVIEWED
+
+
+def test_every_change_is_recorded_with_before_and_after(world: "World") -> None:
+    world.client("shoko").post(KPI_PATH, kpi_form(world, actual_2023="3社"))
+    change = Change.objects.filter(municipality=world.isesaki, action="kpi:update").get()
+    assert change.user is not None and change.user.get_username() == "shoko"
+    assert "2023" not in change.before["actuals"] and change.after["actuals"]["2023"]["text"] == "3社"
+    history = world.client("yushikisha").get("/staff/2023/history/").content.decode()
+    assert "kpi:update" in history and "shoko" in history and "actuals" in history
+    detail = world.client("kikaku").get(f"/staff/changes/{change.pk}/").content.decode()
+    assert "3社" in detail
+    assert world.client("other").get(f"/staff/changes/{change.pk}/").status_code == 404
+
+
+def test_import_writes_nothing_before_confirm(world: "World", tmp_path: Any) -> None:
+    from kouka import interchange
+
+    document = interchange.load(__import__("web_fixtures").EXAMPLE)
+    document.reports[0].fiscal_year = 2024
+    upload = tmp_path / "isesaki-2024.json"
+    interchange.save(document, upload)
+    admin = world.client("kikaku")
+    changes = Change.objects.count()
+    with upload.open("rb") as handle:
+        response = admin.post("/staff/import/", {"file": handle})
+    page = response.content.decode()
+    assert response.status_code == 200 and "取込の確認" in page and "産業ニューノーマル創出事業" in page
+    assert not Cycle.objects.filter(municipality=world.isesaki, fiscal_year=2024).exists()
+    assert Change.objects.count() == changes
+    response = admin.post("/staff/import/confirm/")
+    assert response.status_code == 302
+    cycle = Cycle.objects.get(municipality=world.isesaki, fiscal_year=2024)
+    assert cycle.projects.count() == 3 and cycle.state == State.DRAFT
+    assert Change.objects.filter(action="import", cycle=cycle).exists()
+
+
+def test_unreadable_upload_is_refused_with_a_message(world: "World", tmp_path: Any) -> None:
+    upload = tmp_path / "broken.json"
+    upload.write_text("{not json", encoding="utf-8")
+    with upload.open("rb") as handle:
+        response = world.client("kikaku").post("/staff/import/", {"file": handle})
+    assert response.status_code == 200 and "読み込めません" in response.content.decode()
+
+
+def test_api_stale_version_is_refused(world: "World") -> None:
+    admin = world.client("kikaku")
+    path = "/api/staff/cycles/2023/projects/1/kpis/1/actuals/2023"
+    assert admin.put(path, json.dumps({"text": "3社", "version": 1}), content_type="application/json"
+                     ).status_code == 200
+    response = admin.put(path, json.dumps({"text": "9社", "version": 1}), content_type="application/json")
+    assert response.status_code == 409
+    data = admin.get("/api/staff/cycles/2023/projects/1").json()
+    assert data["kpis"][0]["actuals"]["2023"]["text"] == "3社"
+
+
+def test_public_kpi_page_and_search(world: "World") -> None:
+    public = world.client("anonymous")
+    page = public.get("/m/isesaki/2022/kpi/1/3/").content.decode()
+    assert "39,400人" in page and "30,000人" in page and "<svg" in page and "達成" in page
+    found = public.get("/search/?q=ワークショップ").content.decode()
+    assert "まちなかワークショップ参加者数" in found
+    world.client("kikaku").post("/staff/2023/projects/1/", project_form(world, title="下書きだけの事業名"))
+    assert "下書きだけの事業名" not in public.get("/search/?q=下書きだけ").content.decode()
