@@ -195,3 +195,20 @@ def test_public_kpi_page_and_search(world: "World") -> None:
     assert "まちなかワークショップ参加者数" in found
     world.client("kikaku").post("/staff/2023/projects/1/", project_form(world, title="下書きだけの事業名"))
     assert "下書きだけの事業名" not in public.get("/search/?q=下書きだけ").content.decode()
+
+
+def test_import_the_citys_published_text(world: "World", seed_path: Any) -> None:
+    """The seed publication itself (text) goes through kouka.importers into a preview, then a new year."""
+    text = seed_path.read_bytes()
+    admin = world.client("kikaku")
+    world.cycle(2022).delete()  # the seed's year: start from nothing for it
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin.post("/staff/import/", {"file": SimpleUploadedFile("isesaki.txt", text)})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Made in いせさき しごと創生プロジェクト" in page
+    assert not Cycle.objects.filter(municipality=world.isesaki, fiscal_year=2022).exists()
+    admin.post("/staff/import/confirm/")
+    report = mapping.report_of(Cycle.objects.get(municipality=world.isesaki, fiscal_year=2022))
+    assert [p.number for p in report.projects] == [1, 2, 3]
+    assert report.project(1).grant_yen == 4981029
