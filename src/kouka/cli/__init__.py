@@ -17,6 +17,7 @@ app = typer.Typer(
 COMMAND_MODULES = (
     "kouka.cli.core",
     "kouka.cli.national",
+    "kouka.cli.importing",
     "kouka.cli.web",
 )
 

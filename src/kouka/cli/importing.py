@@ -1,0 +1,139 @@
+"""kouka import: published reports (text, HTML, Excel, PDF) into interchange JSON files plus findings lists."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from kouka import interchange
+from kouka.atomicfile import write_atomically
+from kouka.cli import app
+from kouka.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, console, error_console, fail
+from kouka.domain.checks import Severity
+from kouka.domain.errors import KoukaError
+from kouka.importers import import_bytes
+from kouka.importers.api import FORMATS
+
+IMPORTABLE_SUFFIXES = (".txt", ".text", ".tsv", ".html", ".htm", ".xlsx", ".xlsm", ".pdf")
+
+
+@dataclass
+class Outcome:
+    source: Path
+    output: Path | None = None
+    findings_file: Path | None = None
+    findings: list[dict[str, str]] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f["severity"] == Severity.ERROR.value)
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.error:
+            return {"input": str(self.source), "ok": False, "error": self.error}
+        return {"input": str(self.source), "ok": True, "output": str(self.output),
+                "findings_file": str(self.findings_file), "findings": len(self.findings), "errors": self.errors}
+
+
+def collect_inputs(paths: list[Path]) -> list[Path]:
+    """Files named, and importable files inside directories named (sorted, not recursive into outputs)."""
+    inputs: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inputs += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE_SUFFIXES)
+        else:
+            inputs.append(path)
+    return inputs
+
+
+def output_paths(source: Path, outdir: Path | None) -> tuple[Path, Path]:
+    folder = outdir if outdir is not None else source.parent
+    return folder / f"{source.stem}.json", folder / f"{source.stem}.findings.json"
+
+
+def import_one(source: Path, outdir: Path | None, fmt: str) -> Outcome:
+    outcome = Outcome(source)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        outcome.error = f"{source}: 読み込めません / cannot read: {exc.strerror or exc}"
+        return outcome
+    try:
+        result = import_bytes(data, source.name, fmt)
+    except KoukaError as exc:
+        outcome.error = str(exc)
+        return outcome
+    except Exception as exc:  # a reader library failing on hostile input must not end the batch
+        outcome.error = f"{source}: 読み込めません / cannot read ({type(exc).__name__}: {exc})"
+        return outcome
+    output, findings_file = output_paths(source, outdir)
+    outcome.findings = [finding.as_dict() for finding in result.findings]
+    try:
+        document_text = interchange.dumps(result.document)
+        findings_text = json.dumps(outcome.findings, ensure_ascii=False, indent=2) + "\n"
+        write_atomically(output, document_text)
+        write_atomically(findings_file, findings_text)
+    except (OSError, KoukaError) as exc:
+        outcome.error = f"{output}: 書き込めません / cannot write: {exc}"
+        return outcome
+    outcome.output, outcome.findings_file = output, findings_file
+    return outcome
+
+
+@app.command("import")
+def import_command(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders / 取り込むファイルまたはフォルダ")],
+    outdir: Annotated[Path | None, typer.Option("-o", "--outdir", help="output folder (default: beside each input) "
+                                                "/ 出力先フォルダ")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="auto|text|html|xlsx|pdf")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary / JSONで要約")] = False,
+) -> None:
+    """公表済みの効果検証（テキスト・HTML・Excel・PDF）を取り込みます / import published reports."""
+    if fmt not in FORMATS:
+        fail(f"--format は {', '.join(FORMATS)} のいずれかです / unknown format {fmt!r}")
+    inputs = collect_inputs(paths)
+    if not inputs:
+        fail("取り込むファイルがありません / no input files")
+    outcomes: list[Outcome] = []
+    show_progress = len(inputs) > 1
+    with Progress(TextColumn("[bold]取り込み / import[/]"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=error_console, transient=True,
+                  disable=not show_progress) as progress:
+        task = progress.add_task("", total=len(inputs))
+        for source in inputs:
+            progress.update(task, description=source.name)
+            outcome = import_one(source, outdir, fmt)
+            if outcome.error and not as_json:
+                error_console.print(f"[bold red]エラー / error:[/] {outcome.error}", highlight=False, soft_wrap=True)
+            outcomes.append(outcome)
+            progress.advance(task)
+    failed = [o for o in outcomes if o.error]
+    if as_json:
+        summary = {"imported": sum(1 for o in outcomes if not o.error), "failed": len(failed),
+                   "files": [o.as_dict() for o in outcomes]}
+        console.print_json(json.dumps(summary, ensure_ascii=False))
+    else:
+        _print_summary(outcomes)
+    if failed:
+        raise typer.Exit(EXIT_UNREADABLE)
+    if any(o.errors for o in outcomes):
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)
+
+
+def _print_summary(outcomes: list[Outcome]) -> None:
+    table = Table(title="取り込み結果 / import results")
+    for column in ("入力 / input", "出力 / output", "指摘 / findings"):
+        table.add_column(column)
+    for outcome in outcomes:
+        if outcome.error:
+            table.add_row(str(outcome.source), "[red]失敗 / failed[/]", "")
+        else:
+            table.add_row(str(outcome.source), str(outcome.output),
+                          f"{len(outcome.findings)}（エラー {outcome.errors}）")
+    console.print(table)
