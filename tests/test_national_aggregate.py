@@ -239,3 +239,11 @@ def test_a_report_seen_twice_is_counted_once(example_path: Path) -> None:
     with pytest.raises(OverlapError):
         first.merge(second)
     assert first.result().total == once.total  # a refused merge leaves the aggregator as it was
+
+
+def test_a_report_without_projects_still_counts_as_a_report(example_path: Path) -> None:
+    isesaki = interchange.load(example_path).reports[0]
+    empty = Report(isesaki.municipality, 2023, isesaki.program)
+    result = aggregate([isesaki, empty])
+    assert len(result.total.reports) == 2 and result.by_year[2023].projects == 0
+    assert len(result.by_year[2023].reports) == 1 and result.by_year[2023].kpis.total == 0

@@ -265,6 +265,10 @@ class Aggregator:
             self._result.duplicates.append(ref)
             return
         body_entry.tally.reports.add(ref)
+        result = self._result
+        for tally in (result.total, result.by_year.setdefault(report.fiscal_year, Tally()),
+                      result.by_prefecture.setdefault(ref.prefecture, Tally())):
+            tally.reports.add(ref)  # a report without projects still counts as a report
         for project in report.projects:
             outcomes = [self._outcome(project, kpi_index, report.fiscal_year) for kpi_index in
                         range(len(project.kpis))]
