@@ -1,0 +1,133 @@
+"""End to end in Debian's chromium: an editor enters an actual and a まとめ and submits, the planning
+administrator reviews and publishes, an anonymous visitor reads the new figures. Screenshots of each step go
+to artifacts/web/. axe-core checks WCAG 2.1 AA on the public pages and the entry forms."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from web_fixtures import build_world
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between synchronous browser calls
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "web"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["Browser"]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run scripts/setup-system")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(request: pytest.FixtureRequest, transactional_db: Any, settings: Any) -> str:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    build_world("default")
+    server = request.getfixturevalue("live_server")
+    return str(server.url)
+
+
+def shot(page: "Page", name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(browser: "Browser", site: str, username: str) -> "Page":
+    page = browser.new_page(locale="ja-JP")
+    page.set_default_timeout(10_000)
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill("kouka-demo")
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{site}/staff/")
+    return page
+
+
+def axe_violations(page: "Page") -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    violations: list[dict[str, Any]] = result["violations"]
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations]
+
+
+def test_enter_submit_review_publish_read(browser: "Browser", site: str) -> None:
+    editor = log_in(browser, site, "shoko")
+    editor.get_by_role("link", name="2023年度").click()
+    editor.get_by_role("link", name="まちなか創業とにぎわい創出").click()
+    editor.get_by_role("link", name="まちなかで新たに創業した事業者の数").click()
+    editor.get_by_label("令和5年度 目標値").fill("4社")
+    editor.get_by_label("令和5年度 実績値").fill("5社(速報値)")
+    shot(editor, "1-editor-enters-actual")
+    editor.get_by_role("button", name="保存").click()
+    editor.get_by_text("保存しました").wait_for()
+    editor.get_by_label("まとめ（検証結果）").fill("成果目標①は速報値で5社となり、目標の4社を上回った。")
+    editor.get_by_role("button", name="保存", exact=True).click()
+    editor.get_by_text("保存しました").wait_for()
+    shot(editor, "2-editor-enters-summary")
+    editor.get_by_role("link", name="2023年度").click()
+    editor.get_by_role("button", name="提出する").click()
+    assert editor.locator("#cycle-state").inner_text() == "提出済み"
+    shot(editor, "3-editor-submitted")
+    editor.close()
+
+    admin = log_in(browser, site, "kikaku")
+    admin.get_by_role("link", name="2023年度").click()
+    admin.get_by_role("button", name="確認済みにする").click()
+    assert admin.locator("#cycle-state").inner_text() == "確認済み"
+    admin.get_by_role("button", name="公表する").click()
+    assert admin.locator("#cycle-state").inner_text() == "公表済み"
+    shot(admin, "4-administrator-published")
+    admin.close()
+
+    visitor = browser.new_page(locale="ja-JP")
+    visitor.goto(site + "/")
+    visitor.get_by_role("link", name="令和5年度").click()
+    content = visitor.content()
+    assert "5社(速報値)" in content
+    assert "成果目標①は速報値で5社となり、目標の4社を上回った。" in content
+    shot(visitor, "5-visitor-reads-new-figures")
+    visitor.close()
+
+
+PUBLIC_PAGES = ["/", "/m/isesaki/", "/m/isesaki/2022/", "/m/isesaki/2022/kpi/1/3/", "/search/?q=まちなか",
+                "/accounts/login/"]
+STAFF_FORMS = ["/staff/2023/projects/1/", "/staff/2023/projects/1/kpis/1/", "/staff/2023/"]
+
+
+def test_axe_public_pages_and_entry_forms(browser: "Browser", site: str) -> None:
+    found: dict[str, list[dict[str, Any]]] = {}
+    visitor = browser.new_page(locale="ja-JP")
+    for path in PUBLIC_PAGES:
+        visitor.goto(site + path)
+        found[path] = axe_violations(visitor)
+    visitor.close()
+    editor = log_in(browser, site, "shoko")
+    for path in STAFF_FORMS:
+        editor.goto(site + path)
+        found[path] = axe_violations(editor)
+    editor.goto(site + STAFF_FORMS[1])
+    editor.get_by_label("令和5年度 実績値").fill("たくさん")
+    editor.get_by_role("button", name="保存").click()
+    editor.get_by_text("数値として読めません").wait_for()
+    found["kpi form with an error"] = axe_violations(editor)
+    editor.close()
+    assert {path: v for path, v in found.items() if v} == {}
