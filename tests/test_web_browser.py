@@ -71,7 +71,7 @@ def axe_violations(page: "Page") -> list[dict[str, Any]]:
 
 def test_enter_submit_review_publish_read(browser: "Browser", site: str) -> None:
     editor = log_in(browser, site, "shoko")
-    editor.get_by_role("link", name="2023年度").click()
+    editor.get_by_role("link", name="令和5年度", exact=True).click()
     editor.get_by_role("link", name="まちなか創業とにぎわい創出").click()
     editor.get_by_role("link", name="まちなかで新たに創業した事業者の数").click()
     editor.get_by_label("令和5年度 目標値").fill("4社")
@@ -83,14 +83,14 @@ def test_enter_submit_review_publish_read(browser: "Browser", site: str) -> None
     editor.get_by_role("button", name="保存", exact=True).click()
     editor.get_by_text("保存しました").wait_for()
     shot(editor, "2-editor-enters-summary")
-    editor.get_by_role("link", name="2023年度").click()
+    editor.get_by_role("link", name="令和5年度", exact=True).click()
     editor.get_by_role("button", name="提出する").click()
     assert editor.locator("#cycle-state").inner_text() == "提出済み"
     shot(editor, "3-editor-submitted")
     editor.close()
 
     admin = log_in(browser, site, "kikaku")
-    admin.get_by_role("link", name="2023年度").click()
+    admin.get_by_role("link", name="令和5年度", exact=True).click()
     admin.get_by_role("button", name="確認済みにする").click()
     assert admin.locator("#cycle-state").inner_text() == "確認済み"
     admin.get_by_role("button", name="公表する").click()

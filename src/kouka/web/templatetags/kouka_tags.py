@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from kouka.domain.eras import format_fiscal_year
+
 register = template.Library()
 
 
@@ -11,3 +13,9 @@ def join_if_list(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "、".join(str(item) for item in value)
     return str(value)
+
+
+@register.filter
+def wareki(year: int) -> str:
+    """2023 → 令和5年度 (the domain core's era rules)."""
+    return format_fiscal_year(int(year))

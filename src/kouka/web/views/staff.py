@@ -142,7 +142,7 @@ def project_edit(request: HttpRequest, member: Membership, year: int, number: in
                 chosen = others + chosen
                 if not chosen or not set(chosen) & set(_department_choices(member)):
                     raise Denied("自課を担当課から外すことはできません / you cannot remove your own department")
-            updated = form.apply_to(project, [d.name for d in chosen])
+            updated = form.apply_to(project, ordered_names(project.departments, [d.name for d in chosen]))
             saved = _save_project(request, member, cycle, record, project, updated, form.cleaned_data["version"])
             if saved:
                 messages.success(request, "保存しました / saved")
@@ -157,6 +157,11 @@ def project_edit(request: HttpRequest, member: Membership, year: int, number: in
         "comments": record.comments.select_related("author"), "comment_form": CommentForm(),
         "can_comment": can_comment(member),
     }, status=status)
+
+
+def ordered_names(current: list[str], chosen: list[str]) -> list[str]:
+    """The chosen departments in the city's own order: those already listed keep their place, new ones follow."""
+    return [name for name in current if name in chosen] + [name for name in chosen if name not in current]
 
 
 def _save_project(request: HttpRequest, member: Membership, cycle: Cycle, record: ProjectRecord, before: Project,
