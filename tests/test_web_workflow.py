@@ -212,3 +212,15 @@ def test_import_the_citys_published_text(world: "World", seed_path: Any) -> None
     report = mapping.report_of(Cycle.objects.get(municipality=world.isesaki, fiscal_year=2022))
     assert [p.number for p in report.projects] == [1, 2, 3]
     assert report.project(1).grant_yen == 4981029
+
+
+def test_kpi_page_shows_every_published_year(world: "World") -> None:
+    """The 令和5年度 KPI page charts the 令和4年度 actual (published a year earlier) beside the new one."""
+    admin = world.client("kikaku")
+    admin.post(KPI_PATH, kpi_form(world, target_2023="4社", actual_2023="6社"))
+    for step in ("submit", "review", "publish"):
+        admin.post(f"/staff/2023/transition/{step}/")
+    page = world.client("anonymous").get("/m/isesaki/2023/kpi/1/1/").content.decode()
+    assert "令和4年度" in page and "2社" in page  # the 2022 actual from the 2022 publication
+    assert "令和5年度" in page and "6社" in page
+    assert page.count('class="actual"') == 2  # two bars of actuals in the chart

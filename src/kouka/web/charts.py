@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
+from kouka.domain.aggregate import KpiSeries
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.jpnumbers import format_grouped
 from kouka.domain.model import Kpi, Measurement
@@ -22,19 +23,21 @@ def _value(m: Measurement | None) -> Decimal | None:
     return None if m is None else m.value
 
 
-def series(kpi: Kpi) -> list[Point]:
-    years = sorted(set(kpi.targets) | set(kpi.actuals) | ({kpi.baseline_year} if kpi.baseline_year else set()))
-    points = []
-    for year in years:
-        actual = _value(kpi.actuals.get(year))
-        if actual is None and year == kpi.baseline_year:
-            actual = _value(kpi.baseline)
-        points.append(Point(year, _value(kpi.targets.get(year)), actual))
-    return points
+def series(kpi: Kpi, published: KpiSeries | None = None) -> list[Point]:
+    """The chart's points: the baseline, each published year's target and actual (from the domain core's
+    :func:`~kouka.domain.aggregate.kpi_series` over every published report), and targets still ahead."""
+    points: dict[int, Point] = {}
+    if kpi.baseline_year is not None and kpi.baseline is not None:
+        points[kpi.baseline_year] = Point(kpi.baseline_year, None, _value(kpi.baseline))
+    for year in set(kpi.targets) | set(kpi.actuals):
+        points[year] = Point(year, _value(kpi.targets.get(year)), _value(kpi.actuals.get(year)))
+    for point in published.points if published else []:
+        year = point.fiscal_year
+        points[year] = Point(year, _value(point.target), _value(point.actual))
+    return [points[year] for year in sorted(points)]
 
 
-def svg(kpi: Kpi) -> str:
-    points = series(kpi)
+def svg(kpi: Kpi, points: list[Point]) -> str:
     values = [v for p in points for v in (p.target, p.actual) if v is not None]
     title = escape(f"{kpi.name}（{kpi.unit}）の推移")
     if not points or not values:

@@ -7,12 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from kouka.domain.aggregate import kpi_series
+from kouka.domain.carry import kpi_key
 from kouka.domain.checks import circled
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.jpnumbers import format_yen
-from kouka.domain.model import Report
+from kouka.domain.model import Measurement, Report
 from kouka.domain.notation import write_measurement
-from kouka.domain.rules import judge_kpi, report_total
+from kouka.domain.rules import JUDGEMENT_LABELS, judge_kpi, report_total
 from kouka.web import charts, integrations, mapping
 from kouka.web.models import Cycle, Municipality, Publication
 from kouka.web.views.staff import export_response
@@ -28,6 +30,16 @@ def _publication(slug: str, year: int) -> tuple[Cycle, Publication, Report]:
     if cycle is None or publication is None:
         raise Http404("公表された報告がありません / no published report")
     return cycle, publication, mapping.report_from_document(publication.document)
+
+
+def published_reports(municipality: Municipality) -> list[Report]:
+    """The latest published revision of each of a municipality's published years."""
+    reports = []
+    for cycle in published_cycles().filter(municipality=municipality):
+        publication = cycle.publications.order_by("-revision").first()
+        if publication is not None:
+            reports.append(mapping.report_from_document(publication.document))
+    return reports
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -75,6 +87,10 @@ def report_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     })
 
 
+def _text(measurement: Measurement | None) -> str:
+    return write_measurement(measurement) if measurement is not None else "－"
+
+
 def kpi_view(request: HttpRequest, slug: str, year: int, project: int, kpi: int) -> HttpResponse:
     cycle, publication, report = _publication(slug, year)
     try:
@@ -82,13 +98,18 @@ def kpi_view(request: HttpRequest, slug: str, year: int, project: int, kpi: int)
         found = found_project.kpi(kpi)
     except KeyError as exc:
         raise Http404("成果目標がありません") from exc
-    years = sorted(set(found.targets) | set(found.actuals))
-    table = [(format_fiscal_year(y), write_measurement(found.targets[y]) if y in found.targets else "－",
-              write_measurement(found.actuals[y]) if y in found.actuals else "－",
-              judge_kpi(found, y).label) for y in years]
+    published = kpi_series(published_reports(cycle.municipality)).get(
+        kpi_key(report.municipality, found_project, found))
+    rows = {y: (format_fiscal_year(y), _text(found.targets.get(y)), _text(found.actuals.get(y)),
+                judge_kpi(found, y).label) for y in set(found.targets) | set(found.actuals)}
+    for point in published.points if published else []:  # each year as published in that year's report
+        rows[point.fiscal_year] = (format_fiscal_year(point.fiscal_year), _text(point.target), _text(point.actual),
+                                   JUDGEMENT_LABELS[point.judgement])
+    table = [rows[year] for year in sorted(rows)]
+    points = charts.series(found, published)
     return render(request, "kouka/public/kpi.html", {
         "cycle": cycle, "publication": publication, "report": report, "project": found_project, "kpi": found,
-        "label": f"事業{circled(project)} 成果目標{circled(kpi)}", "chart": mark_safe(charts.svg(found)),
+        "label": f"事業{circled(project)} 成果目標{circled(kpi)}", "chart": mark_safe(charts.svg(found, points)),
         "table": table, "year_label": format_fiscal_year(year),
         "baseline": write_measurement(found.baseline) if found.baseline else "－",
         "baseline_year": format_fiscal_year(found.baseline_year) if found.baseline_year else "",
