@@ -1,0 +1,89 @@
+"""``kouka demo`` and ``kouka serve`` as a person runs them: real processes answering on a real port."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+KOUKA = Path(sys.executable).parent / "kouka"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def fetch(url: str, attempts: int = 150) -> str:
+    """The page's text once the server answers (polling, as a person would reload)."""
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode("utf-8"))
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"no answer from {url}")
+
+
+def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KOUKA_", "DATABASE_URL"))}
+    environment.update(env or {})
+    return subprocess.Popen([str(KOUKA), *args], cwd=ROOT, env=environment, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+
+
+def test_demo_serves_the_seed(tmp_path: Path, processes: list[subprocess.Popen[str]]) -> None:
+    port = free_port()
+    processes.append(start("demo", "--data", str(tmp_path / "demo"), "--port", str(port)))
+    page = fetch(f"http://127.0.0.1:{port}/m/isesaki/2022/")
+    assert "伊勢崎市 令和4年度" in page
+    assert "39,400人" in page and "まちなかで新たに創業した事業者の数" in page
+    assert (tmp_path / "demo" / "kouka.sqlite3").exists()
+    os.killpg(processes[0].pid, signal.SIGTERM)
+    output = processes[0].communicate(timeout=20)[0]
+    for login in ("kikaku", "shoko", "kigyo", "yushikisha", "kouka-demo"):
+        assert login in output
+
+
+def test_demo_twice_starts_fresh(tmp_path: Path) -> None:
+    for _ in range(2):
+        done = subprocess.run([str(KOUKA), "demo", "--data", str(tmp_path), "--no-serve"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_serve_creates_its_data_folder(tmp_path: Path, processes: list[subprocess.Popen[str]]) -> None:
+    port = free_port()
+    data = tmp_path / "new" / "data"
+    processes.append(start("serve", "--data", str(data), "--port", str(port)))
+    page = fetch(f"http://127.0.0.1:{port}/")
+    assert "公表された報告はまだありません" in page
+    assert (data / "kouka.sqlite3").exists() and (data / "secret.key").exists()
+    assert "openapi" in fetch(f"http://127.0.0.1:{port}/api/openapi.json")
+
+
+def test_serve_reports_an_unusable_database_in_one_line(tmp_path: Path) -> None:
+    done = subprocess.run([str(KOUKA), "serve", "--data", str(tmp_path), "--port", str(free_port())], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none"})
+    assert done.returncode == 2
+    assert "データベースを準備できません" in done.stderr and "Traceback" not in done.stderr
