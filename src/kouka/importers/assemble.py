@@ -59,6 +59,7 @@ _DEPT_SUFFIX_RE = re.compile(r"\s*【([^】]+)】\s*$")
 _LEAD_RE = re.compile(r"([一-龥々ヶぁ-んァ-ヴ]{2,8}?(?:都|道|府|県|市|町|村))(?:が)?主体")
 _CAPTION_MARKS = ("▲", "↑", "写真：", "写真:", "【写真】", "図：")
 _SENTENCE_RE = re.compile(r"[^。]+。?")
+_MARKED_START = re.compile(r"^[\s■□●◆◇▼▽☆★]*(?:事業|No|NO|№)")
 
 
 @dataclass
@@ -102,9 +103,15 @@ class Assembler:
     def new_project(self, number: int | None, title: str) -> Project:
         projects = self.report.projects
         chosen = number if number is not None else len(projects) + 1
-        project = Project(number=chosen, title="", start_year=0, end_year=0)
-        self.set_title(project, title)
-        projects.append(project)
+        known = [p for p in projects if number is not None and p.number == number]
+        if known:  # an overview table first, then each project's details: the details join the same project
+            project = known[0]
+            if title and not project.title:
+                self.set_title(project, title)
+        else:
+            project = Project(number=chosen, title="", start_year=0, end_year=0)
+            self.set_title(project, title)
+            projects.append(project)
         self.state.project = project
         self.state.section = None
         self.state.kpi_columns = None
@@ -153,7 +160,7 @@ class Assembler:
             if scale:
                 self.state.scale = _scale_of(scale.group(1)) or 1
                 rest = _SCALE_RE.sub("", block.text or " ".join(block.cells)).strip(" ()（）")
-                if not rest:
+                if not rest or (len(rest) <= 20 and block.kind is not Kind.ROW and "。" not in rest):
                     continue
             if block.kind is Kind.ROW:
                 self.row(block)
@@ -165,12 +172,12 @@ class Assembler:
     def prose(self, block: Block) -> None:
         text = block.text
         numbered = project_number(text)
-        if numbered and (block.kind is Kind.HEADING or text.lstrip().startswith("事業")) and numbered[1]:
+        if numbered and numbered[1] and (block.kind is Kind.HEADING or _MARKED_START.match(text)):
             self.new_project(*numbered)
             return
-        if block.kind is Kind.HEADING and self.state.project is None:
+        if block.kind is Kind.HEADING:
             heading_number = re.match(r"^\s*(\d{1,2})\s*[.．、\s]\s*(.+)$", halfwidth(text))
-            if heading_number and not field_of(text):
+            if heading_number and not field_of(heading_number.group(2)):
                 self.new_project(int(heading_number.group(1)), text[heading_number.start(2):])
                 return
         labelled = field_of(text)
@@ -202,12 +209,14 @@ class Assembler:
                 self.report.stated_total_yen = amount
                 self.report.stated_total_label = total.group("label").strip()
                 return
-        if block.kind is Kind.HEADING:
+        looks_like_title = "。" not in text and len(text) <= 60 and not self.report.introduction
+        if block.kind is Kind.HEADING or looks_like_title:
             if not self.report.title and ("交付金" in text or "効果" in text or "検証" in text):
                 self.report.title = text
                 return
-            self.unplaced(block, text)
-            return
+            if block.kind is Kind.HEADING:
+                self.unplaced(block, text)
+                return
         self.report.introduction.append(text)
 
     def add_prose(self, section: Field | None, text: str, block: Block) -> None:
@@ -312,11 +321,13 @@ class Assembler:
         if _kpi_header(cells, self.fiscal_year) is not None:
             return False
         first = next(c for c in cells if c)
-        if field_of(first) or kpi_marker(first) or (project_number(first) and first.startswith("事業")):
+        name_col = [i for i, (role, _) in columns.roles.items() if role is Column.NAME]
+        first_field = field_of(first)
+        if ((first_field is not None and first_field[0] is not Field.KPI)
+                or (kpi_marker(first) and not name_col) or (project_number(first) and first.startswith("事業"))):
             self.state.kpi_columns = None
             return False
         kpi = columns.pending_kpi
-        name_col = [i for i, (role, _) in columns.roles.items() if role is Column.NAME]
         if kpi is None:
             if not name_col or name_col[0] >= len(cells) or not cells[name_col[0]]:
                 self.state.kpi_columns = None
@@ -532,6 +543,11 @@ class Assembler:
             project.start_year = fiscal
         if not project.end_year:
             project.end_year = max(fiscal, project.start_year)
+            self.findings.append(Finding(
+                Severity.INFO, "import_period_assumed",
+                "事業期間の終わりが書かれていないため、対象年度までとしました / the period's end is not stated: "
+                "taken as the report's fiscal year", f"$.reports[0].projects[{self.report.projects.index(project)}]",
+                f"事業{project.number}"))
         notes_text = " ".join(project.title_notes + project.summary + [project.title])
         if project.kind is ProjectKind.SINGLE and ("広域連携" in notes_text or project.lead_body):
             project.kind = ProjectKind.WIDE_AREA
@@ -622,6 +638,13 @@ def _kpi_header(cells: list[str], fiscal: int | None) -> dict[int, tuple[Column,
         column, rest = found
         year = find_year(rest) if rest else None
         roles[i] = (column, _fiscal_of(year) if year and not year.fiscal else (year.year if year else None))
+    names = [i for i, (role, _) in roles.items() if role is Column.NAME]
+    if len(names) > 1:  # a 重要業績評価指標(KPI) label cell beside the 指標名 header: the label is no column
+        for i in names:
+            labelled = field_of(cells[i])
+            if labelled is not None and labelled[0] is Field.KPI and len(roles) > 1:
+                del roles[i]
+                break
     kinds = {role for role, _ in roles.values()}
     values = kinds & {Column.TARGET, Column.ACTUAL, Column.BASELINE}
     if len(values) >= 2 or (values and Column.NAME in kinds):
@@ -764,6 +787,10 @@ def fold_flattened(blocks: list[Block]) -> list[Block]:
             continue
         labelled = field_of(block.text)
         following = blocks[i + 1] if i + 1 < len(blocks) else None
+        numbered = project_number(block.text)
+        if (numbered is not None and not numbered[1] and _MARKED_START.match(block.text) and following is not None
+                and following.kind is Kind.PARAGRAPH and not _is_label(following.text)):
+            labelled = (Field.PROJECT_NUMBER, "")
         if (labelled is not None and labelled[0] is not Field.KPI and following is not None
                 and following.kind is Kind.PARAGRAPH and not _is_label(following.text)):
             table += 1

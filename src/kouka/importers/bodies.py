@@ -58,17 +58,35 @@ def guess_municipality(title_texts: list[str], texts: list[str]) -> str:
             return names[0]
         if pref and ("交付金" in title or "効果" in title):
             return pref.group(0)
+    kind = self_kind(texts)
+    if kind == "県":
+        prefectures: Counter[str] = Counter(p for text in title_texts + texts for p in _PREF_RE.findall(text))
+        if prefectures:
+            return prefectures.most_common(1)[0][0]
     counts: Counter[str] = Counter()
     for text in texts:
         for name in municipality_names(text):
+            if kind and not name.endswith(kind):
+                continue
             counts[name] += 1
         for name in _SELF_RE.findall(text):
-            if name not in _GENERIC:
+            if name not in _GENERIC and (not kind or name.endswith(kind)):
                 counts[name] += 2
     if counts:
         return counts.most_common(1)[0][0]
-    prefectures: Counter[str] = Counter(p for text in texts for p in _PREF_RE.findall(text))
-    return prefectures.most_common(1)[0][0] if prefectures else ""
+    mentioned: Counter[str] = Counter(p for text in texts for p in _PREF_RE.findall(text))
+    return mentioned.most_common(1)[0][0] if mentioned else ""
+
+
+_SELF_WORDS = {"市": ("本市", "当市"), "町": ("本町", "当町"), "村": ("本村", "当村"),
+               "県": ("本県", "当県", "本府", "当府", "本都", "本道")}
+
+
+def self_kind(texts: list[str]) -> str:
+    """市, 町, 村 or 県 by how the document speaks of itself (本市では …), or "" when it does not."""
+    counts = {kind: sum(text.count(word) for text in texts for word in words) for kind, words in _SELF_WORDS.items()}
+    kind, count = max(counts.items(), key=lambda item: item[1])
+    return kind if count else ""
 
 
 def guess_prefecture(name: str, texts: list[str]) -> str:

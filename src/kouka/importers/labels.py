@@ -224,7 +224,7 @@ def mark_of(text: str) -> str | None:
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 PROJECT_MARKER = re.compile(
     r"^\s*(?:事業\s*(?P<c1>[①-⑳])|事業\s*(?P<d1>\d{1,3})|(?:No|NO|№|No\.)\s*\.?\s*(?P<d2>\d{1,3})"
-    r"|\((?P<d3>\d{1,3})\)|(?P<c2>[①-⑳]))(?:\s*[.．:：、]\s*|\s+|$)"
+    r"|\((?P<d3>\d{1,3})\)|(?P<c2>[①-⑳]))(?:\s*[.．:：、]\s*|\s+|$|(?<=[)①-⑳]))"
 )
 # A KPI's number and name: 成果目標① 名称（社）, 指標1 名称, KPI② 名称.
 KPI_MARKER = re.compile(
@@ -238,6 +238,8 @@ def circled_value(char: str) -> int:
 
 def project_number(text: str) -> tuple[int, str] | None:
     """(number, rest) when ``text`` starts with a project number, else None."""
+    bullet = re.match(r"^[\s■□●◆◇▼▽☆★]*", text)
+    text = text[bullet.end():] if bullet else text
     match = PROJECT_MARKER.match(text.replace("（", "(").replace("）", ")"))
     if not match:
         return None
