@@ -3,7 +3,7 @@
 from kouka.importers.errors import UnreadableDocumentError
 
 # Tried in order; a Japanese text file decodes cleanly under at most one of them in practice.
-_ENCODINGS = ("utf-8-sig", "cp932", "euc_jp")
+_ENCODINGS = ("utf-8-sig", "cp932", "euc_jp", "euc_jis_2004")
 
 
 def looks_binary(data: bytes) -> bool:
@@ -48,6 +48,7 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
 def _japanese_score(text: str) -> float:
     if not text:
         return 0.0
+    # Half-width katakana (U+FF61-FF9F) counts against: EUC-JP bytes misread as CP932 turn into it.
     good = sum(1 for ch in text if ch.isascii() or "\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff"
-               or "\uff00" <= ch <= "\uffef")
+               or "\uff01" <= ch <= "\uff5e" or "\u2460" <= ch <= "\u24ff")
     return good / len(text)
