@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from importer_support import FIXTURES, assert_document_equals, build_national_form, build_pdf
 
+from importer_support import FIXTURES, assert_document_equals, build_national_form, build_pdf
 from kouka.domain.checks import Severity
 from kouka.importers import import_bytes, import_path
 

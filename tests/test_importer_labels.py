@@ -1,0 +1,96 @@
+"""The label table and the assembler on small documents: spellings, vocabularies, numbering, unplaced text."""
+
+import pytest
+
+from kouka.domain.model import EffectLevel, NextDirection
+from kouka.importers import UnreadableDocumentError, import_bytes
+from kouka.importers.labels import Field, direction_of, effect_of, field_of, project_number
+
+HEAD = "令和4年度 山川市 地方創生推進交付金事業の効果検証\n本市では、令和4年度においては、次の事業を実施しました。\n"
+
+
+def _doc(body: str) -> bytes:
+    return (HEAD + body).encode("utf-8")
+
+
+@pytest.mark.parametrize(("label", "field"), [
+    ("事 業 費", Field.COST), ("交付金\n充当額", Field.GRANT), ("担当部局課名", Field.DEPARTMENTS),
+    ("ＫＰＩ", Field.KPI), ("事業費（千円）", Field.COST), ("国費充当額", Field.GRANT), ("決算額", Field.COST),
+    ("外部有識者の意見", Field.REVIEWER), ("推進会議での意見", Field.REVIEWER),
+    ("今後の方針の理由", Field.DIRECTION_REASON),
+    ("効果発現要因", Field.VERIFICATION), ("事業始期", Field.PERIOD_START), ("連携自治体", Field.PARTNERS),
+])
+def test_labels_fold_width_spaces_and_line_breaks(label: str, field: Field) -> None:
+    found = field_of(label)
+    assert found is not None and found[0] is field
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("①地方創生に非常に効果的であった", EffectLevel.VERY_EFFECTIVE),
+    ("非常に効果があった", EffectLevel.VERY_EFFECTIVE),
+    ("② 地方創生に相当程度効果があった", EffectLevel.CONSIDERABLE),
+    ("地方創生に効果があった", EffectLevel.EFFECTIVE),
+    ("④地方創生に対して効果がなかった", EffectLevel.NOT_EFFECTIVE),
+])
+def test_effect_scale_wordings(text: str, level: EffectLevel) -> None:
+    assert effect_of(text) is level
+
+
+@pytest.mark.parametrize(("text", "direction"), [
+    ("追加等更に発展させる", NextDirection.EXPAND), ("事業内容の見直し（改善）", NextDirection.IMPROVE),
+    ("事業の継続", NextDirection.CONTINUE), ("事業の中止", NextDirection.DISCONTINUE),
+    ("予定通り事業終了", NextDirection.COMPLETE), ("事業の発展", NextDirection.EXPAND), ("改善", NextDirection.IMPROVE),
+    ("中止", NextDirection.DISCONTINUE), ("終了", NextDirection.COMPLETE), ("事業拡大", NextDirection.EXPAND),
+    ("改善し事業継続", NextDirection.IMPROVE), ("現状通り事業継続", NextDirection.CONTINUE),
+    ("事業中止・廃止", NextDirection.DISCONTINUE), ("事業・期間の終了", NextDirection.COMPLETE),
+])
+def test_direction_sets(text: str, direction: NextDirection) -> None:
+    assert direction_of(text) is direction
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("事業① 観光振興", 1), ("事業2 観光振興", 2), ("№3 観光振興", 3), ("No 4 観光振興", 4), ("No.5 観光振興", 5),
+    ("（6）観光振興", 6), ("(7) 観光振興", 7), ("■事業８　観光振興", 8),
+])
+def test_project_number_forms(text: str, number: int) -> None:
+    found = project_number(text)
+    assert found is not None and found[0] == number and found[1] == "観光振興"
+
+
+def test_pdf_style_broken_labels_in_html_cells() -> None:
+    page = """<html><body><h1>令和4年度 山川市 地方創生推進交付金 効果検証</h1>
+    <table><tr><th>事 業 名</th><td>山川ブランド推進事業</td></tr>
+    <tr><th>事業<br>期間</th><td>令和４年度～令和５年度</td></tr>
+    <tr><th>事 業 費</th><td>１，０００千円</td></tr>
+    <tr><th>交付金<br>充当額</th><td>５００千円</td></tr></table></body></html>"""
+    report = import_bytes(page.encode(), "p.html").document.reports[0]
+    project = report.projects[0]
+    assert (project.title, project.start_year, project.end_year) == ("山川ブランド推進事業", 2022, 2023)
+    assert (project.cost_yen, project.grant_yen) == (1_000_000, 500_000)
+    assert report.municipality.name == "山川市" and report.fiscal_year == 2022
+
+
+def test_unknown_label_is_kept_and_reported_with_its_line() -> None:
+    result = import_bytes(_doc("事業1\t山川ブランド推進事業\n事業期間\t令和4年度～令和5年度\n謎の項目\t123\n"), "a.txt")
+    project = result.document.reports[0].projects[0]
+    assert project.notes == ["謎の項目：123"]
+    unknown = [f for f in result.findings if f.code == "import_unknown_label"]
+    assert unknown and unknown[0].where == "5行目"
+
+
+def test_heading_before_the_first_project_is_reported() -> None:
+    body = "# お問い合わせ先\n事業1\t山川ブランド推進事業\n事業期間\t令和4年度～令和5年度\n"
+    result = import_bytes(_doc(body), "a.txt")
+    unplaced = [f for f in result.findings if f.code == "import_unplaced"]
+    assert unplaced and unplaced[0].where == "3行目" and "お問い合わせ先" in unplaced[0].message
+
+
+def test_check_report_runs_on_the_result() -> None:
+    result = import_bytes(_doc("事業1\t山川ブランド推進事業\n事業期間\t令和4年度～令和5年度\n"
+                               "事業費\t100万円（うち交付金充当額：60万円）\n"), "a.txt")
+    assert any(f.code.startswith("grant") for f in result.findings), result.findings
+
+
+def test_text_without_a_report_is_refused() -> None:
+    with pytest.raises(UnreadableDocumentError, match="事業が見つかりません"):
+        import_bytes("本日は晴天なり。\n".encode(), "a.txt")
