@@ -294,8 +294,8 @@ class Assembler:
         if self.row_kpi_marker([c for _, c in filled], block):
             return
         if self.state.project is not None and len(filled) >= 2 and len(first) <= 20 and self.state.section is None:
-            values = "　".join(cell for _, cell in filled[1:])
-            self.state.project.notes.append(f"{first}：{values}")
+            joined = "　".join(cell for _, cell in filled[1:])
+            self.state.project.notes.append(f"{first}：{joined}")
             self.findings.append(Finding(Severity.WARNING, "import_unknown_label",
                                          f"項目名「{first}」を読み取れないため備考に入れました / unknown label "
                                          f"{first!r}: kept in the project's notes", "$", block.where))
