@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from web_fixtures import build_world
-
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ["web_fixtures"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between synchronous browser calls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +39,8 @@ def browser() -> Iterator["Browser"]:
 
 @pytest.fixture
 def site(request: pytest.FixtureRequest, transactional_db: Any, settings: Any) -> str:
+    from web_fixtures import build_world
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     build_world("default")
     server = request.getfixturevalue("live_server")
