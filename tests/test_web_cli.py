@@ -87,3 +87,22 @@ def test_serve_reports_an_unusable_database_in_one_line(tmp_path: Path) -> None:
                           env={**os.environ, "DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none"})
     assert done.returncode == 2
     assert "データベースを準備できません" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_adduser_registers_a_member_who_can_sign_in(tmp_path: Path) -> None:
+    done = subprocess.run([str(KOUKA), "adduser", "sato", "--municipality", "前橋市", "--prefecture", "群馬県",
+                           "--slug", "maebashi", "--role", "editor", "--department", "政策推進課",
+                           "--data", str(tmp_path)], input="long-enough-pass\nlong-enough-pass\n", cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    check = ("import django; django.setup(); from django.contrib.auth import authenticate; "
+             "from kouka.web.models import Membership; u = authenticate(username='sato', password='long-enough-pass'); "
+             "m = Membership.objects.get(user=u); "
+             "print(m.municipality.name, m.role, [d.name for d in m.departments.all()])")
+    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60, env={
+        **os.environ, "KOUKA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kouka.web.settings"})
+    assert shown.stdout.strip() == "前橋市 editor ['政策推進課']", shown.stderr
+    refused = subprocess.run([str(KOUKA), "adduser", "x", "--municipality", "前橋市", "--role", "admin",
+                              "--data", str(tmp_path)], input="short\nshort\n", cwd=ROOT, capture_output=True,
+                             text=True, timeout=60)
+    assert refused.returncode == 2 and "短すぎます" in refused.stderr and "Traceback" not in refused.stderr

@@ -85,3 +85,43 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
         console.print(f"  {user.username:<12} {user.description}", highlight=False)
     if serve_:
         _run(host, port)
+
+
+@app.command("adduser")
+def add_user(
+    username: Annotated[str, typer.Argument(help="ユーザー名 / user name")],
+    municipality: Annotated[str, typer.Option("--municipality", help="団体名（例: 伊勢崎市） / municipality")],
+    role: Annotated[str, typer.Option("--role", help="admin（企画担当） / editor（担当課） / reviewer（確認者）")],
+    department: Annotated[list[str] | None, typer.Option("--department", help="担当課（editor、複数可）")] = None,
+    prefecture: Annotated[str, typer.Option("--prefecture", help="都道府県 / prefecture")] = "",
+    code: Annotated[str, typer.Option("--code", help="団体コード6桁 / body code")] = "",
+    slug: Annotated[str, typer.Option("--slug", help="URL 用の短い名前（例: isesaki） / URL name")] = "",
+    data: DataOption = Path("data"),
+) -> None:
+    """職員を登録します（団体がなければ作成、パスワードは入力） / add a staff user with a role."""
+    if role not in ("admin", "editor", "reviewer"):
+        fail(f"役割は admin / editor / reviewer のいずれかです / unknown role: {role}")
+    password = typer.prompt("パスワード / password", hide_input=True, confirmation_prompt=True)
+    _prepare(data, "127.0.0.1")
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from kouka.web.models import Department, Membership, Municipality
+
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        fail(" ".join(exc.messages))
+    found = Municipality.objects.filter(name=municipality).first()
+    if found is None:
+        if not slug:
+            fail("新しい団体には --slug が必要です / a new municipality needs --slug")
+        found = Municipality.objects.create(name=municipality, prefecture=prefecture, code=code, slug=slug)
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.set_password(password)
+    user.save()
+    member, _ = Membership.objects.update_or_create(user=user, defaults={"municipality": found, "role": role})
+    member.departments.set([Department.objects.get_or_create(municipality=found, name=name)[0]
+                            for name in department or []])
+    console.print(f"{username} を {found.name} の {member.get_role_display()} として登録しました / user added")
