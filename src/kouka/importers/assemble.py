@@ -156,7 +156,8 @@ class Assembler:
     # -- the walk ------------------------------------------------------------------------------------
     def run(self) -> Report:
         for block in self.blocks:
-            scale = _SCALE_RE.search(halfwidth(block.text or " ".join(block.cells)))
+            whole = block.text or " ".join(block.cells)
+            scale = _SCALE_RE.search(halfwidth(whole)) if "単位" in whole else None
             if scale:
                 self.state.scale = _scale_of(scale.group(1)) or 1
                 rest = _SCALE_RE.sub("", block.text or " ".join(block.cells)).strip(" ()（）")

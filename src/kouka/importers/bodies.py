@@ -64,14 +64,13 @@ def guess_municipality(title_texts: list[str], texts: list[str]) -> str:
         if prefectures:
             return prefectures.most_common(1)[0][0]
     counts: Counter[str] = Counter()
-    for text in texts:
-        for name in municipality_names(text):
-            if kind and not name.endswith(kind):
-                continue
+    whole = "\n".join(texts)  # a line break is a boundary no name crosses
+    for name in municipality_names(whole):
+        if not kind or name.endswith(kind):
             counts[name] += 1
-        for name in _SELF_RE.findall(text):
-            if name not in _GENERIC and (not kind or name.endswith(kind)):
-                counts[name] += 2
+    for name in _SELF_RE.findall(whole):
+        if name not in _GENERIC and (not kind or name.endswith(kind)):
+            counts[name] += 2
     if counts:
         return counts.most_common(1)[0][0]
     mentioned: Counter[str] = Counter(p for text in texts for p in _PREF_RE.findall(text))
@@ -84,7 +83,8 @@ _SELF_WORDS = {"市": ("本市", "当市"), "町": ("本町", "当町"), "村": 
 
 def self_kind(texts: list[str]) -> str:
     """市, 町, 村 or 県 by how the document speaks of itself (本市では …), or "" when it does not."""
-    counts = {kind: sum(text.count(word) for text in texts for word in words) for kind, words in _SELF_WORDS.items()}
+    whole = "\n".join(texts)
+    counts = {kind: sum(whole.count(word) for word in words) for kind, words in _SELF_WORDS.items()}
     kind, count = max(counts.items(), key=lambda item: item[1])
     return kind if count else ""
 

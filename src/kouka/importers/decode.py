@@ -3,6 +3,7 @@
 from kouka.importers.errors import UnreadableDocumentError
 
 # Tried in order; a Japanese text file decodes cleanly under at most one of them in practice.
+_CONTROL_BYTES = tuple(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _ENCODINGS = ("utf-8-sig", "cp932", "euc_jp", "euc_jis_2004")
 
 
@@ -11,7 +12,7 @@ def looks_binary(data: bytes) -> bool:
     head = data[:4096]
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = sum(head.count(bytes([b])) for b in _CONTROL_BYTES)
     return controls > max(4, len(head) // 50)
 
 

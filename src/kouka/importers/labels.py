@@ -8,6 +8,7 @@ Words that map to the national categories (EffectLevel, NextDirection, ◎○△
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from kouka.domain.eras import find_year
 from kouka.domain.model import EffectLevel, NextDirection
@@ -81,6 +82,7 @@ _FIELD_BY_KEY: dict[str, Field] = {
 _REMARK = re.compile(r"^(?P<head>[^()]+?)\((?P<remark>[^()]*)\)$")
 
 
+@lru_cache(maxsize=8192)
 def field_of(label: str) -> tuple[Field, str] | None:
     """The field a label names and any bracketed remark after it, or None for text that is no label."""
     key = label_key(label).rstrip(":")
@@ -128,6 +130,7 @@ _ROLE_WORDS: tuple[tuple[str, Column], ...] = (
 )
 
 
+@lru_cache(maxsize=8192)
 def column_of(header: str) -> tuple[Column, str] | None:
     """The role of a KPI-table column header and the rest of its text (a year, a unit remark)."""
     key = label_key(header).rstrip(":")
@@ -196,6 +199,7 @@ DIRECTION_WORDS: tuple[tuple[str, NextDirection], ...] = (
 MARKS: tuple[str, ...] = ("◎", "○", "〇", "△", "×", "✕", "評価なし", "-", "－")
 
 
+@lru_cache(maxsize=8192)
 def effect_of(text: str) -> EffectLevel | None:
     key = label_key(text)
     for word, level in EFFECT_WORDS:
@@ -204,6 +208,7 @@ def effect_of(text: str) -> EffectLevel | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def direction_of(text: str) -> NextDirection | None:
     key = label_key(text)
     for word, direction in DIRECTION_WORDS:
@@ -212,6 +217,7 @@ def direction_of(text: str) -> NextDirection | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def mark_of(text: str) -> str | None:
     key = label_key(text)
     for mark in MARKS:
@@ -236,6 +242,7 @@ def circled_value(char: str) -> int:
     return _CIRCLED.index(char) + 1
 
 
+@lru_cache(maxsize=8192)
 def project_number(text: str) -> tuple[int, str] | None:
     """(number, rest) when ``text`` starts with a project number, else None."""
     bullet = re.match(r"^[\s■□●◆◇▼▽☆★]*", text)
@@ -249,6 +256,7 @@ def project_number(text: str) -> tuple[int, str] | None:
     return number, text[match.end():].strip()  # the brackets were swapped one for one, so positions hold
 
 
+@lru_cache(maxsize=8192)
 def kpi_marker(text: str) -> tuple[int, str] | None:
     """(number, name) when ``text`` names a KPI with its number, else None."""
     match = KPI_MARKER.match(text)
