@@ -77,6 +77,7 @@ def test_enter_submit_review_publish_read(browser: "Browser", site: str) -> None
     editor.get_by_role("link", name="まちなかで新たに創業した事業者の数").click()
     editor.get_by_label("令和5年度 目標値").fill("4社")
     editor.get_by_label("令和5年度 実績値").fill("5社(速報値)")
+    editor.get_by_text("値 5社・速報値").wait_for()  # said back while typing
     shot(editor, "1-editor-enters-actual")
     editor.get_by_role("button", name="保存").click()
     editor.get_by_text("保存しました").wait_for()
@@ -128,7 +129,8 @@ def test_axe_public_pages_and_entry_forms(browser: "Browser", site: str) -> None
     editor.goto(site + STAFF_FORMS[1])
     editor.get_by_label("令和5年度 実績値").fill("たくさん")
     editor.get_by_role("button", name="保存").click()
-    editor.get_by_text("数値として読めません").wait_for()
+    editor.locator("p.error", has_text="数値として読めません").wait_for()
+    editor.locator("span.reading.bad").first.wait_for()  # the reading beside the field says it too
     found["kpi form with an error"] = axe_violations(editor)
     editor.close()
     assert {path: v for path, v in found.items() if v} == {}

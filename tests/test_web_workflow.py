@@ -224,3 +224,15 @@ def test_kpi_page_shows_every_published_year(world: "World") -> None:
     assert "令和4年度" in page and "2社" in page  # the 2022 actual from the 2022 publication
     assert "令和5年度" in page and "6社" in page
     assert page.count('class="actual"') == 2  # two bars of actuals in the chart
+
+
+def test_reading_says_back_what_was_typed(world: "World") -> None:
+    editor = world.client("shoko")
+    said = editor.get("/api/staff/reading", {"text": "11,788億円（令和元年）", "unit": "億円"}).json()
+    assert said == {"ok": True, "reading": "値 11,788億円・確定値・令和元年の数値"}
+    said = editor.get("/api/staff/reading", {"text": "90社(速報値)", "unit": "社"}).json()
+    assert said == {"ok": True, "reading": "値 90社・速報値"}
+    said = editor.get("/api/staff/reading", {"text": "県において集計中", "unit": "社"}).json()
+    assert said["ok"] and said["reading"].startswith("集計中")
+    assert editor.get("/api/staff/reading", {"text": "たくさん", "unit": "社"}).json()["ok"] is False
+    assert world.client("anonymous").get("/api/staff/reading", {"text": "1社"}).status_code == 401

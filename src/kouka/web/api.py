@@ -29,6 +29,7 @@ from kouka.web.permissions import (
     require_edit,
     visible_projects,
 )
+from kouka.web.reading import read_aloud
 from kouka.web.views.public import _publication, published_cycles
 
 api = NinjaAPI(title="kouka API", version="1", urls_namespace="kouka-api",
@@ -131,6 +132,21 @@ def public_report(request: HttpRequest, slug: str, year: int) -> dict[str, Any]:
     data["revision"] = {"number": publication.revision, "note": publication.note,
                         "published_at": publication.published_at.isoformat()}
     return data
+
+
+class ReadingOut(Schema):
+    ok: bool
+    reading: str
+
+
+@api.get("/staff/reading", response=ReadingOut, auth=django_auth, tags=["staff"])
+def reading(request: HttpRequest, text: str, unit: str = "") -> ReadingOut:
+    """How a typed figure is read (``90社(速報値)`` → 値 90社・速報値), for feedback as staff type."""
+    _member(request)
+    try:
+        return ReadingOut(ok=True, reading=read_aloud(text[:100], unit[:20]))
+    except KoukaError as exc:
+        return ReadingOut(ok=False, reading=str(exc))
 
 
 @api.get("/staff/cycles/{year}", response=CycleOut, auth=django_auth, tags=["staff"])
