@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kouka.domain.checks import Finding, check_report
+from kouka.domain.checks import Finding, Severity, check_report
+from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document
 from kouka.importers.assemble import Assembler
 from kouka.importers.blocks import Block
@@ -64,17 +65,33 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportRe
     if fmt not in FORMATS:
         raise UnreadableDocumentError(f"形式 {fmt!r} には対応していません / unknown format (use {', '.join(FORMATS)})")
     chosen = detect_format(data, filename) if fmt == "auto" else fmt
-    blocks, encoding = read_blocks(data, filename, chosen)
+    label = filename or "入力"
+    try:
+        blocks, encoding = read_blocks(data, filename, chosen)
+    except KoukaError:
+        raise
+    except Exception as exc:  # a parser library giving up on a damaged file
+        shown = {"pdf": "PDF", "xlsx": "Excel", "html": "HTML", "text": "テキスト"}.get(chosen, chosen)
+        raise UnreadableDocumentError(
+            f"{label}: {shown}として読めません / cannot read as {shown} ({type(exc).__name__})") from exc
     assembler = Assembler(blocks, source="")
     report = assembler.run()
-    label = filename or "入力"
     if not report.projects:
         raise UnreadableDocumentError(
             f"{label}: 効果検証の事業が見つかりません / no project of an effect verification found in the document")
     findings = list(assembler.findings)
     if not report.fiscal_year:
         raise UnreadableDocumentError(f"{label}: 対象年度が読めません / cannot tell the fiscal year of the report")
-    findings += check_report(report, "$.reports[0]")
+    damaged = sum(block.text.count("\ufffd") + sum(c.count("\ufffd") for c in block.cells) for block in blocks)
+    if damaged:
+        findings.insert(0, Finding(Severity.WARNING, "import_damaged_bytes",
+                                   f"読めない文字が{damaged}か所あります（�で示します） / {damaged} undecodable "
+                                   f"byte sequence(s), shown as �", "$", label))
+    try:
+        findings += check_report(report, "$.reports[0]")
+    except KoukaError as exc:  # a figure the checks cannot work with (a year before 明治 …)
+        message = f"{label}: 読み取った内容を検査できません / cannot check what was read: {exc}"
+        raise UnreadableDocumentError(message) from exc
     return ImportResult(Document([report]), findings, chosen, encoding)
 
 

@@ -539,11 +539,16 @@ class Assembler:
         report = self.report
         if not report.projects:
             return
+        if not report.fiscal_year:
+            years = [y for p in report.projects for k in p.kpis for y in [*k.targets, *k.actuals] if y]
+            report.fiscal_year = max(years) if years else 0
+            self.fiscal_year = report.fiscal_year or None
+            for kpi in (k for p in report.projects for k in p.kpis):
+                for series in (kpi.targets, kpi.actuals, kpi.marks):
+                    if 0 in series and report.fiscal_year:
+                        series[report.fiscal_year] = series.pop(0)  # type: ignore[assignment]
         for project in report.projects:
             self.finish_project(project)
-        if not report.fiscal_year:
-            years = [y for p in report.projects for k in p.kpis for y in k.targets]
-            report.fiscal_year = max(years) if years else 0
 
     def finish_project(self, project: Project) -> None:
         fiscal = self.report.fiscal_year

@@ -30,13 +30,16 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     if not candidates:
-        try:
-            from charset_normalizer import from_bytes
+        # A few damaged bytes in an otherwise readable file: the encoding with the fewest replacements,
+        # when they are rare; the caller reports them (U+FFFD marks each one in the text).
+        lenient = min(((data.decode(encoding, errors="replace"), encoding) for encoding in _ENCODINGS),
+                      key=lambda candidate: candidate[0].count("\ufffd"))
+        if lenient[0].count("\ufffd") * 200 <= len(lenient[0]):
+            return lenient
+        from charset_normalizer import from_bytes
 
-            best = from_bytes(data).best()
-        except ImportError:  # pragma: no cover - charset-normalizer is a dependency
-            best = None
-        if best is None:
+        best = from_bytes(data).best()
+        if best is None or best.encoding.lower().replace("-", "_") in ("utf_16", "utf_32"):
             raise UnreadableDocumentError(
                 f"{label}: 文字コードを判別できません / cannot tell the text encoding (UTF-8, Shift_JIS, EUC-JP)")
         return str(best), best.encoding
