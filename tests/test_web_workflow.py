@@ -236,3 +236,46 @@ def test_reading_says_back_what_was_typed(world: "World") -> None:
     assert said["ok"] and said["reading"].startswith("集計中")
     assert editor.get("/api/staff/reading", {"text": "たくさん", "unit": "社"}).json()["ok"] is False
     assert world.client("anonymous").get("/api/staff/reading", {"text": "1社"}).status_code == 401
+
+
+MAGIC = {"pdf": b"%PDF", "xlsx": b"PK", "json": b"{", "csv": b""}
+
+
+def test_export_buttons_give_each_publication_format(world: "World") -> None:
+    from kouka.web import integrations
+
+    public = world.client("anonymous")
+    page = public.get("/m/isesaki/2022/").content.decode()
+    for name, spec in integrations.EXPORTS.items():
+        assert f"/m/isesaki/2022/export/{name}/" in page
+        response = public.get(f"/m/isesaki/2022/export/{name}/")
+        if integrations.export_available(name):
+            assert response.status_code == 200, name
+            assert response["Content-Type"] == spec.content_type
+            assert response.content.startswith(MAGIC[name]) and len(response.content) > 100
+            assert f'filename="isesaki-2022-r1.{spec.extension}"' in response["Content-Disposition"]
+        else:
+            assert response.status_code == 503 and "利用できません" in response.content.decode()
+    csv = public.get("/m/isesaki/2022/export/csv/").content.decode("utf-8")
+    assert "まちなかで新たに創業した事業者の数" in csv
+
+
+def test_draft_from_data_fills_the_summary_without_saving(world: "World") -> None:
+    """The まとめ button calls kouka.domain.draft.draft_verification; nothing is saved until 保存."""
+    import importlib.util
+
+    admin = world.client("kikaku")
+    admin.post(KPI_PATH, kpi_form(world, target_2023="4社", actual_2023="6社"))
+    before = ProjectRecord.objects.get(cycle=world.cycle(), number=1).data["verification"]
+    response = admin.post("/staff/2023/projects/1/", project_form(world, verification="") | {"draft": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    if importlib.util.find_spec("kouka.domain.draft") is not None:
+        from kouka.domain.draft import draft_verification  # type: ignore[import-not-found,unused-ignore]
+
+        lines = draft_verification(mapping.report_of(world.cycle()).project(1), 2023)
+        assert lines and all(line in page for line in lines)
+        assert "データから下書きを作成しました" in page
+    else:
+        assert "下書きを作成できません" in page
+    assert ProjectRecord.objects.get(cycle=world.cycle(), number=1).data["verification"] == before
