@@ -78,6 +78,8 @@ class _State:
     pending_kpi: Kpi | None = None
     project_table: dict[int, tuple[Field | Column, int, str]] | None = None
     project_table_id: int = -1
+    project_table_rows: int = 0
+    last_row_title: str = ""
     scale: int = 1
     period_set: set[int] = field(default_factory=set)
 
@@ -264,6 +266,8 @@ class Assembler:
         if header is not None:
             self.state.project_table = header
             self.state.project_table_id = block.table
+            self.state.project_table_rows = 0
+            self.state.last_row_title = ""
             return
         columns = _kpi_header(cells, self.fiscal_year)
         if columns is not None:
@@ -505,8 +509,18 @@ class Assembler:
         assert header is not None
         if not any(cells):
             return
-        project = self.new_project(None, "")
-        kpis: dict[int, Kpi] = {}
+        if not self.state.project_table_rows and _merge_subheader(header, cells):
+            return
+        self.state.project_table_rows += 1
+        title_cols = [i for i, (role, _, _) in header.items() if role is Field.TITLE]
+        title = cells[title_cols[0]] if title_cols and title_cols[0] < len(cells) else ""
+        continuing = bool(title) and title == self.state.last_row_title and self.state.project is not None
+        self.state.last_row_title = title
+        if continuing:  # a project's cells merged down over several KPI rows
+            project = self.state.project
+            assert project is not None
+        else:
+            project = self.new_project(None, "")
         kpi_cells: dict[int, dict[int, tuple[Column, int | None]]] = {}
         kpi_values: dict[int, list[str]] = {}
         for i, cell in enumerate(cells):
@@ -514,8 +528,14 @@ class Assembler:
                 continue
             role, group, label = header[i]
             if isinstance(role, Column):
-                kpi_cells.setdefault(group, {})[len(kpi_values.setdefault(group, []))] = (role, None)
+                column = column_of(label)
+                year_text = column[1] if column else ""
+                year = find_year(year_text) if year_text else None
+                kpi_cells.setdefault(group, {})[len(kpi_values.setdefault(group, []))] = (
+                    role, _fiscal_of(year) if year and not year.fiscal else (year.year if year else None))
                 kpi_values[group].append(cell)
+                continue
+            if continuing:
                 continue
             if role is Field.PROJECT_NUMBER:
                 digits = re.sub(r"\D", "", halfwidth(cell))
@@ -529,10 +549,16 @@ class Assembler:
             names = [i for i, (role, _) in roles.items() if role is Column.NAME]
             if not names:
                 continue
-            name, unit = _name_and_unit(kpi_values[group][names[0]])
-            kpis[group] = Kpi(number=group, name=name, unit=unit)
-            project.kpis.append(kpis[group])
-            self.fill_kpi(kpis[group], _Columns(roles), kpi_values[group], block)
+            raw_name = kpi_values[group][names[0]]
+            number = group if not continuing and group not in {k.number for k in project.kpis} else len(
+                project.kpis) + 1
+            marked = kpi_marker(raw_name)
+            if marked:
+                number, raw_name = marked
+            name, unit = _name_and_unit(raw_name)
+            kpi = Kpi(number=number, name=name, unit=unit)
+            project.kpis.append(kpi)
+            self.fill_kpi(kpi, _Columns(roles), kpi_values[group], block)
         self.state.section = None
 
     def finish(self) -> None:
@@ -690,6 +716,33 @@ def _project_table_header(cells: list[str]) -> dict[int, tuple[Field | Column, i
     if Field.TITLE in fields and len(fields) >= 3:
         return header
     return None
+
+
+def _merge_subheader(header: dict[int, tuple[Field | Column, int, str]], cells: list[str]) -> bool:
+    """A second header row under a project table's first (KPI名 単位 目標値 … under a merged 重要業績評価指標):
+    its KPI columns join the header, a new KPI group at each name column. False when the row holds data."""
+    filled = [(i, cell) for i, cell in enumerate(cells) if cell]
+    columns = {i: column_of(cell) for i, cell in filled}
+    if any(columns[i] is None and field_of(cell) is None for i, cell in filled) or not any(columns.values()):
+        return False
+    group, top, named = 0, max([g for _, g, _ in header.values()] + [0]), False
+    for i, cell in filled:
+        upper = header.get(i)
+        if upper is not None and upper[1]:
+            group, named = upper[1], False
+        column = columns[i]
+        if column is None or (upper is not None and not isinstance(upper[0], Column) and upper[0] is not Field.KPI):
+            continue
+        if column[0] is Column.NAME:
+            if named or not group:
+                top += 1
+                group = top
+            named = True
+        elif not group:
+            top += 1
+            group = top
+        header[i] = (column[0], group, cell)
+    return True
 
 
 def _evaluation_from(paragraphs: list[str]) -> Categorised[EffectLevel] | None:
