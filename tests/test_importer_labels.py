@@ -94,3 +94,23 @@ def test_check_report_runs_on_the_result() -> None:
 def test_text_without_a_report_is_refused() -> None:
     with pytest.raises(UnreadableDocumentError, match="事業が見つかりません"):
         import_bytes("本日は晴天なり。\n".encode(), "a.txt")
+
+
+def test_kpi_named_in_one_row_with_its_figures_in_labelled_rows() -> None:
+    page = """<html><body><h1>令和4年度 山川市 地方創生推進交付金 効果検証</h1>
+    <h2>事業① 山川ブランド推進事業</h2>
+    <table><tr><th>事業期間</th><td>令和4年度～令和5年度</td></tr>
+    <tr><th>KPI①</th><td>ブランド認定品数（品）</td></tr>
+    <tr><th>基準値（令和3年度）</th><td>12品</td></tr>
+    <tr><th>目標値</th><td>20品</td></tr>
+    <tr><th>実績値</th><td>23品</td></tr>
+    <tr><th>成果目標</th><td>ふるさと納税の寄附件数</td></tr>
+    <tr><th>目標値</th><td>3,000件</td></tr>
+    <tr><th>実績値</th><td>2,870件（速報値）</td></tr></table></body></html>"""
+    project = import_bytes(page.encode(), "p.html").document.reports[0].projects[0]
+    first, second = project.kpis
+    assert (first.number, first.name, first.unit, first.baseline_year) == (1, "ブランド認定品数", "品", 2021)
+    assert first.baseline is not None and first.baseline.value == 12
+    assert (first.targets[2022].value, first.actuals[2022].value) == (20, 23)
+    assert (second.number, second.name, second.unit) == (2, "ふるさと納税の寄附件数", "件")
+    assert second.actuals[2022].value == 2870 and second.actuals[2022].note == "速報値"

@@ -292,11 +292,13 @@ class Assembler:
                 if remark and self.state.project is not None:
                     self.state.project.kpi_scope_label = remark
                 if values:
-                    self.row_kpi_marker(values, block)
+                    self.row_kpi_marker(values, block, labelled=True)
                 return
             self.apply((fld, remark), "\n".join(values), block, label=first)
             return
         if self.row_kpi_marker([c for _, c in filled], block):
+            return
+        if self.kpi_field_row(filled, block):
             return
         if self.state.project is not None and len(filled) >= 2 and len(first) <= 20 and self.state.section is None:
             joined = "　".join(cell for _, cell in filled[1:])
@@ -311,19 +313,36 @@ class Assembler:
             else:
                 self.unplaced(block, cell)
 
-    def row_kpi_marker(self, values: list[str], block: Block) -> bool:
+    def row_kpi_marker(self, values: list[str], block: Block, labelled: bool = False) -> bool:
+        """A row naming one KPI: 成果目標① 名称（社）, or KPI① | 名称, or (after a 成果目標 label) just the name."""
         marked = kpi_marker(values[0])
-        if marked is None or self.state.project is None:
+        project = self.state.project
+        if project is None or (marked is None and not labelled):
             return False
+        rest = values[1:]
+        if marked is None:
+            marked = (len(project.kpis) + 1, values[0])
+        elif not marked[1] and rest:
+            marked, rest = (marked[0], rest[0]), rest[1:]
         name, unit = _name_and_unit(marked[1])
         kpi = Kpi(number=marked[0], name=name, unit=unit)
-        if self.state.project.kpi_scope_label:
+        if project.kpi_scope_label:
             kpi.scope = KpiScope.WIDE_AREA
-        self.state.project.kpis.append(kpi)
+        project.kpis.append(kpi)
         self.state.pending_kpi = kpi
         self.state.kpi_columns = None
-        for rest in values[1:]:
-            self.unplaced(block, rest)
+        self.state.section = None
+        for cell in rest:
+            self.unplaced(block, cell)
+        return True
+
+    def kpi_field_row(self, cells: list[tuple[int, str]], block: Block) -> bool:
+        """目標値 | 100人 under a KPI named in the row before: one figure of that KPI, labelled in the row."""
+        kpi = self.state.pending_kpi
+        column = column_of(cells[0][1])
+        if kpi is None or column is None or len(cells) != 2 or column[0] is Column.NAME:
+            return False
+        self.fill_kpi(kpi, _Columns({1: (column[0], _header_year(column[1]))}), ["", cells[1][1]], block)
         return True
 
     def kpi_row(self, cells: list[str], block: Block) -> bool:
@@ -652,6 +671,14 @@ def _unit_from_cells(cells: list[str]) -> str:
     return ""
 
 
+def _header_year(rest: str) -> int | None:
+    """The fiscal year a column header names (令和4年度目標 → 2022; R5.3 → 2022), or None."""
+    year = find_year(rest) if rest else None
+    if year is None:
+        return None
+    return _fiscal_of(year) if not year.fiscal else year.year
+
+
 def _fiscal_of(ref: YearRef) -> int:
     if ref.month is not None and ref.month <= 3:
         return ref.year - 1
@@ -675,8 +702,7 @@ def _kpi_header(cells: list[str], fiscal: int | None) -> dict[int, tuple[Column,
                 continue
             return None
         column, rest = found
-        year = find_year(rest) if rest else None
-        roles[i] = (column, _fiscal_of(year) if year and not year.fiscal else (year.year if year else None))
+        roles[i] = (column, _header_year(rest))
     names = [i for i, (role, _) in roles.items() if role is Column.NAME]
     if len(names) > 1:  # a 重要業績評価指標(KPI) label cell beside the 指標名 header: the label is no column
         for i in names:
