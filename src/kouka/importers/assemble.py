@@ -185,7 +185,8 @@ class Assembler:
                 return
         labelled = field_of(text)
         if labelled is None:
-            pair = re.match(r"^\s*([^:：]{1,20})\s*[:：]\s*(.+)$", text, re.S)
+            pair = (re.match(r"^\s*([^:：]{1,20})\s*[:：]\s*(.+)$", text, re.S)
+                    or re.match(r"^\s*(【[^】]{1,20}】)\s*(.+)$", text, re.S))
             if pair and field_of(pair.group(1)):
                 self.apply(field_of(pair.group(1)), pair.group(2), block)  # type: ignore[arg-type]
                 return

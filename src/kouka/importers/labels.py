@@ -78,6 +78,17 @@ FIELD_LABELS: dict[Field, tuple[str, ...]] = {
 _FIELD_BY_KEY: dict[str, Field] = {
     label_key(label): field for field, labels in FIELD_LABELS.items() for label in labels
 }
+_DECORATION = re.compile(r"^[■□●○◆◇▼▽・*]+|^[【\[〔<《]|[】\]〕>》]$|[:]$")
+
+
+def _bare(key: str) -> str:
+    """【事業名】, ■担当課：, [事業費] → the label inside."""
+    previous = None
+    while previous != key:
+        previous, key = key, _DECORATION.sub("", key)
+    return key
+
+
 # Labels with a parenthesised remark, 事業費(千円), 成果目標(群馬県全体): the part before the bracket decides.
 _REMARK = re.compile(r"^(?P<head>[^()]+?)\((?P<remark>[^()]*)\)$")
 
@@ -85,7 +96,7 @@ _REMARK = re.compile(r"^(?P<head>[^()]+?)\((?P<remark>[^()]*)\)$")
 @lru_cache(maxsize=8192)
 def field_of(label: str) -> tuple[Field, str] | None:
     """The field a label names and any bracketed remark after it, or None for text that is no label."""
-    key = label_key(label).rstrip(":")
+    key = _bare(label_key(label))
     if not key or len(key) > 24:
         return None
     if key in _FIELD_BY_KEY:
@@ -133,7 +144,7 @@ _ROLE_WORDS: tuple[tuple[str, Column], ...] = (
 @lru_cache(maxsize=8192)
 def column_of(header: str) -> tuple[Column, str] | None:
     """The role of a KPI-table column header and the rest of its text (a year, a unit remark)."""
-    key = label_key(header).rstrip(":")
+    key = _bare(label_key(header))
     if not key or len(key) > 24:
         return None
     if key in _COLUMN_BY_KEY:

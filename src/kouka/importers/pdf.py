@@ -20,6 +20,38 @@ def _cell(text: str | None) -> str:
     return joined
 
 
+_STARTS_ITEM = re.compile(r"^[■□●○◆◇▼▽・※▲①-⑳（(【\[]|^\d+[.．、)]|^事業|^No|^№")
+
+
+def _paragraphs(lines: list[dict[str, object]], table_tops: list[float]) -> list[tuple[float, str]]:
+    """Text lines joined back into paragraphs: a line that runs to the right edge and does not end a
+    sentence continues on the next line (unless a table or an item marker comes in between)."""
+    if not lines:
+        return []
+    right = max(float(line["x1"]) for line in lines)  # type: ignore[arg-type]
+    out: list[tuple[float, str]] = []
+    previous: dict[str, object] | None = None
+    for line in lines:
+        text = str(line["text"]).strip()
+        top = float(line["top"])  # type: ignore[arg-type]
+        if previous is not None and out:
+            prev_text = str(previous["text"]).strip()
+            width = (float(previous["x1"]) - float(previous["x0"])) / max(len(prev_text), 1)  # type: ignore[arg-type]
+            wrapped = float(previous["x1"]) >= right - 1.5 * width  # type: ignore[arg-type]
+            between = any(float(previous["top"]) < t < top for t in table_tops)  # type: ignore[arg-type]
+            height = float(line["bottom"]) - top  # type: ignore[arg-type]
+            prev_height = float(previous["bottom"]) - float(previous["top"])  # type: ignore[arg-type]
+            aligned = abs(float(line["x0"]) - float(previous["x0"])) <= 2 * width  # type: ignore[arg-type]
+            wrapped = wrapped and aligned and abs(height - prev_height) <= 0.15 * max(prev_height, 1)
+            if wrapped and not between and not prev_text.endswith(("。", ":", "：")) and not _STARTS_ITEM.match(text):
+                out[-1] = (out[-1][0], out[-1][1] + text)
+                previous = line
+                continue
+        out.append((top, text))
+        previous = line
+    return out
+
+
 def read_pdf(data: bytes, label: str = "") -> list[Block]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
@@ -50,10 +82,10 @@ def read_pdf(data: bytes, label: str = "") -> list[Block]:
                 return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
             text_page = page.filter(outside) if boxes else page
-            for line in text_page.extract_text_lines(layout=False, strip=True):
-                text = str(line["text"]).strip()
-                if text:
-                    items.append((float(line["top"]), 0, paragraph(text, f"{page_number}ページ")))
+            lines = [line for line in text_page.extract_text_lines(layout=False, strip=True)
+                     if str(line["text"]).strip()]
+            for top, text in _paragraphs(lines, [box[1] for box in boxes]):
+                items.append((top, 0, paragraph(text, f"{page_number}ページ")))
             for _, _, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
                 if isinstance(item, list):
                     blocks += item
