@@ -3,6 +3,9 @@
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+from django.conf import settings
+
 from kouka import interchange
 from kouka.domain.checks import check_report
 from kouka.web import mapping
@@ -12,6 +15,8 @@ if TYPE_CHECKING:
     from web_fixtures import World
 
 pytest_plugins = ["web_fixtures"]
+# every database the settings name: SQLite, and PostgreSQL when KOUKA_TEST_POSTGRES_URL is set
+pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "isesaki-2022.json"
 
 

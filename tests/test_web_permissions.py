@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings
 from django.http import HttpResponse
 
 from kouka.web import mapping
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from web_fixtures import World
 
 pytest_plugins = ["web_fixtures"]
+# every database the settings name: SQLite, and PostgreSQL when KOUKA_TEST_POSTGRES_URL is set
+pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 P1_TITLE = "まちなか創業とにぎわい創出を核とした官民連携による持続的経済活力向上プロジェクト"
 P2_TITLE = "Made in いせさき しごと創生プロジェクト"

@@ -3,6 +3,9 @@
 import json
 from typing import TYPE_CHECKING, Any
 
+import pytest
+from django.conf import settings
+
 from kouka.web import mapping
 from kouka.web.forms import KpiForm, ProjectForm
 from kouka.web.models import Change, Cycle, KpiRecord, ProjectRecord, Publication, State
@@ -11,6 +14,8 @@ if TYPE_CHECKING:
     from web_fixtures import World
 
 pytest_plugins = ["web_fixtures"]
+# every database the settings name: SQLite, and PostgreSQL when KOUKA_TEST_POSTGRES_URL is set
+pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 KPI_PATH = "/staff/2023/projects/1/kpis/1/"
 
