@@ -298,3 +298,27 @@ def stats(
         error_console.print(f"{len(files)}件中{len(errors)}件を読めませんでした / {len(errors)} of {len(files)} "
                             "files could not be read")
     raise typer.Exit(EXIT_UNREADABLE if errors else EXIT_OK)
+
+
+@app.command("export-parquet")
+def export_parquet_command(
+    paths: Annotated[list[Path], typer.Argument(help="kouka JSON files or directories / 交換形式")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="output .parquet file / 出力ファイル")],
+    skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable",
+                                                  help="leave out unreadable files / 読めないファイルを除外")] = False,
+) -> None:
+    """オープンデータCSVと同じ列をParquetで書き出します（研究者向け） / the open-data rows as one Parquet file."""
+    from kouka.analytics import ExportError, export_parquet
+
+    files = list(interchange_files(paths))
+    if not files:
+        fail("交換形式のファイルがありません / no kouka JSON files found in " + ", ".join(map(str, paths)))
+    try:
+        summary = export_parquet(files, out, skip_unreadable=skip_unreadable)
+    except ExportError as exc:
+        fail(f"{exc}（出力は作成していません / nothing was written）")
+    for message in summary.errors:
+        error_console.print(f"[yellow]除外 / skipped:[/] {message}", highlight=False, soft_wrap=True)
+    console.print(f"{summary.files - len(summary.errors)}ファイル・{summary.reports}報告・{summary.rows}行を {out} に"
+                  f"書き出しました / wrote {summary.rows} rows", highlight=False)
+    raise typer.Exit(EXIT_UNREADABLE if summary.errors else EXIT_OK)
