@@ -110,6 +110,11 @@ def _comparable(kpi: Kpi, measurement: Measurement | None) -> Decimal | None:
     return measurement.value * have_scale / want_scale if have_scale != want_scale else measurement.value
 
 
+def comparable_value(kpi: Kpi, measurement: Measurement | None) -> Decimal | None:
+    """A figure in the KPI's own unit (万人 → 人), or None when it has no comparable value (pending, －)."""
+    return _comparable(kpi, measurement)
+
+
 def judge_kpi(kpi: Kpi, fiscal_year: int) -> KpiResult:
     """Judge ``kpi`` for ``fiscal_year`` by the rules above."""
     target = kpi.targets.get(fiscal_year)

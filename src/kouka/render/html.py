@@ -1,0 +1,300 @@
+"""The publication as HTML, in the seed's order: the program's purpose and rate, the municipal total, then
+per project its fields, KPI table, charts and まとめ（検証結果）.
+
+:func:`render_page` is a complete page (``lang="ja"``, the stylesheet in a ``<style>`` element, no
+scripts); :func:`render_fragment` is its body for a city's CMS (headings start at ``<h2>``; the page adds
+the ``<h1>``). :data:`STYLESHEET` is the same CSS for a web application to serve as a file. Every text
+from the data is escaped.
+"""
+
+from collections.abc import Iterable
+from html import escape
+
+from kouka.domain.checks import circled
+from kouka.domain.eras import format_fiscal_period, format_fiscal_year
+from kouka.domain.jpnumbers import format_yen
+from kouka.domain.model import (
+    DIRECTION_LABELS,
+    EFFECT_LABELS,
+    Kpi,
+    KpiScope,
+    Project,
+    ProjectKind,
+    Report,
+)
+from kouka.domain.rules import Judgement, KpiResult, judge_kpi, report_total
+from kouka.render.charts import baseline_label, figure_text, kpi_chart_svg, kpi_title
+
+# A shape with each judgement, so the mark never relies on colour alone.
+JUDGEMENT_SYMBOLS: dict[Judgement, str] = {
+    Judgement.MET: "○",
+    Judgement.NOT_MET: "×",
+    Judgement.PENDING: "…",
+    Judgement.NOT_JUDGEABLE: "－",
+}
+
+STYLESHEET = """
+.kouka-report { color: #1a1a1a; line-height: 1.75; max-width: 60rem;
+  font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif; }
+.kouka-report h2 { font-size: 1.3rem; border-left: 0.4rem solid #1f4e79; padding: 0.2rem 0 0.2rem 0.6rem;
+  margin: 2.5rem 0 1rem; background: #eef3f8; }
+.kouka-report h3 { font-size: 1.1rem; border-bottom: 2px solid #1f4e79; margin: 1.6rem 0 0.6rem; }
+.kouka-report p { margin: 0.5rem 0; }
+.kouka-report .total { font-size: 1.15rem; border: 2px solid #1f4e79; padding: 0.6rem 1rem; display: inline-block; }
+.kouka-report .total strong { font-size: 1.4rem; margin-left: 1rem; }
+.kouka-report table { border-collapse: collapse; width: 100%; margin: 0.6rem 0 1rem; }
+.kouka-report caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
+.kouka-report th, .kouka-report td { border: 1px solid #6f6f6f; padding: 0.35rem 0.55rem; vertical-align: top; }
+.kouka-report thead th, .kouka-report tbody th { background: #eef3f8; text-align: left; font-weight: bold; }
+.kouka-report td.num, .kouka-report th.num { text-align: right; white-space: nowrap; }
+.kouka-report tfoot th, .kouka-report tfoot td { font-weight: bold; border-top: 3px double #1a1a1a; }
+.kouka-report dl.fields { display: grid; grid-template-columns: 9em 1fr; margin: 0; border-top: 1px solid #6f6f6f; }
+.kouka-report dl.fields dt { font-weight: bold; background: #eef3f8; padding: 0.35rem 0.55rem;
+  border-bottom: 1px solid #6f6f6f; }
+.kouka-report dl.fields dd { margin: 0; padding: 0.35rem 0.55rem; border-bottom: 1px solid #6f6f6f; }
+.kouka-report .note { font-size: 0.92rem; }
+.kouka-report .judgement { display: inline-block; padding: 0 0.5rem; border: 1px solid; border-radius: 0.2rem;
+  white-space: nowrap; font-weight: bold; }
+.kouka-report .judgement.met { color: #0b5a2a; background: #e7f4ec; }
+.kouka-report .judgement.not_met { color: #9b1c1c; background: #fdeceb; border-style: double; border-width: 3px; }
+.kouka-report .judgement.pending { color: #5c4400; background: #fff6d9; border-style: dashed; }
+.kouka-report .judgement.not_judgeable { color: #3d3d3d; background: #f0f0f0; border-style: dotted; }
+.kouka-report .charts { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; margin: 0.5rem 0 1rem; }
+.kouka-report figure { margin: 0; max-width: 18rem; break-inside: avoid; page-break-inside: avoid; }
+.kouka-report figcaption { font-size: 0.9rem; font-weight: bold; }
+.kouka-report .chart-legend { font-size: 0.85rem; color: #3d3d3d; }
+.kouka-report svg.kpi-chart { max-width: 100%; height: auto; }
+.kouka-report .verification { border: 1px solid #6f6f6f; padding: 0.4rem 1rem; }
+.kouka-report section.project { break-before: auto; }
+.kouka-report tr, .kouka-report dt, .kouka-report dd { break-inside: avoid; page-break-inside: avoid; }
+.kouka-page { margin: 0 auto; padding: 1rem 1.5rem 3rem; max-width: 62rem; }
+.kouka-page h1 { font-size: 1.6rem; line-height: 1.4; margin: 1rem 0 1.5rem;
+  font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif; }
+.kouka-page .source { font-size: 0.85rem; color: #3d3d3d; margin-top: 3rem; }
+@media print {
+  .kouka-page { padding: 0; max-width: none; }
+  .kouka-report { max-width: none; font-size: 10pt; line-height: 1.6; }
+  .kouka-report h2 { break-after: avoid; page-break-after: avoid; margin-top: 1.2rem; }
+  .kouka-report h3 { break-after: avoid; page-break-after: avoid; }
+  .kouka-report table { break-inside: auto; }
+  .kouka-report thead { display: table-header-group; }
+  .kouka-report a { color: inherit; text-decoration: none; }
+}
+@page { size: A4; margin: 18mm 16mm 20mm;
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; color: #3d3d3d; } }
+""".strip()
+
+
+def stylesheet() -> str:
+    """The CSS of the publication, for serving as a static file."""
+    return STYLESHEET
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _paragraphs(lines: Iterable[str], css: str = "") -> str:
+    attribute = f' class="{css}"' if css else ""
+    return "".join(f"<p{attribute}>{_e(line)}</p>" for line in lines)
+
+
+def report_heading(report: Report) -> str:
+    """伊勢崎市 令和4年度 地方創生推進交付金事業の効果検証."""
+    if report.title:
+        return report.title
+    year = format_fiscal_year(report.fiscal_year)
+    return f"{report.municipality.name} {year} {report.program.name}事業の効果検証"
+
+
+def project_heading(project: Project) -> str:
+    notes = "".join(f" {note}" for note in project.title_notes)
+    return f"事業{circled(project.number)} {project.title}{notes}"
+
+
+def total_label(report: Report) -> str:
+    return report.stated_total_label or f"本市交付額（{format_fiscal_year(report.fiscal_year)}）"
+
+
+def total_yen(report: Report) -> int:
+    """The total as the city states it, or the sum of the projects' grants when it states none."""
+    return report.stated_total_yen if report.stated_total_yen is not None else report_total(report)
+
+
+def money_text(project: Project) -> str:
+    """996万2,058円（うち交付金充当額：498万1,029円）."""
+    cost = format_yen(project.cost_yen) if project.cost_yen is not None else "－"
+    if project.grant_yen is None:
+        return cost
+    return f"{cost}（うち交付金充当額：{format_yen(project.grant_yen)}）"
+
+
+def judgement_mark(result: KpiResult) -> str:
+    """A judgement as symbol + word in a bordered mark; the symbol is decorative, the word is the meaning."""
+    label = result.label + ("（速報値）" if result.preliminary else "")
+    symbol = JUDGEMENT_SYMBOLS[result.judgement]
+    return (
+        f'<span class="judgement {result.judgement.value}">'
+        f'<span aria-hidden="true">{symbol} </span>{_e(label)}</span>'
+    )
+
+
+def _intro(report: Report) -> str:
+    rate = report.program.rate
+    parts = ['<section class="introduction" aria-labelledby="kouka-intro">',
+             f'<h2 id="kouka-intro">{_e(report.program.name)}について</h2>']
+    if report.introduction:
+        parts.append(_paragraphs(report.introduction))
+    else:
+        parts.append(f"<p>事業費（交付対象経費）の{rate.numerator}/{rate.denominator}が交付金として国から交付されます。</p>")
+    parts.append(f'<p class="total">{_e(total_label(report))}<strong>{_e(format_yen(total_yen(report)))}</strong></p>')
+    parts.append(_summary_table(report))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _summary_table(report: Report) -> str:
+    year = format_fiscal_year(report.fiscal_year)
+    rows = []
+    for project in report.projects:
+        cost = format_yen(project.cost_yen) if project.cost_yen is not None else "－"
+        grant = format_yen(project.grant_yen) if project.grant_yen is not None else "－"
+        kind = "広域連携事業" if project.kind is ProjectKind.WIDE_AREA else "市単独事業"
+        rows.append(
+            f'<tr><th scope="row"><a href="#kouka-p{project.number}">{_e(project_heading(project))}</a></th>'
+            f'<td>{kind}</td><td class="num">{_e(cost)}</td><td class="num">{_e(grant)}</td></tr>'
+        )
+    total = format_yen(report_total(report))
+    return (
+        f"<table class=\"summary\"><caption>{_e(year)}の事業一覧</caption>"
+        '<thead><tr><th scope="col">事業</th><th scope="col">区分</th><th scope="col" class="num">事業費</th>'
+        '<th scope="col" class="num">交付金充当額</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody>"
+        f'<tfoot><tr><th scope="row" colspan="3">合計</th><td class="num">{_e(total)}</td></tr></tfoot></table>'
+    )
+
+
+def _fields(project: Project) -> str:
+    items: list[tuple[str, str]] = []
+    if project.departments:
+        items.append(("担当課", _e("・".join(project.departments))))
+    items.append(("事業期間", _e(format_fiscal_period(project.start_year, project.end_year, spaced=True))))
+    if project.kind is ProjectKind.WIDE_AREA:
+        bodies = [b for b in [project.lead_body, *project.partner_bodies] if b]
+        items.append(("事業の区分", "広域連携事業" + (f"（{_e(project.lead_body)}主体）" if project.lead_body else "")))
+        if bodies:
+            items.append(("連携自治体", _e("、".join(bodies))))
+    if project.summary:
+        items.append(("事業概要", _paragraphs(project.summary)))
+    items.append((project.cost_label, _e(money_text(project))))
+    rows = "".join(f"<dt>{_e(name)}</dt><dd>{value}</dd>" for name, value in items)
+    return f'<dl class="fields">{rows}</dl>'
+
+
+def _shared_baseline(kpis: list[Kpi]) -> str | None:
+    """The baseline column heading when every KPI shares one baseline year."""
+    labels = {baseline_label(kpi) for kpi in kpis}
+    return labels.pop() if len(labels) == 1 else None
+
+
+def _kpi_table(project: Project, fiscal_year: int) -> str:
+    year = format_fiscal_year(fiscal_year)
+    shared = _shared_baseline(project.kpis)
+    scope = f"（{project.kpi_scope_label}）" if project.kpi_scope_label else ""
+    rows = []
+    for kpi in project.kpis:
+        result = judge_kpi(kpi, fiscal_year)
+        baseline = figure_text(kpi.baseline)
+        if shared is None:
+            baseline = f"{baseline_label(kpi)}：{baseline}"
+        rows.append(
+            f'<tr><th scope="row">{_e(kpi_title(kpi))}</th><td class="num">{_e(baseline)}</td>'
+            f'<td class="num">{_e(figure_text(result.target))}</td>'
+            f'<td class="num">{_e(figure_text(result.actual))}</td>'
+            f"<td>{judgement_mark(result)}</td></tr>"
+        )
+    return (
+        f"<table class=\"kpis\"><caption>事業{circled(project.number)}の成果目標{_e(scope)}</caption>"
+        f'<thead><tr><th scope="col">成果目標（単位）</th><th scope="col" class="num">{_e(shared or "基準値")}</th>'
+        f'<th scope="col" class="num">{_e(year)}目標</th><th scope="col" class="num">{_e(year)}実績</th>'
+        f'<th scope="col">判定</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def _charts(project: Project, fiscal_year: int) -> str:
+    figures = "".join(
+        f"<figure>{kpi_chart_svg(kpi, fiscal_year)}<figcaption>{_e(kpi_title(kpi))}</figcaption></figure>"
+        for kpi in project.kpis
+    )
+    legend = '<p class="chart-legend">グラフ：灰色の棒は基準値、点線の枠は目標、紺色の棒は実績。</p>'
+    return f'<div class="charts">{figures}</div>{legend}'
+
+
+def _kpi_notes(project: Project) -> str:
+    notes = list(project.kpi_notes)
+    if any(kpi.scope is KpiScope.WIDE_AREA for kpi in project.kpis) and not notes:
+        notes.append("※広域連携事業として設定された成果目標であり、本市の事業に対応するものではありません。")
+    for kpi in project.kpis:
+        notes += [f"成果目標{circled(kpi.number)}：{note}" for note in kpi.notes]
+    return _paragraphs(notes, "note")
+
+
+def _subsection(project: Project, slug: str, title: str, body: str) -> str:
+    anchor = f"kouka-p{project.number}-{slug}"
+    return f'<h3 id="{anchor}">{_e(title)}</h3>{body}'
+
+
+def _evaluation(project: Project) -> str:
+    parts = []
+    if project.evaluation is not None:
+        category = EFFECT_LABELS[project.evaluation.category] if project.evaluation.category else ""
+        text = project.evaluation.text or category
+        parts.append(_subsection(project, "effect", "事業の効果", _paragraphs([text])))
+    if project.next_direction is not None or project.direction_reason:
+        direction = project.next_direction
+        label = direction.text if direction and direction.text else (
+            DIRECTION_LABELS[direction.category] if direction and direction.category else "")
+        parts.append(_subsection(project, "next", "今後の方針", _paragraphs([x for x in [label] if x])
+                                 + _paragraphs(project.direction_reason)))
+    if project.reviewer_opinion:
+        parts.append(_subsection(project, "opinion", "外部有識者の意見", _paragraphs(project.reviewer_opinion)))
+    return "".join(parts)
+
+
+def _project(project: Project, fiscal_year: int) -> str:
+    heading_id = f"kouka-p{project.number}"
+    parts = [
+        f'<section class="project" aria-labelledby="{heading_id}">',
+        f'<h2 id="{heading_id}">{_e(project_heading(project))}</h2>',
+        _fields(project),
+    ]
+    if project.kpis:
+        body = _kpi_notes(project) + _kpi_table(project, fiscal_year) + _charts(project, fiscal_year)
+        parts.append(_subsection(project, "kpi", "成果目標", body))
+    if project.notes:
+        parts.append(_subsection(project, "notes", "事業の取組", _paragraphs(project.notes)))
+    verification = _paragraphs(project.verification) if project.verification else "<p>（未記入）</p>"
+    captions = _paragraphs([f"▲{c.lstrip('▲')}" for c in project.figure_captions], "note")
+    parts.append(_subsection(project, "verification", "まとめ（検証結果）",
+                             f'<div class="verification">{captions}{verification}</div>'))
+    parts.append(_evaluation(project))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def render_fragment(report: Report) -> str:
+    """The publication's body for a CMS: no ``<html>``/``<head>``, headings from ``<h2>``."""
+    projects = "".join(_project(project, report.fiscal_year) for project in report.projects)
+    return f'<div class="kouka-report" lang="ja">{_intro(report)}{projects}</div>'
+
+
+def render_page(report: Report) -> str:
+    """A complete, printable HTML page of the publication."""
+    title = report_heading(report)
+    source = f'<p class="source">出典：{_e(report.source)}</p>' if report.source else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{STYLESHEET}</style></head>"
+        f'<body><main class="kouka-page"><h1>{_e(title)}</h1>{render_fragment(report)}{source}</main></body></html>\n'
+    )

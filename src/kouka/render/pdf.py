@@ -1,0 +1,21 @@
+"""The publication as PDF: WeasyPrint renders the same HTML page (A4, Debian's Noto CJK fonts, page numbers
+in the footer, table rows never split across pages — all in :data:`kouka.render.html.STYLESHEET`)."""
+
+from kouka.domain.model import Report
+from kouka.render.html import render_page
+
+# What only paper needs: the charts side by side in a narrower measure.
+PRINT_EXTRA = """
+.kouka-report .charts { gap: 0.5rem 1rem; }
+.kouka-report figure { max-width: 12.5rem; }
+.kouka-report svg.kpi-chart { width: 12.5rem; }
+.kouka-report figcaption { font-size: 8.5pt; }
+"""
+
+
+def render_pdf(report: Report) -> bytes:
+    """A4 PDF bytes of ``report``."""
+    from weasyprint import CSS, HTML  # imported here: loading WeasyPrint costs a second
+
+    document = HTML(string=render_page(report), base_url=None)
+    return bytes(document.write_pdf(stylesheets=[CSS(string=PRINT_EXTRA)]))

@@ -1,0 +1,262 @@
+"""The publication as an Excel workbook (openpyxl).
+
+Layout (an importer reads it back; the sheet names and header texts are the contract):
+
+1. ``概要`` — the summary. Row 1 headers (frozen): 事業番号, 事業名, 区分, 担当課, 開始年度, 開始年度（和暦）,
+   終了年度, 終了年度（和暦）, 事業費の見出し, 事業費（円）, 交付金充当額（円）, 成果目標数, 達成, 未達成,
+   集計中, 判定対象外. One row per project, then a row 合計 (the sum of the grants) and a row with the stated
+   total (本市交付額…) when the report states one; below them 地方公共団体, 年度, 交付金, 交付率 as label/value rows.
+2. ``事業1``, ``事業2``, … — one sheet per project. Row 1 (frozen): 事業① and the title. Then label/value
+   rows in columns A/B (C holds the era year beside a Western year): 担当課, 開始年度, 終了年度, 区分,
+   主体, 連携自治体, 事業概要 (one row per paragraph), 事業費の見出し, 事業費（円）, 交付金充当額（円）,
+   成果目標の範囲. Then a header row starting with 成果目標番号 and one row per KPI per fiscal year:
+   成果目標番号, 成果目標, 単位, 年度, 年度（和暦）, 基準値, 基準値（表記）, 目標値, 目標値（表記）, 実績値,
+   実績値（表記）, 判定. Then まとめ（検証結果） (one row per paragraph).
+3. ``オープンデータ`` — the open-data rows of :func:`kouka.render.opendata.kpi_rows`, headers in row 1.
+4. ``kouka`` (hidden) — every field of the model: the interchange JSON (``kouka/1``) of the report, cut into
+   pieces of at most 30,000 characters in column A from row 2 (A1 says what it is). Reading the pieces back in
+   order and joining them gives the document exactly.
+
+Numbers are numbers (yen with ``#,##0``); every text cell is stored as text, so ``=cmd|…`` stays text.
+"""
+
+import io
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kouka import interchange
+from kouka.domain.checks import circled
+from kouka.domain.eras import format_fiscal_year
+from kouka.domain.model import Document, Project, ProjectKind, Report
+from kouka.domain.rules import Judgement, judge_kpi, report_total
+from kouka.render.charts import figure_text
+from kouka.render.html import total_label
+from kouka.render.opendata import COLUMN_NAMES, kpi_rows, kpi_years
+
+YEN_FORMAT = "#,##0"
+DATA_SHEET = "kouka"
+CHUNK = 30_000
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+BOLD = Font(bold=True)
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+Cell = str | int | Decimal | bool | None
+
+SUMMARY_HEADERS = (
+    "事業番号", "事業名", "区分", "担当課", "開始年度", "開始年度（和暦）", "終了年度", "終了年度（和暦）",
+    "事業費の見出し", "事業費（円）", "交付金充当額（円）", "成果目標数", "達成", "未達成", "集計中", "判定対象外",
+)
+KPI_HEADERS = (
+    "成果目標番号", "成果目標", "単位", "年度", "年度（和暦）", "基準値", "基準値（表記）", "目標値",
+    "目標値（表記）", "実績値", "実績値（表記）", "判定",
+)
+
+
+def _number_format(value: int | Decimal) -> str:
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return "#,##0.0##"
+    return YEN_FORMAT
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
+    """One cell: numbers as numbers with a grouped format, text always as text (never a formula)."""
+    cell = sheet.cell(row=row, column=column)
+    if value is None:
+        return
+    if isinstance(value, bool):
+        cell.value = "はい" if value else "いいえ"
+        cell.data_type = "s"
+    elif isinstance(value, int | Decimal):
+        cell.value = value
+        cell.number_format = _number_format(value)
+    else:
+        cell.value = value
+        cell.data_type = "s"  # text, even when it starts with "=" (openpyxl would make it a formula)
+        if _display_width(value) > 60:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def put_row(sheet: Worksheet, row: int, values: Sequence[Cell], header: bool = False) -> None:
+    for column, value in enumerate(values, start=1):
+        put(sheet, row, column, value)
+        if header:
+            cell = sheet.cell(row=row, column=column)
+            cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, BOX
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _display_width(value: object) -> int:
+    text = str(value) if value is not None else ""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def set_widths(sheet: Worksheet, cap: int = 60) -> None:
+    """Column widths from their contents (full-width characters count double), capped."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                shown = f"{cell.value:,}" if isinstance(cell.value, int | Decimal) else cell.value
+                widths[cell.column] = max(widths.get(cell.column, 0), _display_width(shown))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), cap)
+
+
+def _counts(project: Project, fiscal_year: int) -> dict[Judgement, int]:
+    counts = dict.fromkeys(Judgement, 0)
+    for kpi in project.kpis:
+        counts[judge_kpi(kpi, fiscal_year).judgement] += 1
+    return counts
+
+
+def _kind(project: Project) -> str:
+    return "広域連携事業" if project.kind is ProjectKind.WIDE_AREA else "市単独事業"
+
+
+def _summary(sheet: Worksheet, report: Report) -> None:
+    sheet.title = "概要"
+    put_row(sheet, 1, SUMMARY_HEADERS, header=True)
+    row = 2
+    for project in report.projects:
+        counts = _counts(project, report.fiscal_year)
+        put_row(sheet, row, [
+            project.number, project.title, _kind(project), "・".join(project.departments),
+            project.start_year, format_fiscal_year(project.start_year),
+            project.end_year, format_fiscal_year(project.end_year),
+            project.cost_label, project.cost_yen, project.grant_yen, len(project.kpis),
+            *(counts[j] for j in Judgement),
+        ])
+        row += 1
+    put(sheet, row, 2, "合計")
+    put(sheet, row, 11, report_total(report))
+    sheet.cell(row=row, column=2).font = sheet.cell(row=row, column=11).font = BOLD
+    row += 1
+    if report.stated_total_yen is not None:
+        put(sheet, row, 2, total_label(report))
+        put(sheet, row, 11, report.stated_total_yen)
+        row += 1
+    rate = report.program.rate
+    row += 1
+    for label, value in (
+        ("地方公共団体", report.municipality.name),
+        ("年度", report.fiscal_year),
+        ("年度（和暦）", format_fiscal_year(report.fiscal_year)),
+        ("交付金", report.program.name),
+        ("交付率", f"{rate.numerator}/{rate.denominator}"),
+    ):
+        put(sheet, row, 1, label)
+        put(sheet, row, 2, value)
+        if label == "年度":
+            sheet.cell(row=row, column=2).number_format = "0"
+        row += 1
+    sheet.freeze_panes = "A2"
+    set_widths(sheet)
+
+
+def _fields(project: Project) -> list[tuple[str, Cell, Cell]]:
+    fields: list[tuple[str, Cell, Cell]] = [
+        ("担当課", "・".join(project.departments), None),
+        ("開始年度", project.start_year, format_fiscal_year(project.start_year)),
+        ("終了年度", project.end_year, format_fiscal_year(project.end_year)),
+        ("区分", _kind(project), None),
+    ]
+    if project.kind is ProjectKind.WIDE_AREA:
+        fields += [("主体", project.lead_body, None), ("連携自治体", "、".join(project.partner_bodies), None)]
+    fields += [("事業概要", paragraph, None) for paragraph in project.summary]
+    fields += [
+        ("事業費の見出し", project.cost_label, None),
+        ("事業費（円）", project.cost_yen, None),
+        ("交付金充当額（円）", project.grant_yen, None),
+    ]
+    if project.kpi_scope_label:
+        fields.append(("成果目標の範囲", project.kpi_scope_label, None))
+    return fields
+
+
+def _project_sheet(sheet: Worksheet, project: Project, report: Report) -> None:
+    put_row(sheet, 1, [f"事業{circled(project.number)}", project.title], header=True)
+    row = 3
+    for label, value, beside in _fields(project):
+        put(sheet, row, 1, label)
+        sheet.cell(row=row, column=1).font = BOLD
+        put(sheet, row, 2, value)
+        if isinstance(value, int) and label.endswith("年度"):
+            sheet.cell(row=row, column=2).number_format = "0"
+        put(sheet, row, 3, beside)
+        row += 1
+    row += 1
+    put_row(sheet, row, KPI_HEADERS, header=True)
+    row += 1
+    for kpi in project.kpis:
+        for year in kpi_years(kpi, report.fiscal_year):
+            result = judge_kpi(kpi, year)
+            baseline, target, actual = kpi.baseline, result.target, result.actual
+            put_row(sheet, row, [
+                kpi.number, kpi.name, kpi.unit, year, format_fiscal_year(year),
+                baseline.value if baseline else None, figure_text(baseline),
+                target.value if target else None, figure_text(target),
+                actual.value if actual else None, figure_text(actual),
+                result.label + ("（速報値）" if result.preliminary else ""),
+            ])
+            sheet.cell(row=row, column=4).number_format = "0"
+            row += 1
+    row += 1
+    put(sheet, row, 1, "まとめ（検証結果）")
+    sheet.cell(row=row, column=1).font = BOLD
+    for paragraph in project.verification:
+        put(sheet, row, 2, paragraph)
+        row += 1
+    sheet.freeze_panes = "A2"
+    set_widths(sheet)
+
+
+def _open_data(sheet: Worksheet, report: Report) -> None:
+    put_row(sheet, 1, COLUMN_NAMES, header=True)
+    for row, record in enumerate(kpi_rows(report), start=2):
+        put_row(sheet, row, [_cell(record[name]) for name in COLUMN_NAMES])
+    sheet.freeze_panes = "A2"
+    set_widths(sheet, cap=40)
+
+
+def _cell(value: object) -> Cell:
+    return value if isinstance(value, str | int | Decimal | bool) or value is None else str(value)
+
+
+def _data_sheet(sheet: Worksheet, report: Report) -> None:
+    text = interchange.dumps(Document([report]))
+    put(sheet, 1, 1, "kouka/1 interchange JSON, in pieces; join column A from row 2")
+    for index, start in enumerate(range(0, len(text), CHUNK)):
+        put(sheet, index + 2, 1, text[start : start + CHUNK])
+    sheet.sheet_state = "hidden"
+
+
+def read_data_sheet(data: bytes) -> Document:
+    """The document kept in the hidden ``kouka`` sheet of a workbook this module wrote."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        sheet = workbook[DATA_SHEET]
+        pieces = [str(row[0]) for row in sheet.iter_rows(min_row=2, max_col=1, values_only=True) if row[0]]
+    finally:
+        workbook.close()
+    return interchange.loads("".join(pieces), source=DATA_SHEET)
+
+
+def render_xlsx(report: Report) -> bytes:
+    """The workbook's bytes (.xlsx)."""
+    workbook = Workbook()
+    _summary(workbook.active, report)
+    for project in report.projects:
+        _project_sheet(workbook.create_sheet(f"事業{project.number}"), project, report)
+    _open_data(workbook.create_sheet("オープンデータ"), report)
+    _data_sheet(workbook.create_sheet(DATA_SHEET), report)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
