@@ -46,3 +46,25 @@ def test_two_header_rows_and_merged_project_cells(tmp_path: Path) -> None:
     assert second.kpis[0].actuals[2022].status is MeasurementStatus.PENDING
     assert second.next_direction is not None and second.next_direction.category is NextDirection.COMPLETE
     assert [f for f in result.findings if f.code.startswith("import_")] == []
+
+
+def test_summary_table_with_one_kpi_column_and_an_unknown_column(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["令和3年度 地方創生推進交付金事業の実施状況（本市分）", None, None, None, None, None, None])
+    sheet.append(["事業名", "担当課", "交付金額", "KPI", "目標値", "実績値", "写真番号"])
+    sheet.append(["駅前再生事業（拡充）", "都市計画課", "1,250,000円", "歩行者通行量（人）", "4,000", "4,410", "3"])
+    sheet.append(["ワイン産業振興事業", "農政課", "800,000円", "ワイナリー来訪者数（人）", "9,000", "7,730", ""])
+    path = tmp_path / "summary.xlsx"
+    book.save(path)
+    result = import_path(path)
+    report = result.document.reports[0]
+    assert report.fiscal_year == 2021
+    first, second = report.projects
+    assert (first.title, first.title_notes, first.grant_yen) == ("駅前再生事業", ["（拡充）"], 1_250_000)
+    assert [(k.number, k.name, k.unit) for k in first.kpis] == [(1, "歩行者通行量", "人")]
+    assert first.kpis[0].actuals[2021].value == 4410 and second.kpis[0].targets[2021].value == 9000
+    assert first.notes == ["写真番号：3"] and second.notes == []
+    unknown = [f for f in result.findings if f.code == "import_unknown_label"]
+    assert len(unknown) == 1 and unknown[0].where == "Sheet!G3"

@@ -79,6 +79,7 @@ class _State:
     project_table: dict[int, tuple[Field | Column, int, str]] | None = None
     project_table_id: int = -1
     project_table_rows: int = 0
+    project_table_labels: list[str] = field(default_factory=list)
     last_row_title: str = ""
     scale: int = 1
     period_set: set[int] = field(default_factory=set)
@@ -268,6 +269,7 @@ class Assembler:
             self.state.project_table = header
             self.state.project_table_id = block.table
             self.state.project_table_rows = 0
+            self.state.project_table_labels = list(cells)
             self.state.last_row_title = ""
             return
         columns = _kpi_header(cells, self.fiscal_year)
@@ -530,6 +532,10 @@ class Assembler:
         if not any(cells):
             return
         if not self.state.project_table_rows and _merge_subheader(header, cells):
+            labels = self.state.project_table_labels
+            labels += [""] * (len(cells) - len(labels))
+            for i, cell in enumerate(cells):
+                labels[i] = cell or labels[i]
             return
         self.state.project_table_rows += 1
         title_cols = [i for i, (role, _, _) in header.items() if role is Field.TITLE]
@@ -544,7 +550,11 @@ class Assembler:
         kpi_cells: dict[int, dict[int, tuple[Column, int | None]]] = {}
         kpi_values: dict[int, list[str]] = {}
         for i, cell in enumerate(cells):
-            if i not in header or not cell:
+            if not cell:
+                continue
+            if i not in header:
+                if not continuing:
+                    self.unknown_column(project, i, cell, block)
                 continue
             role, group, label = header[i]
             if isinstance(role, Column):
@@ -580,6 +590,14 @@ class Assembler:
             project.kpis.append(kpi)
             self.fill_kpi(kpi, _Columns(roles), kpi_values[group], block)
         self.state.section = None
+
+    def unknown_column(self, project: Project, index: int, cell: str, block: Block) -> None:
+        labels = self.state.project_table_labels
+        label = labels[index] if index < len(labels) and labels[index] else f"{index + 1}列目"
+        project.notes.append(f"{label}：{cell}")
+        self.findings.append(Finding(Severity.WARNING, "import_unknown_label",
+                                     f"列「{label}」を読み取れないため備考に入れました / unknown column {label!r}: "
+                                     "kept in the project's notes", "$", _cell_where(block, index)))
 
     def finish(self) -> None:
         report = self.report
@@ -738,7 +756,10 @@ def _project_table_header(cells: list[str]) -> dict[int, tuple[Field | Column, i
             fields.add(labelled[0])
             continue
         column = column_of(cell)
-        if column is not None and group:
+        if column is not None and not group and (column[0] is Column.NAME or labelled is not None):
+            group = 1  # a single unnumbered KPI column group: KPI | 目標値 | 実績値
+            header[i] = (Column.NAME, group, cell)
+        elif column is not None and group:
             header[i] = (column[0], group, cell)
     if Field.TITLE in fields and len(fields) >= 3:
         return header
