@@ -134,3 +134,23 @@ def test_axe_public_pages_and_entry_forms(browser: "Browser", site: str) -> None
     found["kpi form with an error"] = axe_violations(editor)
     editor.close()
     assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_two_browsers_editing_the_same_kpi(browser: "Browser", site: str) -> None:
+    """The second save of a stale form is refused with a clear message, and its input is still there."""
+    first, second = log_in(browser, site, "kikaku"), log_in(browser, site, "shoko")
+    path = f"{site}/staff/2023/projects/1/kpis/1/"
+    for page in (first, second):
+        page.goto(path)
+    first.get_by_label("令和5年度 実績値").fill("3社")
+    first.get_by_role("button", name="保存").click()
+    first.get_by_text("保存しました").wait_for()
+    second.get_by_label("令和5年度 実績値").fill("8社")
+    second.get_by_role("button", name="保存").click()
+    second.get_by_text("他の人が先にこの内容を保存しました").wait_for()
+    assert second.get_by_label("令和5年度 実績値").input_value() == "8社"
+    shot(second, "6-stale-form-refused")
+    second.goto(path)  # reloading shows what the first person saved
+    assert second.get_by_label("令和5年度 実績値").input_value() == "3社"
+    first.close()
+    second.close()
