@@ -1,0 +1,47 @@
+"""Shared by the render tests: the example report, the seed's own words for money and KPI values, hostile text."""
+
+import copy
+from pathlib import Path
+
+from kouka import interchange
+from kouka.domain.model import Measurement, Report
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
+
+# Every cost, grant and the total as the seed (000_4681f277236dbcf0.txt) writes them.
+SEED_MONEY = ("996万2,058円", "498万1,029円", "1,929万3,030円", "964万6,515円", "20万円", "10万円", "1,472万7,544円")
+# Every KPI figure (baseline, target, actual) as the seed writes it.
+SEED_VALUES = (
+    "（事業開始前）", "4社", "2社", "10人", "27人", "27,700人", "30,000人", "39,400人",
+    "11,788億円（令和元年）", "12,025億円（令和2年）", "10,060億円（令和2年）", "10件", "5件", "2件",
+    "232人", "237人", "253人", "15件", "25件", "県において集計中", "3社", "6社", "1社", "23社",
+    "45社", "85社", "90社(速報値)",
+)
+SCRIPT = "<script>alert('kouka')</script>"
+FORMULA = "=cmd|'/c calc'!A1"
+
+
+def example_report() -> Report:
+    return interchange.load(EXAMPLE).reports[0]
+
+
+def hostile_report() -> Report:
+    """The example with a script and a spreadsheet formula in many text fields."""
+    report = copy.deepcopy(example_report())
+    report.introduction.append(SCRIPT)
+    project = report.projects[0]
+    project.title = f"{FORMULA} {SCRIPT}"
+    project.departments = [FORMULA, SCRIPT]
+    project.summary = [SCRIPT, FORMULA]
+    project.verification = [FORMULA, SCRIPT]
+    kpi = project.kpis[0]
+    kpi.name = SCRIPT
+    kpi.actuals[report.fiscal_year] = Measurement(None, kpi.unit, text=FORMULA)
+    project.kpis[1].name = FORMULA
+    return report
+
+
+def squeezed(text: str) -> str:
+    """Text without any whitespace: PDF text extraction breaks lines inside table cells."""
+    return "".join(text.split())
