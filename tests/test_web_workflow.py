@@ -80,6 +80,7 @@ def test_second_save_of_a_stale_form_is_refused_and_nothing_is_lost(world: "Worl
     page = response.content.decode()
     assert "他の人が先にこの内容を保存しました" in page
     assert 'value="5社"' in page  # the second person's input is still in the form
+    assert "保存されている最新の内容" in page and "<td>3社</td>" in page  # and beside it what was saved
     record = KpiRecord.objects.get(project__cycle=world.cycle(), project__number=1, number=1)
     assert record.data["actuals"]["2023"]["text"] == "3社" and record.version == 2
     assert second.post(KPI_PATH, kpi_form(world, actual_2023="5社")).status_code == 302  # after reloading

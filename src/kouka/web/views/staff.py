@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from kouka import interchange
 from kouka.domain.checks import check_kpi, check_project, check_report
+from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Kpi, Project
+from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi
 from kouka.web import dbrouter, history, integrations, mapping, workflow
 from kouka.web.forms import CommentForm, DepartmentForm, KpiForm, NewCycleForm, ProjectForm, TransitionForm
@@ -241,14 +243,23 @@ def kpi_edit(request: HttpRequest, member: Membership, year: int, number: int, k
                     return redirect("kouka:project", year=year, number=number)
                 form.add_error(None, STALE)
                 status = 409
+    latest = _latest_figures(kpi_record, years) if status == 409 and kpi_record is not None else []
     shown = project.kpi(kpi) if kpi is not None else current
     index = report.projects.index(project)
     findings = check_kpi(shown, project, report, f"$.projects[{index}].kpis") if kpi is not None else []
     return render(request, "kouka/staff/kpi_form.html", {
         "cycle": cycle, "record": record, "project": project, "kpi": kpi_record, "form": form,
         "can_edit": editable, "findings": findings_context(findings),
-        "result": judge_kpi(shown, year) if kpi is not None else None,
+        "result": judge_kpi(shown, year) if kpi is not None else None, "latest": latest,
     }, status=status)
+
+
+def _latest_figures(record: KpiRecord, years: list[int]) -> list[tuple[str, str, str]]:
+    """What is saved now, year by year, shown beside a refused stale form so the two can be merged."""
+    record.refresh_from_db()
+    kpi = mapping.kpi_of(record)
+    return [(format_fiscal_year(y), write_measurement(kpi.targets[y]) if y in kpi.targets else "－",
+             write_measurement(kpi.actuals[y]) if y in kpi.actuals else "－") for y in years]
 
 
 def _save_kpi(request: HttpRequest, member: Membership, cycle: Cycle, project_record: ProjectRecord,
