@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,7 @@ from kouka.domain.rules import JUDGEMENT_LABELS, judge_kpi, report_total
 from kouka.render.html import STYLESHEET, render_fragment, render_page
 from kouka.render.opendata import COLUMN_NAMES, columns_markdown, kpi_rows, render_csv
 from kouka.render.xlsx import DATA_SHEET, read_data_sheet, render_xlsx
-from tests.render_support import (
+from render_support import (
     EXAMPLE,
     FORMULA,
     ROOT,
@@ -64,7 +65,7 @@ def test_html_headings_are_in_order_and_tables_semantic() -> None:
     page = render_page(example_report())
     levels = [int(level) for level in re.findall(r"<h([1-6])", page)]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
     tables = page.count("<table")
     assert tables == page.count("<caption>") == 4  # the summary and one KPI table per project
     assert "<th>" not in page and "<th " in page and 'scope="col"' in page and 'scope="row"' in page
@@ -162,7 +163,8 @@ def test_csv_has_one_row_per_kpi_year_and_every_column() -> None:
     assert {row["actual_text"] for row in rows} <= set(SEED_VALUES)
     assert sum(int(row["grant_yen"]) for row in rows if row["kpi_number"] == "1") == report_total(report)
     preliminary = [row for row in rows if row["preliminary"] == "true"]
-    assert [(r["project_number"], r["kpi_number"], r["actual_text"]) for r in preliminary] == [("3", "4", "90社(速報値)")]
+    found = [(r["project_number"], r["kpi_number"], r["actual_text"]) for r in preliminary]
+    assert found == [("3", "4", "90社(速報値)")]
     assert not text.startswith("\ufeff") and render_csv(report, bom=True).startswith("\ufeff")
 
 
