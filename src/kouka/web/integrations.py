@@ -36,6 +36,12 @@ def render_fragment(report: Report) -> str:
     return html
 
 
+def publication_stylesheet() -> str:
+    """The publication renderer's CSS for its fragment."""
+    css: str = _function("kouka.render.html", "stylesheet")()
+    return css
+
+
 @dataclass(frozen=True)
 class Export:
     name: str

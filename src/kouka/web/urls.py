@@ -10,6 +10,7 @@ app_name = "kouka"
 kouka_patterns = [
     path("", public.index, name="index"),
     path("search/", public.search, name="search"),
+    path("publication.css", public.publication_css, name="publication_css"),
     path("m/<slug:slug>/", public.municipality_view, name="municipality"),
     path("m/<slug:slug>/<int:year>/", public.report_view, name="report"),
     path("m/<slug:slug>/<int:year>/kpi/<int:project>/<int:kpi>/", public.kpi_view, name="kpi"),

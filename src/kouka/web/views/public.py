@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_control
 
 from kouka.domain.aggregate import kpi_series
 from kouka.domain.carry import kpi_key
@@ -14,7 +15,7 @@ from kouka.domain.eras import format_fiscal_year
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Measurement, Report
 from kouka.domain.notation import write_measurement
-from kouka.domain.rules import JUDGEMENT_LABELS, judge_kpi, report_total
+from kouka.domain.rules import judge_kpi, report_total
 from kouka.web import charts, integrations, mapping
 from kouka.web.models import Cycle, Municipality, Publication
 from kouka.web.views.staff import export_response
@@ -40,6 +41,15 @@ def published_reports(municipality: Municipality) -> list[Report]:
         if publication is not None:
             reports.append(mapping.report_from_document(publication.document))
     return reports
+
+
+@cache_control(public=True, max_age=3600)
+def publication_css(request: HttpRequest) -> HttpResponse:
+    try:
+        css = integrations.publication_stylesheet()
+    except integrations.Unavailable:
+        css = ""
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -100,16 +110,12 @@ def kpi_view(request: HttpRequest, slug: str, year: int, project: int, kpi: int)
         raise Http404("成果目標がありません") from exc
     published = kpi_series(published_reports(cycle.municipality)).get(
         kpi_key(report.municipality, found_project, found))
-    rows = {y: (format_fiscal_year(y), _text(found.targets.get(y)), _text(found.actuals.get(y)),
-                judge_kpi(found, y).label) for y in set(found.targets) | set(found.actuals)}
-    for point in published.points if published else []:  # each year as published in that year's report
-        rows[point.fiscal_year] = (format_fiscal_year(point.fiscal_year), _text(point.target), _text(point.actual),
-                                   JUDGEMENT_LABELS[point.judgement])
-    table = [rows[year] for year in sorted(rows)]
-    points = charts.series(found, published)
+    merged = charts.across_years(found, published)
+    table = [(format_fiscal_year(y), _text(merged.targets.get(y)), _text(merged.actuals.get(y)),
+              judge_kpi(merged, y).label) for y in sorted(set(merged.targets) | set(merged.actuals))]
     return render(request, "kouka/public/kpi.html", {
         "cycle": cycle, "publication": publication, "report": report, "project": found_project, "kpi": found,
-        "label": f"事業{circled(project)} 成果目標{circled(kpi)}", "chart": mark_safe(charts.svg(found, points)),
+        "label": f"事業{circled(project)} 成果目標{circled(kpi)}", "chart": mark_safe(charts.svg(merged)),
         "table": table, "year_label": format_fiscal_year(year),
         "baseline": write_measurement(found.baseline) if found.baseline else "－",
         "baseline_year": format_fiscal_year(found.baseline_year) if found.baseline_year else "",
