@@ -66,6 +66,10 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportRe
         raise UnreadableDocumentError(f"形式 {fmt!r} には対応していません / unknown format (use {', '.join(FORMATS)})")
     chosen = detect_format(data, filename) if fmt == "auto" else fmt
     label = filename or "入力"
+    if chosen == "xlsx":
+        own = _own_workbook(data, label)
+        if own is not None:
+            return own
     try:
         blocks, encoding = read_blocks(data, filename, chosen)
     except KoukaError:
@@ -102,3 +106,34 @@ def import_path(path: str | Path, fmt: str = "auto") -> ImportResult:
     except OSError as exc:
         raise UnreadableDocumentError(f"{source}: 読み込めません / cannot read: {exc.strerror or exc}") from exc
     return import_bytes(data, source.name, fmt)
+
+
+def _own_workbook(data: bytes, label: str) -> ImportResult | None:
+    """A workbook kouka exported: its embedded interchange JSON is the data, checked against the visible sheets."""
+    from kouka import interchange
+    from kouka.importers.xlsx import embedded_interchange
+
+    embedded = embedded_interchange(data)
+    if embedded is None:
+        return None
+    text, shown = embedded
+    try:
+        document = interchange.loads(text)
+    except KoukaError as exc:
+        raise UnreadableDocumentError(f"{label}: 埋め込みデータが壊れています / the embedded kouka data is damaged: "
+                                      f"{exc}") from exc
+    findings: list[Finding] = []
+    for r_index, report in enumerate(document.reports):
+        path = f"$.reports[{r_index}]"
+        for p_index, project in enumerate(report.projects):
+            expected = [str(v) for v in (project.cost_yen, project.grant_yen) if v is not None]
+            expected += [m.text for k in project.kpis for m in [*k.targets.values(), *k.actuals.values()] if m.text]
+            missing = [value for value in expected if value not in shown]
+            if missing:
+                findings.append(Finding(
+                    Severity.WARNING, "import_embedded_differs",
+                    f"表示シートの値が埋め込みデータと異なります（{'、'.join(missing[:3])}）。埋め込みデータを取り込みました"
+                    " / the visible sheets differ from the embedded data, which was imported",
+                    f"{path}.projects[{p_index}]", f"事業{project.number}"))
+        findings += check_report(report, path)
+    return ImportResult(document, findings, "xlsx", "")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kouka.domain.checks import Finding, Severity
-from kouka.domain.eras import YearRef, find_year, parse_fiscal_period
+from kouka.domain.eras import YearRef, find_year, format_fiscal_year, parse_fiscal_period
 from kouka.domain.errors import KoukaError
 from kouka.domain.jpnumbers import parse_quantity, parse_yen
 from kouka.domain.model import (
@@ -38,6 +38,7 @@ from kouka.importers.labels import (
     direction_of,
     effect_of,
     field_of,
+    is_judgement,
     kpi_marker,
     mark_of,
     project_number,
@@ -59,6 +60,7 @@ _DEPT_SUFFIX_RE = re.compile(r"\s*【([^】]+)】\s*$")
 _LEAD_RE = re.compile(r"([一-龥々ヶぁ-んァ-ヴ]{2,8}?(?:都|道|府|県|市|町|村))(?:が)?主体")
 _CAPTION_MARKS = ("▲", "↑", "写真：", "写真:", "【写真】", "図：")
 _SENTENCE_RE = re.compile(r"[^。]+。?")
+_KPI_SCOPE_RE = re.compile(r"(?:成果目標|KPI|指標)\s*[（(]([^（）()]*(?:全体|全域|広域)[^（）()]*)[）)]\s*$")
 _MARKED_START = re.compile(r"^[\s■□●◆◇▼▽☆★]*(?:事業|No|NO|№)")
 
 
@@ -176,7 +178,8 @@ class Assembler:
     def prose(self, block: Block) -> None:
         text = block.text
         numbered = project_number(text)
-        if numbered and numbered[1] and (block.kind is Kind.HEADING or _MARKED_START.match(text)):
+        if (numbered and numbered[1] and not numbered[1].startswith("の")
+                and (block.kind is Kind.HEADING or _MARKED_START.match(text))):
             self.new_project(*numbered)
             return
         if block.kind is Kind.HEADING:
@@ -203,6 +206,16 @@ class Assembler:
         if self.state.project is None:
             self.report_prose(block)
             return
+        scope = _KPI_SCOPE_RE.search(text)
+        if scope and len(text) <= 40:  # 事業③の成果目標（群馬県全体）: a KPI table's caption with its scope
+            self.state.project.kpi_scope_label = scope.group(1)
+            return
+        if block.kind is Kind.HEADING:
+            # A heading the label table does not know: what follows is the project's further narrative.
+            self.state.section = Field.NOTES if not re.search("成果目標|指標|KPI", text) else None
+            self.findings.append(Finding(Severity.INFO, "import_heading", f"見出し「{text}」は本文に含めていません / "
+                                         "heading not kept as text", "$", block.where))
+            return
         self.add_prose(self.state.section, text, block)
 
     def report_prose(self, block: Block) -> None:
@@ -211,8 +224,7 @@ class Assembler:
         if total and field_of(total.group("label")) and field_of(total.group("label"))[0] is Field.TOTAL:  # type: ignore[index]
             amount = self.money(total.group("amount"))
             if amount is not None:
-                self.report.stated_total_yen = amount
-                self.report.stated_total_label = total.group("label").strip()
+                self.apply((Field.TOTAL, ""), total.group("amount"), block, label=total.group("label").strip())
                 return
         looks_like_title = "。" not in text and len(text) <= 60 and not self.report.introduction
         if block.kind is Kind.HEADING or looks_like_title:
@@ -429,7 +441,7 @@ class Assembler:
                 mark = mark_of(cells[i])
                 if mark is not None:
                     kpi.marks[year or fiscal or 0] = mark
-                else:
+                elif not is_judgement(cells[i]):
                     self.unplaced(block, cells[i])
 
     def apply(self, labelled: tuple[Field, str], value: str, block: Block, label: str = "") -> None:
@@ -438,14 +450,26 @@ class Assembler:
         value = value.strip()
         if fld is Field.TOTAL:
             amount = self.money(value, remark)
-            if amount is not None:
+            if amount is not None and self.report.stated_total_yen is None:
                 self.report.stated_total_yen = amount
                 self.report.stated_total_label = label or fld.value
+            elif amount is not None and amount != self.report.stated_total_yen:
+                self.findings.append(Finding(
+                    Severity.WARNING, "import_total_differs",
+                    f"合計額が2か所で異なります（{label} {value}） / two different totals stated", "$", block.where))
             return
         if fld is Field.MUNICIPALITY or fld is Field.FISCAL_YEAR or fld is Field.PROGRAM:
             return  # read before the walk
         if fld is Field.TITLE:
-            if project is None or project.title:
+            numbered = project_number(value) if _MARKED_START.match(value) else None
+            if numbered is not None and numbered[1]:
+                if project is not None and not project.title and project in self.report.projects and (
+                        not any(p.number == numbered[0] for p in self.report.projects if p is not project)):
+                    project.number = numbered[0]
+                    self.set_title(project, numbered[1])
+                else:
+                    self.new_project(*numbered)
+            elif project is None or project.title:
                 self.new_project(None, value)
             else:
                 self.set_title(project, value)
@@ -492,6 +516,14 @@ class Assembler:
         elif fld is Field.PARTNERS:
             project.partner_bodies = _split_list(value)
             project.kind = ProjectKind.WIDE_AREA
+        elif fld is Field.KIND:
+            if "広域" in value or "連携" in value:
+                project.kind = ProjectKind.WIDE_AREA
+                lead = _LEAD_RE.search(value)
+                if lead and not project.lead_body:
+                    project.lead_body = lead.group(1)
+            elif value:
+                project.kind = ProjectKind.SINGLE
         elif fld is Field.LEAD:
             project.lead_body = value
             project.kind = ProjectKind.WIDE_AREA
@@ -538,6 +570,13 @@ class Assembler:
                 labels[i] = cell or labels[i]
             return
         self.state.project_table_rows += 1
+        first = next(cell for cell in cells if cell)
+        first_field = field_of(first)
+        if first_field is not None and first_field[0] is Field.TOTAL:
+            values = [cell for cell in cells if cell][1:]
+            if values:
+                self.apply(first_field, values[-1], block, label=first)
+            return
         title_cols = [i for i, (role, _, _) in header.items() if role is Field.TITLE]
         title = cells[title_cols[0]] if title_cols and title_cols[0] < len(cells) else ""
         continuing = bool(title) and title == self.state.last_row_title and self.state.project is not None
@@ -613,6 +652,11 @@ class Assembler:
                         series[report.fiscal_year] = series.pop(0)  # type: ignore[assignment]
         for project in report.projects:
             self.finish_project(project)
+        if report.fiscal_year > 1868 and report.title and report.municipality.name:
+            year = format_fiscal_year(report.fiscal_year)
+            standard = f"{report.municipality.name} {year} {report.program.name}事業の効果検証"
+            if label_key(report.title) == label_key(standard):
+                report.title = ""  # the standard heading, which kouka writes for a report without a title of its own
 
     def finish_project(self, project: Project) -> None:
         fiscal = self.report.fiscal_year

@@ -66,13 +66,13 @@ def guess_municipality(title_texts: list[str], texts: list[str]) -> str:
     counts: Counter[str] = Counter()
     whole = "\n".join(texts)  # a line break is a boundary no name crosses
     for name in municipality_names(whole):
-        if not kind or name.endswith(kind):
-            counts[name] += 1
+        counts[name] += 1
     for name in _SELF_RE.findall(whole):
-        if name not in _GENERIC and (not kind or name.endswith(kind)):
+        if name not in _GENERIC:
             counts[name] += 2
-    if counts:
-        return counts.most_common(1)[0][0]
+    of_kind = Counter({name: n for name, n in counts.items() if name.endswith(kind)}) if kind else counts
+    if of_kind or counts:
+        return (of_kind or counts).most_common(1)[0][0]
     mentioned: Counter[str] = Counter(p for text in texts for p in _PREF_RE.findall(text))
     return mentioned.most_common(1)[0][0] if mentioned else ""
 

@@ -16,7 +16,7 @@ _CHROME_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "
                 "button", "select", "svg")
 _CHROME_WORDS = re.compile(
     r"breadcrumb|pankuzu|topicpath|topic-path|gnav|global-?nav|lnav|local-?nav|side|menu|footer|header|"
-    r"skip|sns|share|banner|pagetop|page-top|search|related|utility|navi\b|navigation|crumb",
+    r"skip|sns|share|banner|pagetop|page-top|search|related|utility|navi\b|navigation|crumb|chart|graph|legend",
     re.IGNORECASE,
 )
 _INLINE = {"span", "a", "strong", "em", "b", "i", "font", "small", "sup", "sub", "u", "abbr", "time", "mark",
@@ -26,7 +26,14 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _MAIN_IDS = ("main", "contents", "content", "main-contents", "maincontents", "tmp_contents", "article")
 
 
+def _is_chart(tag: Tag) -> bool:
+    """A figure drawn from data (an SVG chart): its figures are in the tables, its words are no text."""
+    return tag.name == "figure" and tag.find("svg") is not None
+
+
 def _is_chrome(tag: Tag) -> bool:
+    if _is_chart(tag):
+        return True
     if tag.name == "header" and tag.find_parent(["main", "article"]) is not None:
         return False  # an article's own header holds its title
     if tag.name in _CHROME_TAGS:
@@ -146,7 +153,7 @@ def read_html(text: str) -> list[Block]:
                 tables += 1
                 caption = child.find("caption")
                 if isinstance(caption, Tag) and cell_text(caption):
-                    blocks.append(paragraph(cell_text(caption), where(caption)))
+                    blocks.append(heading(cell_text(caption).replace("\n", " "), where(caption)))
                 for r, cells in enumerate(_table_rows(child), start=1):
                     if any(cells):
                         blocks.append(row(cells, f"表{tables} {r}行目", tables,

@@ -40,12 +40,13 @@ class Field(StrEnum):
     MUNICIPALITY = "municipality"
     FISCAL_YEAR = "fiscal_year"
     PROGRAM = "program"
+    KIND = "kind"
 
 
 # label → field; the key of each label is compared, so spelling variants of width and spacing need no entry.
 FIELD_LABELS: dict[Field, tuple[str, ...]] = {
     Field.PROJECT_NUMBER: ("事業番号", "番号", "No", "No.", "№", "整理番号"),
-    Field.TITLE: ("事業名", "事業名称", "交付対象事業の名称", "交付対象事業名", "事業の名称", "対象事業名"),
+    Field.TITLE: ("事業名", "事業", "事業名称", "交付対象事業の名称", "交付対象事業名", "事業の名称", "対象事業名"),
     Field.DEPARTMENTS: ("担当課", "担当部局課名", "担当部局", "担当部署", "所管課", "担当部課", "担当", "所管部署"),
     Field.PERIOD: ("事業期間", "実施期間", "計画期間", "事業実施期間", "交付対象期間"),
     Field.PERIOD_START: ("事業始期", "開始年度", "事業開始年度"),
@@ -73,6 +74,7 @@ FIELD_LABELS: dict[Field, tuple[str, ...]] = {
     Field.MUNICIPALITY: ("自治体名", "団体名", "地方公共団体名", "市町村名", "都道府県名"),
     Field.FISCAL_YEAR: ("年度", "対象年度", "実施年度"),
     Field.PROGRAM: ("交付金名", "交付金の種類", "交付金の名称"),
+    Field.KIND: ("事業の区分", "区分", "事業区分", "事業種別", "事業の種類", "事業形態"),
 }
 
 _FIELD_BY_KEY: dict[str, Field] = {
@@ -205,6 +207,17 @@ DIRECTION_WORDS: tuple[tuple[str, NextDirection], ...] = (
     ("事業継続", NextDirection.CONTINUE),
     ("継続", NextDirection.CONTINUE),
 )
+
+# Judgements printed beside figures (○ 達成, × 未達成, － 判定対象外): derived from the figures, which kouka
+# judges itself (kouka.domain.rules.judge_kpi), so they are read as such and not stored.
+JUDGEMENT_WORDS: tuple[str, ...] = ("達成", "未達成", "集計中", "判定対象外", "達成見込み")
+
+
+@lru_cache(maxsize=4096)
+def is_judgement(text: str) -> bool:
+    key = re.sub(r"[◎○〇△×✕－\-]|\(速報値\)|\(暫定値\)", "", label_key(text))
+    return key in JUDGEMENT_WORDS
+
 
 # Per-KPI marks as cities print them; the mark is kept as written.
 MARKS: tuple[str, ...] = ("◎", "○", "〇", "△", "×", "✕", "評価なし", "-", "－")

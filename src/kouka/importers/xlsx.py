@@ -65,3 +65,29 @@ def read_xlsx(data: bytes, label: str = "") -> list[Block]:
                                   [f"{sheet.title}!{get_column_letter(c)}{r}" for c in range(1, max_col + 1)]))
             first_content = False
     return blocks
+
+
+EMBEDDED_MARKER = "kouka/1 interchange JSON"
+
+
+def embedded_interchange(data: bytes) -> tuple[str, set[str]] | None:
+    """kouka's own workbooks carry the interchange JSON in a data sheet (A1 names it, A2… hold its pieces).
+
+    Returns the JSON text and every text shown on the other sheets (to cross-check that nobody edited the
+    visible sheets after export), or None for any other workbook.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return None
+    for sheet in workbook.worksheets:
+        first = sheet.cell(row=1, column=1).value
+        if isinstance(first, str) and first.startswith(EMBEDDED_MARKER):
+            pieces = [str(value) for (value,) in sheet.iter_rows(min_row=2, max_col=1, values_only=True)
+                      if value is not None]
+            shown = {_text(value) for other in workbook.worksheets if other is not sheet
+                     for values in other.iter_rows(values_only=True) for value in values if value is not None}
+            return "".join(pieces), shown
+    return None
