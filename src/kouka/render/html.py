@@ -48,6 +48,9 @@ STYLESHEET = """
 .kouka-report thead th, .kouka-report tbody th { background: #eef3f8; text-align: left; font-weight: bold; }
 .kouka-report td.num, .kouka-report th.num { text-align: right; white-space: nowrap; }
 .kouka-report tfoot th, .kouka-report tfoot td { font-weight: bold; border-top: 3px double #1a1a1a; }
+.kouka-report tfoot th { text-align: left; }
+.kouka-report .nowrap { white-space: nowrap; }
+.kouka-report table.kpis tbody th { width: 40%; }
 .kouka-report dl.fields { display: grid; grid-template-columns: 9em 1fr; margin: 0; border-top: 1px solid #6f6f6f; }
 .kouka-report dl.fields dt { font-weight: bold; background: #eef3f8; padding: 0.35rem 0.55rem;
   border-bottom: 1px solid #6f6f6f; }
@@ -81,7 +84,8 @@ STYLESHEET = """
   .kouka-report a { color: inherit; text-decoration: none; }
 }
 @page { size: A4; margin: 18mm 16mm 20mm;
-  @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; color: #3d3d3d; } }
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; color: #3d3d3d;
+    font-family: "Noto Sans CJK JP", sans-serif; } }
 """.strip()
 
 
@@ -162,7 +166,7 @@ def _summary_table(report: Report) -> str:
         kind = "広域連携事業" if project.kind is ProjectKind.WIDE_AREA else "市単独事業"
         rows.append(
             f'<tr><th scope="row"><a href="#kouka-p{project.number}">{_e(project_heading(project))}</a></th>'
-            f'<td>{kind}</td><td class="num">{_e(cost)}</td><td class="num">{_e(grant)}</td></tr>'
+            f'<td class="nowrap">{kind}</td><td class="num">{_e(cost)}</td><td class="num">{_e(grant)}</td></tr>'
         )
     total = format_yen(report_total(report))
     return (

@@ -6,10 +6,11 @@ from kouka.render.html import render_page
 
 # What only paper needs: the charts side by side in a narrower measure.
 PRINT_EXTRA = """
-.kouka-report .charts { gap: 0.5rem 1rem; }
-.kouka-report figure { max-width: 12.5rem; }
-.kouka-report svg.kpi-chart { width: 12.5rem; }
-.kouka-report figcaption { font-size: 8.5pt; }
+.kouka-report .charts { display: block; }
+.kouka-report .charts::after { content: ""; display: block; clear: both; }
+.kouka-report figure { float: left; width: 30%; max-width: none; margin: 0 3% 0.6rem 0; }
+.kouka-report svg.kpi-chart { width: 100%; height: auto; }
+.kouka-report figcaption { font-size: 8pt; }
 """
 
 
