@@ -57,4 +57,5 @@ def test_edited_visible_sheet_is_reported(example_path: Path) -> None:
     book.save(edited)
     result = import_bytes(edited.getvalue(), "edited.xlsx")
     differs = [f for f in result.findings if f.code == "import_embedded_differs"]
-    assert len(differs) == 1 and differs[0].where == "事業1" and "27人" in differs[0].message
+    assert len(differs) == 1 and differs[0].where.startswith("事業1!")  # the edited cell, e.g. 事業1!K15
+    assert result.document.reports[0].projects[0].kpis[1].actuals[2022].text == "27人"  # the embedded data

@@ -123,17 +123,27 @@ def _own_workbook(data: bytes, label: str) -> ImportResult | None:
         raise UnreadableDocumentError(f"{label}: 埋め込みデータが壊れています / the embedded kouka data is damaged: "
                                       f"{exc}") from exc
     findings: list[Finding] = []
+    edited = _edited_cells(document, shown)
+    if edited:
+        places = "、".join(edited[:5]) + (" …" if len(edited) > 5 else "")
+        findings.append(Finding(
+            Severity.WARNING, "import_embedded_differs",
+            f"書き出し後に表示シートが変更されています（{places}）。埋め込みデータを取り込みました / the visible "
+            "sheets were edited after the export; the embedded data was imported", "$", edited[0]))
     for r_index, report in enumerate(document.reports):
-        path = f"$.reports[{r_index}]"
-        for p_index, project in enumerate(report.projects):
-            expected = [str(v) for v in (project.cost_yen, project.grant_yen) if v is not None]
-            expected += [m.text for k in project.kpis for m in [*k.targets.values(), *k.actuals.values()] if m.text]
-            missing = [value for value in expected if value not in shown]
-            if missing:
-                findings.append(Finding(
-                    Severity.WARNING, "import_embedded_differs",
-                    f"表示シートの値が埋め込みデータと異なります（{'、'.join(missing[:3])}）。埋め込みデータを取り込みました"
-                    " / the visible sheets differ from the embedded data, which was imported",
-                    f"{path}.projects[{p_index}]", f"事業{project.number}"))
-        findings += check_report(report, path)
+        findings += check_report(report, f"$.reports[{r_index}]")
     return ImportResult(document, findings, "xlsx", "")
+
+
+def _edited_cells(document: Document, shown: dict[str, str]) -> list[str]:
+    """Places where the visible sheets differ from what kouka writes for the embedded data."""
+    from kouka.importers.xlsx import embedded_interchange
+    from kouka.render.xlsx import render_xlsx
+
+    if len(document.reports) != 1:
+        return []
+    fresh = embedded_interchange(render_xlsx(document.reports[0]))
+    if fresh is None:  # kouka's workbook always embeds its data; nothing to compare otherwise
+        return []
+    expected = fresh[1]
+    return sorted(place for place in set(expected) | set(shown) if expected.get(place) != shown.get(place))

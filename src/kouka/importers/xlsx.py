@@ -4,8 +4,12 @@ import io
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kouka.importers.blocks import Block, heading, paragraph, row
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 from kouka.importers.errors import UnreadableDocumentError
 
 
@@ -70,11 +74,11 @@ def read_xlsx(data: bytes, label: str = "") -> list[Block]:
 EMBEDDED_MARKER = "kouka/1 interchange JSON"
 
 
-def embedded_interchange(data: bytes) -> tuple[str, set[str]] | None:
+def embedded_interchange(data: bytes) -> tuple[str, dict[str, str]] | None:
     """kouka's own workbooks carry the interchange JSON in a data sheet (A1 names it, A2… hold its pieces).
 
-    Returns the JSON text and every text shown on the other sheets (to cross-check that nobody edited the
-    visible sheets after export), or None for any other workbook.
+    Returns the JSON text and the text of every other cell by place (Sheet!B3), to check that nobody
+    edited the visible sheets after the export; None for any other workbook.
     """
     from openpyxl import load_workbook
 
@@ -87,7 +91,19 @@ def embedded_interchange(data: bytes) -> tuple[str, set[str]] | None:
         if isinstance(first, str) and first.startswith(EMBEDDED_MARKER):
             pieces = [str(value) for (value,) in sheet.iter_rows(min_row=2, max_col=1, values_only=True)
                       if value is not None]
-            shown = {_text(value) for other in workbook.worksheets if other is not sheet
-                     for values in other.iter_rows(values_only=True) for value in values if value is not None}
-            return "".join(pieces), shown
+            return "".join(pieces), visible_cells(workbook, skip=sheet.title)
     return None
+
+
+def visible_cells(workbook: "Workbook", skip: str = "") -> dict[str, str]:
+    """Every non-empty cell's text by place, ``Sheet!B3``."""
+    cells: dict[str, str] = {}
+    for sheet in workbook.worksheets:
+        if sheet.title == skip:
+            continue
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                text = _text(cell.value)
+                if text:
+                    cells[f"{sheet.title}!{cell.coordinate}"] = text
+    return cells
