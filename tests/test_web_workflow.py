@@ -287,3 +287,22 @@ def test_draft_from_data_fills_the_summary_without_saving(world: "World") -> Non
     else:
         assert "下書きを作成できません" in page
     assert ProjectRecord.objects.get(cycle=world.cycle(), number=1).data["verification"] == before
+
+
+def test_reviewer_reads_the_form_without_editing(world: "World") -> None:
+    page = world.client("yushikisha").get("/staff/2023/projects/1/").content.decode()
+    assert "閲覧のみ" in page and "<fieldset disabled" in page and 'name="save"' not in page
+    assert "コメントを追加" in page
+
+
+def test_import_of_another_municipalitys_file_is_flagged_in_the_preview(world: "World", tmp_path: Any) -> None:
+    from kouka import interchange
+
+    document = interchange.load(__import__("web_fixtures").EXAMPLE)
+    document.reports[0].fiscal_year = 2025
+    upload = tmp_path / "isesaki.json"
+    interchange.save(document, upload)
+    with upload.open("rb") as handle:
+        page = world.client("other").post("/staff/import/", {"file": handle}).content.decode()
+    assert "ファイルの団体名「伊勢崎市」が他市と異なります" in page
+    assert not Cycle.objects.filter(fiscal_year=2025).exists()

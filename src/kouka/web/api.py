@@ -4,6 +4,7 @@ Public read of published data; authenticated write with the same permissions as 
 (session sign-in with CSRF, so the API is as safe as the forms).
 """
 
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -203,7 +204,7 @@ def put_actual(request: HttpRequest, year: int, number: int, kpi: int, actual_ye
             return Status(409, Message(detail=STALE))
         before = mapping.kpi_of(kpi_record)
         measurement = read_measurement(body.text, before.unit)
-        after = before.__class__(**{**before.__dict__, "actuals": {**before.actuals, actual_year: measurement}})
+        after = replace(before, actuals={**before.actuals, actual_year: measurement})
         mapping.save_kpi(record, after, kpi_record)
         KpiRecord.objects.filter(pk=kpi_record.pk).update(version=kpi_record.version + 1)
         history.record(request.user, member.municipality, cycle, "kpi:update", f"{record.title} / {after.name}",

@@ -209,8 +209,17 @@ class TransitionForm(forms.Form):
                            widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
 
 
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label="ファイル（テキスト、HTML、Excel、kouka JSON）")
+
+    def clean_file(self) -> Any:
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("ファイルが大きすぎます（20MBまで） / the file is larger than 20 MB")
+        return uploaded
 
 
 class NewCycleForm(forms.Form):

@@ -1,18 +1,8 @@
-from typing import Any
-
 from django import template
 
 from kouka.domain.eras import format_fiscal_year
 
 register = template.Library()
-
-
-@register.filter
-def join_if_list(value: Any) -> str:
-    """Lists (e.g. chosen departments) shown as 「、」-joined text; anything else as text."""
-    if isinstance(value, list | tuple):
-        return "、".join(str(item) for item in value)
-    return str(value)
 
 
 @register.filter

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kouka import interchange
-from kouka.domain.checks import check_report
 from kouka.domain.errors import KoukaError
 from kouka.web import dbrouter, history, integrations, mapping
 from kouka.web.forms import UploadForm
@@ -36,6 +35,9 @@ def upload(request: HttpRequest, member: Membership) -> HttpResponse:
             request.session[SESSION_KEY] = interchange.to_json(imported.document)
             conflicts = []
             for report in reports:
+                if report.municipality.name != member.municipality.name:
+                    conflicts.append(f"ファイルの団体名「{report.municipality.name}」が{member.municipality.name}と"
+                                     f"異なります。取り込むと{member.municipality.name}の報告になります")
                 existing = Cycle.objects.filter(municipality=member.municipality,
                                                 fiscal_year=report.fiscal_year).first()
                 if existing is not None and existing.state != State.DRAFT:
@@ -71,5 +73,3 @@ def confirm(request: HttpRequest, member: Membership) -> HttpResponse:
     messages.success(request, f"{count}事業を取り込みました / imported {count} projects")
     return redirect("kouka:cycle", year=document.reports[0].fiscal_year)
 
-
-_ = check_report

@@ -139,7 +139,7 @@ def search(request: HttpRequest) -> HttpResponse:
             publication = cycle.publications.order_by("-revision").first()
             if publication is not None:
                 latest[cycle.pk] = publication
-        for cycle_pk, publication in latest.items():
+        for publication in latest.values():
             cycle = publication.cycle
             report = mapping.report_from_document(publication.document)
             for project in report.projects:
@@ -148,5 +148,4 @@ def search(request: HttpRequest) -> HttpResponse:
                 if project_hit or kpi_hits:
                     hits.append({"cycle": cycle, "project": project, "kpis": kpi_hits,
                                  "year_label": format_fiscal_year(cycle.fiscal_year)})
-            _ = cycle_pk
     return render(request, "kouka/public/search.html", {"query": query, "hits": hits})

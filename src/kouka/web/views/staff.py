@@ -1,6 +1,5 @@
 """Staff pages: the year's report, projects and KPIs with findings beside the form, comments, workflow, history."""
 
-from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi
 from kouka.web import dbrouter, history, integrations, mapping, workflow
 from kouka.web.forms import CommentForm, DepartmentForm, KpiForm, NewCycleForm, ProjectForm, TransitionForm
-from kouka.web.models import Change, Comment, Cycle, Department, KpiRecord, Membership, ProjectRecord, Role, State
+from kouka.web.models import Change, Comment, Cycle, Department, KpiRecord, Membership, ProjectRecord, Role
 from kouka.web.permissions import (
     Denied,
     can_comment,
@@ -80,7 +79,7 @@ def _c(number: int) -> str:
 def transition(request: HttpRequest, member: Membership, year: int, name: str) -> HttpResponse:
     cycle = cycle_for(member, year)
     form = TransitionForm(request.POST)
-    note = form.data.get("note", "")[:2000] if form.is_valid() or True else ""
+    note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         workflow.apply(member, cycle, name, note)
     except workflow.WorkflowError as exc:
@@ -371,5 +370,3 @@ def export_response(report: Any, fmt: str, stem: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{stem}.{spec.extension}"'
     return response
 
-
-_ = (State, replace)
