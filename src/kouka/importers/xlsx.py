@@ -101,8 +101,8 @@ def visible_cells(workbook: "Workbook", skip: str = "") -> dict[str, str]:
     for sheet in workbook.worksheets:
         if sheet.title == skip:
             continue
-        for cells in sheet.iter_rows():
-            for cell in cells:
+        for sheet_row in sheet.iter_rows():
+            for cell in sheet_row:
                 text = _text(cell.value)
                 if text:
                     cells[f"{sheet.title}!{cell.coordinate}"] = text
