@@ -71,6 +71,8 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
          serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="読み込み後に起動 / serve after loading")]
          = True) -> None:
     """伊勢崎市 令和4年度の例を読み込み、役割ごとのデモ利用者を作って起動します / load the demo and serve it."""
+    if not EXAMPLE.exists():
+        fail(f"デモの例 {EXAMPLE} がありません（リポジトリから実行してください） / the example is missing")
     os.environ.pop("DATABASE_URL", None)  # the demo always lives in its own SQLite file
     database = data / "kouka.sqlite3"
     if database.exists():

@@ -20,7 +20,7 @@ from kouka.domain.errors import KoukaError
 from kouka.domain.notation import read_measurement
 from kouka.domain.rules import judge_kpi
 from kouka.web import dbrouter, history, mapping, workflow
-from kouka.web.models import KpiRecord, Membership
+from kouka.web.models import KpiRecord, Membership, ProjectRecord
 from kouka.web.permissions import (
     Denied,
     can_comment,
@@ -211,6 +211,34 @@ def put_actual(request: HttpRequest, year: int, number: int, kpi: int, actual_ye
                        interchange.kpi_json(before), interchange.kpi_json(after))
     kpi_record.refresh_from_db()
     return Status(200, _kpi_out(kpi_record, year))
+
+
+class VerificationIn(Schema):
+    paragraphs: list[str]
+    version: int
+
+
+@api.put("/staff/cycles/{year}/projects/{number}/verification", response={200: Message, 409: Message},
+         auth=django_auth, tags=["staff"])
+def put_verification(request: HttpRequest, year: int, number: int, body: VerificationIn) -> Any:
+    """Set a project's まとめ（検証結果）, one string per paragraph; 409 when ``version`` is stale."""
+    member = _member(request)
+    cycle = cycle_for(member, year)
+    record = project_for(member, cycle, number)
+    require_edit(member, cycle)
+    paragraphs = [p.strip() for p in body.paragraphs if p.strip()]
+    if len(paragraphs) > 50 or sum(len(p) for p in paragraphs) > 8000:
+        raise HttpError(400, "8000字以内で入力してください / at most 8000 characters")
+    with transaction.atomic(using=dbrouter.current()):
+        fresh = ProjectRecord.objects.select_for_update().get(pk=record.pk)
+        if fresh.version != body.version:
+            return Status(409, Message(detail=STALE))
+        before = dict(fresh.data)
+        fresh.data = {**fresh.data, "verification": paragraphs}
+        fresh.version += 1
+        fresh.save()
+        history.record(request.user, member.municipality, cycle, "project:update", fresh.title, before, fresh.data)
+    return Status(200, Message(detail="ok"))
 
 
 @api.post("/staff/cycles/{year}/projects/{number}/comments", response={201: Message}, auth=django_auth,
