@@ -114,3 +114,49 @@ def test_kpi_named_in_one_row_with_its_figures_in_labelled_rows() -> None:
     assert (first.targets[2022].value, first.actuals[2022].value) == (20, 23)
     assert (second.number, second.name, second.unit) == (2, "ふるさと納税の寄附件数", "件")
     assert second.actuals[2022].value == 2870 and second.actuals[2022].note == "速報値"
+
+
+NUMBERED_HEADINGS = """令和3年度 地方創生推進交付金事業の効果検証結果（大川町）
+
+# 1 事業名
+大川町ふるさと回帰推進プロジェクト
+
+# 2 事業概要
+移住相談窓口の設置とお試し住宅の運営により、町外からの移住を促進する。
+
+# 3 交付対象事業に要した経費
+事業費 12,346千円（うち交付金 6,173千円）
+
+# 4 事業期間
+令和3年度～令和5年度
+
+# 5 重要業績評価指標（KPI）
+KPI\t事業開始前\t目標値（令和3年度）\t実績値（令和3年度）
+移住者数（人）\t20\t30\t34
+
+# 6 事業の評価
+地方創生に相当程度効果があった
+
+# 7 今後の方針
+事業の継続
+
+# 8 外部有識者の意見
+移住者の定着状況を把握してほしい。
+"""
+
+
+def test_numbered_headings_each_with_its_value_below() -> None:
+    result = import_bytes(NUMBERED_HEADINGS.encode("utf-8"), "okawa.txt")
+    report = result.document.reports[0]
+    assert (report.municipality.name, report.fiscal_year) == ("大川町", 2021)
+    project = report.projects[0]
+    assert project.title == "大川町ふるさと回帰推進プロジェクト"
+    assert (project.cost_label, project.cost_yen, project.grant_yen) == ("事業費", 12_346_000, 6_173_000)
+    assert (project.start_year, project.end_year) == (2021, 2023)
+    kpi = project.kpis[0]
+    assert (kpi.name, kpi.unit, kpi.actuals[2021].value) == ("移住者数", "人", 34)
+    assert kpi.baseline is not None and kpi.baseline.value == 20
+    assert project.evaluation is not None and project.evaluation.category is EffectLevel.CONSIDERABLE
+    assert project.next_direction is not None and project.next_direction.category is NextDirection.CONTINUE
+    assert project.reviewer_opinion == ["移住者の定着状況を把握してほしい。"]
+    assert [f for f in result.findings if f.severity.value != "info"] == []

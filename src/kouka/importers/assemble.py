@@ -50,7 +50,7 @@ PROGRAM_NAMES = ("地方創生推進交付金", "地方創生拠点整備交付�
 _SCALE_RE = re.compile(r"単位\s*[:：]?\s*(百万円|千円|万円|円)")
 _AMOUNT = r"約?\s*[△▲-]?[0-9０-９][0-9０-９,，.．]*(?:\s*[兆億万]\s*[0-9０-９,，]*)*\s*(?:百万円|千円|万円|億円|円)?"
 _AMOUNT_RE = re.compile(_AMOUNT)
-_LABELLED_AMOUNT_RE = re.compile(r"(?P<label>[^\s:：()（）0-9０-９、,]+)\s*[:：]\s*(?P<amount>" + _AMOUNT + ")")
+_LABELLED_AMOUNT_RE = re.compile(r"(?P<label>[^\s:：()（）0-9０-９、,]+)\s*[:：]?\s*(?P<amount>" + _AMOUNT + ")")
 _TOTAL_LINE_RE = re.compile(r"^(?P<label>.+?)\s*[:：]?\s*(?P<amount>" + _AMOUNT + r")\s*$")
 _RATE_RE = re.compile(r"(\d+)\s*/\s*(\d+)\s*(?:が|を)?\s*(?:交付金|国から|国費)|(\d+)\s*分の\s*(\d+)")
 _SELF_YEAR_RE = re.compile(r"(?:本市|本町|本村|本県|本区|当市|当町|当村)(?:では|において)[、,]?\s*(.{2,12}?年度)")
@@ -553,6 +553,11 @@ class Assembler:
             return
         project.cost_yen = amount
         project.cost_label = _label_text(label)
+        inline = _AMOUNT_RE.search(head)
+        inline_label = head[: inline.start()].strip(" 　:：") if inline else ""
+        inline_field = field_of(inline_label) if inline_label else None
+        if inline_field is not None and inline_field[0] is Field.COST:  # 事業費 12,345千円 under a longer heading
+            project.cost_label = _label_text(inline_label)
         for match in _LABELLED_AMOUNT_RE.finditer(inner):
             inner_field = field_of(match.group("label"))
             if inner_field and inner_field[0] is Field.GRANT:
@@ -699,7 +704,8 @@ class Assembler:
 
 def _label_text(label: str) -> str:
     """事業費（千円） → 事業費: the label as the city wrote it, without a unit remark."""
-    return re.sub(r"\s*[（(][^（）()]*(?:円|単位)[^（）()]*[）)]\s*$", "", squeeze_spaces(label))
+    label = re.sub(r"^\s*(?:\d{1,2}\s*[.．、)）]?\s*|[（(]\d{1,2}[)）]\s*|[■□●◆◇・]\s*)", "", label)
+    return re.sub(r"\s*[（(][^（）()]*(?:円|単位)[^（）()]*[）)]\s*$", "", squeeze_spaces(label)).strip("【】[]")
 
 
 def _scale_of(text: str) -> int:
@@ -924,6 +930,15 @@ def fold_flattened(blocks: list[Block]) -> list[Block]:
     table = 10_000
     while i < len(blocks):
         block = blocks[i]
+        if block.kind is Kind.HEADING and i + 1 < len(blocks) and blocks[i + 1].kind is Kind.PARAGRAPH:
+            labelled_heading = field_of(block.text)
+            if (labelled_heading is not None and labelled_heading[0] not in PROSE_FIELDS
+                    and labelled_heading[0] not in (Field.KPI, Field.EVALUATION, Field.DIRECTION)
+                    and not _is_label(blocks[i + 1].text)):
+                table += 1  # 1 事業名 as a heading, the name below it: a label and its value
+                out.append(Block(Kind.ROW, cells=(block.text, blocks[i + 1].text), where=block.where, table=table))
+                i += 2
+                continue
         if block.kind is not Kind.PARAGRAPH:
             out.append(block)
             i += 1
