@@ -228,3 +228,28 @@ def test_cli_report_refuses_bad_input_without_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "2019" in result.output and not out.exists()
     result = runner.invoke(app, ["report", str(EXAMPLE), "-f", "pdf"])
     assert result.exit_code == 2 and "-o" in result.output
+
+
+def test_fragment_needs_no_inline_styles_or_scripts() -> None:
+    fragment = render_fragment(example_report())
+    assert "style=" not in fragment and "<style" not in fragment and "<script" not in fragment
+    assert " on" not in re.sub(r">[^<]*<", "><", fragment)  # no event-handler attributes
+
+
+def test_cli_report_picks_a_year_of_a_multi_year_file(tmp_path: Path) -> None:
+    import copy
+
+    document = interchange.load(EXAMPLE)
+    later = copy.deepcopy(document.reports[0])
+    later.fiscal_year = 2023
+    for project in later.projects:
+        project.verification = [f"{project.title}の令和5年度のまとめ"]
+    source = tmp_path / "two-years.json"
+    interchange.save(Document([document.reports[0], later]), source)
+    html_2022 = _invoke("report", str(source), "--year", "2022", "-f", "fragment")
+    html_latest = _invoke("report", str(source), "-f", "fragment")
+    assert "令和5年度のまとめ" not in html_2022 and "令和5年度のまとめ" in html_latest
+    everything = list(csv.DictReader(io.StringIO(_invoke("report", str(source), "-f", "csv"))))
+    assert {row["report_fiscal_year"] for row in everything} == {"2022", "2023"}
+    one_year = list(csv.DictReader(io.StringIO(_invoke("report", str(source), "--year", "2023", "-f", "csv"))))
+    assert len(one_year) == len(everything) // 2
