@@ -306,3 +306,25 @@ def test_import_of_another_municipalitys_file_is_flagged_in_the_preview(world: "
         page = world.client("other").post("/staff/import/", {"file": handle}).content.decode()
     assert "ファイルの団体名「伊勢崎市」が他市と異なります" in page
     assert not Cycle.objects.filter(fiscal_year=2025).exists()
+
+
+def test_report_fields_and_the_stated_total_check(world: "World") -> None:
+    admin = world.client("kikaku")
+    response = admin.post("/staff/2023/report/", {"title": "令和5年度 効果検証", "introduction": "一段落目\n二段落目",
+                                                  "stated_total_label": "本市交付額", "stated_total": "1,000円"})
+    assert response.status_code == 302
+    report = mapping.report_of(world.cycle())
+    assert report.introduction == ["一段落目", "二段落目"] and report.stated_total_yen == 1000
+    assert "total_mismatch" in admin.get("/staff/2023/report/").content.decode() or \
+        "一致しません" in admin.get("/staff/2023/report/").content.decode()
+    assert world.client("shoko").get("/staff/2023/report/").status_code == 403
+    assert Change.objects.filter(action="report:update").exists()
+
+
+def test_project_form_keeps_wide_area_fields_and_opinion(world: "World") -> None:
+    admin = world.client("kikaku")
+    admin.post("/staff/2023/projects/1/", project_form(world, kind="wide_area", partner_bodies="群馬県\n前橋市",
+                                                       reviewer_opinion="有識者の意見です。"))
+    project = mapping.report_of(world.cycle()).project(1)
+    assert project.kind.value == "wide_area" and project.partner_bodies == ["群馬県", "前橋市"]
+    assert project.reviewer_opinion == ["有識者の意見です。"]

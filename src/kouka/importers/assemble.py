@@ -9,6 +9,7 @@ cannot place is returned as a finding with the block's location.
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from kouka.domain.checks import Finding, Severity
 from kouka.domain.eras import YearRef, find_year, format_fiscal_year, parse_fiscal_period
@@ -740,6 +741,7 @@ def _unit_from_cells(cells: list[str]) -> str:
     return ""
 
 
+@lru_cache(maxsize=4096)
 def _header_year(rest: str) -> int | None:
     """The fiscal year a column header names (令和4年度目標 → 2022; R5.3 → 2022), or None."""
     year = find_year(rest) if rest else None
@@ -761,6 +763,18 @@ def _cell_where(block: Block, index: int) -> str:
 
 
 def _kpi_header(cells: list[str], fiscal: int | None) -> dict[int, tuple[Column, int | None]] | None:
+    """The roles of a KPI table's header row (column → role and year), or None when the row is no such header."""
+    found = _kpi_header_cached(tuple(cells))
+    return dict(found) if found is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _kpi_header_cached(cells: tuple[str, ...]) -> tuple[tuple[int, tuple[Column, int | None]], ...] | None:
+    roles = _kpi_header_roles(cells)
+    return tuple(roles.items()) if roles is not None else None
+
+
+def _kpi_header_roles(cells: tuple[str, ...]) -> dict[int, tuple[Column, int | None]] | None:
     roles: dict[int, tuple[Column, int | None]] = {}
     for i, cell in enumerate(cells):
         if not cell:

@@ -20,6 +20,8 @@ from kouka.domain.model import (
     Measurement,
     NextDirection,
     Project,
+    ProjectKind,
+    Report,
 )
 from kouka.domain.notation import read_measurement, write_measurement
 from kouka.web.models import Department
@@ -57,6 +59,14 @@ class ProjectForm(forms.Form):
         choices=[("", "（未選択）")] + [(k.value, v) for k, v in DIRECTION_LABELS.items()])
     direction_reason = forms.CharField(label="今後の方針の理由", required=False, max_length=4000,
                                        widget=forms.Textarea(attrs=TEXT))
+    reviewer_opinion = forms.CharField(label="外部有識者の意見", required=False, max_length=4000,
+                                       widget=forms.Textarea(attrs=TEXT))
+    kind = forms.ChoiceField(label="事業の区分", required=False, initial=ProjectKind.SINGLE.value,
+                             choices=[(ProjectKind.SINGLE.value, "市単独事業"),
+                                      (ProjectKind.WIDE_AREA.value, "広域連携事業")])
+    partner_bodies = forms.CharField(label="連携団体（広域連携事業、1行に1団体）", required=False, max_length=2000,
+                                     widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
+    kpi_scope_label = forms.CharField(label="成果目標の対象（例: 群馬県全体）", required=False, max_length=100)
 
     def __init__(self, *args: Any, departments: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,6 +108,8 @@ class ProjectForm(forms.Form):
             "next_direction": project.next_direction.category.value
             if project.next_direction and project.next_direction.category else "",
             "direction_reason": joined(project.direction_reason),
+            "reviewer_opinion": joined(project.reviewer_opinion), "kind": project.kind.value,
+            "partner_bodies": joined(project.partner_bodies), "kpi_scope_label": project.kpi_scope_label,
         }
 
     def apply_to(self, project: Project, department_names: list[str]) -> Project:
@@ -120,6 +132,9 @@ class ProjectForm(forms.Form):
             start_year=data["start_year"], end_year=data["end_year"], summary=paragraphs(data["summary"]),
             cost_yen=data["cost"], grant_yen=data["grant"], verification=paragraphs(data["verification"]),
             evaluation=evaluation, next_direction=direction, direction_reason=paragraphs(data["direction_reason"]),
+            reviewer_opinion=paragraphs(data["reviewer_opinion"]),
+            kind=ProjectKind(data["kind"] or ProjectKind.SINGLE.value),
+            partner_bodies=paragraphs(data["partner_bodies"]), kpi_scope_label=data["kpi_scope_label"].strip(),
         )
 
 
@@ -137,6 +152,8 @@ class KpiForm(forms.Form):
     baseline_year = forms.IntegerField(label="基準値の年度（西暦）", required=False, min_value=1989, max_value=2100)
     baseline = forms.CharField(label="基準値", required=False, max_length=100,
                                help_text="例: 27,700人 ／（事業開始前）")
+    notes = forms.CharField(label="注記（1行に1つ）", required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -174,7 +191,7 @@ class KpiForm(forms.Form):
         initial: dict[str, Any] = {
             "version": version, "number": kpi.number, "name": kpi.name, "unit": kpi.unit,
             "direction": kpi.direction.value, "scope": kpi.scope.value, "baseline_year": kpi.baseline_year,
-            "baseline": write_measurement(kpi.baseline) if kpi.baseline else "",
+            "baseline": write_measurement(kpi.baseline) if kpi.baseline else "", "notes": joined(kpi.notes),
         }
         for year, m in kpi.targets.items():
             initial[f"target_{year}"] = write_measurement(m)
@@ -192,8 +209,41 @@ class KpiForm(forms.Form):
             kpi, number=data["number"], name=data["name"].strip(), unit=data["unit"].strip(),
             direction=Direction(data["direction"]), scope=KpiScope(data["scope"]), baseline=baseline,
             baseline_year=data["baseline_year"], targets={**kept_targets, **targets},
-            actuals={**kept_actuals, **actuals},
+            actuals={**kept_actuals, **actuals}, notes=paragraphs(data["notes"]),
         )
+
+
+class ReportForm(forms.Form):
+    """The report as a whole: its title, introduction and the stated total (本市交付額)."""
+
+    title = forms.CharField(label="表題", required=False, max_length=300)
+    introduction = forms.CharField(label="はじめに（1行に1段落）", required=False, max_length=8000,
+                                   widget=forms.Textarea(attrs={"maxlength": 8000, "rows": 4}))
+    stated_total_label = forms.CharField(label="交付額の見出し（例: 本市交付額（令和4年度））", required=False,
+                                         max_length=100)
+    stated_total = forms.CharField(label="交付額（円）", required=False, max_length=40,
+                                   help_text="各事業の交付金充当額の合計と照合されます")
+
+    def clean_stated_total(self) -> int | None:
+        text = self.cleaned_data.get("stated_total", "").strip()
+        if not text:
+            return None
+        try:
+            return parse_yen(text)
+        except KoukaError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    @staticmethod
+    def initial_for(report: Report) -> dict[str, Any]:
+        return {"title": report.title, "introduction": joined(report.introduction),
+                "stated_total_label": report.stated_total_label,
+                "stated_total": "" if report.stated_total_yen is None else format_grouped(report.stated_total_yen)}
+
+    def fields_json(self) -> dict[str, Any]:
+        """The report-level interchange fields this form sets."""
+        data = self.cleaned_data
+        return {"title": data["title"].strip(), "introduction": paragraphs(data["introduction"]),
+                "stated_total_label": data["stated_total_label"].strip(), "stated_total_yen": data["stated_total"]}
 
 
 class DepartmentForm(forms.Form):

@@ -22,6 +22,7 @@ kouka_patterns = [
     path("staff/changes/<int:pk>/", staff.change_detail, name="change"),
     path("staff/<int:year>/", staff.cycle_view, name="cycle"),
     path("staff/<int:year>/history/", staff.history_view, name="history"),
+    path("staff/<int:year>/report/", staff.report_edit, name="report_edit"),
     path("staff/<int:year>/export/<str:fmt>/", staff.staff_export, name="staff_export"),
     path("staff/<int:year>/transition/<str:name>/", staff.transition, name="transition"),
     path("staff/<int:year>/projects/new/", staff.project_new, name="project_new"),

@@ -15,7 +15,15 @@ from kouka.domain.model import Kpi, Project
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi
 from kouka.web import dbrouter, history, integrations, mapping, workflow
-from kouka.web.forms import CommentForm, DepartmentForm, KpiForm, NewCycleForm, ProjectForm, TransitionForm
+from kouka.web.forms import (
+    CommentForm,
+    DepartmentForm,
+    KpiForm,
+    NewCycleForm,
+    ProjectForm,
+    ReportForm,
+    TransitionForm,
+)
 from kouka.web.models import Change, Comment, Cycle, Department, KpiRecord, Membership, ProjectRecord, Role
 from kouka.web.permissions import (
     Denied,
@@ -66,6 +74,29 @@ def cycle_view(request: HttpRequest, member: Membership, year: int) -> HttpRespo
         "can_view_history": can_view_history(member), "publication": workflow.latest_publication(cycle),
         "exports": [e for e in integrations.EXPORTS.values()],
     })
+
+
+@staff_view
+def report_edit(request: HttpRequest, member: Membership, year: int) -> HttpResponse:
+    """The report as a whole (title, introduction, stated total); administrators only."""
+    cycle = cycle_for(member, year)
+    require_admin(member)
+    report = mapping.report_of(cycle)
+    form = ReportForm(request.POST or None, initial=ReportForm.initial_for(report))
+    if request.method == "POST":
+        require_edit(member, cycle)
+        if form.is_valid():
+            with transaction.atomic(using=dbrouter.current()):
+                before = dict(cycle.report)
+                cycle.report = {**cycle.report, **form.fields_json()}
+                cycle.save()
+                history.record(request.user, member.municipality, cycle, "report:update",
+                               f"{year}年度 報告全体", before, cycle.report)
+            messages.success(request, "保存しました / saved")
+            return redirect("kouka:cycle", year=year)
+    return render(request, "kouka/staff/report_form.html", {
+        "cycle": cycle, "form": form, "can_edit": can_edit(member, cycle),
+        "findings": findings_context([f for f in check_report(report) if f.code == "total_mismatch"])})
 
 
 def _c(number: int) -> str:
