@@ -67,7 +67,8 @@ def _databases() -> dict[str, Any]:
     test_pg = os.environ.get("KOUKA_TEST_POSTGRES_URL")
     if test_pg:
         databases["postgres"] = dj_database_url.parse(test_pg)
-        databases["postgres"]["TEST"] = {"NAME": "kouka_web_test"}
+        # Several test runs can share one server (KOUKA_TEST_POSTGRES_NAME keeps their databases apart).
+        databases["postgres"]["TEST"] = {"NAME": os.environ.get("KOUKA_TEST_POSTGRES_NAME", "kouka_web_test")}
     return databases
 
 
