@@ -68,6 +68,7 @@ class Cycle(models.Model):
     revision = models.PositiveIntegerField("公表版", default=0)  # number of publications so far
     report = models.JSONField(default=dict)  # report-level interchange fields, without projects
     updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking of the report-level form
 
     class Meta:
         ordering = ("-fiscal_year",)
