@@ -196,7 +196,8 @@ def unit_group(unit: str) -> str:
     return split_scale(unit)[1] or "（単位なし）"
 
 
-def _is_lead(report: Report, project: Project) -> bool:
+def is_lead(report: Report, project: Project) -> bool:
+    """Whether ``report``'s body leads ``project`` (a single project is its own body's)."""
     lead = label_key(project.lead_body)
     return not lead or lead == label_key(report.municipality.name)
 
@@ -296,7 +297,7 @@ class Aggregator:
         if shared is None:
             shared = WideAreaProject(key[0], report.fiscal_year, project.title, project.lead_body)
             self._result.wide_area[key] = shared
-        lead = _is_lead(report, project)
+        lead = is_lead(report, project)
         shared.shares.append(WideAreaShare(report.municipality, ref, lead, project.cost_yen, project.grant_yen))
         if (lead and not shared.outcomes_from_lead) or len(shared.shares) == 1:
             shared.outcomes = outcomes

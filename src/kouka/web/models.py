@@ -149,3 +149,52 @@ class Change(models.Model):
 
     class Meta:
         ordering = ("-at", "-id",)
+
+
+class KpiFact(models.Model):
+    """One KPI of one published report, denormalised so dashboards are SQL GROUP BYs (kouka.web.facts).
+
+    A project without KPIs gets one row with no KPI. ``project_row`` marks one row per project in a report,
+    the one whose money is summed. A wide-area project appears in every participating body's report, each
+    with the body's share of the cost; ``counted`` marks the one copy (the lead's, else a deterministic one)
+    whose project and KPIs count in aggregates, while the money of every copy is summed (the shares).
+    Rows are derived: they are rebuilt from the cycle's latest Publication, never edited.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="facts")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="facts")
+    prefecture = models.CharField("都道府県", max_length=20)
+    body_code = models.CharField("団体コード", max_length=6)
+    body_name = models.CharField("団体名", max_length=60)
+    fiscal_year = models.PositiveSmallIntegerField("年度")  # the report's fiscal year, the year judged
+    project_number = models.PositiveSmallIntegerField("事業番号")
+    project_key = models.CharField("事業の識別子", max_length=200)
+    project_title = models.CharField("事業名", max_length=300)
+    kind = models.CharField("事業の種類", max_length=10)  # kouka.domain.model.ProjectKind
+    wide_key = models.CharField("広域連携事業の識別子", max_length=400, blank=True)
+    is_lead = models.BooleanField("主体", default=True)
+    counted = models.BooleanField("集計に含む", default=True)
+    project_row = models.BooleanField("事業の代表行", default=False)
+    cost_yen = models.BigIntegerField("事業費（円）", null=True)
+    grant_yen = models.BigIntegerField("交付金充当額（円）", null=True)
+    kpi_number = models.PositiveSmallIntegerField("成果目標番号", null=True)
+    kpi_key = models.CharField("成果目標の識別子", max_length=200, blank=True)
+    kpi_name = models.CharField("成果目標", max_length=300, blank=True)
+    unit = models.CharField("単位", max_length=40, blank=True)
+    unit_group = models.CharField("単位の区分", max_length=40, blank=True)
+    judgement = models.CharField("判定", max_length=14, blank=True)  # kouka.domain.rules.Judgement, "" = no KPI
+    preliminary = models.BooleanField("速報値", default=False)
+
+    class Meta:
+        indexes = (
+            models.Index(fields=["fiscal_year", "prefecture"], name="fact_year_pref"),
+            models.Index(fields=["prefecture", "fiscal_year"], name="fact_pref_year"),
+            models.Index(fields=["municipality", "fiscal_year"], name="fact_body_year"),
+            models.Index(fields=["unit_group", "fiscal_year"], name="fact_unit_year"),
+            models.Index(fields=["kind", "fiscal_year"], name="fact_kind_year"),
+            models.Index(fields=["wide_key", "fiscal_year"], name="fact_wide"),
+            models.Index(fields=["cycle"], name="fact_cycle"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.body_name} {self.fiscal_year} {self.project_number}-{self.kpi_number}"

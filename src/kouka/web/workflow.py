@@ -10,7 +10,7 @@ from django.db import transaction
 
 from kouka.domain.checks import Finding, check_report, has_errors
 from kouka.domain.errors import KoukaError
-from kouka.web import dbrouter, history, mapping
+from kouka.web import dbrouter, facts, history, mapping
 from kouka.web.models import Cycle, Membership, Publication, Role, State
 
 
@@ -68,6 +68,7 @@ def apply(member: Membership, cycle: Cycle, name: str, note: str = "") -> list[F
             locked.revision += 1
             Publication.objects.create(cycle=locked, revision=locked.revision, note=note.strip()[:2000],
                                        document=mapping.document_json(locked), published_by=member.user)
+            facts.rebuild([locked])  # the dashboards count the new revision instead of the old
         locked.state = transition.target
         locked.save()
         history.record(member.user, locked.municipality, locked, f"workflow:{name}",

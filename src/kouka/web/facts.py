@@ -1,0 +1,124 @@
+"""The fact table behind the dashboards: one :class:`KpiFact` row per KPI of each published report.
+
+Facts are derived from a cycle's latest :class:`Publication` with the domain's rules (judgement by
+:func:`kouka.domain.rules.judge_kpi`, units by :func:`kouka.domain.aggregate.unit_group`, wide-area identity
+by :func:`kouka.domain.aggregate.wide_area_key`); nothing here judges anything itself. Drafts never reach
+the table: only publications do.
+
+A wide-area project (広域連携事業) is in the report of its lead and of every partner. Each copy's row keeps
+the body's share of the cost; exactly one copy per project and year is ``counted`` (the lead's; when the
+lead has published nothing, the copy of the lowest body code) so the project and its KPIs count once.
+
+Bulk loading: build rows with :func:`rows_for`, ``KpiFact.objects.bulk_create`` them, then call
+:func:`settle_wide_area` once (with the loaded keys, or none for all) so the counted copy is right
+across bodies. :func:`rebuild` does all of that for some cycles.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+
+from kouka.domain.aggregate import is_lead, unit_group, wide_area_key
+from kouka.domain.carry import kpi_key, project_key
+from kouka.domain.model import Body, Project, ProjectKind, Report
+from kouka.domain.rules import judge_kpi
+from kouka.web import dbrouter, mapping
+from kouka.web.models import Cycle, KpiFact, Publication
+
+WideKey = tuple[str, int]  # (wide_area_key, fiscal year)
+
+
+def _body(cycle: Cycle, report: Report) -> Body:
+    """The report's body, completed from the cycle's municipality where the document leaves a blank."""
+    stored = cycle.municipality
+    body = report.municipality
+    return Body(body.name or stored.name, body.prefecture or stored.prefecture, body.code or stored.code)
+
+
+def _project_rows(cycle: Cycle, body: Body, report: Report, project: Project) -> list[KpiFact]:
+    wide = project.kind is ProjectKind.WIDE_AREA
+    lead = is_lead(report, project) if wide else True
+    common = {
+        "cycle_id": cycle.pk, "municipality_id": cycle.municipality_id, "prefecture": body.prefecture,
+        "body_code": body.code, "body_name": body.name, "fiscal_year": report.fiscal_year,
+        "project_number": project.number, "project_key": project_key(body, project),
+        "project_title": project.title[:300], "kind": project.kind.value,
+        "wide_key": wide_area_key(project) if wide else "", "is_lead": lead, "counted": lead,
+        "cost_yen": project.cost_yen, "grant_yen": project.grant_yen,
+    }
+    if not project.kpis:
+        return [KpiFact(**common, project_row=True)]
+    rows = []
+    for index, kpi in enumerate(project.kpis):
+        result = judge_kpi(kpi, report.fiscal_year)
+        rows.append(KpiFact(
+            **common, project_row=index == 0, kpi_number=kpi.number, kpi_key=kpi_key(body, project, kpi),
+            kpi_name=kpi.name[:300], unit=kpi.unit[:40], unit_group=unit_group(kpi.unit)[:40],
+            judgement=result.judgement.value, preliminary=result.preliminary))
+    return rows
+
+
+def rows_for(cycle: Cycle, report: Report) -> list[KpiFact]:
+    """The facts of ``report`` published for ``cycle``, unsaved (for ``bulk_create``).
+
+    A wide-area copy is ``counted`` when its body is the lead; :func:`settle_wide_area` settles the rest.
+    """
+    body = _body(cycle, report)
+    return [row for project in report.projects for row in _project_rows(cycle, body, report, project)]
+
+
+def wide_keys(rows: Iterable[KpiFact]) -> set[WideKey]:
+    """The wide-area projects among ``rows``, to pass to :func:`settle_wide_area`."""
+    return {(row.wide_key, row.fiscal_year) for row in rows if row.wide_key}
+
+
+def settle_wide_area(keys: Iterable[WideKey] | None = None) -> None:
+    """Mark exactly one copy of each wide-area project (of ``keys``, or all) as counted.
+
+    The lead's copy when the lead has published it (the lowest body code among several claiming the
+    lead), else the copy of the lowest body code (then the lowest cycle id).
+    """
+    database = dbrouter.current()
+    facts = KpiFact.objects.using(database)
+    if keys is None:
+        keys = set(facts.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
+    for wide_key, fiscal_year in sorted(set(keys)):
+        copies = facts.filter(wide_key=wide_key, fiscal_year=fiscal_year, project_row=True)
+        ranked = sorted(copies.values_list("is_lead", "body_code", "cycle_id", "project_number"),
+                        key=lambda c: (not c[0], c[1], c[2], c[3]))
+        if not ranked:
+            continue
+        _, _, cycle_id, number = ranked[0]
+        same = facts.filter(wide_key=wide_key, fiscal_year=fiscal_year)
+        chosen = Q(cycle_id=cycle_id, project_number=number)
+        same.filter(chosen).exclude(counted=True).update(counted=True)
+        same.exclude(chosen).exclude(counted=False).update(counted=False)
+
+
+def latest_report(cycle: Cycle) -> Report | None:
+    """The report of the cycle's latest publication, or None when it has never been published."""
+    publication = (Publication.objects.using(dbrouter.current()).filter(cycle=cycle)
+                   .order_by("-revision").only("document").first())
+    return mapping.report_from_document(publication.document) if publication else None
+
+
+def rebuild(cycles: Iterable[Cycle]) -> int:
+    """Replace the facts of ``cycles`` by those of their latest publications; return the rows written."""
+    database = dbrouter.current()
+    written = 0
+    with transaction.atomic(using=database):
+        touched: set[WideKey] = set()
+        for cycle in cycles:
+            old = KpiFact.objects.using(database).filter(cycle=cycle)
+            touched |= set(old.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
+            old.delete()
+            report = latest_report(cycle)
+            if report is None:
+                continue
+            rows = rows_for(cycle, report)
+            KpiFact.objects.using(database).bulk_create(rows, batch_size=1000)
+            touched |= wide_keys(rows)
+            written += len(rows)
+        settle_wide_area(touched)
+    return written
