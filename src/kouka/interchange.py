@@ -62,12 +62,34 @@ def _json_path(error: jsonschema.ValidationError) -> str:
     return path
 
 
+@cache
+def _fast_validator() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(schema())
+
+
+def _fast_valid(data: Any) -> bool:
+    """True when the compiled (Rust) validator accepts ``data``: some 300 times faster than ``jsonschema``.
+
+    It only ever lets a document through; whatever it does not accept (or cannot represent, such as an integer
+    beyond 64 bits) goes to ``jsonschema``, which decides and names the first problem, so what is refused and
+    the message are the reference validator's.
+    """
+    try:
+        return bool(_fast_validator().is_valid(data))
+    except Exception:  # a value the Rust validator cannot take: let the reference validator decide
+        return False
+
+
 def validate(data: Any) -> None:
     """Raise :class:`InterchangeError` at the first schema violation (the deepest, most precise one)."""
     if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
         raise InterchangeError(
             f"スキーマ版 {data['schema']!r} には対応していません（{SCHEMA_ID} のみ） / unsupported schema "
             f"version {data['schema']!r}, expected {SCHEMA_ID!r}", "$.schema")
+    if _fast_valid(data):
+        return
     validator = jsonschema.Draft202012Validator(schema())
     errors = list(validator.iter_errors(data))
     if errors:
