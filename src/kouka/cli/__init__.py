@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "kouka.cli.national",
     "kouka.cli.importing",
     "kouka.cli.web",
+    "kouka.cli.backup",
     "kouka.cli.reporting",
 )
 

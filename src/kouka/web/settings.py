@@ -6,6 +6,7 @@ database alias ``postgres`` that the test suite runs the same tests against.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs' Swagger UI served from the site itself, not a CDN
+    "axes",  # login throttling
     "kouka.web.apps.KoukaWebConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kouka.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -37,6 +41,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kouka.web.urls"
@@ -75,6 +80,12 @@ def _databases() -> dict[str, Any]:
 DATABASES = _databases()
 DATABASE_ROUTERS = ["kouka.web.dbrouter.SelectedDatabaseRouter"]
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a throttled sign-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Passwords: Django's default hasher (PBKDF2-SHA256); PASSWORD_HASHERS is deliberately not set.
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -97,6 +108,10 @@ LOGOUT_REDIRECT_URL = "/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", "") or 8 * 3600)  # a working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token, Swagger UI reads it from the page
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKIES", "") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -105,3 +120,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if os.environ.get("DJANGO_BEHIND_PROXY") else None
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SSL_REDIRECT", "") == "1"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("DJANGO_HSTS_PRELOAD", "") == "1"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+KOUKA_BEHIND_PROXY = bool(SECURE_PROXY_SSL_HEADER)
+# Content-Security-Policy of every page (kouka.web.security): nothing inline, nothing from elsewhere.
+KOUKA_CSP = {
+    "default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data:",
+    "font-src": "'self'", "connect-src": "'self'", "object-src": "'none'", "base-uri": "'none'",
+    "form-action": "'self'", "frame-ancestors": "'none'",
+}
+KOUKA_CSP_PATHS: dict[str, dict[str, str]] = {}
+
+# Login throttling (django-axes): after KOUKA_LOGIN_FAILURE_LIMIT failed sign-ins of one user name from one
+# address, that pair is refused for KOUKA_LOGIN_COOLOFF_MINUTES (a correct sign-in resets the count).
+AXES_FAILURE_LIMIT = int(os.environ.get("KOUKA_LOGIN_FAILURE_LIMIT", "") or 5)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KOUKA_LOGIN_COOLOFF_MINUTES", "") or 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kouka.web.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kouka.web.security.client_ip"

@@ -1,0 +1,42 @@
+"""``kouka dump`` and ``kouka restore``: the whole database in one file and back (format in kouka.web.backup)."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kouka.cli import app
+from kouka.cli.common import console, fail
+from kouka.cli.web import DataOption, _prepare
+
+FileArgument = Annotated[Path, typer.Argument(help="バックアップファイル（例: kouka-backup.jsonl.gz） / dump file")]
+
+
+@app.command()
+def dump(file: FileArgument, data: DataOption = Path("data")) -> None:
+    """データベース全体（団体・利用者と役割・報告・公表版・履歴）を1つのファイルに書き出します / dump everything."""
+    _prepare(data, "127.0.0.1")
+    from kouka.web.backup import BackupError
+    from kouka.web.backup import dump as dump_database
+
+    try:
+        tables = dump_database(file)
+    except (BackupError, OSError) as exc:
+        fail(f"書き出せません / cannot dump: {exc}")
+    console.print(f"{file} に {sum(tables.values())} 行（{len(tables)} 表）を書き出しました / dumped", highlight=False)
+
+
+@app.command()
+def restore(file: FileArgument, data: DataOption = Path("data")) -> None:
+    """kouka dump のファイルを空のデータベースに復元します / restore a dump into an empty database."""
+    if not file.is_file():
+        fail(f"{file} がありません / no such file")
+    _prepare(data, "127.0.0.1")
+    from kouka.web.backup import BackupError
+    from kouka.web.backup import restore as restore_database
+
+    try:
+        rows = restore_database(file)
+    except BackupError as exc:
+        fail(str(exc))
+    console.print(f"{file} から {rows} 行を復元しました / restored", highlight=False)

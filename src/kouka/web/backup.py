@@ -1,0 +1,375 @@
+"""Backup and restore of a whole kouka database in one file (``kouka dump`` / ``kouka restore``).
+
+Format ``kouka-dump/1``: a gzip-compressed UTF-8 text of JSON lines.
+
+* Line 1, the header: ``{"format": "kouka-dump", "version": 1, "created_at": ISO 8601, "kouka": version,
+  "engine": "sqlite"|"postgresql", "migrations": {app: [applied migration names, sorted]},
+  "tables": {model label: row count}}``.
+* Then one line per row, table by table: ``{"model": "kouka.cycle", "row": {column attname: value}}``.
+  Every concrete column is there, the primary key included. Values are JSON: JSON fields as they are,
+  dates and times in ISO 8601, decimals and UUIDs as strings, bytes in base64. A foreign key to a table
+  that ``migrate`` rebuilds (content types, permissions) is written as that row's natural key, a list
+  (``["kouka", "cycle"]``, ``["add_cycle", "kouka", "cycle"]``), since its number differs between databases.
+* Last line, the footer: ``{"end": true, "rows": total}`` (a cut-off file is recognised).
+
+Every table of every installed app is dumped as the database's applied migrations describe it (many-to-many
+tables are tables of their own), so a model added later is dumped without changing this module. Left out:
+content types and permissions (``migrate`` rebuilds them) and sessions (everyone signs in again).
+
+Restore needs an empty database. It brings the schema to the migrations the dump was made at, inserts every
+row with its primary key in one transaction (a failure leaves the database empty), resets PostgreSQL's
+sequences and then migrates to the latest schema, so a dump of an older release restores into this one.
+"""
+
+import base64
+import datetime
+import gzip
+import io
+import json
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from django.apps.registry import Apps
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import DatabaseError, IntegrityError, connections, models, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
+
+from kouka import __version__
+from kouka.atomicfile import write_atomically
+from kouka.domain.errors import KoukaError
+
+FORMAT = "kouka-dump"
+VERSION = 1
+# Tables left out of a dump: migrate rebuilds the first two, sessions are sign-ins, not data.
+REBUILT = ("contenttypes.contenttype", "auth.permission")
+SKIPPED = (*REBUILT, "sessions.session")
+
+Row = dict[str, Any]
+
+
+class BackupError(KoukaError):
+    """A dump or restore that cannot be done: a damaged or foreign file, a database that is not empty."""
+
+
+def _migration_state(using: str) -> dict[str, list[str]]:
+    loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+    state: dict[str, list[str]] = {}
+    for app, name in sorted(loader.applied_migrations or {}):
+        state.setdefault(app, []).append(name)
+    return state
+
+
+def _leaves(loader: MigrationLoader, state: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The last applied migration of every app in ``state`` (those no other applied one of the app follows)."""
+    applied = {(app, name) for app, names in state.items() for name in names} & set(loader.graph.node_map)
+    graph = loader.graph.node_map
+    return sorted(node for node in applied
+                  if not any(child in applied and child[0] == node[0] for child in graph[node].children))
+
+
+def _state_apps(using: str, state: dict[str, list[str]]) -> Apps:
+    """The models as the migrations in ``state`` shape them (the historical models)."""
+    loader = MigrationLoader(connections[using], ignore_no_migrations=True)
+    return loader.project_state(_leaves(loader, state), at_end=True).apps
+
+
+def _tables(apps: Apps) -> list[type[models.Model]]:
+    """Every table to dump, in an order where a row's foreign keys point to tables listed before it."""
+    found = [m for m in apps.get_models(include_auto_created=True)
+             if m._meta.managed and not m._meta.proxy and m._meta.label_lower not in SKIPPED]
+    ordered: list[type[models.Model]] = []
+    pending = sorted(found, key=lambda m: m._meta.label_lower)
+    while pending:
+        for model in pending:
+            targets = {f.related_model._meta.label_lower for f in model._meta.local_concrete_fields
+                       if f.is_relation and f.related_model is not None and f.related_model is not model}
+            if all(t not in {p._meta.label_lower for p in pending} for t in targets):
+                break
+        else:  # a cycle of foreign keys: constraints are checked at commit, so any order will do
+            model = pending[0]
+        ordered.append(model)
+        pending.remove(model)
+    return ordered
+
+
+def _natural_keys(apps: Apps, using: str) -> dict[str, dict[Any, list[str]]]:
+    """pk → natural key of the rebuilt tables."""
+    content_type = apps.get_model("contenttypes", "ContentType")
+    permission = apps.get_model("auth", "Permission")
+    types = {pk: [app, model] for pk, app, model in
+             content_type._base_manager.using(using).values_list("pk", "app_label", "model")}
+    perms = {pk: [codename, *types[ct]] for pk, codename, ct in
+             permission._base_manager.using(using).values_list("pk", "codename", "content_type_id")}
+    return {"contenttypes.contenttype": types, "auth.permission": perms}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value
+
+
+def _rows(model: type[models.Model], using: str, keys: dict[str, dict[Any, list[str]]]) -> Iterator[Row]:
+    fields = model._meta.local_concrete_fields
+    names = [f.attname for f in fields]
+    for values in model._base_manager.using(using).order_by("pk").values_list(*names).iterator(chunk_size=2000):
+        row: Row = {}
+        for field, value in zip(fields, values, strict=True):
+            target = field.related_model._meta.label_lower if field.is_relation and field.related_model else None
+            if target in REBUILT and value is not None:
+                row[field.attname] = keys[target][value]
+            elif isinstance(field, models.JSONField):
+                row[field.attname] = value
+            else:
+                row[field.attname] = _encode(value)
+        yield row
+
+
+def dump_bytes(using: str) -> bytes:
+    """The whole database ``using`` as a ``kouka-dump/1`` file (gzip'd JSON lines), read in one transaction."""
+    connection = connections[using]
+    state = _migration_state(using)
+    if not state:
+        raise BackupError("データベースが初期化されていません（migrate 前） / the database has no schema yet")
+    pending = MigrationExecutor(connection).migration_plan(
+        MigrationExecutor(connection).loader.graph.leaf_nodes())
+    if pending:
+        raise BackupError("データベースのスキーマが最新ではありません（migrate してください） / "
+                          "the database has unapplied migrations: " + ", ".join(f"{m.app_label}.{m.name}"
+                                                                                for m, _ in pending))
+    apps = _state_apps(using, state)
+    fresh = not connection.in_atomic_block
+    buffer = io.BytesIO()
+    with transaction.atomic(using=using):
+        if fresh and connection.vendor == "postgresql":  # one consistent snapshot of every table
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        tables = _tables(apps)
+        keys = _natural_keys(apps, using)
+        counts = {m._meta.label_lower: m._base_manager.using(using).count() for m in tables}
+        header = {"format": FORMAT, "version": VERSION, "created_at": timezone.now().isoformat(),
+                  "kouka": __version__, "engine": connection.vendor, "migrations": state, "tables": counts}
+        total = 0
+        with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
+            out.write(_line(header))
+            for model in tables:
+                label = model._meta.label_lower
+                for row in _rows(model, using, keys):
+                    out.write(_line({"model": label, "row": row}))
+                    total += 1
+            out.write(_line({"end": True, "rows": total}))
+    if total != sum(counts.values()):
+        raise BackupError("読み取り中にデータが変わりました / the data changed while it was read")
+    return buffer.getvalue()
+
+
+def _line(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def dump(path: str | Path, using: str = "default") -> dict[str, int]:
+    """Write the dump of ``using`` to ``path`` atomically; the row count of every table."""
+    data = dump_bytes(using)
+    write_atomically(path, data)
+    header = json.loads(gzip.decompress(data).split(b"\n", 1)[0])
+    tables: dict[str, int] = header["tables"]
+    return tables
+
+
+# --- restore -------------------------------------------------------------------------------------------
+
+
+def _lines(data: bytes, source: str) -> Iterator[Any]:
+    """The decoded JSON lines of a dump file; :class:`BackupError` for anything that is not one."""
+    try:
+        text = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BackupError(f"{source}: kouka のバックアップファイルではないか、壊れています（gzip として読めません） / "
+                          f"not a kouka dump or damaged: {exc}") from exc
+    for number, line in enumerate(text.split(b"\n"), start=1):
+        if not line:
+            continue
+        try:
+            yield json.loads(line)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BackupError(f"{source} {number}行目: JSON として読めません（ファイルが壊れています） / "
+                              f"line {number} is not JSON: {exc}") from exc
+
+
+def read_header(data: bytes, source: str = "dump") -> dict[str, Any]:
+    """The header of a dump, checked to be a ``kouka-dump`` of a version this kouka reads."""
+    header = next(iter(_lines(data, source)), None)
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise BackupError(f"{source}: kouka のバックアップファイルではありません / not a kouka dump")
+    if header.get("version") != VERSION:
+        raise BackupError(f"{source}: 形式の版 {header.get('version')!r} は読めません（{VERSION} のみ） / "
+                          f"unsupported dump version")
+    migrations = header.get("migrations")
+    if not isinstance(migrations, dict) or not all(
+            isinstance(names, list) and all(isinstance(n, str) for n in names) for names in migrations.values()):
+        raise BackupError(f"{source}: ヘッダーのマイグレーション情報が壊れています / damaged header")
+    return header
+
+
+def _check_known(header: dict[str, Any], loader: MigrationLoader, source: str) -> None:
+    unknown = [f"{app}.{name}" for app, names in header["migrations"].items() for name in names
+               if (app, name) not in loader.graph.nodes]
+    if unknown:
+        raise BackupError(f"{source}: このバージョンの kouka が知らないスキーマで作られています（新しい kouka か別の"
+                          f"アプリのファイル） / made at an unknown schema: {', '.join(unknown[:5])}")
+
+
+def _data_rows(using: str) -> dict[str, int]:
+    """Tables of the current schema that hold rows (sessions, content types and permissions aside)."""
+    connection = connections[using]
+    existing = set(connection.introspection.table_names())
+    apps = _state_apps(using, _migration_state(using))
+    counts = {model._meta.label_lower: model._base_manager.using(using).count()
+              for model in _tables(apps) if model._meta.db_table in existing}
+    return {label: count for label, count in counts.items() if count}
+
+
+def _migrate(using: str, targets: Iterable[tuple[str, str]]) -> None:
+    for app, name in targets:
+        call_command("migrate", app, name, database=using, interactive=False, verbosity=0)
+
+
+def _resolver(apps: Apps, using: str) -> Callable[[str, list[Any]], Any]:
+    content_type = apps.get_model("contenttypes", "ContentType")
+    permission = apps.get_model("auth", "Permission")
+    found: dict[tuple[str, tuple[Any, ...]], Any] = {}
+
+    def resolve(target: str, key: list[Any]) -> Any:
+        cached = (target, tuple(key))
+        if cached not in found:
+            query = (content_type._base_manager.filter(app_label=key[0], model=key[1])
+                     if target == "contenttypes.contenttype" and len(key) == 2 else
+                     permission._base_manager.filter(codename=key[0], content_type__app_label=key[1],
+                                                     content_type__model=key[2])
+                     if target == "auth.permission" and len(key) == 3 else None)
+            pk = query.using(using).values_list("pk", flat=True).first() if query is not None else None
+            if pk is None:
+                raise BackupError(f"{target} {key} が復元先にありません / not found in the target database")
+            found[cached] = pk
+        return found[cached]
+
+    return resolve
+
+
+def _instance(model: type[models.Model], row: Any, resolve: Callable[[str, list[Any]], Any],
+              number: int) -> models.Model:
+    fields = {f.attname: f for f in model._meta.local_concrete_fields}
+    if not isinstance(row, dict) or set(row) != set(fields):
+        extra = sorted(set(row) - set(fields)) if isinstance(row, dict) else []
+        missing = sorted(set(fields) - set(row)) if isinstance(row, dict) else []
+        raise BackupError(f"{number}行目 {model._meta.label_lower}: 列が一致しません（余分 {extra}、不足 {missing}） / "
+                          f"the row's columns do not match the table")
+    values: dict[str, Any] = {}
+    for name, value in row.items():
+        field = fields[name]
+        target = field.related_model._meta.label_lower if field.is_relation and field.related_model else None
+        try:
+            if target in REBUILT and value is not None:
+                values[name] = resolve(target, value)
+            elif isinstance(field, models.JSONField) or value is None:
+                values[name] = value
+            elif isinstance(field, models.DurationField):
+                values[name] = datetime.timedelta(seconds=value)
+            else:
+                values[name] = field.to_python(value)
+        except (TypeError, ValueError, IndexError, ValidationError) as exc:
+            raise BackupError(f"{number}行目 {model._meta.label_lower}.{name}: 値 {value!r} が読めません / "
+                              f"unreadable value") from exc
+    return model(**values)
+
+
+def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: str) -> int:
+    tables = {m._meta.label_lower: m for m in _tables(apps)}
+    resolve = _resolver(apps, using)
+    counts: dict[str, int] = {}
+    total = -1
+    ended = False
+    for number, item in enumerate(_lines(data, source), start=1):
+        if number == 1:
+            continue
+        if ended:
+            raise BackupError(f"{source} {number}行目: 終端の後にデータがあります / data after the end")
+        if isinstance(item, dict) and item.get("end") is True:
+            ended, total = True, item.get("rows", -1)
+            continue
+        label = item.get("model") if isinstance(item, dict) else None
+        model = tables.get(label) if isinstance(label, str) else None
+        if model is None:
+            raise BackupError(f"{source} {number}行目: 不明な表 {label!r} / unknown table")
+        _instance(model, item.get("row"), resolve, number).save_base(raw=True, force_insert=True, using=using)
+        counts[model._meta.label_lower] = counts.get(model._meta.label_lower, 0) + 1
+    if not ended:
+        raise BackupError(f"{source}: ファイルが途中で切れています（終端がありません） / the file is cut off")
+    expected = {k: v for k, v in header.get("tables", {}).items() if v}
+    if total != sum(counts.values()) or counts != expected:
+        raise BackupError(f"{source}: 行数がヘッダーと一致しません / the row counts do not match the header")
+    connection = connections[using]
+    statements = connection.ops.sequence_reset_sql(no_style(), list(tables.values()))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    return total
+
+
+def restore_bytes(data: bytes, using: str = "default", source: str = "dump") -> int:
+    """Restore a dump into the empty database ``using``; the number of rows restored.
+
+    The database may be new (no tables) or migrated; it must hold no data. On any failure nothing stays.
+    """
+    header = read_header(data, source)
+    connection = connections[using]
+    if connection.in_atomic_block:
+        raise BackupError("復元はトランザクションの外で実行してください / restore outside a transaction")
+    call_command("migrate", database=using, interactive=False, verbosity=0)  # creates the tables of a new one
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    _check_known(header, loader, source)
+    occupied = _data_rows(using)
+    if occupied:
+        raise BackupError("復元先のデータベースが空ではありません（" + "、".join(
+            f"{label} {count}行" for label, count in sorted(occupied.items())[:5])
+                          + "）。空のデータベースにのみ復元できます / the target database is not empty")
+    latest = _leaves(loader, _migration_state(using))
+    wanted = _leaves(loader, header["migrations"])
+    back = [target for target in wanted if target not in latest]
+    try:
+        _migrate(using, back)  # an empty database: the schema the dump was made at
+        apps = _state_apps(using, header["migrations"])
+        try:
+            with transaction.atomic(using=using):
+                return _load(data, using, apps, header, source)
+        except IntegrityError as exc:
+            raise BackupError(f"{source}: 整合しないデータです（参照先のない行など） / inconsistent data: {exc}"
+                              ) from exc
+        except DatabaseError as exc:
+            raise BackupError(f"{source}: 復元できません / cannot restore: {exc}") from exc
+    finally:
+        if back:
+            call_command("migrate", database=using, interactive=False, verbosity=0)
+
+
+def restore(path: str | Path, using: str = "default") -> int:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BackupError(f"{path}: 読めません / cannot read: {exc.strerror}") from exc
+    return restore_bytes(data, using, str(path))
