@@ -129,6 +129,8 @@ class Publication(models.Model):
     document: Any = models.JSONField()
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    # SHA-256 of the document's canonical JSON (kouka.web.bulkload.digest): a bulk load skips what it holds
+    digest = models.CharField("内容のハッシュ", max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ("-revision",)
