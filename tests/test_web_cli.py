@@ -96,7 +96,9 @@ def test_adduser_registers_a_member_who_can_sign_in(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     check = ("import django; django.setup(); from django.contrib.auth import authenticate; "
-             "from kouka.web.models import Membership; u = authenticate(username='sato', password='long-enough-pass'); "
+             "from django.test import RequestFactory; from kouka.web.models import Membership; "
+             "u = authenticate(RequestFactory().post('/accounts/login/'), username='sato', "
+             "password='long-enough-pass'); "
              "m = Membership.objects.get(user=u); "
              "print(m.municipality.name, m.role, [d.name for d in m.departments.all()])")
     shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60, env={
