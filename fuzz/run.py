@@ -4,12 +4,17 @@ kouka's documented errors (``KoukaError``), or one without a message, is a failu
 
     python fuzz/run.py --target json --count 1000000 --jobs 2
 
-Targets: ``json`` (the interchange loader) and, when the importers are installed, ``import`` (every
-importer through ``kouka.importers.import_bytes`` with format detection).
+Targets: ``json`` (the interchange loader) and ``import`` (every importer through
+``kouka.importers.import_bytes``: format detection for most inputs, a forced ``--format`` for the rest).
+The ``import`` seeds are the seed text, the fixtures, and kouka's HTML, Excel and PDF renderings of the
+example plus the fixtures' national-form workbook and PDF (rendered once per worker process). An input
+that takes longer than ``--slow`` seconds counts as a failure too.
 """
 
 import argparse
+import functools
 import hashlib
+import logging
 import multiprocessing
 import random
 import sys
@@ -30,16 +35,53 @@ def json_reader(data: bytes) -> object:
     return interchange.load_bytes(data, source="fuzz")
 
 
-def import_reader(data: bytes) -> object:
-    from kouka import importers  # type: ignore[attr-defined]
+IMPORT_FORMATS = ("auto",) * 6 + ("text", "html", "xlsx", "pdf")
 
-    return importers.import_bytes(data, "fuzz-input")
+
+def import_reader(data: bytes) -> object:
+    from kouka.importers import import_bytes
+
+    # The format follows from the input itself, so a saved crash file reproduces it.
+    return import_bytes(data, "fuzz-input", IMPORT_FORMATS[len(data) % len(IMPORT_FORMATS)])
+
+
+@functools.cache
+def rendered_seeds() -> tuple[list[bytes], list[bytes]]:
+    """(documents, PDFs): kouka's renderings of the examples and the fixtures' generated workbook and PDF."""
+    import importlib.util
+    import tempfile
+
+    from weasyprint import HTML
+
+    from kouka import interchange
+    from kouka.render.html import render_page
+    from kouka.render.pdf import render_pdf
+    from kouka.render.xlsx import render_xlsx
+
+    documents: list[bytes] = []
+    pdfs: list[bytes] = []
+    for path in sorted(ROOT.glob("examples/*.json")):
+        for report in interchange.load(path).reports:
+            documents += [render_page(report).encode("utf-8"), render_xlsx(report)]
+            pdfs.append(render_pdf(report))
+    fixtures = ROOT / "tests" / "fixtures" / "import"
+    spec = importlib.util.spec_from_file_location("national_form", fixtures / "national_form.py")
+    if spec is not None and spec.loader is not None:
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        with tempfile.TemporaryDirectory() as folder:
+            documents.append(module.build(Path(folder) / "national.xlsx").read_bytes())
+    for source in sorted(fixtures.glob("*-pdf-source.html")):
+        pdfs.append(HTML(filename=str(source)).write_pdf())
+    return documents, pdfs
 
 
 TARGETS: dict[str, tuple[Reader, tuple[str, ...]]] = {
     "json": (json_reader, ("examples/*.json", "tests/fixtures/**/*.json")),
     "import": (import_reader, ("tests/fixtures/import/**/*", "../shared/seed/*.txt")),
 }
+# Share of the import inputs mutated from a PDF: a PDF takes ~20x as long as a text to read.
+PDF_SHARE = 0.03
 
 
 def seeds(patterns: tuple[str, ...]) -> list[bytes]:
@@ -49,8 +91,18 @@ def seeds(patterns: tuple[str, ...]) -> list[bytes]:
     return found
 
 
-def mutate(rng: random.Random, corpus: list[bytes]) -> bytes:
-    data = bytearray(rng.choice(corpus))
+def corpus_for(target: str) -> tuple[list[bytes], list[float]]:
+    """The seeds of a target and the weight of each when one is picked to mutate."""
+    found = seeds(TARGETS[target][1])
+    if target != "import":
+        return found, [1.0] * len(found)
+    documents, pdfs = rendered_seeds()
+    others = found + documents
+    return others + pdfs, [(1 - PDF_SHARE) / len(others)] * len(others) + [PDF_SHARE / len(pdfs)] * len(pdfs)
+
+
+def mutate(rng: random.Random, corpus: list[bytes], weights: list[float] | None = None) -> bytes:
+    data = bytearray(rng.choices(corpus, weights)[0] if weights else rng.choice(corpus))
     for _ in range(rng.randint(1, 4)):
         choice = rng.randrange(8)
         if not data:
@@ -82,15 +134,18 @@ def mutate(rng: random.Random, corpus: list[bytes]) -> bytes:
     return bytes(data)
 
 
-def worker(args: tuple[str, int, int, str]) -> tuple[int, int, list[str]]:
-    target, count, seed, crash_dir = args
-    reader, patterns = TARGETS[target]
-    corpus = seeds(patterns)
+def worker(args: tuple[str, int, int, str, float]) -> tuple[int, int, list[str], float]:
+    target, count, seed, crash_dir, slow = args
+    reader = TARGETS[target][0]
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about damaged PDFs, a million times
+    corpus, weights = corpus_for(target)
     rng = random.Random(seed)
     accepted = refused = 0
     failures: list[str] = []
+    slowest = 0.0
     for index in range(count):
-        data = mutate(rng, corpus) if index % 50 else rng.randbytes(rng.randint(0, 512))
+        data = mutate(rng, corpus, weights) if index % 50 else rng.randbytes(rng.randint(0, 512))
+        started = time.monotonic()
         try:
             reader(data)
             accepted += 1
@@ -100,7 +155,11 @@ def worker(args: tuple[str, int, int, str]) -> tuple[int, int, list[str]]:
             refused += 1
         except Exception:  # anything else is exactly what the fuzzer hunts
             failures.append(save_crash(crash_dir, data, traceback.format_exc()))
-    return accepted, refused, failures
+        took = time.monotonic() - started
+        slowest = max(slowest, took)
+        if took > slow:
+            failures.append(save_crash(crash_dir, data, f"took {took:.2f} s (limit {slow} s)"))
+    return accepted, refused, failures, slowest
 
 
 def save_crash(crash_dir: str, data: bytes, report: str) -> str:
@@ -119,22 +178,26 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--crash-dir", default="fuzz/crashes")
+    parser.add_argument("--slow", type=float, default=2.0, help="seconds one input may take")
     options = parser.parse_args()
     chunk = 10_000
     tasks = [(options.target, min(chunk, options.count - start), options.seed * 1_000_003 + start,
-              options.crash_dir) for start in range(0, options.count, chunk)]
+              options.crash_dir, options.slow) for start in range(0, options.count, chunk)]
     started = time.monotonic()
     accepted = refused = 0
+    slowest = 0.0
     failures: list[str] = []
     with multiprocessing.Pool(options.jobs) as pool:
-        for done, (ok, no, failed) in enumerate(pool.imap_unordered(worker, tasks), start=1):
+        for done, (ok, no, failed, took) in enumerate(pool.imap_unordered(worker, tasks), start=1):
             accepted, refused, failures = accepted + ok, refused + no, failures + failed
+            slowest = max(slowest, took)
             print(f"\r{done}/{len(tasks)} chunks, {accepted + refused:,} inputs, {len(failures)} failures",
                   end="", file=sys.stderr, flush=True)
     elapsed = time.monotonic() - started
     print(file=sys.stderr)
     print(f"target={options.target} inputs={accepted + refused:,} accepted={accepted:,} refused={refused:,} "
-          f"failures={len(failures)} seconds={elapsed:.0f} rate={(accepted + refused) / elapsed:,.0f}/s")
+          f"failures={len(failures)} seconds={elapsed:.0f} rate={(accepted + refused) / elapsed:,.0f}/s "
+          f"slowest={slowest:.2f}s")
     for name in failures[:20]:
         print(f"  {options.crash_dir}/{name}.txt")
     return 1 if failures else 0

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kouka.domain.checks import Finding, Severity, check_report
 from kouka.domain.errors import KoukaError
@@ -9,6 +10,9 @@ from kouka.domain.model import Document
 from kouka.importers.assemble import Assembler
 from kouka.importers.blocks import Block
 from kouka.importers.errors import UnreadableDocumentError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FORMATS = ("auto", "text", "html", "xlsx", "pdf")
 
@@ -34,6 +38,11 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return "html"
     suffix = Path(filename).suffix.lower()
     return {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".xlsm": "xlsx", ".pdf": "pdf"}.get(suffix, "text")
+
+
+# A published report is tens of KB of text, an Excel sheet or PDF a few MB; far more is not one report and
+# would keep the importer busy for minutes. The web upload form has the same limit.
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 def read_blocks(data: bytes, filename: str, fmt: str) -> tuple[list[Block], str]:
@@ -64,14 +73,23 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportRe
     """Read one published report. Raises UnreadableDocumentError when it holds no report."""
     if fmt not in FORMATS:
         raise UnreadableDocumentError(f"形式 {fmt!r} には対応していません / unknown format (use {', '.join(FORMATS)})")
-    chosen = detect_format(data, filename) if fmt == "auto" else fmt
     label = filename or "入力"
-    if chosen == "xlsx":
-        own = _own_workbook(data, label)
-        if own is not None:
-            return own
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise UnreadableDocumentError(
+            f"{label}: ファイルが大きすぎます（{len(data):,}バイト、上限{MAX_DOCUMENT_BYTES // 1024 // 1024}MB） / "
+            f"the file is too large ({len(data):,} bytes; the limit is {MAX_DOCUMENT_BYTES // 1024 // 1024} MB)")
+    chosen = detect_format(data, filename) if fmt == "auto" else fmt
     try:
-        blocks, encoding = read_blocks(data, filename, chosen)
+        if chosen == "xlsx" and data.strip():
+            from kouka.importers.xlsx import open_workbook, workbook_blocks
+
+            workbook = open_workbook(data, label)
+            own = _own_workbook(workbook, label)
+            if own is not None:
+                return own
+            blocks, encoding = workbook_blocks(workbook), ""
+        else:
+            blocks, encoding = read_blocks(data, filename, chosen)
     except KoukaError:
         raise
     except Exception as exc:  # a parser library giving up on a damaged file
@@ -108,12 +126,12 @@ def import_path(path: str | Path, fmt: str = "auto") -> ImportResult:
     return import_bytes(data, source.name, fmt)
 
 
-def _own_workbook(data: bytes, label: str) -> ImportResult | None:
+def _own_workbook(workbook: "Workbook", label: str) -> ImportResult | None:
     """A workbook kouka exported: its embedded interchange JSON is the data, checked against the visible sheets."""
     from kouka import interchange
     from kouka.importers.xlsx import embedded_interchange
 
-    embedded = embedded_interchange(data)
+    embedded = embedded_interchange(workbook, label)
     if embedded is None:
         return None
     text, shown = embedded

@@ -10,6 +10,7 @@ from kouka.importers.blocks import Block, heading, paragraph, row
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 from kouka.importers.errors import UnreadableDocumentError
 
 
@@ -28,36 +29,82 @@ def _text(value: object) -> str:
     return str(value).replace("\r\n", "\n").strip()
 
 
-def read_xlsx(data: bytes, label: str = "") -> list[Block]:
+# A workbook's parts are XML; kouka's export is ~100 KB and a prefecture's sheet a few MB. Beyond this the
+# file is refused before openpyxl expands it (a zip bomb, or far more than any report).
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+
+
+def open_workbook(data: bytes, label: str = "") -> "Workbook":
+    """The workbook in ``data``; UnreadableDocumentError for a damaged, encrypted or oversized file."""
     from openpyxl import load_workbook
+
+    unreadable = f"{label}: Excelファイルとして読めません / not a readable .xlsx workbook"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise UnreadableDocumentError(unreadable) from exc
+    if expanded > MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableDocumentError(
+            f"{label}: Excelファイルの展開後の大きさ（{expanded:,}バイト）が上限（{MAX_UNCOMPRESSED_BYTES:,}バイト）を"
+            f"超えています / the workbook expands to {expanded:,} bytes, over the limit")
+    try:
+        return load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl, zipfile, zlib and the XML parser each raise their own on damage
+        raise UnreadableDocumentError(f"{unreadable} ({type(exc).__name__})") from exc
+
+
+def sheet_cells(sheet: "Worksheet") -> dict[tuple[int, int], str]:
+    """The text of every non-empty cell by (row, column), read from the cells the file holds.
+
+    Never iterates the sheet's rectangle: a file with one cell in A1 and one in XFD1048576 would make
+    that ten billion empty cells.
+    """
+    cells = sheet._cells  # openpyxl's store of the cells present in the file
+    grid: dict[tuple[int, int], str] = {}
+    for (r, c), cell in cells.items():
+        text = _text(cell.value)
+        if text:
+            grid[(r, c)] = text
+    return grid
+
+
+def _spread_merged(sheet: "Worksheet", grid: dict[tuple[int, int], str]) -> None:
+    """A merged range's text repeated down its first column (spanned columns empty), within the cells' extent."""
+    if not grid:
+        return
+    max_row = max(r for r, _ in grid)
+    max_col = max(c for _, c in grid)
+    for merged in sheet.merged_cells.ranges:
+        top = grid.get((merged.min_row, merged.min_col), "")
+        for r in range(merged.min_row, min(merged.max_row, max_row) + 1):
+            for c in range(merged.min_col, min(merged.max_col, max_col) + 1):
+                if (r, c) != (merged.min_row, merged.min_col):
+                    grid[(r, c)] = top if c == merged.min_col else ""
+
+
+def read_xlsx(data: bytes, label: str = "") -> list[Block]:
+    return workbook_blocks(open_workbook(data, label))
+
+
+def workbook_blocks(workbook: "Workbook") -> list[Block]:
+    """Every sheet's rows as table rows (only the columns that hold something anywhere in the sheet)."""
     from openpyxl.utils import get_column_letter
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        message = f"{label}: Excelファイルとして読めません / not a readable .xlsx workbook"
-        raise UnreadableDocumentError(message) from exc
     blocks: list[Block] = []
     for number, sheet in enumerate(workbook.worksheets, start=1):
-        grid: dict[tuple[int, int], str] = {}
-        for r, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            for c, value in enumerate(values, start=1):
-                text = _text(value)
-                if text:
-                    grid[(r, c)] = text
-        for merged in sheet.merged_cells.ranges:
-            top = grid.get((merged.min_row, merged.min_col), "")
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if (r, c) != (merged.min_row, merged.min_col):
-                        grid[(r, c)] = top if c == merged.min_col else ""
+        grid = sheet_cells(sheet)
+        _spread_merged(sheet, grid)
         if not grid:
             continue
-        max_row = max(r for r, _ in grid)
+        rows = sorted({r for r, _ in grid})
         max_col = max(c for _, c in grid)
+        # A sheet is a few dozen columns wide; a hostile file may place a cell in column XFD. Columns empty in
+        # every row are dropped then, so a row never grows to thousands of empty cells.
+        columns = list(range(1, max_col + 1)) if max_col <= 256 else sorted({c for _, c in grid})
         first_content = True
-        for r in range(1, max_row + 1):
-            cells = [grid.get((r, c), "") for c in range(1, max_col + 1)]
+        for r in rows:
+            cells = [grid.get((r, c), "") for c in columns]
             filled = [cell for cell in cells if cell]
             if not filled:
                 continue
@@ -65,8 +112,7 @@ def read_xlsx(data: bytes, label: str = "") -> list[Block]:
             if len(filled) == 1:
                 blocks.append(heading(filled[0], where) if first_content else paragraph(filled[0], where))
             else:
-                blocks.append(row(cells, where, number,
-                                  [f"{sheet.title}!{get_column_letter(c)}{r}" for c in range(1, max_col + 1)]))
+                blocks.append(row(cells, where, number, [f"{sheet.title}!{get_column_letter(c)}{r}" for c in columns]))
             first_content = False
     return blocks
 
@@ -74,36 +120,32 @@ def read_xlsx(data: bytes, label: str = "") -> list[Block]:
 EMBEDDED_MARKER = "kouka/1 interchange JSON"
 
 
-def embedded_interchange(data: bytes) -> tuple[str, dict[str, str]] | None:
+def embedded_interchange(data: "bytes | Workbook", label: str = "") -> tuple[str, dict[str, str]] | None:
     """kouka's own workbooks carry the interchange JSON in a data sheet (A1 names it, A2… hold its pieces).
 
     Returns the JSON text and the text of every other cell by place (Sheet!B3), to check that nobody
-    edited the visible sheets after the export; None for any other workbook.
+    edited the visible sheets after the export; None for any other workbook. Raises
+    UnreadableDocumentError when ``data`` is no readable workbook.
     """
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return None
+    workbook = open_workbook(data, label) if isinstance(data, bytes) else data
     for sheet in workbook.worksheets:
-        first = sheet.cell(row=1, column=1).value
-        if isinstance(first, str) and first.startswith(EMBEDDED_MARKER):
-            pieces = [str(value) for (value,) in sheet.iter_rows(min_row=2, max_col=1, values_only=True)
-                      if value is not None]
+        cells = sheet._cells
+        first = cells.get((1, 1))
+        if first is not None and isinstance(first.value, str) and first.value.startswith(EMBEDDED_MARKER):
+            pieces = [str(cells[key].value) for key in sorted(key for key in cells if key[1] == 1 and key[0] >= 2)
+                      if cells[key].value is not None]
             return "".join(pieces), visible_cells(workbook, skip=sheet.title)
     return None
 
 
 def visible_cells(workbook: "Workbook", skip: str = "") -> dict[str, str]:
     """Every non-empty cell's text by place, ``Sheet!B3``."""
+    from openpyxl.utils import get_column_letter
+
     cells: dict[str, str] = {}
     for sheet in workbook.worksheets:
         if sheet.title == skip:
             continue
-        for sheet_row in sheet.iter_rows():
-            for cell in sheet_row:
-                text = _text(cell.value)
-                if text:
-                    cells[f"{sheet.title}!{cell.coordinate}"] = text
+        for (r, c), text in sheet_cells(sheet).items():
+            cells[f"{sheet.title}!{get_column_letter(c)}{r}"] = text
     return cells
