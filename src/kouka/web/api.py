@@ -5,12 +5,12 @@ Public read of published data; authenticated write with the same permissions as 
 """
 
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import transaction
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import django_auth
 
@@ -71,7 +71,7 @@ class CycleOut(Schema):
 
 
 class MeasurementIn(Schema):
-    text: str
+    text: str = Field(max_length=100)
     version: int
 
 
@@ -85,11 +85,11 @@ class KpiOut(Schema):
 
 
 class CommentIn(Schema):
-    text: str
+    text: str = Field(max_length=4000)
 
 
 class TransitionIn(Schema):
-    note: str = ""
+    note: str = Field("", max_length=2000)
 
 
 class Message(Schema):
@@ -111,6 +111,14 @@ def _denied(request: HttpRequest, exc: Denied) -> Any:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> Any:
     return api.create_response(request, {"detail": "見つかりません / not found"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    """A body the schema refuses (too long, wrong type): a message first, then pydantic's details."""
+    return api.create_response(request, {
+        "detail": "入力が長すぎるか、形式が正しくありません / the input is too long or malformed",
+        "errors": exc.errors}, status=422)
 
 
 @api.exception_handler(KoukaError)
@@ -214,7 +222,7 @@ def put_actual(request: HttpRequest, year: int, number: int, kpi: int, actual_ye
 
 
 class VerificationIn(Schema):
-    paragraphs: list[str]
+    paragraphs: list[Annotated[str, Field(max_length=8000)]] = Field(max_length=50)
     version: int
 
 

@@ -5,6 +5,7 @@ from dataclasses import replace
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
@@ -270,6 +271,13 @@ class UploadForm(forms.Form):
         if uploaded.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("ファイルが大きすぎます（20MBまで） / the file is larger than 20 MB")
         return uploaded
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form with a bound on the password too (the user name has one from the user model)."""
+
+    password = forms.CharField(label="パスワード", strip=False, max_length=256,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class NewCycleForm(forms.Form):

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kouka.web.api import api
+from kouka.web.forms import LoginForm
 from kouka.web.views import imports, public, staff
 
 app_name = "kouka"
@@ -34,7 +35,8 @@ kouka_patterns = [
 
 urlpatterns = [
     path("", include((kouka_patterns, "kouka"))),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="kouka/login.html"), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="kouka/login.html",
+                                                                   authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
