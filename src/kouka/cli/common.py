@@ -11,6 +11,9 @@ from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document, Report
 
 # Exit codes: 0 fine, 1 the data has errors (findings), 2 the input could not be read.
+
+# ``kouka import`` writes X.json and X.findings.json side by side; the second is not an interchange file.
+FINDINGS_SUFFIX = ".findings.json"
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 console = Console()

@@ -12,7 +12,15 @@ from rich.table import Table
 from kouka import interchange
 from kouka.atomicfile import write_atomically
 from kouka.cli import app
-from kouka.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, console, error_console, fail
+from kouka.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    FINDINGS_SUFFIX,
+    console,
+    error_console,
+    fail,
+)
 from kouka.domain.checks import Severity
 from kouka.domain.errors import KoukaError
 from kouka.importers import import_bytes
@@ -53,7 +61,7 @@ def collect_inputs(paths: list[Path]) -> list[Path]:
 
 def output_paths(source: Path, outdir: Path | None) -> tuple[Path, Path]:
     folder = outdir if outdir is not None else source.parent
-    return folder / f"{source.stem}.json", folder / f"{source.stem}.findings.json"
+    return folder / f"{source.stem}.json", folder / f"{source.stem}{FINDINGS_SUFFIX}"
 
 
 def import_one(source: Path, outdir: Path | None, fmt: str) -> Outcome:
