@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from kouka.web.api import api
 from kouka.web.forms import LoginForm
-from kouka.web.views import imports, public, staff
+from kouka.web.views import imports, public, staff, stats
 
 app_name = "kouka"
 
@@ -16,6 +16,10 @@ kouka_patterns = [
     path("m/<slug:slug>/<int:year>/", public.report_view, name="report"),
     path("m/<slug:slug>/<int:year>/kpi/<int:project>/<int:kpi>/", public.kpi_view, name="kpi"),
     path("m/<slug:slug>/<int:year>/export/<str:fmt>/", public.export_view, name="export"),
+    path("stats/", stats.national, name="stats"),
+    path("stats/sources/", stats.sources_view, name="stats_sources"),
+    path("stats/m/<slug:slug>/", stats.municipality_view, name="stats_municipality"),
+    path("stats/<str:prefecture>/", stats.prefecture_view, name="stats_prefecture"),
     path("staff/", staff.dashboard, name="dashboard"),
     path("staff/departments/", staff.departments, name="departments"),
     path("staff/import/", imports.upload, name="import"),

@@ -1,0 +1,235 @@
+"""Public dashboards (集計): national, per prefecture and per municipality, from the fact table only.
+
+Every number links to the list of published reports it comes from (:func:`sources_view`). Filters are
+GET parameters: ``year`` (fiscal year), ``unit`` (unit group), ``kind`` (single / wide_area), and on the
+list of sources also ``prefecture``, ``m`` (a municipality's slug) and ``judgement``.
+"""
+
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from kouka.domain.aggregate import kpi_series, percent
+from kouka.domain.carry import kpi_key
+from kouka.domain.checks import circled
+from kouka.domain.eras import format_fiscal_year
+from kouka.domain.jpnumbers import format_yen
+from kouka.domain.model import Kpi, ProjectKind
+from kouka.domain.rules import JUDGEMENT_LABELS, Judgement
+from kouka.web import charts, dashboards
+from kouka.web.dashboards import Figures, Filters
+from kouka.web.models import Municipality
+from kouka.web.views.public import published_reports
+
+KIND_LABELS = {ProjectKind.SINGLE: "単独事業", ProjectKind.WIDE_AREA: "広域連携事業"}
+SOURCES_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str
+    judgement: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    href: str  # where the label leads ("" for none)
+    cells: list[Cell]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) <= 4 else None
+
+
+def filters_from(query: QueryDict, **fixed: Any) -> Filters:
+    """The filters a request asks for; unknown or malformed values are ignored (everything is shown)."""
+    kind = query.get("kind", "")
+    unit = query.get("unit", "")[:40]
+    prefecture = query.get("prefecture", "")[:20]
+    filters = Filters(year=_int(query.get("year")), unit_group=unit or None, prefecture=prefecture or None,
+                      kind=ProjectKind(kind) if kind in set(ProjectKind) else None)
+    return replace(filters, **fixed)
+
+
+def _query(filters: Filters, slug: str = "", **extra: str) -> dict[str, str]:
+    params = {"year": str(filters.year or ""), "prefecture": filters.prefecture or "",
+              "unit": filters.unit_group or "", "kind": filters.kind.value if filters.kind else "", "m": slug}
+    params.update(extra)
+    return {key: value for key, value in params.items() if value}
+
+
+def sources_href(filters: Filters, slug: str = "", **extra: str) -> str:
+    return reverse("kouka:stats_sources") + "?" + urlencode(_query(filters, slug, **extra))
+
+
+def _share(figures: Figures, judgement: Judgement) -> str:
+    share = percent(figures.kpis.share(judgement))
+    return f"{figures.kpis[judgement]:,}" + (f"（{share}%）" if share is not None else "")
+
+
+def cells(figures: Figures, filters: Filters, slug: str = "", *, money: bool = True) -> list[Cell]:
+    """One table row's numbers, each linking to its sources."""
+    projects = sources_href(filters, slug)
+    kpis = sources_href(filters, slug, what="kpis")
+    row = []
+    if money:
+        row += [Cell(f"{figures.reports:,}", projects), Cell(f"{figures.projects:,}", projects),
+                Cell(f"{figures.wide_area_projects:,}", sources_href(replace(filters, kind=ProjectKind.WIDE_AREA),
+                                                                     slug)),
+                Cell(format_yen(figures.grant_yen), projects)]
+    row.append(Cell(f"{figures.kpis.total:,}", kpis))
+    for judgement in Judgement:
+        row.append(Cell(_share(figures, judgement), sources_href(filters, slug, judgement=judgement.value),
+                        judgement.value))
+    rate = percent(figures.kpis.met_rate())
+    row.append(Cell(f"{rate}%" if rate is not None else "－", sources_href(filters, slug, judgement="met")))
+    return row
+
+
+def _filter_form(filters: Filters, *, prefecture: bool = False) -> dict[str, Any]:
+    available = dashboards.choices()
+    return {
+        "years": [(y, format_fiscal_year(y), y == filters.year) for y in available.years],
+        "units": [(u, u == filters.unit_group) for u in available.unit_groups],
+        "kinds": [(k.value, label, k == filters.kind) for k, label in KIND_LABELS.items()],
+        "prefectures": [(p, p == filters.prefecture) for p in available.prefectures] if prefecture else [],
+    }
+
+
+def _describe(filters: Filters, municipality: Municipality | None = None) -> str:
+    parts = [format_fiscal_year(filters.year) if filters.year else "全年度"]
+    if municipality is not None:
+        parts.append(f"{municipality.prefecture}{municipality.name}")
+    elif filters.prefecture:
+        parts.append(filters.prefecture)
+    if filters.kind:
+        parts.append(KIND_LABELS[filters.kind])
+    if filters.unit_group:
+        parts.append(f"単位「{filters.unit_group}」の成果目標")
+    return "・".join(parts)
+
+
+def _tables(filters: Filters, slug: str = "", *, by_prefecture: bool) -> dict[str, Any]:
+    years = [Line(format_fiscal_year(year), "", cells(f, replace(filters, year=year), slug))
+             for year, f in dashboards.by_year(filters)]
+    units = [Line(unit, "", cells(f, replace(filters, unit_group=unit), slug, money=False))
+             for unit, f in dashboards.by_unit(filters)]
+    prefectures = []
+    if by_prefecture:
+        prefectures = [Line(p, reverse("kouka:stats_prefecture", args=[p]) + _suffix(filters),
+                            cells(f, replace(filters, prefecture=p))) for p, f in dashboards.by_prefecture(filters)]
+    return {"years": years, "units": units, "prefectures": prefectures,
+            "total": cells(dashboards.summary(filters), filters, slug)}
+
+
+def _suffix(filters: Filters) -> str:
+    query = _query(replace(filters, prefecture=None))
+    return "?" + urlencode(query) if query else ""
+
+
+def _ranking(filters: Filters, page: str | None) -> tuple[list[Line], Any]:
+    ranked = dashboards.ranking(filters)
+    paginator = Paginator(ranked, SOURCES_PER_PAGE)
+    current = paginator.get_page(page)
+    lines = [Line(f"{row.rank}", reverse("kouka:stats_municipality", args=[row.slug]),
+                  [Cell(f"{row.prefecture}{row.name}", reverse("kouka:stats_municipality", args=[row.slug])),
+                   *cells(row.figures, replace(filters, municipality=row.municipality_id), row.slug)])
+             for row in current.object_list]
+    return lines, current
+
+
+def national(request: HttpRequest) -> HttpResponse:
+    filters = filters_from(request.GET, prefecture=None)
+    ranking, page = _ranking(filters, request.GET.get("page"))
+    return render(request, "kouka/public/stats.html", {
+        "title": "全国の集計", "scope": _describe(filters), "filters": _filter_form(filters),
+        "tables": _tables(filters, by_prefecture=True), "ranking": ranking, "page": page,
+        "page_query": urlencode(_query(filters)), "judgements": list(JUDGEMENT_LABELS.values()),
+    })
+
+
+def prefecture_view(request: HttpRequest, prefecture: str) -> HttpResponse:
+    filters = filters_from(request.GET, prefecture=prefecture[:20])
+    if prefecture not in dashboards.choices().prefectures:
+        raise Http404("公表された報告がありません / no published report in this prefecture")
+    ranking, page = _ranking(filters, request.GET.get("page"))
+    return render(request, "kouka/public/stats.html", {
+        "title": f"{prefecture}の集計", "scope": _describe(filters), "filters": _filter_form(filters),
+        "tables": _tables(filters, by_prefecture=False), "ranking": ranking, "page": page,
+        "page_query": urlencode(_query(replace(filters, prefecture=None))),
+        "judgements": list(JUDGEMENT_LABELS.values()), "prefecture": prefecture,
+    })
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    label: str
+    name: str
+    unit: str
+    project_title: str
+    chart: str
+    href: str
+    points: list[tuple[str, str]]  # (fiscal year, judgement)
+
+
+def _series(municipality: Municipality) -> list[SeriesView]:
+    """Each KPI over the municipality's published years, charted, linking to the KPI page of its latest year."""
+    reports = sorted(published_reports(municipality), key=lambda r: r.fiscal_year)
+    latest: dict[str, tuple[int, int, Kpi]] = {}
+    for report in reports:
+        for project in report.projects:
+            for kpi in project.kpis:
+                latest[kpi_key(report.municipality, project, kpi)] = (report.fiscal_year, project.number, kpi)
+    views = []
+    for key, series in kpi_series(reports).items():
+        year, project_number, kpi = latest[key]
+        views.append(SeriesView(
+            f"事業{circled(project_number)} 成果目標{circled(kpi.number)}", series.name, series.unit,
+            series.project_title, mark_safe(charts.svg(charts.across_years(kpi, series))),
+            reverse("kouka:kpi", args=[municipality.slug, year, project_number, kpi.number]),
+            [(format_fiscal_year(p.fiscal_year), JUDGEMENT_LABELS[p.judgement]) for p in series.points]))
+    return views
+
+
+def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = Municipality.objects.filter(slug=slug).first()
+    if municipality is None:
+        raise Http404("団体がありません / no such body")
+    filters = filters_from(request.GET, prefecture=None, municipality=municipality.pk)
+    tables = _tables(filters, slug, by_prefecture=False)
+    if not tables["years"] and filters == Filters(municipality=municipality.pk):
+        raise Http404("公表された報告がありません / no published report")
+    return render(request, "kouka/public/stats_municipality.html", {
+        "municipality": municipality, "scope": _describe(filters, municipality), "filters": _filter_form(filters),
+        "tables": tables, "series": _series(municipality), "judgements": list(JUDGEMENT_LABELS.values()),
+    })
+
+
+def sources_view(request: HttpRequest) -> HttpResponse:
+    """The published reports behind a number, with how many of its projects or KPIs each holds."""
+    slug = request.GET.get("m", "")[:40]
+    municipality = Municipality.objects.filter(slug=slug).first() if slug else None
+    filters = filters_from(request.GET)
+    if municipality is not None:
+        filters = replace(filters, municipality=municipality.pk)
+    wanted = request.GET.get("judgement", "")
+    judgement = Judgement(wanted) if wanted in set(Judgement) else None
+    kpis = judgement is not None or request.GET.get("what") == "kpis"
+    page = Paginator(dashboards.sources(filters, judgement, kpis=kpis), SOURCES_PER_PAGE).get_page(
+        request.GET.get("page"))
+    rows = [dashboards.source_of(row) for row in page.object_list]
+    what = (f"{JUDGEMENT_LABELS[judgement]}の成果目標" if judgement else "成果目標") if kpis else "事業"
+    query = _query(filters, municipality.slug if municipality else "",
+                   **({"judgement": judgement.value} if judgement else {}), **({"what": "kpis"} if kpis else {}))
+    return render(request, "kouka/public/stats_sources.html", {
+        "scope": _describe(filters, municipality), "what": what, "page": page, "page_query": urlencode(query),
+        "rows": [(row, format_fiscal_year(row.fiscal_year)) for row in rows],
+    })
