@@ -1,4 +1,4 @@
-"""Analytical export: many interchange files as one Parquet file for researchers.
+"""Analytical export: many interchange files, or every report published in the database, as one Parquet file.
 
 The rows and columns are the open-data CSV's (:func:`kouka.render.opendata.kpi_rows`, one row per KPI per
 fiscal year), typed rather than text: years and yen as 64-bit integers, KPI values and rates as exact
@@ -18,7 +18,7 @@ from typing import Any
 
 from kouka import interchange
 from kouka.domain.errors import KoukaError
-from kouka.domain.model import Document
+from kouka.domain.model import Document, Report
 from kouka.render.opendata import COLUMN_NAMES, kpi_rows
 
 DECIMAL_PRECISION, DECIMAL_SCALE = 38, 10
@@ -138,6 +138,25 @@ def export_parquet(files: Iterable[Path], out: Path, *, skip_unreadable: bool = 
             writer.add(kpi_rows(document))
         if summary.errors and not skip_unreadable:
             raise ExportError(summary.errors[0])
+        writer.finish()
+    except OSError as exc:
+        writer.abandon()
+        raise ExportError(f"{out}: 書き込めません / cannot write: {exc.strerror or exc}") from exc
+    except BaseException:
+        writer.abandon()
+        raise
+    summary.rows = writer.rows
+    return summary
+
+
+def export_reports(reports: Iterable[Report], out: Path, *, batch_rows: int = BATCH_ROWS) -> ExportSummary:
+    """Write the open-data rows of ``reports`` (for instance every published report in the database) to ``out``."""
+    summary = ExportSummary()
+    writer = ParquetRows(out, batch_rows)
+    try:
+        for report in reports:
+            summary.reports += 1
+            writer.add(kpi_rows(report))
         writer.finish()
     except OSError as exc:
         writer.abandon()

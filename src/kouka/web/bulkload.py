@@ -1,0 +1,527 @@
+"""Bulk loading: many interchange files into the database as published reports (``kouka load``).
+
+Each report of each file becomes, for its municipality (found by body code, else by name and prefecture,
+else created) and fiscal year, a :class:`Cycle` in the published state with its :class:`ProjectRecord` and
+:class:`KpiRecord` rows, a frozen :class:`Publication` revision, a :class:`Change` record and its
+:class:`KpiFact` rows (:mod:`kouka.web.facts`).
+
+Files are read one at a time and written in batches: one transaction per batch of about ``batch_reports``
+reports, rows written with ``bulk_create``. A batch boundary is always a file boundary, so a file is in the
+database whole or not at all; a process killed part-way leaves the batches committed so far and nothing of
+the one it was writing. ``atomic=True`` makes the whole load one transaction instead.
+
+What is already there decides what happens to a report:
+
+- nothing for that municipality and year: it is created, published as revision 1;
+- a published cycle whose latest publication has the same content (:func:`digest`): it is skipped, so a
+  re-run after an interruption skips what was loaded and continues with the rest;
+- a published cycle with different content: the report is published as the next revision (a correction,
+  with a note naming the file), replacing the cycle's projects, as the web's correction would; with
+  ``revise=False`` the file is refused instead;
+- a cycle being worked on in the web application (draft, submitted or reviewed): the file is refused, so
+  nobody's unpublished work is overwritten.
+
+A file that cannot be read, breaks the schema, does not fit the database's fields or is refused is named in
+the summary with the reason, and none of its reports are written; the other files are loaded regardless
+(with ``atomic=True`` nothing at all is written when any file fails).
+"""
+
+import hashlib
+import json
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import DataError, IntegrityError, models, transaction
+from django.utils import timezone
+
+from kouka import interchange
+from kouka.domain.errors import KoukaError
+from kouka.domain.model import Body, Report
+from kouka.web import dbrouter, facts, mapping
+from kouka.web.demo import slug_for
+from kouka.web.models import (
+    Change,
+    Cycle,
+    Department,
+    KpiFact,
+    KpiRecord,
+    Municipality,
+    ProjectRecord,
+    Publication,
+    State,
+)
+
+JSON = dict[str, Any]
+
+BATCH_REPORTS = 200
+ACTION = "bulkload"
+
+# Fault injection for the atomicity tests: "pause:N" stops inside the N-th batch (1-based) after all its rows
+# are written but before its commit (and writes the file named by KOUKA_LOAD_FAULT_READY, if set);
+# "fail:N" raises FaultInjected at the same point.
+FAULT_ENV = "KOUKA_LOAD_FAULT"
+FAULT_READY_ENV = "KOUKA_LOAD_FAULT_READY"
+
+
+class LoadError(KoukaError):
+    """A file that cannot be loaded as it is; the message names the file and the reason."""
+
+
+class FaultInjected(RuntimeError):
+    """Raised inside a batch when KOUKA_LOAD_FAULT asks for it (tests of atomicity only)."""
+
+
+def digest(document: JSON) -> str:
+    """SHA-256 of a document's canonical JSON (sorted keys, no spaces): equal content, equal digest."""
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ParsedReport:
+    report: Report
+    document: JSON  # {"schema": ..., "reports": [report_json]}: what the Publication freezes
+    digest: str
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return body_key(self.report.municipality)
+
+
+@dataclass
+class ParsedFile:
+    path: Path
+    reports: list[ParsedReport] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Failure:
+    path: Path
+    message: str
+
+
+@dataclass
+class LoadSummary:
+    files: int = 0
+    files_loaded: int = 0  # files with at least one report created or revised
+    created: int = 0  # reports published for the first time
+    revised: int = 0  # reports published as a new revision
+    unchanged: int = 0  # reports skipped: already published with the same content
+    projects: int = 0
+    kpis: int = 0
+    facts: int = 0
+    batches: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    rolled_back: bool = False  # atomic mode: something failed, so nothing was written
+
+    @property
+    def reports(self) -> int:
+        return self.created + self.revised + self.unchanged
+
+
+def body_key(body: Body) -> tuple[str, ...]:
+    """How a report's body is matched to a municipality: by code where it has one, else by prefecture and name."""
+    return ("code", body.code) if body.code else ("name", body.prefecture, body.name)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def parse_file(path: Path) -> ParsedFile:
+    """Read, validate and prepare one file; any problem is kept as the file's error (nothing raised)."""
+    parsed = ParsedFile(path)
+    try:
+        document = interchange.load(path)
+    except KoukaError as exc:
+        parsed.error = str(exc)
+        return parsed
+    if not document.reports:
+        parsed.error = f"{path}: 報告がありません / the file holds no report"
+        return parsed
+    seen: set[tuple[tuple[str, ...], int]] = set()
+    for report in document.reports:
+        key = (body_key(report.municipality), report.fiscal_year)
+        if key in seen:
+            parsed.error = (f"{path}: {report.municipality.name}の{report.fiscal_year}年度の報告が2つあります / "
+                            f"two reports for the same body and fiscal year")
+            return parsed
+        seen.add(key)
+        data = {"schema": interchange.SCHEMA_ID, "reports": [interchange.report_json(report)]}
+        parsed.reports.append(ParsedReport(report, data, digest(data)))
+    try:
+        check_fits(parsed)
+    except LoadError as exc:
+        parsed.error = str(exc)
+    return parsed
+
+
+def _limit(model: type[models.Model], name: str) -> int:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.CharField) and found.max_length is not None
+    return found.max_length
+
+
+def check_fits(parsed: ParsedFile) -> None:
+    """Refuse text longer than the database field that keeps it (PostgreSQL would refuse it; SQLite would not)."""
+    checks: list[tuple[str, str, int]] = []
+    for item in parsed.reports:
+        report = item.report
+        where = f"{report.fiscal_year}年度"
+        checks += [(f"{where} 団体名", report.municipality.name, _limit(Municipality, "name")),
+                   (f"{where} 都道府県", report.municipality.prefecture, _limit(Municipality, "prefecture"))]
+        for project in report.projects:
+            at = f"{where} 事業{project.number}"
+            checks.append((f"{at} 事業名", project.title, _limit(ProjectRecord, "title")))
+            checks += [(f"{at} 担当課", name, _limit(Department, "name")) for name in project.departments]
+            for kpi in project.kpis:
+                checks += [(f"{at} 成果目標{kpi.number}", kpi.name, _limit(KpiRecord, "name")),
+                           (f"{at} 成果目標{kpi.number} 単位", kpi.unit, _limit(KpiRecord, "unit"))]
+    for label, text, limit in checks:
+        if len(text) > limit:
+            raise LoadError(f"{parsed.path}: {label}が長すぎます（{len(text)}文字、上限{limit}文字） / "
+                            f"too long for the database ({len(text)} > {limit} characters)")
+
+
+def batches(files: Iterable[Path], batch_reports: int) -> Iterator[list[ParsedFile]]:
+    """Parsed files grouped so each group holds about ``batch_reports`` reports (files are never split).
+
+    A group also ends before a file that names a municipality and year already in it, so that the second
+    one sees the first in the database.
+    """
+    group: list[ParsedFile] = []
+    keys: set[tuple[tuple[str, ...], int]] = set()
+    count = 0
+    for path in files:
+        parsed = parse_file(path)
+        mine = {(r.key, r.report.fiscal_year) for r in parsed.reports}
+        if group and (mine & keys):
+            yield group
+            group, keys, count = [], set(), 0
+        group.append(parsed)
+        keys |= mine
+        count += len(parsed.reports)
+        if count >= batch_reports:
+            yield group
+            group, keys, count = [], set(), 0
+    if group:
+        yield group
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+@dataclass
+class _Existing:
+    cycle: Cycle
+    digest: str  # of its latest publication; "" when never published
+
+
+@dataclass
+class _Plan:
+    """What one batch will write."""
+
+    municipalities: dict[tuple[str, ...], Municipality] = field(default_factory=dict)
+    new: list[tuple[ParsedFile, ParsedReport]] = field(default_factory=list)
+    revise: list[tuple[ParsedFile, ParsedReport, Cycle]] = field(default_factory=list)
+    files: list[ParsedFile] = field(default_factory=list)  # files that write something
+    unchanged: int = 0
+
+
+def _find_municipalities(keys: set[tuple[str, ...]], database: str) -> dict[tuple[str, ...], Municipality]:
+    """The existing municipality of each key that has one."""
+    objects = Municipality.objects.using(database)
+    codes = [k[1] for k in keys if k[0] == "code"]
+    names = [k[2] for k in keys if k[0] == "name"]
+    found: dict[tuple[str, ...], Municipality] = {}
+    for municipality in objects.filter(code__in=codes).order_by("pk"):
+        found.setdefault(("code", municipality.code), municipality)
+    for municipality in objects.filter(name__in=names, code="").order_by("pk"):
+        found.setdefault(("name", municipality.prefecture, municipality.name), municipality)
+    return {k: v for k, v in found.items() if k in keys}
+
+
+def _create_municipalities(bodies: dict[tuple[str, ...], Body], database: str) -> dict[tuple[str, ...], Municipality]:
+    objects = Municipality.objects.using(database)
+    keys = sorted(bodies)
+    slugs = {k: _slug(bodies[k]) for k in keys}
+    taken = set(objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
+    created = []
+    for key in keys:
+        body = bodies[key]
+        slug = slugs[key] if slugs[key] not in taken else _slug(body, unique=True)
+        taken.add(slug)
+        created.append(Municipality(slug=slug, name=body.name, prefecture=body.prefecture, code=body.code))
+    return dict(zip(keys, objects.bulk_create(created), strict=True))
+
+
+def _slug(body: Body, *, unique: bool = False) -> str:
+    slug = slug_for(body.name, body.code)
+    if unique or slug == "body":
+        slug = "body-" + hashlib.sha1(f"{body.prefecture}/{body.name}/{body.code}".encode()).hexdigest()[:12]
+    return slug
+
+
+def _existing(pairs: set[tuple[int, int]], database: str) -> dict[tuple[int, int], _Existing]:
+    """The cycles of the (municipality id, fiscal year) pairs that exist, with their latest publication's digest."""
+    if not pairs:
+        return {}
+    cycles = {(c.municipality_id, c.fiscal_year): c
+              for c in Cycle.objects.using(database).select_related("municipality")
+              .filter(municipality_id__in={p[0] for p in pairs}, fiscal_year__in={p[1] for p in pairs})
+              if (c.municipality_id, c.fiscal_year) in pairs}
+    latest: dict[int, tuple[int, str]] = {}
+    rows = Publication.objects.using(database).filter(cycle_id__in=[c.pk for c in cycles.values()])
+    for cycle_id, revision, stored in rows.values_list("cycle_id", "revision", "digest"):
+        if cycle_id not in latest or revision > latest[cycle_id][0]:
+            latest[cycle_id] = (revision, stored)
+    result = {}
+    for pair, cycle in cycles.items():
+        entry = latest.get(cycle.pk)
+        found = "" if entry is None else entry[1] or _stored_digest(cycle, entry[0], database)
+        result[pair] = _Existing(cycle, found)
+    return result
+
+
+def _stored_digest(cycle: Cycle, revision: int, database: str) -> str:
+    """The digest of a publication made without one (published in the web application), in canonical form."""
+    document = Publication.objects.using(database).get(cycle=cycle, revision=revision).document
+    try:
+        report = mapping.report_from_document(document)
+    except KoukaError:
+        return ""
+    return digest({"schema": interchange.SCHEMA_ID, "reports": [interchange.report_json(report)]})
+
+
+def _plan(group: list[ParsedFile], summary: LoadSummary, database: str, revise: bool) -> _Plan:
+    plan = _Plan()
+    readable = [f for f in group if not f.error]
+    plan.municipalities = _find_municipalities({r.key for f in readable for r in f.reports}, database)
+    pairs = {(plan.municipalities[r.key].pk, r.report.fiscal_year)
+             for f in readable for r in f.reports if r.key in plan.municipalities}
+    existing = _existing(pairs, database)
+    for parsed in readable:
+        new, changed, same = [], [], 0
+        try:
+            for item in parsed.reports:
+                municipality = plan.municipalities.get(item.key)
+                found = None if municipality is None else existing.get((municipality.pk, item.report.fiscal_year))
+                if municipality is None or found is None:
+                    new.append((parsed, item))
+                    continue
+                where = f"{parsed.path}: {municipality.name}の{item.report.fiscal_year}年度"
+                if found.cycle.state != State.PUBLISHED:
+                    raise LoadError(f"{where}はWebで{found.cycle.get_state_display()}のため読み込みません / "
+                                    "the report is being worked on in the web application; not overwritten")
+                if found.digest == item.digest:
+                    same += 1
+                elif revise:
+                    changed.append((parsed, item, found.cycle))
+                else:
+                    raise LoadError(f"{where}は内容の異なる版が公表済みです（--revise で訂正版として読み込み） / "
+                                    "a different version is already published")
+        except LoadError as exc:
+            parsed.error = str(exc)
+            continue
+        plan.new += new
+        plan.revise += changed
+        plan.unchanged += same
+        if new or changed:
+            plan.files.append(parsed)
+    # only now, so that a refused file leaves no municipality behind
+    missing = {item.key: item.report.municipality for _, item in plan.new if item.key not in plan.municipalities}
+    if missing:
+        plan.municipalities.update(_create_municipalities(missing, database))
+    return plan
+
+
+def _write(plan: _Plan, database: str) -> tuple[int, int, int]:
+    """Write a planned batch; return (projects, KPIs, facts) written."""
+    cycles = Cycle.objects.using(database)
+    stale = [cycle for _, _, cycle in plan.revise]
+    touched: set[facts.WideKey] = set()
+    if stale:
+        old_facts = KpiFact.objects.using(database).filter(cycle__in=stale)
+        touched |= set(old_facts.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
+        old_facts.delete()
+        ProjectRecord.objects.using(database).filter(cycle__in=stale).delete()
+    written: list[tuple[ParsedFile, ParsedReport, Cycle, int]] = []  # with the revision before
+    created = cycles.bulk_create([
+        Cycle(municipality=plan.municipalities[item.key], fiscal_year=item.report.fiscal_year,
+              state=State.PUBLISHED, revision=1, report=_report_fields(item))
+        for _, item in plan.new])
+    written += [(parsed, item, cycle, 0) for (parsed, item), cycle in zip(plan.new, created, strict=True)]
+    for parsed, item, cycle in plan.revise:
+        before = cycle.revision
+        cycle.revision += 1
+        cycle.version += 1
+        cycle.report = _report_fields(item)
+        cycle.updated = timezone.now()
+        written.append((parsed, item, cycle, before))
+    if plan.revise:
+        cycles.bulk_update([cycle for _, _, cycle in plan.revise], ["revision", "version", "report", "updated"])
+    projects, kpis = _write_projects(written, database)
+    Publication.objects.using(database).bulk_create([
+        Publication(cycle=cycle, revision=cycle.revision, document=item.document, digest=item.digest,
+                    note="" if before == 0 else f"一括読み込みによる訂正（{parsed.path.name}） / bulk-load correction")
+        for parsed, item, cycle, before in written])
+    Change.objects.using(database).bulk_create([
+        Change(municipality=cycle.municipality, cycle=cycle, action=ACTION,
+               target=f"{cycle.fiscal_year}年度 一括読み込み（{parsed.path.name}）"[:300],
+               before={"revision": before} if before else None,
+               after={"revision": cycle.revision, "file": str(parsed.path), "digest": item.digest})
+        for parsed, item, cycle, before in written])
+    rows = [row for _, item, cycle, _ in written for row in facts.rows_for(cycle, item.report)]
+    KpiFact.objects.using(database).bulk_create(rows, batch_size=2000)
+    touched |= facts.wide_keys(rows)
+    facts.settle_wide_area(touched)
+    return projects, kpis, len(rows)
+
+
+def _report_fields(item: ParsedReport) -> JSON:
+    data = item.document["reports"][0]
+    return {k: data[k] for k in mapping.REPORT_FIELDS}
+
+
+def _write_projects(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]], database: str) -> tuple[int, int]:
+    departments = _departments(written, database)
+    records: list[ProjectRecord] = []
+    for _, item, cycle, _ in written:
+        records += [ProjectRecord(cycle=cycle, number=p.number, title=p.title, data=mapping.project_data(p))
+                    for p in item.report.projects]
+    records = ProjectRecord.objects.using(database).bulk_create(records, batch_size=1000)
+    kpis: list[KpiRecord] = []
+    links = []
+    link = ProjectRecord.departments.through
+    projects = (p for _, item, _, _ in written for p in item.report.projects)
+    for record, project in zip(records, projects, strict=True):
+        kpis += [KpiRecord(project=record, number=k.number, name=k.name, unit=k.unit,
+                           data=interchange.kpi_json(k)) for k in project.kpis]
+        municipality_id = record.cycle.municipality_id
+        links += [link(projectrecord_id=record.pk, department_id=departments[(municipality_id, name)])
+                  for name in dict.fromkeys(project.departments)]
+    KpiRecord.objects.using(database).bulk_create(kpis, batch_size=1000)
+    link.objects.using(database).bulk_create(links, batch_size=2000)
+    return len(records), len(kpis)
+
+
+def _departments(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]],
+                 database: str) -> dict[tuple[int, str], int]:
+    """The id of each (municipality, department name) the batch needs, creating the missing ones."""
+    wanted = {(cycle.municipality_id, name) for _, item, cycle, _ in written
+              for project in item.report.projects for name in project.departments}
+    objects = Department.objects.using(database)
+    ids = {(d.municipality_id, d.name): d.pk
+           for d in objects.filter(municipality_id__in={m for m, _ in wanted}, name__in={n for _, n in wanted})}
+    missing = sorted(wanted - set(ids))
+    for department in objects.bulk_create([Department(municipality_id=m, name=n) for m, n in missing]):
+        ids[(department.municipality_id, department.name)] = department.pk
+    return ids
+
+
+def _fault(batch: int) -> None:
+    """The test hook of :data:`FAULT_ENV` (does nothing unless it is set)."""
+    wanted = os.environ.get(FAULT_ENV, "")
+    if not wanted:
+        return
+    action, _, number = wanted.partition(":")
+    if number != str(batch):
+        return
+    if action == "fail":
+        raise FaultInjected(f"{FAULT_ENV}: 第{batch}バッチで中断 / failure injected in batch {batch}")
+    if action == "pause":
+        ready = os.environ.get(FAULT_READY_ENV)
+        if ready:
+            Path(ready).write_text(str(os.getpid()), encoding="utf-8")
+        while True:  # until the test kills the process
+            time.sleep(0.05)
+            if not ready:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
+class _Rollback(Exception):
+    """Ends the outer transaction of an atomic load that had a failure."""
+
+
+def _write_group(group: list[ParsedFile], summary: LoadSummary, database: str, revise: bool,
+                 batch: int | None) -> None:
+    """One transaction: plan, write, count."""
+    with transaction.atomic(using=database):
+        plan = _plan(group, summary, database, revise)
+        counts = _write(plan, database)
+        if batch is not None:
+            _fault(batch)
+    _count(group, plan, counts, summary)
+
+
+def _load_group(group: list[ParsedFile], summary: LoadSummary, database: str, revise: bool) -> None:
+    """One batch in one transaction; when the database refuses it, each file alone, to name the culprit."""
+    summary.batches += 1
+    try:
+        _write_group(group, summary, database, revise, summary.batches)
+        return
+    except (IntegrityError, DataError) as exc:
+        if len(group) == 1:
+            group[0].error = f"{group[0].path}: データベースが受け付けません / refused by the database: {exc}"
+            _count(group, None, (0, 0, 0), summary)
+            return
+    for parsed in group:
+        try:
+            _write_group([parsed], summary, database, revise, None)
+        except (IntegrityError, DataError) as exc:
+            parsed.error = f"{parsed.path}: データベースが受け付けません / refused by the database: {exc}"
+            _count([parsed], None, (0, 0, 0), summary)
+
+
+def _count(group: list[ParsedFile], plan: _Plan | None, counts: tuple[int, int, int], summary: LoadSummary) -> None:
+    summary.files += len(group)
+    summary.failures += [Failure(f.path, f.error) for f in group if f.error]
+    if plan is None:
+        return
+    summary.files_loaded += len(plan.files)
+    summary.created += len(plan.new)
+    summary.revised += len(plan.revise)
+    summary.unchanged += plan.unchanged
+    summary.projects, summary.kpis, summary.facts = (
+        summary.projects + counts[0], summary.kpis + counts[1], summary.facts + counts[2])
+
+
+def load(files: Iterable[Path], *, batch_reports: int = BATCH_REPORTS, atomic: bool = False, revise: bool = True,
+         progress: Callable[[list[ParsedFile], LoadSummary], None] | None = None) -> LoadSummary:
+    """Load ``files`` into the selected database (:mod:`kouka.web.dbrouter`); see the module's description.
+
+    ``progress`` is called after each batch with its files and the summary so far. An exception other than a
+    file's own problem (the database going away, an interruption) propagates: the batch being written is
+    rolled back, earlier batches stay (all of them with ``atomic``).
+    """
+    if batch_reports < 1:
+        raise LoadError(f"バッチの大きさは1以上です / the batch size must be at least 1, not {batch_reports}")
+    database = dbrouter.current()
+    summary = LoadSummary()
+
+    def run() -> None:
+        for group in batches(files, batch_reports):
+            if atomic and summary.failures:  # nothing will be kept: only read the rest, to name every bad file
+                summary.files += len(group)
+                summary.failures += [Failure(f.path, f.error) for f in group if f.error]
+            else:
+                _load_group(group, summary, database, revise)
+            if progress is not None:
+                progress(group, summary)
+
+    if not atomic:
+        run()
+        return summary
+    try:
+        with transaction.atomic(using=database):
+            run()
+            if summary.failures:
+                raise _Rollback
+    except _Rollback:
+        summary.rolled_back = True
+    return summary
