@@ -74,7 +74,7 @@ def load_command(
     table = Table(title="一括読み込みの結果 / load summary")
     table.add_column("項目 / item")
     table.add_column("件数 / count", justify="right")
-    for label, count in (("ファイル / files", summary.files), ("読み込んだファイル / files loaded", summary.files_loaded),
+    for label, count in (("ファイル / files", summary.files), ("読み込んだ / files loaded", summary.files_loaded),
                          ("新規公表 / reports published", summary.created), ("訂正版 / new revisions", summary.revised),
                          ("変更なし / unchanged (skipped)", summary.unchanged), ("事業 / projects", summary.projects),
                          ("成果目標 / KPIs", summary.kpis), ("集計行 / fact rows", summary.facts),
