@@ -1,0 +1,52 @@
+"""Fresh, empty databases for tests that need one of their own: a new SQLite file or a new PostgreSQL database.
+
+Each gets a connection alias of its own for the length of the test (the SQLite and PostgreSQL test databases
+of pytest-django stay untouched). PostgreSQL databases are named uniquely per run and dropped afterwards.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+import psycopg
+from django.db import connections
+from django.db.utils import load_backend
+
+POSTGRES_URL = os.environ.get("KOUKA_TEST_POSTGRES_URL", "")
+ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def _register(alias: str, settings: dict[str, Any]) -> None:
+    """A connection under ``alias`` that is not in settings.DATABASES (Django's test cases allow such ones)."""
+    configured = connections.configure_settings({"default": connections.settings["default"], alias: settings})
+    connections[alias] = load_backend(settings["ENGINE"]).DatabaseWrapper(configured[alias], alias)
+
+
+@contextmanager
+def fresh_database(engine: str, folder: Path) -> Iterator[str]:
+    """A new empty database (no tables) of ``engine`` under a new alias, removed afterwards."""
+    suffix = uuid.uuid4().hex[:10]
+    alias = f"fresh_{engine}_{suffix}"
+    created = ""
+    if engine == "sqlite":
+        settings: dict[str, Any] = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(folder / f"{alias}.sqlite3")}
+    else:
+        prefix = os.environ.get("KOUKA_TEST_POSTGRES_NAME", "kouka_web_test")
+        created = f"{prefix}_fresh_{suffix}"
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{created}"')
+        settings = dj_database_url.parse(POSTGRES_URL)
+        settings["NAME"] = created
+    _register(alias, settings)
+    try:
+        yield alias
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        if created:
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
