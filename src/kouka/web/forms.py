@@ -26,6 +26,7 @@ from kouka.domain.model import (
 )
 from kouka.domain.notation import read_measurement, write_measurement
 from kouka.web.models import Department
+from kouka.web.uploads import check_upload
 
 TEXT = {"maxlength": 4000, "rows": 4}
 
@@ -260,16 +261,28 @@ class TransitionForm(forms.Form):
                            widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
 
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-
 class UploadForm(forms.Form):
-    file = forms.FileField(label="ファイル（テキスト、HTML、Excel、kouka JSON）")
+    """One file to import: size and kind checked by :func:`kouka.web.uploads.check_upload`; ``refusal`` is why
+    the upload handler already dropped the file (too large while it streamed in)."""
+
+    file = forms.FileField(label="ファイル（テキスト、HTML、Excel、PDF、kouka JSON）")
+
+    def __init__(self, *args: Any, refusal: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+        if refusal:
+            self.fields["file"].required = False
 
     def clean_file(self) -> Any:
+        if self.refusal:
+            raise forms.ValidationError(self.refusal)
         uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("ファイルが大きすぎます（20MBまで） / the file is larger than 20 MB")
+        data = uploaded.read()
+        uploaded.seek(0)
+        try:
+            check_upload(data, uploaded.name)
+        except KoukaError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return uploaded
 
 

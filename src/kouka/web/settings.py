@@ -13,7 +13,8 @@ from typing import Any
 import dj_database_url
 
 DATA_DIR = Path(os.environ.get("KOUKA_DATA_DIR", "data")).resolve()
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "kouka-insecure-development-key-set-DJANGO_SECRET_KEY")
+# The fallback is for development only; its "django-insecure-" prefix makes `check --deploy` refuse it.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-kouka-development-key-set-DJANGO_SECRET_KEY")
 DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -107,6 +108,10 @@ LOGOUT_REDIRECT_URL = "/"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# An upload larger than kouka.web.uploads.MAX_UPLOAD_BYTES is dropped as it streams in, never stored whole.
+FILE_UPLOAD_HANDLERS = ["kouka.web.uploads.LimitedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", "") or 8 * 3600)  # a working day

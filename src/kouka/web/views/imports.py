@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kouka import interchange
 from kouka.domain.errors import KoukaError
-from kouka.web import dbrouter, history, integrations, mapping
+from kouka.web import dbrouter, history, integrations, mapping, uploads
 from kouka.web.forms import UploadForm
 from kouka.web.models import Cycle, Membership, State
 from kouka.web.permissions import Denied, require_admin
@@ -23,7 +23,9 @@ SESSION_KEY = "kouka_import_preview"
 @staff_view
 def upload(request: HttpRequest, member: Membership) -> HttpResponse:
     require_admin(member)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # bound even when the upload handler dropped the file
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None,
+                      refusal=uploads.refusal(request))
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:

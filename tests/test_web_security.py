@@ -1,0 +1,501 @@
+"""Web security (issue 7 point 4): CSRF on every write, hardened cookies and `check --deploy`, password hashing
+and login throttling, bounded form fields, upload checks, no stored markup rendered, no formulas in
+spreadsheets, security headers with a CSP that allows nothing inline.
+
+Every test runs the real application (Django test client or a live server and Debian's chromium) on the real
+databases of the suite (SQLite, and PostgreSQL when KOUKA_TEST_POSTGRES_URL is set).
+"""
+
+import inspect
+import io
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django import forms as django_forms
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kouka.web import forms as kouka_forms
+from kouka.web import mapping
+from kouka.web.models import Change, Comment, Cycle, KpiRecord, Membership, ProjectRecord, Publication
+
+if TYPE_CHECKING:
+    from web_fixtures import World
+
+pytest_plugins = ["web_fixtures"]
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The site's URLs, from Django's resolver, with sample values for their parameters.
+
+def routes() -> list[str]:
+    """Every URL pattern of the site as a route string (``staff/<int:year>/``), admin and API included."""
+
+    def walk(patterns: list[Any], prefix: str) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                assert isinstance(pattern, URLPattern)
+                yield prefix + str(pattern.pattern)
+
+    return list(walk(get_resolver().url_patterns, ""))
+
+
+def expand(route: str, samples: dict[str, list[str]]) -> list[str]:
+    """The paths of ``route`` with each parameter replaced by each of its sample values."""
+    paths = ["/" + route]
+    for match in re.finditer(r"<(?:(\w+):)?(\w+)>", route):
+        converter, name = match.group(1) or "str", match.group(2)
+        values = samples.get(name) or (["1"] if converter == "int" else ["x"])  # a new route: any value
+        paths = [p.replace(match.group(0), v, 1) for p in paths for v in values]
+    return paths
+
+
+def samples_for(slug: str = "isesaki") -> dict[str, list[str]]:
+    return {"slug": [slug], "year": ["2023"], "project": ["1"], "number": ["1"], "kpi": ["1"],
+            "actual_year": ["2023"], "fmt": ["csv"], "name": ["submit"], "pk": ["1"], "object_id": ["1"],
+            "content_type_id": ["1"], "id": ["1"], "prefecture": ["群馬県"]}
+
+
+def snapshot() -> dict[str, Any]:
+    """Everything a write could change, to compare before and after."""
+    return {
+        "cycles": sorted((c.pk, c.state, c.revision, json.dumps(c.report, sort_keys=True))
+                         for c in Cycle.objects.all()),
+        "projects": sorted((p.pk, p.version, p.title, json.dumps(p.data, sort_keys=True))
+                           for p in ProjectRecord.objects.all()),
+        "kpis": sorted((k.pk, k.version, json.dumps(k.data, sort_keys=True)) for k in KpiRecord.objects.all()),
+        "comments": Comment.objects.count(), "changes": Change.objects.count(),
+        "publications": Publication.objects.count(), "users": get_user_model().objects.count(),
+        "memberships": Membership.objects.count(),
+    }
+
+
+def signed_in(username: str, enforce_csrf: bool = True) -> Client:
+    client = Client(enforce_csrf_checks=enforce_csrf)
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. CSRF on every write
+
+def test_every_url_refuses_writes_without_a_csrf_token(world: "World") -> None:
+    """A signed-in administrator (also a Django superuser) writes to every URL of the site, admin and API
+    included, without a CSRF token: every one is refused and nothing changes."""
+    user = get_user_model().objects.get(username="kikaku")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client = signed_in("kikaku")
+    before = snapshot()
+    paths = [p for route in routes() for p in expand(route, samples_for())]
+    assert len(paths) > 60  # the admin's and the API's too
+    accepted = {}
+    for path in paths:
+        for method in WRITE_METHODS:
+            response = getattr(client, method)(path, data={"title": "CSRF", "text": "CSRF"})
+            if response.status_code not in (403, 405):
+                accepted[f"{method.upper()} {path}"] = response.status_code
+            elif response.status_code == 403:
+                assert "CSRF" in response.content.decode(), f"{method} {path}: refused, but not for CSRF"
+    assert accepted == {}
+    assert snapshot() == before
+
+
+def csrf_token(client: Client) -> str:
+    """The token a signed-in page carries (the cookie is HttpOnly, so scripts cannot read it)."""
+    page = client.get("/staff/").content.decode()
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found, "no CSRF token in the staff page"
+    return found.group(1)
+
+
+API_BODIES = {
+    "actuals": {"text": "3社", "version": 1},
+    "verification": {"paragraphs": ["CSRFで書き換え"], "version": 1},
+    "comments": {"text": "CSRFで書き込み"},
+    "transitions": {"note": ""},
+}
+
+
+def api_writes() -> list[tuple[str, str]]:
+    """(method, path) of every write operation in the API's OpenAPI document."""
+    from kouka.web.api import api
+
+    schema = api.get_openapi_schema()
+    found = []
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            if method in WRITE_METHODS:
+                found.append((method, expand(path.lstrip("/").replace("{", "<").replace("}", ">"), samples_for())[0]))
+    return found
+
+
+def test_api_session_auth_enforces_csrf(world: "World") -> None:
+    """Every API write with the session but without the token is refused; with the token the same request
+    is taken (so the refusal was the CSRF check, not something else)."""
+    writes = api_writes()
+    assert {m for m, _ in writes} >= {"put", "post"} and len(writes) >= 4
+    client = signed_in("kikaku")
+    before = snapshot()
+    for method, path in writes:
+        body = next(b for key, b in API_BODIES.items() if key in path)
+        response = getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
+        assert response.status_code == 403, (method, path, response.status_code)
+        assert "CSRF" in response.json()["detail"]
+    assert snapshot() == before
+    token = csrf_token(client)
+    taken = {}
+    for method, path in writes:
+        body = next(b for key, b in API_BODIES.items() if key in path)
+        response = getattr(client, method)(path, data=json.dumps(body), content_type="application/json",
+                                           headers={"X-CSRFToken": token})
+        taken[path] = response.status_code
+    assert all(status in (200, 201, 409) for status in taken.values()), taken
+    assert Comment.objects.filter(text="CSRFで書き込み").count() == 1
+
+
+def test_form_post_with_token_is_taken(world: "World") -> None:
+    """The control for the walk above: the same client with the page's token can write."""
+    client = signed_in("kikaku")
+    response = client.post("/staff/2023/projects/1/comments/", data={
+        "text": "トークン付きのコメント", "csrfmiddlewaretoken": csrf_token(client)})
+    assert response.status_code == 302
+    assert Comment.objects.filter(text="トークン付きのコメント").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. Sessions, cookies, HTTPS and `check --deploy`
+
+def test_session_and_csrf_cookies_are_hardened(world: "World") -> None:
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token
+    csrf_cookie = client.cookies["csrftoken"]
+    assert csrf_cookie["httponly"] and csrf_cookie["samesite"] == "Lax"
+    response = client.post("/accounts/login/", data={
+        "username": "kikaku", "password": "kouka-demo", "csrfmiddlewaretoken": token.group(1)})
+    assert response.status_code == 302 and response["Location"] == "/staff/"
+    session = response.cookies["sessionid"]
+    assert session["httponly"] is True and session["samesite"] == "Lax"
+    assert session["max-age"] == "" and session["expires"] == ""  # a browser-session cookie
+    from django.conf import settings
+
+    assert 0 < settings.SESSION_COOKIE_AGE <= 12 * 3600  # and the server forgets it after a working day
+    assert client.get("/staff/").status_code == 200
+
+
+def test_secure_cookies_and_hsts_behind_https(world: "World", settings: Any) -> None:
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="kikaku"))
+    assert client.cookies["sessionid"]["secure"] is True
+    over_https = client.get("/accounts/login/", headers={"X-Forwarded-Proto": "https"})
+    assert over_https["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert over_https.cookies["csrftoken"]["secure"] is True
+    plain = client.get("/accounts/login/")
+    assert "Strict-Transport-Security" not in plain  # never over plain HTTP
+
+
+def production_environment() -> dict[str, str]:
+    """The environment file of docs/production.md, with a fresh secret for its placeholder."""
+    text = (ROOT / "docs" / "production.md").read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(DJANGO_SETTINGS_MODULE=kouka\.web\.settings\n.*?)```", text, re.S)
+    assert block, "docs/production.md has no environment file"
+    env = {}
+    for line in block.group(1).splitlines():
+        name, _, value = line.partition("=")
+        env[name] = secrets.token_urlsafe(50) if name == "DJANGO_SECRET_KEY" else value.replace("…", "secret")
+    return env
+
+
+def clean_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KOUKA_", "DATABASE_URL"))}
+
+
+def test_check_deploy_is_clean_with_the_documented_production_environment() -> None:
+    env = production_environment()
+    assert env["DJANGO_SECURE_COOKIES"] == "1" and int(env["DJANGO_HSTS_SECONDS"]) >= 31536000
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "django-admin"), "check", "--deploy", "--fail-level",
+                           "WARNING"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env=clean_environment() | env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues (0 silenced)." in done.stdout
+    shown = subprocess.run([sys.executable, "-c", (
+        "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps(["
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.DEBUG]))")],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, env=clean_environment() | env)
+    assert json.loads(shown.stdout) == [True, True, True, True, "Lax", 31536000, True, False], shown.stderr
+
+
+def test_check_deploy_warns_without_the_production_environment() -> None:
+    """The control: the development defaults are not deployable, and check --deploy says so."""
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "django-admin"), "check", "--deploy", "--fail-level",
+                           "WARNING"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env=clean_environment() | {"DJANGO_SETTINGS_MODULE": "kouka.web.settings"})
+    assert done.returncode != 0
+    assert "security.W009" in done.stderr + done.stdout  # the development secret key
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. Passwords and login throttling
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_djangos_default() -> None:
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hasher
+
+    assert not hasattr(settings, "PASSWORD_HASHERS") or settings.PASSWORD_HASHERS == [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher", "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher", "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher"]
+    user = get_user_model().objects.create_user("hashed", password="a-long-enough-password")
+    algorithm, iterations, salt, digest = user.password.split("$")
+    assert algorithm == get_hasher("default").algorithm == "pbkdf2_sha256"
+    assert int(iterations) >= 1_000_000 and salt and digest
+    assert "a-long-enough-password" not in user.password
+    assert user.check_password("a-long-enough-password")
+
+
+def log_in(client: Client, username: str, password: str, address: str = "127.0.0.1") -> Any:
+    return client.post("/accounts/login/", data={"username": username, "password": password},
+                       REMOTE_ADDR=address)
+
+
+def test_login_is_throttled_after_repeated_failures(world: "World", settings: Any) -> None:
+    limit = settings.AXES_FAILURE_LIMIT
+    assert 3 <= limit <= 10
+    client = Client()
+    for _ in range(limit - 1):
+        refused = log_in(client, "kikaku", "wrong-password")
+        assert refused.status_code == 200
+        assert "正しいユーザー名とパスワードを入力してください" in refused.content.decode()
+    locked = log_in(client, "kikaku", "wrong-password")
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "ログインの失敗が続いたため、しばらくログインできません" in page and "15分後" in page
+    # now even the right password is refused from that address, and no session starts
+    again = log_in(client, "kikaku", "kouka-demo")
+    assert again.status_code == 429 and "_auth_user_id" not in client.session
+    assert client.get("/staff/").status_code == 302
+    # the same user from another address, and another user from this one, still sign in
+    assert log_in(Client(), "kikaku", "kouka-demo", address="192.0.2.7").status_code == 302
+    assert log_in(Client(), "shoko", "kouka-demo").status_code == 302
+    from axes.utils import reset
+
+    reset(username="kikaku")  # what an administrator does (or the cool-off time does)
+    assert log_in(Client(), "kikaku", "kouka-demo").status_code == 302
+
+
+def test_correct_sign_ins_never_trip_the_throttle(world: "World", settings: Any) -> None:
+    """Many correct sign-ins (as a soak test or a busy office makes), with the odd typo, are never refused:
+    a correct sign-in resets the count."""
+    for attempt in range(settings.AXES_FAILURE_LIMIT * 4):
+        client = Client()
+        if attempt % 2 == 0:
+            assert log_in(client, "shoko", "typo").status_code == 200
+        assert log_in(client, "shoko", "kouka-demo").status_code == 302, attempt
+
+
+def test_throttle_counts_the_client_address_behind_the_proxy(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from kouka.web.security import client_ip
+
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="127.0.0.1",
+                                    HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.5")
+    settings.KOUKA_BEHIND_PROXY = False
+    assert client_ip(request) == "127.0.0.1"
+    settings.KOUKA_BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.5"  # the one the proxy appended, not the client's own claim
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. Every field bounded
+
+def kouka_form_classes() -> list[type[django_forms.BaseForm]]:
+    found = [cls for _, cls in inspect.getmembers(kouka_forms, inspect.isclass)
+             if issubclass(cls, django_forms.BaseForm) and cls.__module__ == kouka_forms.__name__]
+    assert len(found) >= 8
+    return found
+
+
+def instantiate(cls: type[django_forms.BaseForm]) -> django_forms.BaseForm:
+    parameters = inspect.signature(cls.__init__).parameters
+    kwargs: dict[str, Any] = {}
+    if "years" in parameters:
+        kwargs["years"] = [2022, 2023]
+    if "request" in parameters:
+        kwargs["request"] = None
+    return cls(**kwargs)
+
+
+@pytest.mark.django_db
+def test_every_form_text_field_has_a_max_length_and_the_input_says_so() -> None:
+    unbounded, unrendered = [], []
+    for cls in kouka_form_classes():
+        form = instantiate(cls)
+        for name, field in form.fields.items():
+            if isinstance(field, django_forms.CharField):
+                if field.max_length is None:
+                    unbounded.append(f"{cls.__name__}.{name}")
+                elif f'maxlength="{field.max_length}"' not in str(form[name]):
+                    unrendered.append(f"{cls.__name__}.{name}")
+            elif isinstance(field, django_forms.IntegerField) and not field.widget.is_hidden:
+                assert field.max_value is not None, f"{cls.__name__}.{name} has no upper bound"
+    assert unbounded == [] and unrendered == []
+
+
+def test_every_api_input_is_bounded() -> None:
+    """Every string of every request body (and list) in the API's OpenAPI document has a maximum."""
+    from kouka.web.api import api
+
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    unbounded = []
+
+    def check(where: str, node: dict[str, Any]) -> None:
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[1]
+            for prop, sub in components[name].get("properties", {}).items():
+                check(f"{name}.{prop}", sub)
+        elif node.get("type") == "string" and "maxLength" not in node and "enum" not in node:
+            unbounded.append(where)
+        elif node.get("type") == "array":
+            if "maxItems" not in node:
+                unbounded.append(where)
+            check(where + "[]", node["items"])
+
+    bodies = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method in WRITE_METHODS:
+                bodies += 1
+                check(f"{method} {path}", operation["requestBody"]["content"]["application/json"]["schema"])
+    assert bodies >= 4 and unbounded == []
+
+
+def project_post(world: "World", **changes: str) -> dict[str, Any]:
+    record = ProjectRecord.objects.get(cycle=world.cycle(), number=1)
+    data = kouka_forms.ProjectForm.initial_for(mapping.project_of(record), record.version)
+    data["departments"] = [d.pk for d in record.departments.all()]
+    return {k: v for k, v in (data | changes).items() if v is not None}
+
+
+def test_an_over_long_form_post_is_refused_and_nothing_is_stored(world: "World") -> None:
+    client = world.client("kikaku")
+    before = snapshot()
+    response = client.post("/staff/2023/projects/1/", data=project_post(world, title="長" * 301))
+    assert response.status_code == 200
+    assert "300 文字以下" in response.content.decode()
+    response = client.post("/staff/2023/projects/1/", data=project_post(world, verification="ま" * 8001))
+    assert "8000 文字以下" in response.content.decode()
+    response = client.post("/staff/2023/projects/1/comments/", data={"text": "コ" * 4001})
+    assert snapshot() == before
+    # the control: the same post within bounds is stored
+    assert client.post("/staff/2023/projects/1/", data=project_post(world, title="長" * 300)).status_code == 302
+    assert ProjectRecord.objects.get(cycle=world.cycle(), number=1).title == "長" * 300
+
+
+def test_an_over_long_api_body_is_refused_and_nothing_is_stored(world: "World") -> None:
+    client = world.client("kikaku")
+    before = snapshot()
+    response = client.post("/api/staff/cycles/2023/projects/1/comments", data=json.dumps({"text": "コ" * 4001}),
+                           content_type="application/json")
+    assert response.status_code == 422
+    assert "入力が長すぎるか" in response.json()["detail"]
+    response = client.put("/api/staff/cycles/2023/projects/1/verification", content_type="application/json",
+                          data=json.dumps({"paragraphs": ["段落"] * 51, "version": 1}))
+    assert response.status_code == 422
+    assert snapshot() == before
+
+
+def test_an_over_long_password_is_refused_without_a_sign_in_attempt(world: "World") -> None:
+    from axes.models import AccessAttempt
+
+    response = Client().post("/accounts/login/", data={"username": "kikaku", "password": "p" * 257})
+    assert response.status_code == 200 and "256 文字以下" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5. Uploads
+
+def upload(client: Client, name: str, data: bytes) -> Any:
+    return client.post("/staff/import/", data={"file": SimpleUploadedFile(name, data)})
+
+
+def assert_refused(world: "World", response: Any, message: str) -> None:
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page, page[:2000]
+    assert "kouka_import_preview" not in response.wsgi_request.session  # nothing kept for confirm
+
+
+def zip_bomb_workbook() -> bytes:
+    """An .xlsx-shaped zip of 100 KB that expands to 80 MB of sheet XML."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            chunk = b"<row>" + b" " * (1024 * 1024 - 11) + b"</row>"
+            for _ in range(80):
+                sheet.write(chunk)
+    return out.getvalue()
+
+
+def test_uploads_of_the_wrong_kind_are_refused(world: "World") -> None:
+    client = world.client("kikaku")
+    before = snapshot()
+    program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(range(256)) * 40
+    assert_refused(world, upload(client, "report.txt", program), "中身はWindowsの実行ファイル")
+    assert_refused(world, upload(client, "report.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(2000)), "中身はPNG画像")
+    assert_refused(world, upload(client, "report.html", b"<html>" + bytes(100) + b"</html>"),
+                   "中身がテキストではありません")
+    assert_refused(world, upload(client, "report.pdf", "事業名 まちなか".encode()), "中身はPDFではありません")
+    assert_refused(world, upload(client, "report.exe", b"plain"), "この種類のファイルは読み込めません")
+    assert_refused(world, upload(client, "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),
+                   "この種類のファイルは読み込めません")
+    assert_refused(world, upload(client, "report.xlsx", zip_bomb_workbook()), "展開後の大きさ")
+    assert snapshot() == before
+
+
+def test_an_oversized_upload_is_refused_while_it_streams_in(world: "World") -> None:
+    from kouka.web.uploads import MAX_UPLOAD_BYTES
+
+    client = world.client("kikaku")
+    before = snapshot()
+    response = upload(client, "big.txt", b"a" * (MAX_UPLOAD_BYTES + 1))
+    assert_refused(world, response, "ファイルが大きすぎます（20MBまで）")
+    assert "file" not in response.wsgi_request.FILES  # the handler dropped it: never held whole
+    assert snapshot() == before
+
+
+def test_a_valid_upload_reaches_the_preview(world: "World") -> None:
+    """The control: kouka's own JSON and a UTF-16 text (Excel's "Unicode text") pass the type check."""
+    client = world.client("kikaku")
+    response = upload(client, "isesaki.json", EXAMPLE.read_bytes())
+    assert response.status_code == 200 and "取り込む" in response.content.decode()
+    from kouka.web.uploads import check_upload
+
+    check_upload("\ufeff事業名\tまちなか".encode("utf-16"), "report.txt")  # no exception
