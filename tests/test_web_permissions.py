@@ -93,6 +93,12 @@ CASES = [
     Case("export of draft", "get", "/m/isesaki/2023/export/json/", everyone(404)),
     Case("unknown municipality", "get", "/m/nowhere/", everyone(404)),
     Case("login page", "get", "/accounts/login/", everyone(200)),
+    Case("national stats", "get", "/stats/", everyone(200)),
+    Case("prefecture stats", "get", "/stats/群馬県/", everyone(200)),
+    Case("municipality stats", "get", "/stats/m/isesaki/", everyone(200)),
+    Case("stats of a body with drafts only", "get", "/stats/m/othercity/", everyone(404), secret=OTHER_TITLE),
+    Case("stats sources", "get", "/stats/sources/?year=2022&judgement=not_met", everyone(200)),
+    Case("stats sources of a draft year", "get", "/stats/sources/?year=2023", everyone(200)),
     # staff pages
     Case("dashboard", "get", "/staff/", staff(), secret=OTHER_TITLE),
     Case("cycle", "get", "/staff/2023/", staff()),
@@ -238,3 +244,28 @@ def test_api_write_needs_csrf_token(world: "World") -> None:
                           data=json.dumps({"text": "3社", "version": 1}), content_type="application/json")
     assert response.status_code == 403
     assert actual_text(world) is None
+
+
+DRAFT_TITLE = "下書きだけの事業名（集計に出てはならない）"
+
+
+def test_stats_never_count_drafts(world: "World") -> None:
+    from kouka.domain.rules import Judgement
+    from kouka.web import dashboards
+
+    record = ProjectRecord.objects.get(cycle=world.cycle(2023), number=1)
+    record.title = DRAFT_TITLE
+    record.save()
+    published = mapping.report_from_document(world.cycle(2022).publications.get().document)
+    total = dashboards.summary()
+    assert (total.reports, total.projects, total.grant_yen) == (1, len(published.projects), 14727544)
+    assert total.kpis.total == sum(len(p.kpis) for p in published.projects)
+    assert [year for year, _ in dashboards.by_year()] == [2022]
+    assert total.kpis[Judgement.NOT_MET] > 0
+    for path in ("/stats/", "/stats/群馬県/", "/stats/m/isesaki/", "/stats/sources/?year=2023",
+                 "/stats/sources/?what=kpis", "/stats/?year=2023"):
+        for role in ("anonymous", "kikaku"):
+            content = world.client(role).get(path).content.decode()
+            assert DRAFT_TITLE not in content and OTHER_TITLE not in content and "他市" not in content, path
+    listing = world.client("anonymous").get("/stats/sources/?year=2023").content.decode()
+    assert "該当する報告はありません" in listing
