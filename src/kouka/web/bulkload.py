@@ -42,7 +42,7 @@ from django.utils import timezone
 from kouka import interchange
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Body, Report
-from kouka.web import dbrouter, facts, mapping
+from kouka.web import dbrouter, facts, fastinsert, mapping
 from kouka.web.demo import slug_for
 from kouka.web.models import (
     Change,
@@ -377,7 +377,7 @@ def _write(plan: _Plan, database: str) -> tuple[int, int, int]:
                after={"revision": cycle.revision, "file": str(parsed.path), "digest": item.digest})
         for parsed, item, cycle, before in written])
     rows = [row for _, item, cycle, _ in written for row in facts.rows_for(cycle, item.report)]
-    KpiFact.objects.using(database).bulk_create(rows, batch_size=2000)
+    fastinsert.insert(KpiFact, map(fastinsert.values_of, rows), database)
     touched |= facts.wide_keys(rows)
     facts.settle_wide_area(touched)
     return projects, kpis, len(rows)
@@ -389,25 +389,30 @@ def _report_fields(item: ParsedReport) -> JSON:
 
 
 def _write_projects(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]], database: str) -> tuple[int, int]:
+    """The projects, their KPIs and departments of the written reports, from the documents' JSON (as stored by
+    :func:`kouka.web.mapping.save_project` and :func:`~kouka.web.mapping.save_kpi`)."""
     departments = _departments(written, database)
-    records: list[ProjectRecord] = []
+    projects: list[dict[str, Any]] = []
     for _, item, cycle, _ in written:
-        records += [ProjectRecord(cycle=cycle, number=p.number, title=p.title, data=mapping.project_data(p))
-                    for p in item.report.projects]
-    records = ProjectRecord.objects.using(database).bulk_create(records, batch_size=1000)
-    kpis: list[KpiRecord] = []
-    links = []
-    link = ProjectRecord.departments.through
-    projects = (p for _, item, _, _ in written for p in item.report.projects)
-    for record, project in zip(records, projects, strict=True):
-        kpis += [KpiRecord(project=record, number=k.number, name=k.name, unit=k.unit,
-                           data=interchange.kpi_json(k)) for k in project.kpis]
-        municipality_id = record.cycle.municipality_id
-        links += [link(projectrecord_id=record.pk, department_id=departments[(municipality_id, name)])
-                  for name in dict.fromkeys(project.departments)]
-    KpiRecord.objects.using(database).bulk_create(kpis, batch_size=1000)
-    link.objects.using(database).bulk_create(links, batch_size=2000)
-    return len(records), len(kpis)
+        for data in item.document["reports"][0]["projects"]:
+            stored = {k: v for k, v in data.items() if k != "kpis"}
+            projects.append({"cycle_id": cycle.pk, "number": data["number"], "title": data["title"], "data": stored})
+    count = fastinsert.insert(ProjectRecord, projects, database)
+    cycles = {cycle.pk: cycle for _, _, cycle, _ in written}
+    ids = {(cycle_id, number): pk for pk, cycle_id, number in ProjectRecord.objects.using(database)
+           .filter(cycle_id__in=cycles).values_list("pk", "cycle_id", "number")}
+    kpis: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    for _, item, cycle, _ in written:
+        for data in item.document["reports"][0]["projects"]:
+            project_id = ids[(cycle.pk, data["number"])]
+            kpis += [{"project_id": project_id, "number": k["number"], "name": k["name"], "unit": k["unit"], "data": k}
+                     for k in data["kpis"]]
+            links += [{"projectrecord_id": project_id, "department_id": departments[(cycle.municipality_id, name)]}
+                      for name in dict.fromkeys(data.get("departments", []))]
+    fastinsert.insert(KpiRecord, kpis, database)
+    fastinsert.insert(ProjectRecord.departments.through, links, database)
+    return count, len(kpis)
 
 
 def _departments(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]],
