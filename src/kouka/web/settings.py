@@ -81,6 +81,17 @@ def _databases() -> dict[str, Any]:
 DATABASES = _databases()
 DATABASE_ROUTERS = ["kouka.web.dbrouter.SelectedDatabaseRouter"]
 
+# Rendered pages of frozen publications (kouka.web.pagecache): a file cache shared by every server process,
+# in front of it a small one in each process. KOUKA_CACHE_DIR moves the shared one out of the data folder.
+CACHE_DIR = Path(os.environ["KOUKA_CACHE_DIR"]) if os.environ.get("KOUKA_CACHE_DIR") else DATA_DIR / "cache"
+CACHES: dict[str, Any] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(CACHE_DIR / "pages"),
+              "TIMEOUT": 7 * 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 50_000}},
+    "pages_local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kouka-pages",
+                    "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 200}},
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a throttled sign-in before the password is checked
     "django.contrib.auth.backends.ModelBackend",

@@ -5,6 +5,9 @@ from typing import Any
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 
@@ -16,7 +19,7 @@ from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Measurement, Report
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi, report_total
-from kouka.web import charts, integrations, mapping
+from kouka.web import charts, integrations, mapping, pagecache
 from kouka.web.models import Cycle, Municipality, Publication
 from kouka.web.views.staff import export_response
 
@@ -83,18 +86,63 @@ def kpi_rows(report: Report) -> list[dict[str, Any]]:
     return rows
 
 
-def report_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    cycle, publication, report = _publication(slug, year)
+def latest_publication(slug: str, year: int) -> Publication:
+    """The latest published revision of a municipality's year. One light query: only what names the revision
+    is read; the rest (the document, the cycle) loads when a page has to be rendered."""
+    publication: Publication | None = (
+        Publication.objects.filter(cycle__municipality__slug=slug, cycle__fiscal_year=year)
+        .only("id", "revision", "published_at", "cycle_id").order_by("-revision").first())
+    if publication is None:
+        raise Http404("公表された報告がありません / no published report")
+    return publication
+
+
+def report_body(publication: Publication) -> str:
+    """The page body of one published revision; it depends on nothing but the publication (and its earlier
+    revisions), so :mod:`kouka.web.pagecache` keeps it."""
+    cycle = publication.cycle
+    report = mapping.report_from_document(publication.document)
     try:
         fragment = mark_safe(integrations.render_fragment(report))
     except integrations.Unavailable:
         fragment = None
-    return render(request, "kouka/public/report.html", {
+    return render_to_string("kouka/public/report_body.html", {
         "cycle": cycle, "publication": publication, "report": report, "fragment": fragment,
-        "year_label": format_fiscal_year(year), "total": format_yen(report_total(report)),
+        "year_label": format_fiscal_year(cycle.fiscal_year), "total": format_yen(report_total(report)),
         "rows": kpi_rows(report), "exports": list(integrations.EXPORTS.values()),
-        "revisions": cycle.publications.order_by("-revision"),
+        "revisions": cycle.publications.filter(revision__lte=publication.revision).order_by("-revision"),
     })
+
+
+def _validators(response: HttpResponse, key: str, publication: Publication) -> HttpResponse:
+    response.headers["ETag"] = pagecache.etag(key)
+    response.headers["Last-Modified"] = http_date(publication.published_at.timestamp())
+    patch_cache_control(response, public=True, no_cache=True)  # revalidate every time: a correction shows at once
+    return response
+
+
+def _report_page(request: HttpRequest, publication: Publication) -> HttpResponse:
+    body = pagecache.cached_html(pagecache.publication_key("report-body", publication),
+                                 lambda: report_body(publication))
+    cycle = publication.cycle
+    return render(request, "kouka/public/report.html", {
+        "title": f"{cycle.municipality.name} {format_fiscal_year(cycle.fiscal_year)}", "body": mark_safe(body)})
+
+
+def report_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """A published report, from :mod:`kouka.web.pagecache`. Anonymous readers share one cached page with
+    ETag / Last-Modified (304 on a conditional GET); signed-in staff get the cached body in their own frame."""
+    publication = latest_publication(slug, year)
+    if request.user.is_authenticated:
+        response = _report_page(request, publication)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+    key = pagecache.publication_key("report", publication)
+    not_modified = get_conditional_response(request, etag=pagecache.etag(key),
+                                            last_modified=int(publication.published_at.timestamp()))
+    response = not_modified if not_modified is not None else pagecache.anonymous_page(
+        request, key, lambda: _report_page(request, publication))
+    return _validators(response, key, publication)
 
 
 def _text(measurement: Measurement | None) -> str:
