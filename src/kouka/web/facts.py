@@ -17,7 +17,6 @@ across bodies. :func:`rebuild` does all of that for some cycles.
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
 
 from kouka.domain.aggregate import is_lead, unit_group, wide_area_key
 from kouka.domain.carry import kpi_key, project_key
@@ -77,23 +76,31 @@ def settle_wide_area(keys: Iterable[WideKey] | None = None) -> None:
     """Mark exactly one copy of each wide-area project (of ``keys``, or all) as counted.
 
     The lead's copy when the lead has published it (the lowest body code among several claiming the
-    lead), else the copy of the lowest body code (then the lowest cycle id).
+    lead), else the copy of the lowest body code (then the lowest cycle id and project number). One query
+    reads the copies, and only rows whose flag changes are written.
     """
-    database = dbrouter.current()
-    facts = KpiFact.objects.using(database)
-    if keys is None:
-        keys = set(facts.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
-    for wide_key, fiscal_year in sorted(set(keys)):
-        copies = facts.filter(wide_key=wide_key, fiscal_year=fiscal_year, project_row=True)
-        ranked = sorted(copies.values_list("is_lead", "body_code", "cycle_id", "project_number"),
-                        key=lambda c: (not c[0], c[1], c[2], c[3]))
-        if not ranked:
+    facts = KpiFact.objects.using(dbrouter.current())
+    wanted = None if keys is None else set(keys)
+    if wanted is not None and not wanted:
+        return
+    rows = facts.exclude(wide_key="")
+    if wanted is not None:
+        rows = rows.filter(wide_key__in={key for key, _ in wanted}, fiscal_year__in={year for _, year in wanted})
+    copies: dict[WideKey, list[tuple[bool, str, int, int]]] = {}
+    flags: list[tuple[int, WideKey, tuple[int, int], bool]] = []
+    for pk, wide_key, year, lead, code, cycle_id, number, counted in rows.values_list(
+            "pk", "wide_key", "fiscal_year", "is_lead", "body_code", "cycle_id", "project_number", "counted"):
+        key = (wide_key, year)
+        if wanted is not None and key not in wanted:
             continue
-        _, _, cycle_id, number = ranked[0]
-        same = facts.filter(wide_key=wide_key, fiscal_year=fiscal_year)
-        chosen = Q(cycle_id=cycle_id, project_number=number)
-        same.filter(chosen).exclude(counted=True).update(counted=True)
-        same.exclude(chosen).exclude(counted=False).update(counted=False)
+        copies.setdefault(key, []).append((not lead, code, cycle_id, number))
+        flags.append((pk, key, (cycle_id, number), counted))
+    chosen = {key: min(found)[2:] for key, found in copies.items()}
+    on = [pk for pk, key, copy, counted in flags if copy == chosen[key] and not counted]
+    off = [pk for pk, key, copy, counted in flags if copy != chosen[key] and counted]
+    for ids, value in ((on, True), (off, False)):
+        for start in range(0, len(ids), 500):
+            facts.filter(pk__in=ids[start:start + 500]).update(counted=value)
 
 
 def latest_report(cycle: Cycle) -> Report | None:
