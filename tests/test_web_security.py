@@ -16,16 +16,21 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
+from dataclasses import fields, is_dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from bs4 import BeautifulSoup
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from kouka import interchange
 from kouka.web import forms as kouka_forms
 from kouka.web import mapping
 from kouka.web.models import Change, Comment, Cycle, KpiRecord, Membership, ProjectRecord, Publication
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
     from web_fixtures import World
 
 pytest_plugins = ["web_fixtures"]
+pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
@@ -196,8 +202,6 @@ def test_session_and_csrf_cookies_are_hardened(world: "World") -> None:
     session = response.cookies["sessionid"]
     assert session["httponly"] is True and session["samesite"] == "Lax"
     assert session["max-age"] == "" and session["expires"] == ""  # a browser-session cookie
-    from django.conf import settings
-
     assert 0 < settings.SESSION_COOKIE_AGE <= 12 * 3600  # and the server forgets it after a working day
     assert client.get("/staff/").status_code == 200
 
@@ -260,9 +264,7 @@ def test_check_deploy_warns_without_the_production_environment() -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Passwords and login throttling
 
-@pytest.mark.django_db
 def test_passwords_are_hashed_with_djangos_default() -> None:
-    from django.conf import settings
     from django.contrib.auth.hashers import get_hasher
 
     assert not hasattr(settings, "PASSWORD_HASHERS") or settings.PASSWORD_HASHERS == [
@@ -350,7 +352,6 @@ def instantiate(cls: type[django_forms.BaseForm]) -> django_forms.BaseForm:
     return cls(**kwargs)
 
 
-@pytest.mark.django_db
 def test_every_form_text_field_has_a_max_length_and_the_input_says_so() -> None:
     unbounded, unrendered = [], []
     for cls in kouka_form_classes():
@@ -499,3 +500,162 @@ def test_a_valid_upload_reaches_the_preview(world: "World") -> None:
     from kouka.web.uploads import check_upload
 
     check_upload("\ufeff事業名\tまちなか".encode("utf-16"), "report.txt")  # no exception
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6. No stored markup ever rendered: every text field of a published report, a draft, comments, departments,
+#    the municipality, a user name and a publication note hold markup; every page is fetched.
+
+MARKUP = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'  # 55 characters: fits every name column
+SHORT_MARKUP = "<svg onload=alert()>"  # 20: fits a unit or a prefecture
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+SHORT_FIELDS = {"unit", "prefecture", "cost_label"}  # columns too narrow for MARKUP
+
+
+def hostile(value: Any, name: str = "") -> Any:
+    """``value`` (a domain object) with every text field replaced by markup (figures and identities kept)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: hostile(getattr(value, f.name), f.name) for f in fields(value)}
+        return replace(value, **changes)
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        if name in ("code", "key", "text", "") or (not value and name not in ("title", "source", "lead_body")):
+            return value
+        return SHORT_MARKUP if name in SHORT_FIELDS else MARKUP
+    if isinstance(value, list):
+        return [hostile(item, name) for item in value] or ([MARKUP] if name in ("introduction", "notes") else [])
+    if isinstance(value, dict):
+        return {k: hostile(v, name) for k, v in value.items()} if name != "marks" else value
+    return value
+
+
+def hostile_world(alias: str) -> dict[str, Any]:
+    """A municipality named with markup, its report published twice (the correction's note is markup too)
+    and carried into a draft; a reviewer's comment; an administrator whose user name is markup."""
+    from kouka.domain.carry import carry_report
+    from kouka.domain.model import Body
+    from kouka.web import history, workflow
+    from kouka.web.models import Department, Municipality, Role
+
+    report = interchange.load(EXAMPLE).report_for(None)
+    report = hostile(replace(report, municipality=Body(MARKUP, SHORT_MARKUP, "102041")))
+    municipality = Municipality.objects.create(slug="evil", name=MARKUP, prefecture=SHORT_MARKUP, code="102041")
+    admin_user = get_user_model().objects.create_user(MARKUP, password="x-evil-password")
+    admin = Membership.objects.create(user=admin_user, municipality=municipality, role=Role.ADMIN)
+    admin.departments.set([Department.objects.create(municipality=municipality, name=MARKUP + "課")])
+    cycle = mapping.store_report(municipality, report)
+    for step in ("submit", "review", "publish", "correct", "submit", "review"):
+        workflow.apply(admin, cycle, step)
+    workflow.apply(admin, cycle, "publish", note=MARKUP)
+    draft = mapping.store_report(municipality, replace(carry_report(report, report.fiscal_year + 1),
+                                                       title=MARKUP, introduction=[MARKUP]))
+    record = draft.projects.order_by("number").first()
+    assert record is not None
+    record.comments.create(author=admin_user, text=MARKUP)
+    history.record(admin_user, municipality, draft, "project:update", MARKUP, {"title": "before"},
+                   {"title": MARKUP})  # as saving the project form records it
+    return {"municipality": municipality, "user": admin_user, "report": report, "draft": draft}
+
+
+def site_pages(report: Any, changes: list[int]) -> list[str]:
+    """Every page a GET can show: each route of the site with each project, KPI, year and change of the
+    hostile world (the API's JSON and the admin are not HTML pages of stored text; the admin is checked in
+    the browser)."""
+    numbers = [str(p.number) for p in report.projects]
+    kpis = sorted({str(k.number) for p in report.projects for k in p.kpis})
+    samples = samples_for("evil") | {"year": ["2022", "2023"], "project": numbers, "number": numbers,
+                                     "kpi": kpis, "pk": [str(pk) for pk in changes], "fmt": ["csv"]}
+    pages = []
+    for route in routes():
+        if route.startswith(("admin/", "api/", "accounts/logout")) or "transition/" in route:
+            continue
+        pages += expand(route, samples)
+    return [*pages, "/search/?q=" + MARKUP, "/search/?q=script", "/search/?q=alert"]
+
+
+def assert_no_live_markup(path: str, html: str) -> None:
+    """No element or attribute of the page came from stored text: scripts are only the site's own files,
+    no event handler attributes, no <img src=x>, no <svg onload>."""
+    assert "<script>alert" not in html and "<img src=x" not in html and "<svg onload" not in html, path
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(True):
+        handlers = [a for a in tag.attrs if a.lower().startswith("on")]
+        assert handlers == [], f"{path}: <{tag.name} {handlers}>"
+        if tag.name == "script":
+            assert tag.get("src", "").startswith("/static/") and not tag.string, f"{path}: {tag}"
+        assert not (tag.name == "img" and tag.get("src") == "x"), f"{path}: {tag}"
+
+
+def fetch_all(client: Client, pages: list[str]) -> dict[str, Any]:
+    responses = {}
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code < 500, (path, response.status_code)
+        responses[path] = response
+    return responses
+
+
+def test_stored_markup_is_never_rendered(world: "World") -> None:
+    evil = hostile_world(world.alias)
+    changes = list(Change.objects.filter(municipality=evil["municipality"]).values_list("pk", flat=True))
+    pages = site_pages(evil["report"], changes)
+    staff = Client()
+    staff.force_login(evil["user"])
+    shown: dict[str, str] = {}
+    for who, client in (("staff", staff), ("visitor", Client())):
+        for path, response in fetch_all(client, pages).items():
+            if response["Content-Type"].startswith("text/html"):
+                html = response.content.decode()
+                assert_no_live_markup(f"{who} {path}", html)
+                shown[f"{who} {path}"] = html
+    preview = upload(staff, "evil.json", interchange.dumps(interchange.Document([evil["report"]])).encode())
+    assert_no_live_markup("import preview", preview.content.decode())
+    shown["import preview"] = preview.content.decode()
+    # the markup was there to be shown, as text, on the pages that show each field
+    with_text = {path for path, html in shown.items() if ESCAPED in html}
+    for expected in ("visitor /m/evil/2022/", "visitor /m/evil/2022/kpi/1/1/", "visitor /", "staff /staff/",
+                     "staff /staff/2023/projects/1/", "staff /staff/2023/projects/1/kpis/1/", "staff /staff/2023/",
+                     "staff /staff/2023/report/", "staff /staff/2023/history/", "staff /staff/departments/",
+                     "visitor /search/?q=script", "import preview"):
+        assert expected in with_text, expected
+    assert len(shown) >= 40
+
+
+def test_exports_are_downloads_never_pages(world: "World") -> None:
+    """The exports hold stored text as data: each is an attachment of a non-HTML type, never sniffed."""
+    from kouka.web.integrations import EXPORTS
+
+    hostile_world(world.alias)
+    for fmt in EXPORTS:
+        response = Client().get(f"/m/evil/2022/export/{fmt}/")
+        assert response.status_code == 200, fmt
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert "html" not in response["Content-Type"] and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_remaining_mark_safe_is_justified() -> None:
+    """Each place that marks text safe is one of these, with why; a new one fails until it is reviewed."""
+    reviewed = {
+        # kouka.render.html escapes every text of the report itself (tests/test_render_formats.py, and the
+        # public report page in test_stored_markup_is_never_rendered)
+        r"mark_safe\(integrations\.render_fragment\(report\)\)": "the renderer escapes",
+        # kouka.render.charts builds SVG from numbers and escapes the KPI's name and unit (the KPI page above)
+        r"mark_safe\(charts\.svg\(": "the chart escapes",
+        # a report page's body cached by kouka.web.pagecache: the output of an autoescaped template
+        r"mark_safe\(body\)": "rendered by an autoescaped template",
+    }
+    unreviewed, seen = [], set()
+    for path in sorted((ROOT / "src" / "kouka").rglob("*")):
+        if path.suffix not in (".py", ".html") or "migrations" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.lstrip().startswith(("from ", "import ")):
+                continue
+            if re.search(r"mark_safe\(|format_html\(|\|\s*safe\b|SafeString\(|autoescape\s+off", line):
+                matched = [pattern for pattern in reviewed if re.search(pattern, line)]
+                seen.update(matched)
+                if not matched:
+                    unreviewed.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert unreviewed == []
+    assert seen, "the review list no longer matches the code"
