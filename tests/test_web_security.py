@@ -6,6 +6,7 @@ Every test runs the real application (Django test client or a live server and De
 databases of the suite (SQLite, and PostgreSQL when KOUKA_TEST_POSTGRES_URL is set).
 """
 
+import csv
 import inspect
 import io
 import json
@@ -659,3 +660,245 @@ def test_every_remaining_mark_safe_is_justified() -> None:
                     unreviewed.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert unreviewed == []
     assert seen, "the review list no longer matches the code"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 7. No formula injection in Excel or CSV output
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t=", "\r=", "＝", "＋", "－", "＠")
+
+
+def formula_report(start: str) -> Any:
+    """The example with every text field (titles, KPI names, notes, departments, まとめ …) starting a formula."""
+    payload = f'{start}HYPERLINK("http://x","y")'
+
+    def poison(value: Any, name: str = "") -> Any:
+        if is_dataclass(value) and not isinstance(value, type):
+            return replace(value, **{f.name: poison(getattr(value, f.name), f.name) for f in fields(value)})
+        if isinstance(value, dict):
+            return {k: poison(v, name) for k, v in value.items()} if name != "marks" else value
+        if isinstance(value, Enum) or not isinstance(value, str | list):
+            return value
+        if isinstance(value, list):
+            return [poison(item, name) for item in value] or ([payload] if name in ("notes", "introduction") else [])
+        if name in ("code", "key", "text", "prefecture", "cost_label") or (not value and name != "title"):
+            return value
+        return f"{start}1+1" if name == "unit" else payload
+
+    return poison(interchange.load(EXAMPLE).report_for(None))
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS, ids=[repr(s) for s in FORMULA_STARTS])
+def test_xlsx_text_that_starts_a_formula_stays_text(start: str) -> None:
+    from openpyxl import load_workbook
+
+    from kouka.render.xlsx import render_xlsx
+
+    data = render_xlsx(formula_report(start))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in sheets)
+    book = load_workbook(io.BytesIO(data))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    shown = start.replace("\r", "\n")  # XML reads a carriage return back as a line feed
+    poisoned = [c for c in cells if isinstance(c.value, str) and c.value.startswith(shown + "HYPERLINK")]
+    assert len(poisoned) >= 10 and all(c.data_type == "s" for c in poisoned)
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS, ids=[repr(s) for s in FORMULA_STARTS])
+def test_csv_text_that_starts_a_formula_gets_an_apostrophe(start: str) -> None:
+    from kouka.render.opendata import render_csv
+
+    rows = list(csv.reader(io.StringIO(render_csv(formula_report(start)), newline="")))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert cells.count("'" + start + 'HYPERLINK("http://x","y")') >= len(rows) - 1  # each row's KPI name at least
+    assert "'" + start + "1+1" in cells  # the unit
+    for cell in cells:
+        if cell.startswith(("=", "+", "@", "\t", "\r", "＝", "＋", "＠")):
+            raise AssertionError(f"a formula in the CSV: {cell!r}")
+        if cell.startswith(("-", "－")):
+            assert cell.strip() in ("-", "－") or re.fullmatch(r"-\d+(\.\d+)?", cell), cell  # a number or a dash
+
+
+def test_downloads_from_the_site_carry_no_formula(world: "World") -> None:
+    """The same through the public export links of a published report."""
+    from openpyxl import load_workbook
+
+    from kouka.web import workflow
+    from kouka.web.models import Municipality, Role
+
+    report = formula_report("=")
+    municipality = Municipality.objects.create(slug="formula", name="数式市")
+    user = get_user_model().objects.create_user("formula-admin", password="x-formula-password")
+    admin = Membership.objects.create(user=user, municipality=municipality, role=Role.ADMIN)
+    cycle = mapping.store_report(municipality, report)
+    for step in ("submit", "review", "publish"):
+        workflow.apply(admin, cycle, step)
+    workbook = Client().get("/m/formula/2022/export/xlsx/")
+    book = load_workbook(io.BytesIO(workbook.content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any(c.value == '=HYPERLINK("http://x","y")' and c.data_type == "s" for c in cells)
+    text = Client().get("/m/formula/2022/export/csv/").content.decode("utf-8-sig")
+    cells_csv = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in cells_csv and not any(c.startswith("=") for c in cells_csv)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 8. Security headers, and a CSP that allows nothing inline
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+def assert_security_headers(path: str, response: Any) -> None:
+    csp = csp_directives(response["Content-Security-Policy"])
+    assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"], path
+    assert csp["default-src"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"], path
+    assert csp["object-src"] == ["'none'"] and csp["base-uri"] == ["'none'"], path
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"], path
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"], path
+    assert response["X-Content-Type-Options"] == "nosniff", path
+    assert response["Referrer-Policy"] == "same-origin", path
+    if response.get("Content-Type", "").startswith("text/html"):  # (static files: frame-ancestors alone)
+        assert response["X-Frame-Options"] == "DENY", path
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin", path
+
+
+def assert_nothing_inline(path: str, html: str) -> None:
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("style") is None, f"{path}: a <style> element"
+    styled = [tag.name for tag in soup.find_all(style=True)]
+    assert styled == [], f"{path}: style attributes on {styled}"
+    inline = [str(tag)[:80] for tag in soup.find_all("script") if not tag.get("src")
+              and tag.get("type") not in ("application/json",)]
+    assert inline == [], f"{path}: inline scripts {inline}"
+
+
+def test_every_response_carries_the_security_headers(world: "World") -> None:
+    """Every page of the site (public, staff, errors, the API, the admin, static files) as a visitor and as
+    staff: the headers are there, and no HTML page carries an inline script, a <style> or a style attribute
+    (the charts' SVG and the publication fragment included)."""
+    user = get_user_model().objects.get(username="kikaku")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    staff = Client()
+    staff.force_login(user)
+    report = interchange.load(EXAMPLE).report_for(None)
+    changes = list(Change.objects.values_list("pk", flat=True)[:3])
+    samples = samples_for("isesaki") | {"year": ["2022", "2023"], "pk": [str(pk) for pk in changes],
+                                        "project": [str(p.number) for p in report.projects],
+                                        "number": [str(p.number) for p in report.projects], "kpi": ["1", "2", "3"],
+                                        "fmt": ["csv", "json"]}
+    pages = [p for route in routes() if "transition/" not in route for p in expand(route, samples)]
+    pages += ["/no/such/page/", "/static/kouka/style.css", "/static/kouka/entry.js", "/static/ninja/swagger-ui.css",
+              "/api/staff/cycles/2023", "/search/?q=まちなか"]
+    html_pages = 0
+    for who, client in (("visitor", Client()), ("staff", staff)):
+        for path in pages:
+            response = client.get(path)
+            if response.status_code >= 500:
+                raise AssertionError(f"{who} {path}: {response.status_code}")
+            assert_security_headers(f"{who} {path}", response)
+            if response.get("Content-Type", "").startswith("text/html") and response.status_code == 200:
+                assert_nothing_inline(f"{who} {path}", response.content.decode())
+                html_pages += 1
+    assert html_pages >= 60
+
+
+def test_templates_hold_no_inline_script_or_style() -> None:
+    templates = sorted((ROOT / "src" / "kouka" / "web" / "templates").rglob("*.html"))
+    assert len(templates) >= 15
+    for template in templates:
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
+        assert "<style" not in text and not re.search(r"\sstyle=", text), template
+        assert not re.search(r"\son[a-z]+=", text), template
+
+
+def test_api_docs_work_under_the_site_policy(world: "World") -> None:
+    """Swagger UI is served from the site itself (django-ninja's own static files, no CDN), so /api/docs
+    needs no policy of its own."""
+    from kouka.web.security import policy_for
+
+    response = Client().get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn" not in html.lower()
+    sources = [tag["src"] for tag in BeautifulSoup(html, "html.parser").find_all("script", src=True)]
+    assert sources and all(src.startswith("/static/") for src in sources)
+    assert_security_headers("/api/docs", response)
+    assert policy_for("/api/docs") == settings.KOUKA_CSP
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 8 (continued). In a real browser: no page of the site reports a CSP violation, scripts still work.
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+# Recorded before any script of the page runs (an init script comes from the browser, not the page, so the
+# policy does not apply to it).
+LISTEN = """window.__violations = [];
+document.addEventListener('securitypolicyviolation', e => window.__violations.push(
+  e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber));"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_no_csp_violation_in_the_browser(live_server: Any, settings: Any) -> None:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run scripts/setup-system")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from web_fixtures import build_world
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    build_world("default")
+    admin = get_user_model().objects.get(username="kikaku")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    site = str(live_server.url)
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(locale="ja-JP")
+        page.set_default_timeout(15_000)
+        page.add_init_script(LISTEN)
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+
+        def visit(path: str, ready: str = "main") -> None:
+            console.clear()
+            page.goto(site + path)
+            page.locator(ready).first.wait_for()
+            violations = page.evaluate("window.__violations") + [c for c in console if "Content Security" in c]
+            if violations:
+                found[path] = violations
+
+        for path in ("/", "/m/isesaki/", "/m/isesaki/2022/", "/m/isesaki/2022/kpi/1/3/", "/search/?q=まちなか",
+                     "/accounts/login/"):
+            visit(path)
+        # a real sign-in through the form (the login throttle lets a correct one through)
+        page.get_by_label("ユーザー名").fill("kikaku")
+        page.get_by_label("パスワード").fill("kouka-demo")
+        page.get_by_role("button", name="ログイン").click()
+        page.wait_for_url(f"{site}/staff/")
+        for path in ("/staff/", "/staff/2023/", "/staff/2023/projects/1/", "/staff/2023/history/",
+                     "/staff/2023/report/", "/staff/departments/", "/staff/import/"):
+            visit(path)
+        visit("/staff/2023/projects/1/kpis/1/")
+        page.get_by_label("令和5年度 実績値").fill("5社(速報値)")
+        page.get_by_text("値 5社・速報値").wait_for()  # entry.js ran and fetched the reading from the API
+        found_after_typing = page.evaluate("window.__violations")
+        if found_after_typing:
+            found["/staff/2023/projects/1/kpis/1/ typing"] = found_after_typing
+        visit("/admin/", "#content")
+        visit("/admin/kouka/municipality/", "#changelist")
+        visit("/admin/kouka/municipality/1/change/", "#content-main")
+        visit("/api/docs", "#swagger-ui .info")  # Swagger UI drew the API's description
+        browser.close()
+    assert found == {}
