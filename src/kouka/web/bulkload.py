@@ -61,9 +61,11 @@ JSON = dict[str, Any]
 BATCH_REPORTS = 200
 ACTION = "bulkload"
 
-# Fault injection for the atomicity tests: "pause:N" stops inside the N-th batch (1-based) after all its rows
-# are written but before its commit (and writes the file named by KOUKA_LOAD_FAULT_READY, if set);
-# "fail:N" raises FaultInjected at the same point.
+# Fault injection for the atomicity tests. KOUKA_LOAD_FAULT="pause:N" stops inside the N-th batch (1-based)
+# after all its rows are written, before its commit; "fail:N" raises FaultInjected there. When
+# KOUKA_LOAD_FAULT_READY names a folder, the load first writes <folder>/before ahead of batch N and waits for
+# <folder>/go (so a test can take a snapshot), then a pause writes <folder>/inside and waits to be killed;
+# without it a pause kills its own process with SIGKILL.
 FAULT_ENV = "KOUKA_LOAD_FAULT"
 FAULT_READY_ENV = "KOUKA_LOAD_FAULT_READY"
 
@@ -429,24 +431,42 @@ def _departments(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]],
     return ids
 
 
-def _fault(batch: int) -> None:
-    """The test hook of :data:`FAULT_ENV` (does nothing unless it is set)."""
-    wanted = os.environ.get(FAULT_ENV, "")
-    if not wanted:
-        return
-    action, _, number = wanted.partition(":")
-    if number != str(batch):
-        return
+def _fault_wanted(batch: int) -> tuple[str, Path | None]:
+    action, _, number = os.environ.get(FAULT_ENV, "").partition(":")
+    if number != str(batch) or action not in ("pause", "fail"):
+        return "", None
+    ready = os.environ.get(FAULT_READY_ENV)
+    return action, Path(ready) if ready else None
+
+
+def _wait_for(path: Path) -> None:
+    while not path.exists():
+        time.sleep(0.02)
+
+
+def _fault_before(batch: int) -> None:
+    """The test hook of :data:`FAULT_ENV` ahead of a batch (does nothing unless it is set)."""
+    action, ready = _fault_wanted(batch)
+    if action and ready is not None:
+        (ready / "before").write_text(str(os.getpid()), encoding="utf-8")
+        _wait_for(ready / "go")
+
+
+def _fault_inside(batch: int, database: str) -> None:
+    """The test hook of :data:`FAULT_ENV` inside a batch's transaction, its rows written."""
+    action, ready = _fault_wanted(batch)
     if action == "fail":
         raise FaultInjected(f"{FAULT_ENV}: 第{batch}バッチで中断 / failure injected in batch {batch}")
     if action == "pause":
-        ready = os.environ.get(FAULT_READY_ENV)
-        if ready:
-            Path(ready).write_text(str(os.getpid()), encoding="utf-8")
+        if ready is None:
+            os.kill(os.getpid(), signal.SIGKILL)
+            return
+        seen = {"cycles": Cycle.objects.using(database).count(),
+                "publications": Publication.objects.using(database).count()}
+        (ready / "inside.tmp").write_text(json.dumps(seen), encoding="utf-8")
+        (ready / "inside.tmp").rename(ready / "inside")
         while True:  # until the test kills the process
-            time.sleep(0.05)
-            if not ready:
-                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(1)
 
 
 class _Rollback(Exception):
@@ -460,13 +480,14 @@ def _write_group(group: list[ParsedFile], summary: LoadSummary, database: str, r
         plan = _plan(group, summary, database, revise)
         counts = _write(plan, database)
         if batch is not None:
-            _fault(batch)
+            _fault_inside(batch, database)
     _count(group, plan, counts, summary)
 
 
 def _load_group(group: list[ParsedFile], summary: LoadSummary, database: str, revise: bool) -> None:
     """One batch in one transaction; when the database refuses it, each file alone, to name the culprit."""
     summary.batches += 1
+    _fault_before(summary.batches)
     try:
         _write_group(group, summary, database, revise, summary.batches)
         return
