@@ -200,3 +200,60 @@ class KpiFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body_name} {self.fiscal_year} {self.project_number}-{self.kpi_number}"
+
+
+class TallyMeasures(models.Model):
+    """The measures of a rollup row (kouka.web.rollup): sums of the facts of one group.
+
+    A row with ``unit_group`` "" holds the reports, projects and money of its group and its KPIs of every
+    unit; a row with a unit group holds only that unit's KPIs.
+    """
+
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("事業の種類", max_length=10)
+    unit_group = models.CharField("単位の区分", max_length=40, blank=True)
+    reports = models.IntegerField(default=0)  # reports with projects of this kind
+    reports_any = models.IntegerField(default=0)  # reports of any kind, on one kind's row only
+    projects = models.IntegerField(default=0)
+    wide_area_projects = models.IntegerField(default=0)
+    cost_yen = models.BigIntegerField(default=0)
+    grant_yen = models.BigIntegerField(default=0)
+    met = models.IntegerField(default=0)
+    not_met = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
+    not_judgeable = models.IntegerField(default=0)
+    preliminary = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AreaRollup(TallyMeasures):
+    """The facts of a prefecture's fiscal year by kind and unit, each wide-area project counted once."""
+
+    prefecture = models.CharField("都道府県", max_length=20)
+
+    class Meta:
+        indexes = (models.Index(fields=["unit_group", "fiscal_year"], name="area_unit_year"),
+                   models.Index(fields=["prefecture", "fiscal_year"], name="area_pref_year"))
+
+
+class BodyRollup(TallyMeasures):
+    """One body's facts of a fiscal year by kind and unit, with its own copy of wide-area projects."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="rollups")
+    prefecture = models.CharField("都道府県", max_length=20)
+    body_code = models.CharField("団体コード", max_length=6)
+    body_name = models.CharField("団体名", max_length=60)
+
+    class Meta:
+        indexes = (models.Index(fields=["unit_group", "fiscal_year"], name="body_unit_year"),
+                   models.Index(fields=["municipality", "fiscal_year"], name="body_body_year"),
+                   models.Index(fields=["prefecture", "fiscal_year"], name="body_pref_year"))
+
+
+class RollupState(models.Model):
+    """What the fact table looked like when the rollups were last made whole (kouka.web.rollup)."""
+
+    max_fact_id = models.BigIntegerField(default=0)
+    fact_count = models.BigIntegerField(default=0)
