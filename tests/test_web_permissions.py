@@ -15,7 +15,7 @@ from django.http import HttpResponse
 
 from kouka.web import mapping
 from kouka.web.forms import KpiForm, ProjectForm
-from kouka.web.models import Change, Comment, KpiRecord, ProjectRecord, State
+from kouka.web.models import Change, Comment, Cycle, KpiRecord, ProjectRecord, State
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -128,7 +128,8 @@ CASES = [
          effect=lambda w: ProjectRecord.objects.filter(cycle=w.cycle(), number=9).count(), changed_for=("kikaku",)),
     Case("save report", "post", "/staff/2023/report/",
          staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302),
-         payload=lambda w, r: {"title": "権限テストの表題", "stated_total": ""},
+         payload=lambda w, r: {"title": "権限テストの表題", "stated_total": "", "version": Cycle.objects.get(
+             municipality=w.other if r == "other" else w.isesaki, fiscal_year=2023).version},
          effect=lambda w: w.cycle().report.get("title"), changed_for=("kikaku",)),
     Case("comment", "post", "/staff/2023/projects/1/comments/",
          staff(kikaku=302, shoko=403, kigyo=404, yushikisha=302, other=404),

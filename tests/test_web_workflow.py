@@ -311,7 +311,8 @@ def test_import_of_another_municipalitys_file_is_flagged_in_the_preview(world: "
 def test_report_fields_and_the_stated_total_check(world: "World") -> None:
     admin = world.client("kikaku")
     response = admin.post("/staff/2023/report/", {"title": "令和5年度 効果検証", "introduction": "一段落目\n二段落目",
-                                                  "stated_total_label": "本市交付額", "stated_total": "1,000円"})
+                                                  "stated_total_label": "本市交付額", "stated_total": "1,000円",
+                                                  "version": world.cycle().version})
     assert response.status_code == 302
     report = mapping.report_of(world.cycle())
     assert report.introduction == ["一段落目", "二段落目"] and report.stated_total_yen == 1000

@@ -66,6 +66,7 @@ class CycleOut(Schema):
     fiscal_year: int
     state: str
     revision: int
+    version: int  # send it back with a transition: a stale one is refused with 409
     projects: list[ProjectSummary]
     findings: list[FindingOut]
 
@@ -90,6 +91,7 @@ class CommentIn(Schema):
 
 class TransitionIn(Schema):
     note: str = Field("", max_length=2000)
+    version: int | None = None  # the cycle's version the client saw (GET /staff/cycles/{year}); stale → 409
 
 
 class Message(Schema):
@@ -167,7 +169,7 @@ def staff_cycle(request: HttpRequest, year: int) -> CycleOut:
     report = mapping.report_of(cycle)
     findings = [f.as_dict() for f in check_report(report)
                 if member.role != "editor" or any(f"事業{_circled(n)}" in f.where for n in numbers)]
-    return CycleOut(fiscal_year=year, state=cycle.state, revision=cycle.revision, findings=[
+    return CycleOut(fiscal_year=year, state=cycle.state, revision=cycle.revision, version=cycle.version, findings=[
         FindingOut(**f) for f in findings], projects=[ProjectSummary(
             number=p.number, title=p.title, departments=[d.name for d in p.departments.all()], version=p.version)
         for p in projects])
@@ -272,7 +274,7 @@ def post_transition(request: HttpRequest, year: int, name: str, body: Transition
     member = _member(request)
     cycle = cycle_for(member, year)
     try:
-        workflow.apply(member, cycle, name, body.note)
+        workflow.apply(member, cycle, name, body.note, body.version)
     except workflow.WorkflowError as exc:
         return Status(409, Message(detail=str(exc)))
     return Status(200, Message(detail=cycle.state))

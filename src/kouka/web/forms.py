@@ -218,6 +218,7 @@ class KpiForm(forms.Form):
 class ReportForm(forms.Form):
     """The report as a whole: its title, introduction and the stated total (本市交付額)."""
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label="表題", required=False, max_length=300)
     introduction = forms.CharField(label="はじめに（1行に1段落）", required=False, max_length=8000,
                                    widget=forms.Textarea(attrs={"maxlength": 8000, "rows": 4}))
@@ -236,8 +237,8 @@ class ReportForm(forms.Form):
             raise forms.ValidationError(str(exc)) from exc
 
     @staticmethod
-    def initial_for(report: Report) -> dict[str, Any]:
-        return {"title": report.title, "introduction": joined(report.introduction),
+    def initial_for(report: Report, version: int) -> dict[str, Any]:
+        return {"version": version, "title": report.title, "introduction": joined(report.introduction),
                 "stated_total_label": report.stated_total_label,
                 "stated_total": "" if report.stated_total_yen is None else format_grouped(report.stated_total_yen)}
 
@@ -257,6 +258,7 @@ class CommentForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the cycle's, when the page was loaded
     note = forms.CharField(label="訂正内容（訂正版の公表時に必須）", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
 

@@ -18,6 +18,10 @@ class WorkflowError(KoukaError):
     """A transition that is not allowed now."""
 
 
+class StaleCycle(WorkflowError):
+    """The cycle changed since the page the user acted on was loaded (optimistic locking)."""
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -42,16 +46,22 @@ def available(member: Membership, cycle: Cycle) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if cycle.state in t.sources and member.role in t.roles]
 
 
-def apply(member: Membership, cycle: Cycle, name: str, note: str = "") -> list[Finding]:
+def apply(member: Membership, cycle: Cycle, name: str, note: str = "", version: int | None = None) -> list[Finding]:
     """Move ``cycle`` along transition ``name``; raise :class:`WorkflowError` when not allowed.
 
     Publishing is refused while the core's checks find errors; those findings are returned in the error.
+    ``version`` is the cycle's version the user saw: when the cycle changed since (another transition, the
+    report-level form, an import), :class:`StaleCycle` is raised. Every transition moves the version on.
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise WorkflowError(f"不明な操作です / unknown transition: {name}")
     with transaction.atomic(using=dbrouter.current()):
         locked = Cycle.objects.select_for_update().select_related("municipality").get(pk=cycle.pk)
+        if version is not None and locked.version != version:
+            raise StaleCycle(f"{locked.fiscal_year}年度の報告は、画面を開いた後に他の人が変更しました（現在の状態: "
+                             f"{locked.get_state_display()}）。画面を読み込み直して内容を確認してから、もう一度操作して"
+                             f"ください / the report changed since you loaded the page; reload and try again")
         if transition not in available(member, locked):
             raise WorkflowError(f"「{transition.label}」は現在の状態（{locked.get_state_display()}）または役割では"
                                 f"できません / not allowed now")
@@ -70,11 +80,12 @@ def apply(member: Membership, cycle: Cycle, name: str, note: str = "") -> list[F
                                        document=mapping.document_json(locked), published_by=member.user)
             facts.rebuild([locked])  # the dashboards count the new revision instead of the old
         locked.state = transition.target
+        locked.version += 1
         locked.save()
         history.record(member.user, locked.municipality, locked, f"workflow:{name}",
                        f"{locked.fiscal_year}年度 {transition.label}", {"state": before},
                        {"state": locked.state, "revision": locked.revision, "note": note.strip()[:2000]})
-        cycle.state, cycle.revision = locked.state, locked.revision
+        cycle.state, cycle.revision, cycle.version = locked.state, locked.revision, locked.version
         return findings
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kouka import interchange
@@ -61,6 +62,12 @@ def dashboard(request: HttpRequest, member: Membership) -> HttpResponse:
 
 @staff_view
 def cycle_view(request: HttpRequest, member: Membership, year: int) -> HttpResponse:
+    return _cycle_page(request, member, year)
+
+
+def _cycle_page(request: HttpRequest, member: Membership, year: int, note: str = "", status: int = 200
+                ) -> HttpResponse:
+    """The year's page; ``note`` is a correction note typed before a refused transition, kept for the retry."""
     cycle = cycle_for(member, year)
     projects = list(visible_projects(member, cycle).prefetch_related("departments", "kpis"))
     report = mapping.report_of(cycle)
@@ -72,8 +79,8 @@ def cycle_view(request: HttpRequest, member: Membership, year: int) -> HttpRespo
         "transitions": workflow.available(member, cycle), "transition_form": TransitionForm(),
         "can_edit": can_edit(member, cycle), "is_admin": member.role == Role.ADMIN,
         "can_view_history": can_view_history(member), "publication": workflow.latest_publication(cycle),
-        "exports": [e for e in integrations.EXPORTS.values()],
-    })
+        "exports": [e for e in integrations.EXPORTS.values()], "kept_note": note,
+    }, status=status)
 
 
 @staff_view
@@ -82,21 +89,44 @@ def report_edit(request: HttpRequest, member: Membership, year: int) -> HttpResp
     cycle = cycle_for(member, year)
     require_admin(member)
     report = mapping.report_of(cycle)
-    form = ReportForm(request.POST or None, initial=ReportForm.initial_for(report))
+    form = ReportForm(request.POST or None, initial=ReportForm.initial_for(report, cycle.version))
+    status = 200
+    latest = None
     if request.method == "POST":
         require_edit(member, cycle)
         if form.is_valid():
-            with transaction.atomic(using=dbrouter.current()):
-                before = dict(cycle.report)
-                cycle.report = {**cycle.report, **form.fields_json()}
-                cycle.save()
-                history.record(request.user, member.municipality, cycle, "report:update",
-                               f"{year}年度 報告全体", before, cycle.report)
-            messages.success(request, "保存しました / saved")
-            return redirect("kouka:cycle", year=year)
+            if _save_report(request, member, cycle, form):
+                messages.success(request, "保存しました / saved")
+                return redirect("kouka:cycle", year=year)
+            form.add_error(None, STALE)
+            status = 409
+            cycle.refresh_from_db()
+            report = mapping.report_of(cycle)
+            latest = ReportForm.initial_for(report, cycle.version)
     return render(request, "kouka/staff/report_form.html", {
-        "cycle": cycle, "form": form, "can_edit": can_edit(member, cycle),
-        "findings": findings_context([f for f in check_report(report) if f.code == "total_mismatch"])})
+        "cycle": cycle, "form": form, "can_edit": can_edit(member, cycle), "latest": latest,
+        "findings": findings_context([f for f in check_report(report) if f.code == "total_mismatch"])},
+        status=status)
+
+
+def _save_report(request: HttpRequest, member: Membership, cycle: Cycle, form: ReportForm) -> bool:
+    """Save the report-level fields unless the cycle changed since the form was loaded (optimistic locking).
+
+    The conditional UPDATE (… WHERE version = n) refuses a stale write on every engine; on PostgreSQL the row
+    lock also makes a concurrent second save wait for the first and then see its new version.
+    """
+    version = form.cleaned_data["version"]
+    with transaction.atomic(using=dbrouter.current()):
+        fresh = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if version is None or fresh.version != version:
+            return False
+        after = {**fresh.report, **form.fields_json()}
+        if not Cycle.objects.filter(pk=fresh.pk, version=version).update(
+                report=after, version=version + 1, updated=timezone.now()):
+            return False
+        history.record(request.user, member.municipality, fresh, "report:update", f"{fresh.fiscal_year}年度 報告全体",
+                       fresh.report, after)
+    return True
 
 
 def _c(number: int) -> str:
@@ -110,9 +140,14 @@ def _c(number: int) -> str:
 def transition(request: HttpRequest, member: Membership, year: int, name: str) -> HttpResponse:
     cycle = cycle_for(member, year)
     form = TransitionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    valid = form.is_valid()
+    note = form.cleaned_data["note"] if valid else ""
+    version = form.cleaned_data["version"] if valid else None
     try:
-        workflow.apply(member, cycle, name, note)
+        workflow.apply(member, cycle, name, note, version)
+    except workflow.StaleCycle as exc:  # the page again with what is true now, the typed note kept
+        messages.error(request, str(exc))
+        return _cycle_page(request, member, year, note, status=409)
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
