@@ -97,3 +97,14 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
     cooloff = getattr(settings, "AXES_COOLOFF_TIME", None)
     minutes = int(cooloff.total_seconds() // 60) if isinstance(cooloff, timedelta) else 0
     return render(request, "kouka/locked.html", {"message": LOCKED_MESSAGE, "minutes": minutes}, status=429)
+
+
+CSRF_MESSAGE = ("フォームの有効期限が切れたか、別の画面から送信されました（CSRF検証に失敗しました）。"
+                "ページを読み込み直してから、もう一度送信してください"
+                " / the form expired or came from elsewhere (CSRF check failed): reload the page and send it again")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's ``CSRF_FAILURE_VIEW``: a write without a valid token is refused (403) with a message in Japanese
+    (most often a form left open past the end of the session)."""
+    return render(request, "kouka/refused.html", {"message": CSRF_MESSAGE}, status=403)
