@@ -66,10 +66,17 @@ TEMPLATES = [
 ]
 
 
+# Each transaction takes SQLite's write lock when it begins: concurrent saves wait for each other (up to the
+# timeout) and the second then sees the first's version, so optimistic locking refuses it with a message
+# instead of SQLite failing it with "database is locked".
+SQLITE_OPTIONS: dict[str, Any] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+
 def _databases() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     default = (dj_database_url.parse(url, conn_max_age=60) if url
-               else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "kouka.sqlite3")})
+               else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "kouka.sqlite3"),
+                     "OPTIONS": SQLITE_OPTIONS})
     databases: dict[str, Any] = {"default": default}
     test_pg = os.environ.get("KOUKA_TEST_POSTGRES_URL")
     if test_pg:
