@@ -23,7 +23,7 @@ class SynthWorld:
 
 
 def publish_synthetic(bodies: int = BODIES, years: int = YEARS, seed: int = SEED) -> list[dict[str, Any]]:
-    """Publish every synthetic report (revision 1) and rebuild the facts from the publications."""
+    """Publish every synthetic report (revision 1) and rebuild the facts (and rollups) from the publications."""
     cycles: list[Cycle] = []
     raw: list[dict[str, Any]] = []
     for _body, document in synth.generate(bodies=bodies, years=years, seed=seed):
@@ -37,7 +37,11 @@ def publish_synthetic(bodies: int = BODIES, years: int = YEARS, seed: int = SEED
             Publication.objects.create(cycle=cycle, revision=1, document=data)
             cycles.append(cycle)
             raw.append(data["reports"][0])
-    facts.rebuild(cycles)
+    # Publish in chunks, the bodies in reverse code order (partners before the prefectures that lead them):
+    # the rollups are remade bit by bit and wide-area flags move to the lead as it comes.
+    cycles.reverse()
+    for start in range(0, len(cycles), 25):
+        facts.rebuild(cycles[start:start + 25])
     return raw
 
 

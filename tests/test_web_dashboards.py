@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from kouka.domain.model import ProjectKind
 from kouka.domain.rules import Judgement
-from kouka.web import dashboards
+from kouka.web import dashboards, rollup
 from kouka.web.dashboards import Figures, Filters
-from kouka.web.models import KpiFact, Municipality
+from kouka.web.models import AreaRollup, BodyRollup, KpiFact, Municipality
 from test_national_aggregate import oracle_judgement
 
 if TYPE_CHECKING:
@@ -177,3 +177,30 @@ def test_sources_list_the_reports_behind_a_number(synth_world: "SynthWorld") -> 
     projects = [dashboards.source_of(r) for r in dashboards.sources(Filters(year=year))]
     assert len(projects) == sum(1 for r in raw if r["fiscal_year"] == year)  # every copy of a shared project
     assert not KpiFact.objects.filter(municipality=synth_world.draft).exists()
+
+
+def rollup_rows() -> dict[str, list[tuple[Any, ...]]]:
+    fields = [f.attname for f in AreaRollup._meta.concrete_fields if not f.primary_key]
+    body_fields = [f.attname for f in BodyRollup._meta.concrete_fields if not f.primary_key]
+    return {"area": sorted(AreaRollup.objects.values_list(*fields)),
+            "body": sorted(BodyRollup.objects.values_list(*body_fields))}
+
+
+def test_rollups_made_bit_by_bit_equal_rollups_made_at_once(synth_world: "SynthWorld") -> None:
+    incremental = rollup_rows()
+    assert len(incremental["area"]) > 10 and len(incremental["body"]) > 100
+    rollup.refresh_all()
+    assert rollup_rows() == incremental
+
+
+def test_facts_written_without_rollups_are_rolled_up_on_the_next_query(synth_world: "SynthWorld") -> None:
+    """A bulk load that writes facts but not rollups: the dashboards notice and remake them."""
+    before = dashboards.summary()
+    cycle = KpiFact.objects.filter(kind="single").values_list("cycle_id", flat=True).first()
+    assert cycle is not None
+    gone = KpiFact.objects.filter(cycle_id=cycle)
+    lost_projects = gone.filter(project_row=True).count()
+    gone.delete()  # as a loader replacing a report would, without remaking rollups
+    after = dashboards.summary()
+    assert after.projects == before.projects - lost_projects and after.reports == before.reports - 1
+    assert rollup.is_fresh()

@@ -1,4 +1,7 @@
-"""Dashboard queries over the fact table (:class:`kouka.web.models.KpiFact`): each one SQL GROUP BY.
+"""Dashboard queries: each one SQL GROUP BY over the rollups of the fact table (:mod:`kouka.web.rollup`).
+
+The sources of a number (the reports behind it) are read from the facts themselves
+(:class:`kouka.web.models.KpiFact`).
 
 The figures follow :mod:`kouka.domain.aggregate`: a wide-area project counts once (its ``counted`` copy)
 with the sum of every body's share as its cost and grant; each body's own figures (the ranking) keep the
@@ -18,7 +21,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from kouka.domain.aggregate import Aggregate, BodyTally, JudgementCounts, Tally
 from kouka.domain.model import Body, ProjectKind
 from kouka.domain.rules import Judgement
-from kouka.web.models import KpiFact, Municipality
+from kouka.web import rollup
+from kouka.web.models import AreaRollup, BodyRollup, KpiFact, Municipality
 
 
 @dataclass(frozen=True)
@@ -65,43 +69,57 @@ class Figures:
     kpis: JudgementCounts = field(default_factory=JudgementCounts)
 
 
-def _annotations(filters: Filters, *, counted_only: bool) -> dict[str, Any]:
-    """Conditional aggregates giving a :class:`Figures` per group in one pass over the rows."""
-    project = Q(project_row=True)
-    counted_project = project & Q(counted=True) if counted_only else project
-    kpi = filters.kpi_condition(counted_only=counted_only)
-    annotations: dict[str, Any] = {
-        "n_reports": Count("cycle_id", distinct=True),
-        "n_projects": Count("id", filter=counted_project),
-        "n_wide": Count("id", filter=counted_project & Q(kind=ProjectKind.WIDE_AREA.value)),
-        "sum_cost": Sum("cost_yen", filter=project),
-        "sum_grant": Sum("grant_yen", filter=project),
-        "n_preliminary": Count("id", filter=kpi & Q(preliminary=True)),
-    }
-    for judgement in Judgement:
-        annotations[f"n_{judgement.value}"] = Count("id", filter=kpi & Q(judgement=judgement.value))
-    return annotations
+def _rollup(filters: Filters, *, bodies: bool = False, units: bool = False) -> "QuerySet[Any]":
+    """The rollup rows the filters let through: the bodies' own rows for one body or ``bodies``, else the
+    areas' (each wide-area project once); with ``units`` the per-unit rows only."""
+    rollup.ensure_fresh()
+    rows: QuerySet[Any]
+    if bodies or filters.municipality is not None:
+        rows = BodyRollup.objects.all()
+        if filters.municipality is not None:
+            rows = rows.filter(municipality_id=filters.municipality)
+    else:
+        rows = AreaRollup.objects.all()
+    if filters.year is not None:
+        rows = rows.filter(fiscal_year=filters.year)
+    if filters.prefecture is not None:
+        rows = rows.filter(prefecture=filters.prefecture)
+    if filters.kind is not None:
+        rows = rows.filter(kind=filters.kind.value)
+    if units:
+        rows = rows.exclude(unit_group="")
+        return rows if filters.unit_group is None else rows.filter(unit_group=filters.unit_group)
+    if filters.unit_group is None:
+        return rows.filter(unit_group="")
+    return rows.filter(unit_group__in=["", filters.unit_group])
+
+
+def _sums(filters: Filters) -> dict[str, Any]:
+    """Sums giving a :class:`Figures`: reports, projects and money from the "" rows, KPIs from the unit's."""
+    whole = Q(unit_group="")
+    kpi = whole if filters.unit_group is None else Q(unit_group=filters.unit_group)
+    reports = "reports" if filters.kind is not None else "reports_any"  # a report once, whatever its kinds
+    sums: dict[str, Any] = {"s_reports": Sum(reports, filter=whole)}
+    for name in ("projects", "wide_area_projects", "cost_yen", "grant_yen"):
+        sums[f"s_{name}"] = Sum(name, filter=whole)
+    for name in rollup.KPI_MEASURES:
+        sums[f"s_{name}"] = Sum(name, filter=kpi)
+    return sums
 
 
 def _figures(values: Mapping[str, Any]) -> Figures:
-    counts = JudgementCounts({j: values[f"n_{j.value}"] for j in Judgement}, values["n_preliminary"])
-    return Figures(values["n_reports"], values["n_projects"], values["n_wide"], values["sum_cost"] or 0,
-                   values["sum_grant"] or 0, counts)
-
-
-def _counted_only(filters: Filters) -> bool:
-    """One body's dashboard shows its own copy of a wide-area project; wider ones count the project once."""
-    return filters.municipality is None
+    counts = JudgementCounts({j: values[f"s_{j.value}"] or 0 for j in Judgement}, values["s_preliminary"] or 0)
+    return Figures(values["s_reports"] or 0, values["s_projects"] or 0, values["s_wide_area_projects"] or 0,
+                   values["s_cost_yen"] or 0, values["s_grant_yen"] or 0, counts)
 
 
 def summary(filters: Filters = Filters()) -> Figures:
     """The figures of everything the filters let through."""
-    return _figures(filters.facts().aggregate(**_annotations(filters, counted_only=_counted_only(filters))))
+    return _figures(_rollup(filters).aggregate(**_sums(filters)))
 
 
 def _grouped(filters: Filters, key: str) -> list[tuple[Any, Figures]]:
-    rows = (filters.facts().order_by().values(key)
-            .annotate(**_annotations(filters, counted_only=_counted_only(filters))).order_by(key))
+    rows = _rollup(filters).order_by().values(key).annotate(**_sums(filters)).order_by(key)
     return [(row[key], _figures(row)) for row in rows]
 
 
@@ -115,10 +133,10 @@ def by_prefecture(filters: Filters = Filters()) -> list[tuple[str, Figures]]:
 
 def by_unit(filters: Filters = Filters()) -> list[tuple[str, Figures]]:
     """KPI judgements by unit group (projects and money are left out: a project spans units)."""
-    counted_only = _counted_only(filters)
-    rows = (filters.facts().filter(filters.kpi_condition(counted_only=counted_only)).order_by()
-            .values("unit_group").annotate(**_annotations(filters, counted_only=counted_only)).order_by("unit_group"))
-    return [(row["unit_group"], Figures(kpis=_figures(row).kpis)) for row in rows]
+    rows = _rollup(filters, units=True).order_by().values("unit_group").annotate(
+        **{f"s_{name}": Sum(name) for name in rollup.KPI_MEASURES}).order_by("unit_group")
+    return [(row["unit_group"], Figures(kpis=JudgementCounts({j: row[f"s_{j.value}"] for j in Judgement},
+                                                             row["s_preliminary"]))) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -133,11 +151,11 @@ class Ranked:
 
 def ranking(filters: Filters = Filters()) -> list[Ranked]:
     """Municipalities by met rate, then KPIs met (the domain's order), each with its own share of the money."""
-    rows = (filters.facts().order_by().values("municipality_id", "body_name", "body_code", "prefecture")
-            .annotate(**_annotations(filters, counted_only=False)))
+    grouped = (_rollup(filters, bodies=True).order_by().values("municipality_id", "body_name", "body_code",
+                                                                 "prefecture").annotate(**_sums(filters)))
     aggregate = Aggregate()
     by_body: dict[Body, tuple[int, Figures]] = {}
-    for values in rows:
+    for values in grouped:
         figures = _figures(values)
         body = Body(values["body_name"], values["prefecture"], values["body_code"])
         by_body[body] = (values["municipality_id"], figures)
@@ -191,7 +209,7 @@ def sources(filters: Filters, judgement: Judgement | None = None, *,
     """
     rows = filters.facts()
     if judgement is not None or kpis:
-        rows = rows.filter(filters.kpi_condition(counted_only=_counted_only(filters)))
+        rows = rows.filter(filters.kpi_condition(counted_only=filters.municipality is None))
         if judgement is not None:
             rows = rows.filter(judgement=judgement.value)
     else:

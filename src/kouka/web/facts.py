@@ -11,7 +11,8 @@ lead has published nothing, the copy of the lowest body code) so the project and
 
 Bulk loading: build rows with :func:`rows_for`, ``KpiFact.objects.bulk_create`` them, then call
 :func:`settle_wide_area` once (with the loaded keys, or none for all) so the counted copy is right
-across bodies. :func:`rebuild` does all of that for some cycles.
+across bodies, and at the end :func:`kouka.web.rollup.refresh_all` (else the first dashboard query does).
+:func:`rebuild` does all of that for some cycles.
 """
 
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ from kouka.domain.aggregate import is_lead, unit_group, wide_area_key
 from kouka.domain.carry import kpi_key, project_key
 from kouka.domain.model import Body, Project, ProjectKind, Report
 from kouka.domain.rules import judge_kpi
-from kouka.web import dbrouter, mapping
+from kouka.web import dbrouter, mapping, rollup
 from kouka.web.models import Cycle, KpiFact, Publication
 
 WideKey = tuple[str, int]  # (wide_area_key, fiscal year)
@@ -72,35 +73,39 @@ def wide_keys(rows: Iterable[KpiFact]) -> set[WideKey]:
     return {(row.wide_key, row.fiscal_year) for row in rows if row.wide_key}
 
 
-def settle_wide_area(keys: Iterable[WideKey] | None = None) -> None:
+def settle_wide_area(keys: Iterable[WideKey] | None = None) -> set[tuple[str, int]]:
     """Mark exactly one copy of each wide-area project (of ``keys``, or all) as counted.
 
     The lead's copy when the lead has published it (the lowest body code among several claiming the
     lead), else the copy of the lowest body code (then the lowest cycle id and project number). One query
-    reads the copies, and only rows whose flag changes are written.
+    reads the copies, and only rows whose flag changes are written. Returns the (prefecture, fiscal year)
+    of the rows changed, whose rollups then need remaking.
     """
     facts = KpiFact.objects.using(dbrouter.current())
     wanted = None if keys is None else set(keys)
     if wanted is not None and not wanted:
-        return
+        return set()
     rows = facts.exclude(wide_key="")
     if wanted is not None:
         rows = rows.filter(wide_key__in={key for key, _ in wanted}, fiscal_year__in={year for _, year in wanted})
     copies: dict[WideKey, list[tuple[bool, str, int, int]]] = {}
-    flags: list[tuple[int, WideKey, tuple[int, int], bool]] = []
-    for pk, wide_key, year, lead, code, cycle_id, number, counted in rows.values_list(
-            "pk", "wide_key", "fiscal_year", "is_lead", "body_code", "cycle_id", "project_number", "counted"):
+    flags: list[tuple[int, WideKey, tuple[int, int], bool, str]] = []
+    for pk, wide_key, year, lead, code, cycle_id, number, counted, prefecture in rows.values_list(
+            "pk", "wide_key", "fiscal_year", "is_lead", "body_code", "cycle_id", "project_number", "counted",
+            "prefecture"):
         key = (wide_key, year)
         if wanted is not None and key not in wanted:
             continue
         copies.setdefault(key, []).append((not lead, code, cycle_id, number))
-        flags.append((pk, key, (cycle_id, number), counted))
+        flags.append((pk, key, (cycle_id, number), counted, prefecture))
     chosen = {key: min(found)[2:] for key, found in copies.items()}
-    on = [pk for pk, key, copy, counted in flags if copy == chosen[key] and not counted]
-    off = [pk for pk, key, copy, counted in flags if copy != chosen[key] and counted]
-    for ids, value in ((on, True), (off, False)):
+    on = [flag for flag in flags if flag[2] == chosen[flag[1]] and not flag[3]]
+    off = [flag for flag in flags if flag[2] != chosen[flag[1]] and flag[3]]
+    for changed, value in ((on, True), (off, False)):
+        ids = [flag[0] for flag in changed]
         for start in range(0, len(ids), 500):
             facts.filter(pk__in=ids[start:start + 500]).update(counted=value)
+    return {(flag[4], flag[1][1]) for flag in on + off}
 
 
 def latest_report(cycle: Cycle) -> Report | None:
@@ -111,12 +116,16 @@ def latest_report(cycle: Cycle) -> Report | None:
 
 
 def rebuild(cycles: Iterable[Cycle]) -> int:
-    """Replace the facts of ``cycles`` by those of their latest publications; return the rows written."""
+    """Replace the facts of ``cycles`` by those of their latest publications and remake their rollups;
+    return the rows written."""
     database = dbrouter.current()
     written = 0
     with transaction.atomic(using=database):
+        was_fresh = rollup.is_fresh()
         touched: set[WideKey] = set()
+        slices: set[rollup.Slice] = set()
         for cycle in cycles:
+            slices.add((cycle.municipality_id, cycle.fiscal_year))
             old = KpiFact.objects.using(database).filter(cycle=cycle)
             touched |= set(old.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
             old.delete()
@@ -127,5 +136,9 @@ def rebuild(cycles: Iterable[Cycle]) -> int:
             KpiFact.objects.using(database).bulk_create(rows, batch_size=1000)
             touched |= wide_keys(rows)
             written += len(rows)
-        settle_wide_area(touched)
+        areas = settle_wide_area(touched)
+        if was_fresh:
+            rollup.refresh(slices, areas)
+        else:  # facts were written without their rollups (a bulk load): remake them all
+            rollup.refresh_all()
     return written

@@ -1,0 +1,141 @@
+"""Rollups of the fact table, so national dashboards sum a few thousand rows instead of every KPI.
+
+:class:`AreaRollup` holds a prefecture's fiscal year by project kind and unit group, each wide-area project
+counted once (its ``counted`` copy, :mod:`kouka.web.facts`) with every body's share of the money;
+:class:`BodyRollup` holds one body's fiscal year the same way with the body's own copy of everything. A row
+with unit group "" holds reports, projects, money and the KPIs of every unit; a row with a unit group holds
+that unit's KPIs only.
+
+:func:`refresh` remakes the rollups of some bodies' years (and of their prefectures' years); publishing
+calls it through :func:`kouka.web.facts.rebuild`. Whoever writes facts another way (a bulk load) may call
+:func:`refresh_all` at the end; otherwise :func:`ensure_fresh`, which every dashboard query calls, notices
+that the facts changed since (their count or highest id) and remakes everything once.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max, Q, QuerySet, Sum
+
+from kouka.domain.model import ProjectKind
+from kouka.domain.rules import Judgement
+from kouka.web import dbrouter
+from kouka.web.models import AreaRollup, BodyRollup, KpiFact, RollupState
+
+Slice = tuple[int, int]  # (municipality id, fiscal year)
+KPI_MEASURES = ("met", "not_met", "pending", "not_judgeable", "preliminary")
+MEASURES = ("reports", "reports_any", "projects", "wide_area_projects", "cost_yen", "grant_yen", *KPI_MEASURES)
+AREA_KEYS = ("prefecture", "fiscal_year", "kind")
+BODY_KEYS = ("municipality_id", "prefecture", "body_code", "body_name", "fiscal_year", "kind")
+
+
+def _kpi_measures(counted_only: bool) -> dict[str, Any]:
+    kpi = ~Q(judgement="")
+    if counted_only:
+        kpi &= Q(counted=True)
+    measures: dict[str, Any] = {j.value: Count("id", filter=kpi & Q(judgement=j.value)) for j in Judgement}
+    measures["preliminary"] = Count("id", filter=kpi & Q(preliminary=True))
+    return measures
+
+
+def _measures(counted_only: bool) -> dict[str, Any]:
+    """Reports, projects, money and KPIs of a group of facts (a wide-area project's counted copy only)."""
+    project = Q(project_row=True)
+    counted_project = project & Q(counted=True) if counted_only else project
+    return {
+        "reports": Count("cycle_id", distinct=True),
+        "projects": Count("id", filter=counted_project),
+        "wide_area_projects": Count("id", filter=counted_project & Q(kind=ProjectKind.WIDE_AREA.value)),
+        "cost_yen": Sum("cost_yen", filter=project),
+        "grant_yen": Sum("grant_yen", filter=project),
+        **_kpi_measures(counted_only),
+    }
+
+
+def _rows(facts: "QuerySet[KpiFact]", keys: tuple[str, ...], *, counted_only: bool) -> list[dict[str, Any]]:
+    """The rollup rows of ``facts`` grouped by ``keys``: the "" unit row of each group, then the unit rows."""
+    whole = list(facts.order_by().values(*keys).annotate(**_measures(counted_only)))
+    # A report with projects of both kinds counts once without a kind filter: on its first kind's row.
+    report_keys = keys[:-1]
+    everyone = {tuple(r[k] for k in report_keys): r["n"] for r in
+                facts.order_by().values(*report_keys).annotate(n=Count("cycle_id", distinct=True))}
+    first_kind: set[tuple[Any, ...]] = set()
+    for row in sorted(whole, key=lambda r: r["kind"]):
+        group = tuple(row[k] for k in report_keys)
+        row["reports_any"] = everyone[group] if group not in first_kind else 0
+        first_kind.add(group)
+        row["unit_group"] = ""
+    kpi = ~Q(judgement="") & (Q(counted=True) if counted_only else Q())
+    units = list(facts.filter(kpi).order_by().values(*keys, "unit_group").annotate(**_kpi_measures(counted_only)))
+    return whole + units
+
+
+def _build(model: type[AreaRollup] | type[BodyRollup], rows: list[dict[str, Any]]) -> list[Any]:
+    built = []
+    for row in rows:
+        values = {k: (row.get(k) or 0) if k in MEASURES else row[k] for k in (*MEASURES, *row.keys())}
+        built.append(model(**values))
+    return built
+
+
+def refresh(slices: Iterable[Slice], prefectures: Iterable[tuple[str, int]] = ()) -> None:
+    """Remake the rollups of bodies' fiscal years (``slices``) and of the prefectures' years they are in,
+    plus the prefectures' years in ``prefectures`` (where wide-area flags changed)."""
+    wanted = set(slices)
+    database = dbrouter.current()
+    facts = KpiFact.objects.using(database)
+    with transaction.atomic(using=database):
+        areas = set(prefectures)
+        for municipality_id, year in sorted(wanted):
+            body_facts = facts.filter(municipality_id=municipality_id, fiscal_year=year)
+            areas |= set(body_facts.values_list("prefecture", "fiscal_year").distinct())
+            areas |= set(BodyRollup.objects.using(database).filter(municipality_id=municipality_id, fiscal_year=year)
+                         .values_list("prefecture", "fiscal_year").distinct())
+            BodyRollup.objects.using(database).filter(municipality_id=municipality_id, fiscal_year=year).delete()
+            BodyRollup.objects.using(database).bulk_create(
+                _build(BodyRollup, _rows(body_facts, BODY_KEYS, counted_only=False)))
+        for prefecture, year in sorted(areas):
+            AreaRollup.objects.using(database).filter(prefecture=prefecture, fiscal_year=year).delete()
+            area_facts = facts.filter(prefecture=prefecture, fiscal_year=year)
+            AreaRollup.objects.using(database).bulk_create(
+                _build(AreaRollup, _rows(area_facts, AREA_KEYS, counted_only=True)))
+        _record_state()
+
+
+def _state() -> tuple[int, int]:
+    found = KpiFact.objects.using(dbrouter.current()).aggregate(top=Max("id"), n=Count("id"))
+    return found["top"] or 0, found["n"]
+
+
+def _record_state() -> None:
+    top, count = _state()
+    RollupState.objects.using(dbrouter.current()).update_or_create(pk=1, defaults={
+        "max_fact_id": top, "fact_count": count})
+
+
+def refresh_all() -> None:
+    """Remake every rollup from the facts (after a bulk load)."""
+    database = dbrouter.current()
+    facts = KpiFact.objects.using(database)
+    with transaction.atomic(using=database):
+        BodyRollup.objects.using(database).all().delete()
+        AreaRollup.objects.using(database).all().delete()
+        BodyRollup.objects.using(database).bulk_create(
+            _build(BodyRollup, _rows(facts, BODY_KEYS, counted_only=False)), batch_size=2000)
+        AreaRollup.objects.using(database).bulk_create(
+            _build(AreaRollup, _rows(facts, AREA_KEYS, counted_only=True)), batch_size=2000)
+        _record_state()
+
+
+def is_fresh() -> bool:
+    """Whether the rollups were made from the facts as they are (same count and highest id)."""
+    state = RollupState.objects.using(dbrouter.current()).filter(pk=1).values_list(
+        "max_fact_id", "fact_count").first()
+    return state == _state()
+
+
+def ensure_fresh() -> None:
+    """Remake the rollups when the facts changed without them (e.g. a bulk load that did not call refresh)."""
+    if not is_fresh():
+        refresh_all()
