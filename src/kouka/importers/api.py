@@ -8,7 +8,7 @@ from kouka.domain.checks import Finding, Severity, check_report
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document
 from kouka.importers.assemble import Assembler
-from kouka.importers.blocks import Block
+from kouka.importers.blocks import Block, mark_damage
 from kouka.importers.errors import UnreadableDocumentError
 
 if TYPE_CHECKING:
@@ -45,14 +45,15 @@ def detect_format(data: bytes, filename: str = "") -> str:
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-def read_blocks(data: bytes, filename: str, fmt: str) -> tuple[list[Block], str]:
+def read_blocks(data: bytes, filename: str, fmt: str, damage: list[str] | None = None) -> tuple[list[Block], str]:
+    """The document's blocks and its text encoding; a reader's notes about damaged parts go to ``damage``."""
     label = filename or "入力"
     if not data.strip():
         raise UnreadableDocumentError(f"{label}: 空のファイルです / the file is empty")
     if fmt == "pdf":
         from kouka.importers.pdf import read_pdf
 
-        return read_pdf(data, label), ""
+        return read_pdf(data, label, damage), ""
     if fmt == "xlsx":
         from kouka.importers.xlsx import read_xlsx
 
@@ -79,6 +80,7 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportRe
             f"{label}: ファイルが大きすぎます（{len(data):,}バイト、上限{MAX_DOCUMENT_BYTES // 1024 // 1024}MB） / "
             f"the file is too large ({len(data):,} bytes; the limit is {MAX_DOCUMENT_BYTES // 1024 // 1024} MB)")
     chosen = detect_format(data, filename) if fmt == "auto" else fmt
+    damage: list[str] = []
     try:
         if chosen == "xlsx" and data.strip():
             from kouka.importers.xlsx import open_workbook, workbook_blocks
@@ -89,13 +91,14 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportRe
                 return own
             blocks, encoding = workbook_blocks(workbook), ""
         else:
-            blocks, encoding = read_blocks(data, filename, chosen)
+            blocks, encoding = read_blocks(data, filename, chosen, damage)
     except KoukaError:
         raise
     except Exception as exc:  # a parser library giving up on a damaged file
         shown = {"pdf": "PDF", "xlsx": "Excel", "html": "HTML", "text": "テキスト"}.get(chosen, chosen)
         raise UnreadableDocumentError(
             f"{label}: {shown}として読めません / cannot read as {shown} ({type(exc).__name__})") from exc
+    blocks = mark_damage(blocks)
     assembler = Assembler(blocks, source="")
     report = assembler.run()
     if not report.projects:
@@ -109,6 +112,13 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportRe
         findings.insert(0, Finding(Severity.WARNING, "import_damaged_bytes",
                                    f"読めない文字が{damaged}か所あります（�で示します） / {damaged} undecodable "
                                    f"byte sequence(s), shown as �", "$", label))
+    if damage:
+        places = "；".join(damage[:3]) + (" …" if len(damage) > 3 else "")
+        findings.insert(0, Finding(Severity.WARNING, "import_damaged_file",
+                                   f"ファイルの一部が壊れていて読めませんでした。内容が欠けている可能性があります"
+                                   f"（{places}） / part of the file is damaged and could not be read; content may "
+                                   "be missing",
+                                   "$", label))
     try:
         findings += check_report(report, "$.reports[0]")
     except KoukaError as exc:  # a figure the checks cannot work with (a year before 明治 …)

@@ -1,6 +1,7 @@
 """The neutral form every reader produces: headings, paragraphs and table rows, each with where it came from."""
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -37,3 +38,20 @@ def paragraph(text: str, where: str) -> Block:
 def row(cells: list[str], where: str, table: int, cell_wheres: list[str] | None = None) -> Block:
     return Block(Kind.ROW, cells=tuple(c.strip() for c in cells), where=where, table=table,
                  cell_wheres=tuple(cell_wheres or ()))
+
+
+# Control characters (C0 but tab, line feed and carriage return, DEL, C1) and non-characters: no report
+# holds them; they are damage (zeroed bytes, binary junk, a mis-decoded file) and would end up in stored
+# text (PostgreSQL refuses NUL).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def mark_damage(blocks: list[Block]) -> list[Block]:
+    """The blocks with every control character replaced by U+FFFD, the mark of an undecodable byte."""
+    marked: list[Block] = []
+    for block in blocks:
+        if _CONTROL.search(block.text) or any(_CONTROL.search(cell) for cell in block.cells):
+            block = replace(block, text=_CONTROL.sub("\ufffd", block.text),
+                            cells=tuple(_CONTROL.sub("\ufffd", cell) for cell in block.cells))
+        marked.append(block)
+    return marked

@@ -94,12 +94,11 @@ def guess_prefecture(name: str, texts: list[str]) -> str:
         return name
     if name in KNOWN_BODY_CODES:
         return KNOWN_BODY_CODES[name][0]
-    for text in texts:
+    for text in texts if name else ():
         index = text.find(name)
         while index >= 0:
-            before = text[:index]
             for pref in PREFECTURE_NAMES:
-                if before.endswith(pref):
+                if text.endswith(pref, 0, index):  # the prefecture written just before the name, no copy
                     return pref
             index = text.find(name, index + 1)
     counts: Counter[str] = Counter(p for text in texts for p in _PREF_RE.findall(text))

@@ -1,10 +1,14 @@
-"""Bytes to text: UTF-8 (with or without BOM), Shift_JIS/CP932 or EUC-JP, and binary refused."""
+"""Bytes to text: UTF-8 (with or without BOM), Shift_JIS/CP932, EUC-JP or UTF-16 with a BOM (Excel's
+「Unicode テキスト」), and binary refused."""
 
 from kouka.importers.errors import UnreadableDocumentError
 
 # Tried in order; a Japanese text file decodes cleanly under at most one of them in practice.
 _CONTROL_BYTES = tuple(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _ENCODINGS = ("utf-8-sig", "cp932", "euc_jp", "euc_jis_2004")
+# A byte order mark names the encoding outright (UTF-32's before UTF-16's: FF FE 00 00 begins both).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))
 
 
 def looks_binary(data: bytes) -> bool:
@@ -21,6 +25,9 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
     label = name or "入力"
     if not data.strip():
         raise UnreadableDocumentError(f"{label}: 空のファイルです / the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode_marked(data, encoding, label)
     if looks_binary(data):
         raise UnreadableDocumentError(f"{label}: テキストではありません（バイナリ） / not a text document (binary)")
     candidates: list[tuple[str, str]] = []
@@ -47,6 +54,15 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
         return candidates[0]
     # Both legacy encodings decoded: prefer the one whose text is mostly kana/kanji and common punctuation.
     return max(candidates, key=lambda candidate: _japanese_score(candidate[0]))
+
+
+def _decode_marked(data: bytes, encoding: str, label: str) -> tuple[str, str]:
+    """A file with a UTF-16/32 byte order mark; a few damaged units are replaced (and reported), many refused."""
+    text = data.decode(encoding, errors="replace")
+    if looks_binary(text.encode("utf-8")) or text.count("\ufffd") * 200 > len(text):
+        raise UnreadableDocumentError(
+            f"{label}: {encoding.upper()}のテキストとして読めません / not readable as {encoding.upper()} text")
+    return text, encoding
 
 
 def _japanese_score(text: str) -> float:

@@ -1,9 +1,18 @@
 """PDF, best effort: each page's tables through pdfplumber, and the lines of text outside them, in reading order."""
 
 import io
+import logging
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from kouka.importers.blocks import Block, paragraph, row
+
+if TYPE_CHECKING:
+    from pdfminer.pdfdocument import PDFBaseXRef
 from kouka.importers.errors import UnreadableDocumentError
 
 
@@ -52,7 +61,112 @@ def _paragraphs(lines: list[dict[str, object]], table_tops: list[float]) -> list
     return out
 
 
-def read_pdf(data: bytes, label: str = "") -> list[Block]:
+class _DamageLog(logging.Handler):
+    """pdfminer's warnings about this thread's PDF (corrupted streams, unreadable fonts), by page."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.page = 0
+        self.notes: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread:
+            return
+        note = f"{self.page}ページ: {record.getMessage()[:200]}" if self.page else record.getMessage()[:200]
+        if note not in self.notes and len(self.notes) < 20:
+            self.notes.append(note)
+
+
+@contextmanager
+def _damage_log() -> Iterator[_DamageLog]:
+    """Collects pdfminer's warnings instead of printing them; they become one finding of the import."""
+    logger = logging.getLogger("pdfminer")
+    handler = _DamageLog()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def read_pdf(data: bytes, label: str = "", damage: list[str] | None = None) -> list[Block]:
+    """The PDF's blocks; pdfminer's complaints about damaged parts are appended to ``damage`` (with pages)."""
+    with _damage_log() as log:
+        blocks = [_unmapped_glyphs(block) for block in _read(data, label, log)]
+    if damage is not None:
+        damage += log.notes
+    return blocks
+
+
+# pdfminer writes a glyph its font maps to no character as (cid:123): an undecodable character, marked as such.
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _unmapped_glyphs(block: Block) -> Block:
+    if "(cid:" not in block.text and not any("(cid:" in cell for cell in block.cells):
+        return block
+    return replace(block, text=_CID.sub("\ufffd", block.text), cells=tuple(_CID.sub("\ufffd", c) for c in block.cells))
+
+
+def _lost_streams(page: object) -> bool:
+    """Whether a content stream of the page (or of a form it draws, at any depth) came out empty though the
+    file holds bytes for it: pdfminer drops a stream whose compressed data is damaged without saying so."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    pending = [resolve1(s) for s in getattr(page, "contents", [])]
+    resources = [getattr(page, "resources", None)]
+    seen: set[int] = set()
+    while resources and len(seen) < 10_000:
+        xobjects = resolve1((resolve1(resources.pop()) or {}).get("XObject")) if resources else None
+        for xobject in (xobjects.values() if isinstance(xobjects, dict) else ()):
+            stream = resolve1(xobject)
+            if stream is None:  # the cross-reference table names an object the file no longer holds
+                return True
+            if isinstance(stream, PDFStream) and id(stream) not in seen:
+                seen.add(id(stream))
+                pending.append(stream)
+                resources.append(stream.attrs.get("Resources"))
+    for stream in pending:
+        if stream is None:
+            return True
+        if not isinstance(stream, PDFStream) or stream.data is None:  # not drawn on this page: never decoded
+            continue
+        length = resolve1(stream.attrs.get("Length"))
+        if isinstance(length, int) and length > 8 and not stream.data:
+            return True
+    return False
+
+
+_OBJECT_HEADER = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
+
+
+def _misplaced_objects(xrefs: "list[PDFBaseXRef]", data: bytes) -> int:
+    """How many objects the cross-reference table places at an offset where no such object begins: the sign
+    of bytes zeroed, inserted or removed inside the file (a PDF has no checksum to tell it otherwise)."""
+    misplaced = 0
+    checked = 0
+    for xref in xrefs:
+        for objid in xref.get_objids():
+            checked += 1
+            if checked > 100_000:
+                return misplaced
+            try:
+                stream_id, pos, _ = xref.get_pos(objid)
+            except KeyError:
+                continue
+            if stream_id is not None:  # inside an object stream, checked when that stream is decoded
+                continue
+            found = _OBJECT_HEADER.match(data, pos) if isinstance(pos, int) and 0 <= pos < len(data) else None
+            if found is None or int(found.group(1)) != objid:
+                misplaced += 1
+    return misplaced
+
+
+def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -63,7 +177,18 @@ def read_pdf(data: bytes, label: str = "") -> list[Block]:
     except (PDFSyntaxError, ValueError, TypeError) as exc:
         raise UnreadableDocumentError(f"{label}: PDFとして読めません / not a readable PDF") from exc
     with pdf:
+        from pdfminer.pdfdocument import PDFXRefFallback
+
+        if any(isinstance(xref, PDFXRefFallback) for xref in pdf.doc.xrefs):
+            log.notes.append("相互参照表が壊れていたため、ファイルを走査して読み直しました / the cross-reference table "
+                             "is damaged; the objects were found by scanning the file")
+        else:
+            misplaced = _misplaced_objects(pdf.doc.xrefs, data)
+            if misplaced:
+                log.notes.append(f"相互参照表の示す位置に{misplaced}個のオブジェクトが見つかりません / {misplaced} "
+                                 "object(s) are not where the cross-reference table puts them")
         for page_number, page in enumerate(pdf.pages, start=1):
+            log.page = page_number
             found = page.find_tables()
             items: list[tuple[float, int, Block | list[Block]]] = []
             boxes = [table.bbox for table in found]
@@ -91,6 +216,8 @@ def read_pdf(data: bytes, label: str = "") -> list[Block]:
                     blocks += item
                 else:
                     blocks.append(item)
+            if _lost_streams(page.page_obj):
+                log.notes.append(f"{page_number}ページ: 内容の一部が壊れていて読めません / a content stream is damaged")
     if not blocks:
         raise UnreadableDocumentError(f"{label}: PDFに文字がありません（画像のみ？） / no text in the PDF (scanned?)")
     return blocks
