@@ -1,0 +1,113 @@
+"""Benchmark: ``kouka load`` of the synthetic national set (1,788 bodies × 10 years) into SQLite and PostgreSQL.
+
+    .venv/bin/python bench/load_national.py [--bodies 1788] [--years 10] [--seed 0] [--set DIR]
+                                            [--backends sqlite,postgresql] [--batch 200] [--pg-url URL]
+
+The set is generated once with ``kouka.synth`` (not timed; kept in --set, reused when it is there). Then, for
+each backend, a fresh database (a new SQLite file; a new PostgreSQL database with a unique name, dropped
+afterwards) is migrated (not timed) and ``kouka load`` runs on the whole set as its own process: the wall time
+and the peak resident memory of that process (``ru_maxrss`` from ``wait4``) are printed, with the rows written.
+A second run on the same database shows what a resume costs when everything is loaded already.
+Goals (issue 6): under 2 minutes and under 1 GiB for each backend.
+"""
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from kouka import synth
+
+GOAL_SECONDS, GOAL_MIB = 120.0, 1024.0
+
+
+def kouka(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kouka", *args]
+
+
+def run_measured(command: list[str]) -> tuple[float, float, str]:
+    """Run ``command``; its wall seconds, its own peak RSS in MiB (``wait4``) and its standard output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        printed, problems = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"{shlex.join(command)} failed ({process.returncode}):\n{problems[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, printed
+
+
+def summary_rows(out: str) -> str:
+    rows = [line.split("│")[1:3] for line in out.splitlines() if line.count("│") >= 3]
+    return ", ".join(f"{label.strip().split(' / ')[-1]}={count.strip()}" for label, count in rows)
+
+
+def load_into(name: str, options: list[str], files: Path, batch: int, scratch: Path) -> None:
+    # an export of the empty database migrates it first (not timed)
+    subprocess.run(kouka("export-db", "-o", str(scratch / "empty.parquet"), *options), check=True, capture_output=True)
+    command = kouka("load", str(files), "--batch", str(batch), *options)
+    seconds, mib, out = run_measured(command)
+    verdict = "met" if seconds < GOAL_SECONDS and mib < GOAL_MIB else "NOT met"
+    print(f"{name}: load {seconds:.1f} s, peak RSS {mib:.0f} MiB (goal < {GOAL_SECONDS:.0f} s and "
+          f"< {GOAL_MIB:.0f} MiB: {verdict}); {summary_rows(out)}", flush=True)
+    seconds, mib, out = run_measured(command)
+    print(f"{name}: re-run (everything already loaded) {seconds:.1f} s, peak RSS {mib:.0f} MiB; "
+          f"{summary_rows(out)}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bodies", type=int, default=synth.NATIONAL_BODIES)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--set", type=Path, default=None, help="where the generated set is kept (reused)")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--pg-url", default=os.environ.get("KOUKA_TEST_POSTGRES_URL",
+                                                           "postgresql://postgres:postgres@127.0.0.1:5432/test"))
+    args = parser.parse_args()
+    print("command:", shlex.join([Path(sys.executable).name, *sys.argv]), flush=True)
+    folder = args.set or Path(tempfile.gettempdir()) / f"kouka-national-{args.bodies}x{args.years}-s{args.seed}"
+    done = folder / ".complete"
+    if not done.exists():
+        started = time.perf_counter()
+        made = synth.write(folder, bodies=args.bodies, years=args.years, seed=args.seed, jobs=os.cpu_count() or 1)
+        done.write_text(f"{made.files} {made.reports}\n", encoding="utf-8")
+        print(f"generated {made.files:,} files, {made.reports:,} reports, {made.projects:,} projects, "
+              f"{made.kpis:,} KPIs, {made.bytes / 2**20:.0f} MiB in {time.perf_counter() - started:.0f} s "
+              "(not timed below)", flush=True)
+    else:
+        print(f"using the set in {folder} ({done.read_text(encoding='utf-8').split()[1]} reports)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="kouka-bench-load-") as name:
+        scratch = Path(name)
+        for backend in args.backends.split(","):
+            if backend == "sqlite":
+                load_into("SQLite", ["--data", str(scratch)], folder, args.batch, scratch)
+            elif backend == "postgresql":
+                import psycopg
+
+                database = f"kouka_bench_load_{uuid.uuid4().hex[:12]}"
+                with psycopg.connect(args.pg_url, autocommit=True) as admin:
+                    admin.execute(f'CREATE DATABASE "{database}"')
+                try:
+                    url = args.pg_url.rsplit("/", 1)[0] + "/" + database
+                    options = ["--data", str(scratch), "--database-url", url]
+                    load_into("PostgreSQL", options, folder, args.batch, scratch)
+                finally:
+                    with psycopg.connect(args.pg_url, autocommit=True) as admin:
+                        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            else:
+                raise SystemExit(f"unknown backend {backend!r}")
+
+
+if __name__ == "__main__":
+    main()
