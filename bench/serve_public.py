@@ -3,9 +3,9 @@
     nice .venv/bin/python bench/serve_public.py --bodies 100 --years 3 --duration 20 --connections 8
 
 Builds a synthetic set (``kouka.synth``: ``--bodies`` municipalities × ``--years`` fiscal years, or the
-interchange files of ``--source DIR``), stores and publishes every report into a fresh data folder for each
-database (SQLite; PostgreSQL in a database of its own, created on ``--postgres-url``'s server and dropped at
-the end), serves it with gunicorn on loopback (``--workers`` × ``--threads``), fetches each page once,
+interchange files of ``--source DIR``), publishes every report with ``kouka load`` into a fresh data folder
+for each database (SQLite; PostgreSQL in a database of its own, created on ``--postgres-url``'s server and
+dropped at the end), serves it with gunicorn on loopback (``--workers`` × ``--threads``), fetches each page once,
 warms up, then runs wrk (``--latency``, ``--duration`` seconds, ``--connections``) over the public report
 pages of ``--pages`` municipalities (a wrk Lua script rotates the URLs). In the same run the same rows are
 served by datasette (``pip install -e '.[bench]'``) as a comparable page: the open-data rows
@@ -59,7 +59,8 @@ class Row:
     server: str
     result: WrkResult
     load: str
-    rss_mib: float | None
+    rss_mib: float
+    cpu_ms: float  # CPU time of the server's processes per request (user + system)
 
 
 def synthesize(directory: Path, bodies: int, years: int, seed: int) -> None:
@@ -68,10 +69,23 @@ def synthesize(directory: Path, bodies: int, years: int, seed: int) -> None:
     synth.write(directory, bodies=bodies, years=years, seed=seed, jobs=1)
 
 
-def choose_pages(published: list[dict[str, Any]], count: int) -> list[Page]:
-    """``count`` of the published municipalities, spread over the set, each with its latest fiscal year."""
-    step = max(1, len(published) // count)
-    return [Page(m["code"], m["name"], m["slug"], max(m["years"])) for m in published[::step][:count]]
+def choose_pages(base: str, count: int) -> list[Page]:
+    """``count`` of the published municipalities (from the public API), spread over the set, each with its
+    latest fiscal year."""
+    with urllib.request.urlopen(base + "/api/public/reports", timeout=60) as response:
+        listed = json.loads(response.read())
+    latest: dict[str, dict[str, Any]] = {}
+    for entry in listed:
+        if entry["slug"] not in latest or entry["fiscal_year"] > latest[entry["slug"]]["fiscal_year"]:
+            latest[entry["slug"]] = entry
+    chosen = sorted(latest.values(), key=lambda e: str(e["slug"]))
+    pages = []
+    for entry in chosen[::max(1, len(chosen) // count)][:count]:
+        with urllib.request.urlopen(f"{base}/api/public/reports/{entry['slug']}/{entry['fiscal_year']}",
+                                    timeout=60) as response:
+            body = json.loads(response.read())["reports"][0]["municipality"]
+        pages.append(Page(body["code"], body["name"], entry["slug"], entry["fiscal_year"]))
+    return pages
 
 
 def opendata_database(source: Path, target: Path) -> int:
@@ -148,25 +162,29 @@ def check_pages(base: str, paths: list[str], expected: list[str]) -> None:
 
 
 def measure(name: str, base: str, paths: list[str], expected: list[str], args: argparse.Namespace, work: Path,
-            pid: int | None) -> Row:
+            pid: int) -> Row:
     check_pages(base, paths, expected)
     script = lua_script(paths, work / f"{name.split()[0]}-{len(paths)}.lua")
     run_wrk(base, script, args.warmup, args.connections, args.wrk_threads)
+    cpu = servers.cpu_seconds(pid)
     result = run_wrk(base, script, args.duration, args.connections, args.wrk_threads)
-    rss = servers.rss_bytes(pid) / 2**20 if pid else None
-    return Row(name, result, servers.loadavg(), rss)
+    cpu = servers.cpu_seconds(pid) - cpu
+    return Row(name, result, servers.loadavg(), servers.rss_bytes(pid) / 2**20,
+               cpu * 1000 / max(1, result.requests))
 
 
 def serve_kouka(label: str, env: dict[str, str], pages: list[Page], args: argparse.Namespace, work: Path,
-                processes: servers.Processes) -> Row:
+                processes: servers.Processes) -> tuple[Row, list[Page]]:
+    """Serve the database ``env`` names with gunicorn and measure ``pages`` (chosen now when empty)."""
     port = servers.free_port()
     server = processes.start(servers.gunicorn_command(port, args.workers, args.threads), env,
                              work / f"gunicorn-{label}.log")
     base = f"http://127.0.0.1:{port}"
     try:
         servers.wait_until_up(base + "/", server)
+        pages = pages or choose_pages(base, args.pages)
         return measure(f"kouka {label}", base, [f"/m/{p.slug}/{p.year}/" for p in pages],
-                       [p.name for p in pages], args, work, server.pid)
+                       [p.name for p in pages], args, work, server.pid), pages
     finally:
         processes.stop(server)
 
@@ -207,11 +225,15 @@ def drop_postgres_database(admin_url: str, name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def fill_database(env: dict[str, str], source: Path) -> tuple[float, list[dict[str, Any]]]:
-    """Store and publish every report under ``source``; the seconds it took and what was published."""
+def load(env: dict[str, str], source: Path) -> tuple[float, str]:
+    """``kouka load`` every file under ``source`` into the database ``env`` names; seconds and its summary."""
     start = time.monotonic()
-    published = json.loads(servers.fill(env, ["synth", str(source)]))
-    return time.monotonic() - start, published
+    command = [str(servers.VENV_BIN / "kouka"), "load", str(source), "--data", env["KOUKA_DATA_DIR"]]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"kouka load failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+    published = re.search(r"reports published\s*│\s*([\d,]+)", done.stdout)
+    return time.monotonic() - start, published.group(1) if published else "?"
 
 
 def report(rows: list[Row], args: argparse.Namespace, described: str) -> None:
@@ -219,13 +241,12 @@ def report(rows: list[Row], args: argparse.Namespace, described: str) -> None:
     print(described)
     print(f"wrk: {args.duration} s, {args.connections} connections, {args.wrk_threads} threads, --latency; "
           f"gunicorn: {args.workers} workers × {args.threads} threads (gthread); datasette: one process")
-    print(f"{'server':<20} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} "
-          f"{'sock.err':>8} {'RSS MiB':>8}  load average (1/5/15 min)")
+    print(f"{'server':<16} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} "
+          f"{'sock.err':>8} {'CPU ms/req':>10} {'RSS MiB':>8}  load average (1/5/15 min)")
     for row in rows:
         r = row.result
-        rss = f"{row.rss_mib:8.0f}" if row.rss_mib is not None else f"{'':>8}"
-        print(f"{row.server:<20} {r.requests:>9} {r.rate:8.1f} {r.p50_ms:7.2f} {r.p99_ms:7.2f} {r.non_2xx:>7} "
-              f"{r.socket_errors:>8} {rss}  {row.load}")
+        print(f"{row.server:<16} {r.requests:>9} {r.rate:8.1f} {r.p50_ms:7.2f} {r.p99_ms:7.2f} {r.non_2xx:>7} "
+              f"{r.socket_errors:>8} {row.cpu_ms:10.2f} {row.rss_mib:8.0f}  {row.load}")
     peer = next((row for row in rows if row.server == "datasette"), None)
     for row in rows:
         if peer is not None and row is not peer:
@@ -274,11 +295,10 @@ def main() -> None:
                     env = servers.kouka_env(work / "postgres", url)
                 else:
                     raise SystemExit(f"unknown database {database!r} (sqlite, postgres)")
-                seconds, published = fill_database(env, source)
-                pages = pages or choose_pages(published, args.pages)
-                print(f"{database}: {sum(len(m['years']) for m in published)} reports of {len(published)} "
-                      f"municipalities stored and published in {seconds:.0f} s", flush=True)
-                rows.append(serve_kouka(database, env, pages, args, work, processes))
+                seconds, reports = load(env, source)
+                print(f"{database}: kouka load published {reports} reports in {seconds:.0f} s", flush=True)
+                row, pages = serve_kouka(database, env, pages, args, work, processes)
+                rows.append(row)
             table = work / "opendata.db"
             count = opendata_database(source, table)
             print(f"datasette: {count} open-data rows in {table.name}", flush=True)

@@ -1,8 +1,9 @@
 """What the serving benchmarks share: a data folder filled with published reports, real servers on loopback
 (gunicorn, datasette) started in their own process groups and always stopped, memory and load readings.
 
-Filling a data folder runs in a child process (``python bench/servers.py demo|synth …``) because Django's
-settings are fixed per process and each benchmark serves more than one database.
+Filling a data folder with the demo runs in a child process (``python bench/servers.py demo``) because
+Django's settings are fixed per process and a benchmark may serve more than one database; a set of
+interchange files is loaded with ``kouka load``.
 """
 
 import argparse
@@ -43,7 +44,7 @@ def kouka_env(data: Path, database_url: str | None = None) -> dict[str, str]:
 
 
 def fill(env: dict[str, str], what: list[str]) -> str:
-    """Migrate and fill the database named by ``env`` (``demo`` or ``synth DIR``) in a child process."""
+    """Migrate and fill the database named by ``env`` (``demo``) in a child process."""
     Path(env["KOUKA_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     done = subprocess.run([sys.executable, __file__, *what], env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -176,42 +177,12 @@ def _fill_demo() -> str:
                        "password": DEMO_PASSWORD})
 
 
-def _fill_synth(directory: Path) -> str:
-    """Every report of every ``*.json`` under ``directory``, stored and published through the workflow; prints
-    (as JSON) the municipalities with their public URL name and published years."""
-    from django.contrib.auth import get_user_model
-
-    from kouka import interchange
-    from kouka.web import mapping, workflow
-    from kouka.web.demo import slug_for
-    from kouka.web.models import Membership, Municipality, Role
-
-    users = get_user_model()
-    published = []
-    for path in sorted(directory.glob("*.json")):
-        document = interchange.load(path)
-        body = document.reports[0].municipality
-        municipality, _ = Municipality.objects.get_or_create(
-            slug=slug_for(body.name, body.code), defaults={"name": body.name, "prefecture": body.prefecture,
-                                                           "code": body.code})
-        user = users.objects.create_user(f"bench-admin-{body.code}")
-        admin = Membership.objects.create(user=user, municipality=municipality, role=Role.ADMIN)
-        for report in document.reports:
-            cycle = mapping.store_report(municipality, report)
-            for step in ("submit", "review", "publish"):
-                workflow.apply(admin, cycle, step)
-        published.append({"code": body.code, "name": body.name, "slug": municipality.slug,
-                          "years": [r.fiscal_year for r in document.reports]})
-    return json.dumps(published, ensure_ascii=False)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description="fill a kouka database (run by the benchmarks)")
-    parser.add_argument("what", choices=("demo", "synth"))
-    parser.add_argument("directory", nargs="?", type=Path)
-    args = parser.parse_args()
+    parser.add_argument("what", choices=("demo",))
+    parser.parse_args()
     _setup()
-    print(_fill_demo() if args.what == "demo" else _fill_synth(args.directory))
+    print(_fill_demo())
 
 
 if __name__ == "__main__":

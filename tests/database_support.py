@@ -16,14 +16,25 @@ import psycopg
 from django.db import connections
 from django.db.utils import load_backend
 
+from kouka.web.settings import SQLITE_OPTIONS
+
 POSTGRES_URL = os.environ.get("KOUKA_TEST_POSTGRES_URL", "")
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
+_SETTINGS: dict[str, dict[str, Any]] = {}
+
+
 def _register(alias: str, settings: dict[str, Any]) -> None:
     """A connection under ``alias`` that is not in settings.DATABASES (Django's test cases allow such ones)."""
-    configured = connections.configure_settings({"default": connections.settings["default"], alias: settings})
-    connections[alias] = load_backend(settings["ENGINE"]).DatabaseWrapper(configured[alias], alias)
+    _SETTINGS[alias] = connections.configure_settings({"default": connections.settings["default"], alias: settings})[
+        alias]
+    attach(alias)
+
+
+def attach(alias: str) -> None:
+    """Give this thread its own connection to the fresh database ``alias`` (connections are per thread)."""
+    connections[alias] = load_backend(_SETTINGS[alias]["ENGINE"]).DatabaseWrapper(_SETTINGS[alias], alias)
 
 
 @contextmanager
@@ -33,7 +44,8 @@ def fresh_database(engine: str, folder: Path) -> Iterator[str]:
     alias = f"fresh_{engine}_{suffix}"
     created = ""
     if engine == "sqlite":
-        settings: dict[str, Any] = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(folder / f"{alias}.sqlite3")}
+        settings: dict[str, Any] = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(folder / f"{alias}.sqlite3"),
+                                    "OPTIONS": dict(SQLITE_OPTIONS)}
     else:
         prefix = os.environ.get("KOUKA_TEST_POSTGRES_NAME", "kouka_web_test")
         created = f"{prefix}_fresh_{suffix}"
@@ -47,6 +59,7 @@ def fresh_database(engine: str, folder: Path) -> Iterator[str]:
     finally:
         connections[alias].close()
         del connections[alias]
+        del _SETTINGS[alias]
         if created:
             with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')

@@ -120,6 +120,11 @@ def test_bad_files_are_named_and_leave_nothing_the_rest_load(alias: str, synthet
         report["municipality"] = {"name": "長い市", "prefecture": "群馬県", "code": "109991"}
     document["reports"][1]["projects"][0]["title"] = "長" * 301
     long_title.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    nameless = tmp_path / "nameless.json"  # an import of a document that did not name its body
+    for report in document["reports"]:
+        report["municipality"] = {"name": "", "prefecture": "群馬県", "code": ""}
+    document["reports"][1]["projects"][0]["title"] = "事業名"
+    nameless.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     # a body whose 2nd year is a draft being written in the web application: its file is refused whole
     drafted = interchange.load(good[1])
     body = drafted.reports[0].municipality
@@ -127,14 +132,15 @@ def test_bad_files_are_named_and_leave_nothing_the_rest_load(alias: str, synthet
                                                code=body.code)
     mapping.store_report(municipality, drafted.reports[1])
 
-    summary = load([broken, good[0], wrong, long_title, good[1], good[2]], batch_reports=100)
+    summary = load([broken, good[0], wrong, long_title, nameless, good[1], good[2]], batch_reports=100)
     messages = {f.path.name: f.message for f in summary.failures}
-    assert set(messages) == {"broken.json", "wrong.json", "long.json", good[1].name}
+    assert set(messages) == {"broken.json", "wrong.json", "long.json", "nameless.json", good[1].name}
     assert "JSONとして読めません" in messages["broken.json"]
     assert "スキーマ違反" in messages["wrong.json"] and "$.reports[0]" in messages["wrong.json"]
     assert "事業名が長すぎます（301文字、上限300文字）" in messages["long.json"]
+    assert "団体名がありません" in messages["nameless.json"] and "municipality.name" in messages["nameless.json"]
     assert "作成中のため読み込みません" in messages[good[1].name]
-    assert (summary.files, summary.created, summary.batches) == (6, 4, 1)
+    assert (summary.files, summary.created, summary.batches) == (7, 4, 1)
     assert not Municipality.objects.filter(code="109991").exists()
     assert list(Cycle.objects.filter(municipality=municipality).values_list("fiscal_year", "state")) == [
         (drafted.reports[1].fiscal_year, State.DRAFT)]

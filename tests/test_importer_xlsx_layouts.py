@@ -5,6 +5,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from kouka import interchange
 from kouka.domain.model import EffectLevel, MeasurementStatus, NextDirection
 from kouka.importers import import_path
 
@@ -68,3 +69,8 @@ def test_summary_table_with_one_kpi_column_and_an_unknown_column(tmp_path: Path)
     assert first.notes == ["写真番号：3"] and second.notes == []
     unknown = [f for f in result.findings if f.code == "import_unknown_label"]
     assert len(unknown) == 1 and unknown[0].where == "Sheet!G3"
+    # 本市分 names no body: said in a finding, and the document is still one kouka reads back
+    assert report.municipality.name == ""
+    assert [f.path for f in result.findings if f.code == "import_no_municipality"] == [
+        "$.reports[0].municipality.name"]
+    assert interchange.loads(interchange.dumps(result.document)) == result.document

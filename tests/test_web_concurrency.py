@@ -1,8 +1,9 @@
 """Optimistic locking on every editable record: two people saving the same thing from the same starting point.
 
 The second save is refused with a message (HTTP 409) and its input kept; nothing the first saved is lost.
-Interleaved on SQLite and PostgreSQL (the ``world`` of web_fixtures); truly at the same moment on PostgreSQL
-(two threads, two connections, committed data) for a KPI, the report-level form and a project's まとめ via the API.
+Interleaved on SQLite and PostgreSQL (the ``world`` of web_fixtures); and truly at the same moment (two threads,
+two connections, committed data in a fresh database of each engine) for a KPI, the report-level form and a
+project's まとめ via the API.
 """
 
 import importlib
@@ -13,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connections
-from django.test import Client
+from django.test import Client, override_settings
 
-from database_support import POSTGRES_URL
+from database_support import ENGINES, attach, fresh_database
 from kouka.web import dbrouter, mapping
 from kouka.web.forms import KpiForm, ReportForm
 from kouka.web.models import Change, KpiRecord, ProjectRecord, Publication, State
@@ -133,23 +135,24 @@ def test_import_confirm_after_the_year_changed_is_refused(world: "World", tmp_pa
     assert Change.objects.filter(action="import").count() == 1 and world.cycle().version == version + 1
 
 
-# --- at the same moment: PostgreSQL, two threads with their own connections -----------------------------
+# --- at the same moment: two threads with their own connections, on SQLite and PostgreSQL ----------------
 
 
-@pytest.fixture
-def committed_world(request: pytest.FixtureRequest, settings: Any) -> Iterator["World"]:
-    """The demo world committed in PostgreSQL, so other connections (threads) see it."""
-    if not POSTGRES_URL:
-        pytest.skip("KOUKA_TEST_POSTGRES_URL is not set")
+@pytest.fixture(scope="module", params=ENGINES)
+def racing_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                 django_db_blocker: Any) -> Iterator["World"]:
+    """The demo world committed in a fresh database of each engine, so other connections (threads) see it."""
     fixtures = importlib.import_module("web_fixtures")
-    request.applymarker(pytest.mark.django_db(transaction=True, databases=fixtures.ALIASES))
-    request.getfixturevalue("transactional_db")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with dbrouter.using_database("postgres"):
-        yield fixtures.build_world("postgres")
+    with django_db_blocker.unblock(), fresh_database(request.param, tmp_path_factory.mktemp("race")) as alias:
+        call_command("migrate", database=alias, verbosity=0)
+        with dbrouter.using_database(alias), override_settings(PASSWORD_HASHERS=[
+                "django.contrib.auth.hashers.MD5PasswordHasher"]):
+            world = fixtures.build_world(alias)
+        with dbrouter.using_database(alias):
+            yield world
 
 
-def race(*requests: Callable[[], "HttpResponse"]) -> list[int]:
+def race(alias: str, *requests: Callable[[], "HttpResponse"]) -> list[int]:
     """Send the requests from threads released together; their status codes."""
     barrier = threading.Barrier(len(requests))
     codes: list[int] = [0] * len(requests)
@@ -157,13 +160,14 @@ def race(*requests: Callable[[], "HttpResponse"]) -> list[int]:
 
     def run(index: int, send: Callable[[], "HttpResponse"]) -> None:
         try:
-            with dbrouter.using_database("postgres"):
+            attach(alias)
+            with dbrouter.using_database(alias):
                 barrier.wait(timeout=30)
                 codes[index] = send().status_code
         except BaseException as exc:  # reported in the test's thread
             failures.append(exc)
         finally:
-            connections.close_all()
+            connections[alias].close()
 
     threads = [threading.Thread(target=run, args=(i, send)) for i, send in enumerate(requests)]
     for thread in threads:
@@ -177,45 +181,48 @@ def race(*requests: Callable[[], "HttpResponse"]) -> list[int]:
 ROUNDS = 3
 
 
-@pytest.mark.postgres
-def test_two_clients_racing_on_a_kpi(committed_world: "World") -> None:
-    world = committed_world
+@pytest.mark.django_db
+def test_two_clients_racing_on_a_kpi(racing_world: "World") -> None:
+    world = racing_world
     first, second = world.client("kikaku"), world.client("shoko")
     for round_ in range(ROUNDS):
         start = kpi_form(world)
         values = {"kikaku": f"{10 + round_}社", "shoko": f"{20 + round_}社"}
-        codes = race(lambda s=start, v=values: first.post(KPI_PATH, s | {"actual_2023": v["kikaku"]}),
+        changes = Change.objects.filter(action="kpi:update").count()
+        codes = race(world.alias, lambda s=start, v=values: first.post(KPI_PATH, s | {"actual_2023": v["kikaku"]}),
                      lambda s=start, v=values: second.post(KPI_PATH, s | {"actual_2023": v["shoko"]}))
         assert sorted(codes) == [302, 409], codes
         winner = values["kikaku"] if codes[0] == 302 else values["shoko"]
         record = KpiRecord.objects.get(project__cycle=world.cycle(), project__number=1, number=1)
         assert record.data["actuals"]["2023"]["text"] == winner and record.version == start["version"] + 1
-        assert Change.objects.filter(action="kpi:update").count() == round_ + 1
+        assert Change.objects.filter(action="kpi:update").count() == changes + 1
 
 
-@pytest.mark.postgres
-def test_two_administrators_racing_on_the_report_form(committed_world: "World") -> None:
-    world = committed_world
+@pytest.mark.django_db
+def test_two_administrators_racing_on_the_report_form(racing_world: "World") -> None:
+    world = racing_world
     first, second = world.client("kikaku"), world.client("kikaku")
     for round_ in range(ROUNDS):
         start = report_form(world)
         titles = (f"一人目の表題{round_}", f"二人目の表題{round_}")
-        codes = race(lambda s=start, t=titles: first.post("/staff/2023/report/", s | {"title": t[0]}),
+        changes = Change.objects.filter(action="report:update").count()
+        codes = race(world.alias, lambda s=start, t=titles: first.post("/staff/2023/report/", s | {"title": t[0]}),
                      lambda s=start, t=titles: second.post("/staff/2023/report/", s | {"title": t[1]}))
         assert sorted(codes) == [302, 409], codes
         cycle = world.cycle()
         assert cycle.report["title"] == titles[codes.index(302)] and cycle.version == start["version"] + 1
-        assert Change.objects.filter(action="report:update").count() == round_ + 1
+        assert Change.objects.filter(action="report:update").count() == changes + 1
 
 
-@pytest.mark.postgres
-def test_two_clients_racing_on_a_verification_via_the_api(committed_world: "World") -> None:
-    world = committed_world
+@pytest.mark.django_db
+def test_two_clients_racing_on_a_verification_via_the_api(racing_world: "World") -> None:
+    world = racing_world
     first, second = world.client("kikaku"), world.client("shoko")
     for round_ in range(ROUNDS):
         version = ProjectRecord.objects.get(cycle=world.cycle(), number=1).version
         texts = ([f"一人目のまとめ{round_}"], [f"二人目のまとめ{round_}"])
-        codes = race(lambda t=texts, v=version: put_json(first, VERIFICATION_PATH, {"paragraphs": t[0], "version": v}),
+        codes = race(world.alias,
+                     lambda t=texts, v=version: put_json(first, VERIFICATION_PATH, {"paragraphs": t[0], "version": v}),
                      lambda t=texts, v=version: put_json(second, VERIFICATION_PATH, {"paragraphs": t[1], "version": v}))
         assert sorted(codes) == [200, 409], codes
         record = ProjectRecord.objects.get(cycle=world.cycle(), number=1)

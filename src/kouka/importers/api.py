@@ -124,7 +124,21 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportRe
     except KoukaError as exc:  # a figure the checks cannot work with (a year before 明治 …)
         message = f"{label}: 読み取った内容を検査できません / cannot check what was read: {exc}"
         raise UnreadableDocumentError(message) from exc
-    return ImportResult(Document([report]), findings, chosen, encoding)
+    document = Document([report])
+    _refuse_invalid(document, label)
+    return ImportResult(document, findings, chosen, encoding)
+
+
+def _refuse_invalid(document: Document, label: str) -> None:
+    """What was read must be a valid interchange document (a damaged file can run a field past its length)."""
+    from kouka import interchange
+
+    try:
+        interchange.validate(interchange.to_json(document))
+    except interchange.InterchangeError as exc:
+        reason = str(exc) if len(str(exc)) <= 300 else str(exc)[:150] + " … " + str(exc)[-150:]
+        raise UnreadableDocumentError(
+            f"{label}: 読み取った内容が正しい形になりません / what was read is not a valid report: {reason}") from exc
 
 
 def import_path(path: str | Path, fmt: str = "auto") -> ImportResult:

@@ -98,6 +98,12 @@ class Assembler:
         self.fiscal_year = _fiscal_year(self.blocks, texts)
         self.report = Report(municipality=_municipality(self.blocks, texts), fiscal_year=self.fiscal_year or 0,
                              program=_program(texts), source=source)
+        if not self.report.municipality.name:
+            self.findings.append(Finding(
+                Severity.WARNING, "import_no_municipality",
+                "文書から団体名が読み取れません。取り込んだJSONの municipality.name に記入してください / the document "
+                "does not name its municipality: fill in municipality.name in the imported JSON",
+                "$.reports[0].municipality.name", "団体名"))
 
     # -- helpers -------------------------------------------------------------------------------------
     def unplaced(self, block: Block, text: str) -> None:

@@ -175,6 +175,9 @@ def check_fits(parsed: ParsedFile) -> None:
     for item in parsed.reports:
         report = item.report
         where = f"{report.fiscal_year}年度"
+        if not report.municipality.name.strip():
+            raise LoadError(f"{parsed.path}: {where}の報告に団体名がありません。municipality.name に記入してください / "
+                            "the report names no municipality: fill in municipality.name")
         checks += [(f"{where} 団体名", report.municipality.name, _limit(Municipality, "name")),
                    (f"{where} 都道府県", report.municipality.prefecture, _limit(Municipality, "prefecture"))]
         for project in report.projects:

@@ -47,7 +47,7 @@ def _preview(request: HttpRequest, member: Membership, document: Document, shown
     conflicts = []
     seen: dict[str, str | None] = {}
     for report in document.reports:
-        if report.municipality.name != member.municipality.name:
+        if report.municipality.name and report.municipality.name != member.municipality.name:
             conflicts.append(f"ファイルの団体名「{report.municipality.name}」が{member.municipality.name}と"
                              f"異なります。取り込むと{member.municipality.name}の報告になります")
         existing = Cycle.objects.filter(municipality=member.municipality, fiscal_year=report.fiscal_year).first()
