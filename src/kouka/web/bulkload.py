@@ -27,11 +27,15 @@ the summary with the reason, and none of its reports are written; the other file
 """
 
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,13 +90,22 @@ def digest(document: JSON) -> str:
 
 @dataclass(frozen=True)
 class ParsedReport:
-    report: Report
+    """One report of a file, as the writer needs it. Plain data (no domain objects but the body), so that it
+    crosses from a parsing process to the writing one cheaply."""
+
+    municipality: Body
+    fiscal_year: int
     document: JSON  # {"schema": ..., "reports": [report_json]}: what the Publication freezes
     digest: str
+    facts: list[dict[str, Any]] = field(default_factory=list)  # facts.fact_values of the report's own body
 
     @property
     def key(self) -> tuple[str, ...]:
-        return body_key(self.report.municipality)
+        return body_key(self.municipality)
+
+    def report(self) -> Report:
+        """The domain report, made again from the document (the writer rarely needs it)."""
+        return interchange.from_json(self.document).reports[0]
 
 
 @dataclass
@@ -155,9 +168,10 @@ def parse_file(path: Path) -> ParsedFile:
             return parsed
         seen.add(key)
         data = {"schema": interchange.SCHEMA_ID, "reports": [interchange.report_json(report)]}
-        parsed.reports.append(ParsedReport(report, data, digest(data)))
+        parsed.reports.append(ParsedReport(report.municipality, report.fiscal_year, data, digest(data),
+                                           facts.fact_values(report.municipality, report)))
     try:
-        check_fits(parsed)
+        check_fits(parsed, document.reports)
     except LoadError as exc:
         parsed.error = str(exc)
     return parsed
@@ -169,11 +183,10 @@ def _limit(model: type[models.Model], name: str) -> int:
     return found.max_length
 
 
-def check_fits(parsed: ParsedFile) -> None:
+def check_fits(parsed: ParsedFile, reports: Sequence[Report]) -> None:
     """Refuse text longer than the database field that keeps it (PostgreSQL would refuse it; SQLite would not)."""
     checks: list[tuple[str, str, int]] = []
-    for item in parsed.reports:
-        report = item.report
+    for report in reports:
         where = f"{report.fiscal_year}年度"
         if not report.municipality.name.strip():
             raise LoadError(f"{parsed.path}: {where}の報告に団体名がありません。municipality.name に記入してください / "
@@ -193,6 +206,45 @@ def check_fits(parsed: ParsedFile) -> None:
                             f"too long for the database ({len(text)} > {limit} characters)")
 
 
+# Files parsed ahead of the one being written, by other processes: reading and validating JSON costs about as
+# much as writing it, so the two overlap on a machine with more than one core. Bounded, so that memory does not
+# grow with the set.
+READ_AHEAD = 32
+
+
+def _die_with(parent: int) -> None:
+    """A parsing worker ends when the loader does, even when it is killed (SIGKILL runs no clean-up)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):  # not Linux: the worker ends when it finds its queue closed
+        pass
+    if os.getppid() != parent:  # the loader died before the line above
+        os._exit(1)
+
+
+def parsed_files(files: Iterable[Path]) -> Iterator[ParsedFile]:
+    """Each file parsed (:func:`parse_file`), in order; by a pool of worker processes where there are cores."""
+    paths = iter(files)
+    cores = os.cpu_count() or 1
+    if cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(parse_file, paths)
+        return
+    # forked workers inherit the configured Django (parse_file reads field lengths; it never opens a connection);
+    # this process writes while the others parse (the system shares the cores among them)
+    with ProcessPoolExecutor(max_workers=min(4, cores), mp_context=multiprocessing.get_context("fork"),
+                             initializer=_die_with, initargs=(os.getpid(),)) as pool:
+        pending: deque[Future[ParsedFile]] = deque()
+        for path in itertools.islice(paths, READ_AHEAD):
+            pending.append(pool.submit(parse_file, path))
+        while pending:
+            parsed = pending.popleft().result()
+            for path in itertools.islice(paths, 1):
+                pending.append(pool.submit(parse_file, path))
+            yield parsed
+
+
 def batches(files: Iterable[Path], batch_reports: int) -> Iterator[list[ParsedFile]]:
     """Parsed files grouped so each group holds about ``batch_reports`` reports (files are never split).
 
@@ -202,9 +254,8 @@ def batches(files: Iterable[Path], batch_reports: int) -> Iterator[list[ParsedFi
     group: list[ParsedFile] = []
     keys: set[tuple[tuple[str, ...], int]] = set()
     count = 0
-    for path in files:
-        parsed = parse_file(path)
-        mine = {(r.key, r.report.fiscal_year) for r in parsed.reports}
+    for parsed in parsed_files(files):
+        mine = {(r.key, r.fiscal_year) for r in parsed.reports}
         if group and (mine & keys):
             yield group
             group, keys, count = [], set(), 0
@@ -307,7 +358,7 @@ def _plan(group: list[ParsedFile], summary: LoadSummary, database: str, revise: 
     plan = _Plan()
     readable = [f for f in group if not f.error]
     plan.municipalities = _find_municipalities({r.key for f in readable for r in f.reports}, database)
-    pairs = {(plan.municipalities[r.key].pk, r.report.fiscal_year)
+    pairs = {(plan.municipalities[r.key].pk, r.fiscal_year)
              for f in readable for r in f.reports if r.key in plan.municipalities}
     existing = _existing(pairs, database)
     for parsed in readable:
@@ -315,11 +366,11 @@ def _plan(group: list[ParsedFile], summary: LoadSummary, database: str, revise: 
         try:
             for item in parsed.reports:
                 municipality = plan.municipalities.get(item.key)
-                found = None if municipality is None else existing.get((municipality.pk, item.report.fiscal_year))
+                found = None if municipality is None else existing.get((municipality.pk, item.fiscal_year))
                 if municipality is None or found is None:
                     new.append((parsed, item))
                     continue
-                where = f"{parsed.path}: {municipality.name}の{item.report.fiscal_year}年度"
+                where = f"{parsed.path}: {municipality.name}の{item.fiscal_year}年度"
                 if found.cycle.state != State.PUBLISHED:
                     raise LoadError(f"{where}はWebで{found.cycle.get_state_display()}のため読み込みません / "
                                     "the report is being worked on in the web application; not overwritten")
@@ -339,7 +390,7 @@ def _plan(group: list[ParsedFile], summary: LoadSummary, database: str, revise: 
         if new or changed:
             plan.files.append(parsed)
     # only now, so that a refused file leaves no municipality behind
-    missing = {item.key: item.report.municipality for _, item in plan.new if item.key not in plan.municipalities}
+    missing = {item.key: item.municipality for _, item in plan.new if item.key not in plan.municipalities}
     if missing:
         plan.municipalities.update(_create_municipalities(missing, database))
     return plan
@@ -357,7 +408,7 @@ def _write(plan: _Plan, database: str) -> tuple[int, int, int]:
         ProjectRecord.objects.using(database).filter(cycle__in=stale).delete()
     written: list[tuple[ParsedFile, ParsedReport, Cycle, int]] = []  # with the revision before
     created = cycles.bulk_create([
-        Cycle(municipality=plan.municipalities[item.key], fiscal_year=item.report.fiscal_year,
+        Cycle(municipality=plan.municipalities[item.key], fiscal_year=item.fiscal_year,
               state=State.PUBLISHED, revision=1, report=_report_fields(item))
         for _, item in plan.new])
     written += [(parsed, item, cycle, 0) for (parsed, item), cycle in zip(plan.new, created, strict=True)]
@@ -371,21 +422,30 @@ def _write(plan: _Plan, database: str) -> tuple[int, int, int]:
     if plan.revise:
         cycles.bulk_update([cycle for _, _, cycle in plan.revise], ["revision", "version", "report", "updated"])
     projects, kpis = _write_projects(written, database)
-    Publication.objects.using(database).bulk_create([
-        Publication(cycle=cycle, revision=cycle.revision, document=item.document, digest=item.digest,
-                    note="" if before == 0 else f"一括読み込みによる訂正（{parsed.path.name}） / bulk-load correction")
-        for parsed, item, cycle, before in written])
-    Change.objects.using(database).bulk_create([
-        Change(municipality=cycle.municipality, cycle=cycle, action=ACTION,
-               target=f"{cycle.fiscal_year}年度 一括読み込み（{parsed.path.name}）"[:300],
-               before={"revision": before} if before else None,
-               after={"revision": cycle.revision, "file": str(parsed.path), "digest": item.digest})
-        for parsed, item, cycle, before in written])
-    rows = [row for _, item, cycle, _ in written for row in facts.rows_for(cycle, item.report)]
-    fastinsert.insert(KpiFact, map(fastinsert.values_of, rows), database)
+    fastinsert.insert(Publication, (
+        {"cycle_id": cycle.pk, "revision": cycle.revision, "document": item.document, "digest": item.digest,
+         "note": "" if before == 0 else f"一括読み込みによる訂正（{parsed.path.name}） / bulk-load correction"}
+        for parsed, item, cycle, before in written), database)
+    fastinsert.insert(Change, (
+        {"municipality_id": cycle.municipality_id, "cycle_id": cycle.pk, "action": ACTION,
+         "target": f"{cycle.fiscal_year}年度 一括読み込み（{parsed.path.name}）"[:300],
+         "before": {"revision": before} if before else None,
+         "after": {"revision": cycle.revision, "file": str(parsed.path), "digest": item.digest}}
+        for parsed, item, cycle, before in written), database)
+    rows = [row for _, item, cycle, _ in written for row in _facts(cycle, item)]
+    fastinsert.insert(KpiFact, rows, database)
     touched |= facts.wide_keys(rows)
     facts.settle_wide_area(touched)
     return projects, kpis, len(rows)
+
+
+def _facts(cycle: Cycle, item: ParsedReport) -> list[dict[str, Any]]:
+    """The facts of a written report with their ids; made again when the stored municipality completes the
+    body the document gives (its code or prefecture), since the facts' keys are made from the body."""
+    body = facts.complete_body(cycle, item.municipality)
+    found = item.facts if body == item.municipality else facts.fact_values(body, item.report())
+    ids = {"cycle_id": cycle.pk, "municipality_id": cycle.municipality_id}
+    return [row | ids for row in found]
 
 
 def _report_fields(item: ParsedReport) -> JSON:
@@ -424,7 +484,7 @@ def _departments(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]],
                  database: str) -> dict[tuple[int, str], int]:
     """The id of each (municipality, department name) the batch needs, creating the missing ones."""
     wanted = {(cycle.municipality_id, name) for _, item, cycle, _ in written
-              for project in item.report.projects for name in project.departments}
+              for project in item.document["reports"][0]["projects"] for name in project.get("departments", [])}
     objects = Department.objects.using(database)
     ids = {(d.municipality_id, d.name): d.pk
            for d in objects.filter(municipality_id__in={m for m, _ in wanted}, name__in={n for _, n in wanted})}

@@ -9,13 +9,14 @@ A wide-area project (広域連携事業) is in the report of its lead and of eve
 the body's share of the cost; exactly one copy per project and year is ``counted`` (the lead's; when the
 lead has published nothing, the copy of the lowest body code) so the project and its KPIs count once.
 
-Bulk loading: build rows with :func:`rows_for`, ``KpiFact.objects.bulk_create`` them, then call
+Bulk loading: build rows with :func:`fact_values` (or :func:`rows_for`), insert them, then call
 :func:`settle_wide_area` once (with the loaded keys, or none for all) so the counted copy is right
 across bodies, and at the end :func:`kouka.web.rollup.refresh_all` (else the first dashboard query does).
 :func:`rebuild` does all of that for some cycles.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 
@@ -29,34 +30,41 @@ from kouka.web.models import Cycle, KpiFact, Publication
 WideKey = tuple[str, int]  # (wide_area_key, fiscal year)
 
 
-def _body(cycle: Cycle, report: Report) -> Body:
-    """The report's body, completed from the cycle's municipality where the document leaves a blank."""
+def complete_body(cycle: Cycle, body: Body) -> Body:
+    """A report's body, completed from the cycle's municipality where the document leaves a blank."""
     stored = cycle.municipality
-    body = report.municipality
     return Body(body.name or stored.name, body.prefecture or stored.prefecture, body.code or stored.code)
 
 
-def _project_rows(cycle: Cycle, body: Body, report: Report, project: Project) -> list[KpiFact]:
+def _project_rows(body: Body, report: Report, project: Project) -> list[dict[str, Any]]:
     wide = project.kind is ProjectKind.WIDE_AREA
     lead = is_lead(report, project) if wide else True
     common = {
-        "cycle_id": cycle.pk, "municipality_id": cycle.municipality_id, "prefecture": body.prefecture,
-        "body_code": body.code, "body_name": body.name, "fiscal_year": report.fiscal_year,
-        "project_number": project.number, "project_key": project_key(body, project),
-        "project_title": project.title[:300], "kind": project.kind.value,
+        "prefecture": body.prefecture, "body_code": body.code, "body_name": body.name,
+        "fiscal_year": report.fiscal_year, "project_number": project.number,
+        "project_key": project_key(body, project), "project_title": project.title[:300], "kind": project.kind.value,
         "wide_key": wide_area_key(project) if wide else "", "is_lead": lead, "counted": lead,
         "cost_yen": project.cost_yen, "grant_yen": project.grant_yen,
     }
     if not project.kpis:
-        return [KpiFact(**common, project_row=True)]
+        return [common | {"project_row": True}]
     rows = []
     for index, kpi in enumerate(project.kpis):
         result = judge_kpi(kpi, report.fiscal_year)
-        rows.append(KpiFact(
-            **common, project_row=index == 0, kpi_number=kpi.number, kpi_key=kpi_key(body, project, kpi),
-            kpi_name=kpi.name[:300], unit=kpi.unit[:40], unit_group=unit_group(kpi.unit)[:40],
-            judgement=result.judgement.value, preliminary=result.preliminary))
+        rows.append(common | {
+            "project_row": index == 0, "kpi_number": kpi.number, "kpi_key": kpi_key(body, project, kpi),
+            "kpi_name": kpi.name[:300], "unit": kpi.unit[:40], "unit_group": unit_group(kpi.unit)[:40],
+            "judgement": result.judgement.value, "preliminary": result.preliminary})
     return rows
+
+
+def fact_values(body: Body, report: Report) -> list[dict[str, Any]]:
+    """The facts of ``report`` as field values, without the cycle and municipality they will belong to.
+
+    ``body`` is the report's body as stored (:func:`complete_body`); bulk loading computes these in its
+    parsing processes and adds the ids when it writes.
+    """
+    return [row for project in report.projects for row in _project_rows(body, report, project)]
 
 
 def rows_for(cycle: Cycle, report: Report) -> list[KpiFact]:
@@ -64,13 +72,21 @@ def rows_for(cycle: Cycle, report: Report) -> list[KpiFact]:
 
     A wide-area copy is ``counted`` when its body is the lead; :func:`settle_wide_area` settles the rest.
     """
-    body = _body(cycle, report)
-    return [row for project in report.projects for row in _project_rows(cycle, body, report, project)]
+    body = complete_body(cycle, report.municipality)
+    ids = {"cycle_id": cycle.pk, "municipality_id": cycle.municipality_id}
+    return [KpiFact(**(values | ids)) for values in fact_values(body, report)]
 
 
-def wide_keys(rows: Iterable[KpiFact]) -> set[WideKey]:
-    """The wide-area projects among ``rows``, to pass to :func:`settle_wide_area`."""
-    return {(row.wide_key, row.fiscal_year) for row in rows if row.wide_key}
+
+def wide_keys(rows: Iterable[KpiFact] | Iterable[dict[str, Any]]) -> set[WideKey]:
+    """The wide-area projects among ``rows`` (facts or their values), to pass to :func:`settle_wide_area`."""
+    found: set[WideKey] = set()
+    for row in rows:
+        key: str = row["wide_key"] if isinstance(row, dict) else row.wide_key
+        year: int = row["fiscal_year"] if isinstance(row, dict) else row.fiscal_year
+        if key:
+            found.add((key, year))
+    return found
 
 
 def settle_wide_area(keys: Iterable[WideKey] | None = None) -> set[tuple[str, int]]:

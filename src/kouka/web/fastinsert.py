@@ -3,7 +3,7 @@
 ``bulk_create`` builds a model instance per row and prepares each value through its field, which costs more
 than the database's own work when hundreds of thousands of rows are written. :func:`insert` takes plain
 ``{attname: value}`` rows instead: every concrete field of the model is written, a missing one gets its
-default, and only JSON fields go through their field's preparation (the driver takes text, numbers,
+default, and only JSON and date fields go through their field's preparation (the driver takes text, numbers,
 booleans and ``None`` as they are). It returns nothing: use ``bulk_create`` where the new ids are needed.
 """
 
@@ -11,36 +11,54 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connections, models
+from django.utils import timezone
 
 BATCH = 5000
 
 
 def _columns(model: type[models.Model]) -> "list[models.Field[Any, Any]]":
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            raise TypeError(f"{model.__name__}.{f.name}: automatic dates are not supported here")
-    return fields
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _automatic(field: "models.Field[Any, Any]") -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
 def insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]], database: str) -> int:
-    """Insert ``rows`` into ``model``'s table in ``database``; return how many were written."""
+    """Insert ``rows`` into ``model``'s table in ``database``; return how many were written.
+
+    Automatic dates (``auto_now``, ``auto_now_add``) get the time of the call. On PostgreSQL the rows go
+    through ``COPY … FROM STDIN``, several times faster than INSERTs for large batches.
+    """
     connection = connections[database]
     fields = _columns(model)
+    now = timezone.now()
+    # JSON and dates go through their field's preparation; text, numbers, booleans and None go as they are
+    plan = [(f.attname, isinstance(f, (models.JSONField, models.DateField)), now if _automatic(f) else None,
+             f.get_default()) for f in fields]
+
+    def prepared(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        values = []
+        for (name, prepare, automatic, default), field in zip(plan, fields, strict=True):
+            value = automatic if automatic is not None and name not in row else row.get(name, default)
+            values.append(field.get_db_prep_save(value, connection) if prepare else value)
+        return tuple(values)
+
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column or f.attname) for f in fields)
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    plan = [(f.attname, isinstance(f, models.JSONField), f.get_default()) for f in fields]
+    table = quote(model._meta.db_table)
     written = 0
-    batch: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(prepared(row))
+                    written += 1
+            return written
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        batch: list[tuple[Any, ...]] = []
         for row in rows:
-            values = []
-            for (name, is_json, default), field in zip(plan, fields, strict=True):
-                value = row.get(name, default)
-                values.append(field.get_db_prep_save(value, connection) if is_json else value)
-            batch.append(tuple(values))
+            batch.append(prepared(row))
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 written += len(batch)
@@ -49,8 +67,3 @@ def insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]], databas
             cursor.executemany(sql, batch)
             written += len(batch)
     return written
-
-
-def values_of(instance: models.Model) -> dict[str, Any]:
-    """An unsaved instance's field values by attname (for rows that come as model instances)."""
-    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if not f.primary_key}
