@@ -218,10 +218,11 @@ class Aggregate:
 
         Bodies with no judged KPI come last, unranked by rate.
         """
-        def order(row: BodyTally) -> tuple[int, Fraction, int, str]:
+        def order(row: BodyTally) -> tuple[bool, float, int, str]:
+            # The rate as a float sorts exactly like the fraction: two different shares of KPI counts (below
+            # a million each) differ by more than 1e-12, far above a double's rounding; far cheaper to compare.
             rate = row.tally.kpis.met_rate()
-            return (rate is None, -(rate or Fraction(0)), -row.tally.kpis[Judgement.MET],
-                    row.body.code or row.body.name)
+            return (rate is None, -float(rate or 0), -row.tally.kpis[Judgement.MET], row.body.code or row.body.name)
 
         rows: list[RankRow] = []
         previous: tuple[Fraction | None, int] | None = None

@@ -181,11 +181,14 @@ class Choices:
 
 
 def choices() -> Choices:
-    facts = KpiFact.objects.order_by()
+    """The years, prefectures and unit groups there are figures for (read from the area rollups: a few
+    thousand rows where the facts are hundreds of thousands)."""
+    rollup.ensure_fresh()
+    rows = AreaRollup.objects.order_by()
     return Choices(
-        sorted(facts.values_list("fiscal_year", flat=True).distinct()),
-        sorted(facts.values_list("prefecture", flat=True).distinct()),
-        sorted(facts.exclude(unit_group="").values_list("unit_group", flat=True).distinct()),
+        sorted(rows.values_list("fiscal_year", flat=True).distinct()),
+        sorted(rows.values_list("prefecture", flat=True).distinct()),
+        sorted(rows.exclude(unit_group="").values_list("unit_group", flat=True).distinct()),
     )
 
 
