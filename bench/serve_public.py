@@ -195,8 +195,10 @@ def serve_datasette(database: Path, pages: list[Page], args: argparse.Namespace,
     if not datasette.exists():
         raise RuntimeError("datasette is not installed: .venv/bin/pip install -e '.[bench]'")
     port = servers.free_port()
+    # datasette at its best for this page: immutable database (-i), no facet suggestions (each costs queries)
     server = processes.start([str(datasette), "serve", "-i", str(database), "--host", "127.0.0.1",
-                              "--port", str(port)], {**servers.kouka_env(work)}, work / "datasette.log")
+                              "--port", str(port), "--setting", "suggest_facets", "off"],
+                             {**servers.kouka_env(work)}, work / "datasette.log")
     base = f"http://127.0.0.1:{port}"
     try:
         servers.wait_until_up(base + "/", server)
