@@ -5,8 +5,9 @@ else created) and fiscal year, a :class:`Cycle` in the published state with its 
 :class:`KpiRecord` rows, a frozen :class:`Publication` revision, a :class:`Change` record and its
 :class:`KpiFact` rows (:mod:`kouka.web.facts`).
 
-Files are read one at a time and written in batches: one transaction per batch of about ``batch_reports``
-reports, rows written with ``bulk_create``. A batch boundary is always a file boundary, so a file is in the
+Files are read, validated and turned into fact rows by worker processes (:func:`parsed_files`, a bounded
+read-ahead) while this process writes them in batches: one transaction per batch of about ``batch_reports``
+reports, rows written with :func:`kouka.web.fastinsert.insert` (``COPY`` on PostgreSQL). A batch boundary is always a file boundary, so a file is in the
 database whole or not at all; a process killed part-way leaves the batches committed so far and nothing of
 the one it was writing. ``atomic=True`` makes the whole load one transaction instead.
 
