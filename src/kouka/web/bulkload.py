@@ -7,9 +7,10 @@ else created) and fiscal year, a :class:`Cycle` in the published state with its 
 
 Files are read, validated and turned into fact rows by worker processes (:func:`parsed_files`, a bounded
 read-ahead) while this process writes them in batches: one transaction per batch of about ``batch_reports``
-reports, rows written with :func:`kouka.web.fastinsert.insert` (``COPY`` on PostgreSQL). A batch boundary is always a file boundary, so a file is in the
-database whole or not at all; a process killed part-way leaves the batches committed so far and nothing of
-the one it was writing. ``atomic=True`` makes the whole load one transaction instead.
+reports, rows written with :func:`kouka.web.fastinsert.insert` (``COPY`` on PostgreSQL). A batch boundary
+is always a file boundary, so a file is in the database whole or not at all; a process killed part-way
+leaves the batches committed so far and nothing of the one it was writing. ``atomic=True`` makes the whole
+load one transaction instead.
 
 What is already there decides what happens to a report:
 

@@ -1,10 +1,12 @@
-"""INSERT many rows with one ``executemany``, without building model instances (bulk loading's hot path).
+"""Write many rows without building model instances (bulk loading's hot path): ``COPY`` on PostgreSQL,
+``executemany`` elsewhere.
 
 ``bulk_create`` builds a model instance per row and prepares each value through its field, which costs more
 than the database's own work when hundreds of thousands of rows are written. :func:`insert` takes plain
 ``{attname: value}`` rows instead: every concrete field of the model is written, a missing one gets its
-default, and only JSON and date fields go through their field's preparation (the driver takes text, numbers,
-booleans and ``None`` as they are). It returns nothing: use ``bulk_create`` where the new ids are needed.
+default (an automatic date: the time of the call), and only JSON and date fields go through their field's
+preparation (the driver takes text, numbers, booleans and ``None`` as they are). It returns the number of
+rows written, not their ids: use ``bulk_create`` where the new ids are needed.
 """
 
 from collections.abc import Iterable, Mapping
