@@ -11,6 +11,7 @@ output appears only when complete (written beside it under a temporary name, the
 
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -121,6 +122,23 @@ def _documents(files: Iterable[Path], summary: ExportSummary) -> Iterator[Docume
             summary.errors.append(str(exc))
 
 
+@contextmanager
+def _writing(out: Path, batch_rows: int, summary: ExportSummary) -> Iterator[ParquetRows]:
+    """A Parquet writer for ``out`` that is finished (renamed into place) when the block ends normally and
+    abandoned (no file, no temporary) when it raises; the rows written go to ``summary``."""
+    writer = ParquetRows(out, batch_rows)
+    try:
+        yield writer
+        writer.finish()
+    except OSError as exc:
+        writer.abandon()
+        raise ExportError(f"{out}: 書き込めません / cannot write: {exc.strerror or exc}") from exc
+    except BaseException:
+        writer.abandon()
+        raise
+    summary.rows = writer.rows
+
+
 def export_parquet(files: Iterable[Path], out: Path, *, skip_unreadable: bool = False,
                    batch_rows: int = BATCH_ROWS) -> ExportSummary:
     """Write the open-data rows of every file to ``out``.
@@ -129,8 +147,7 @@ def export_parquet(files: Iterable[Path], out: Path, *, skip_unreadable: bool = 
     left out and named in the summary's ``errors``.
     """
     summary = ExportSummary()
-    writer = ParquetRows(out, batch_rows)
-    try:
+    with _writing(out, batch_rows, summary) as writer:
         for document in _documents(files, summary):
             if summary.errors and not skip_unreadable:
                 break
@@ -138,31 +155,14 @@ def export_parquet(files: Iterable[Path], out: Path, *, skip_unreadable: bool = 
             writer.add(kpi_rows(document))
         if summary.errors and not skip_unreadable:
             raise ExportError(summary.errors[0])
-        writer.finish()
-    except OSError as exc:
-        writer.abandon()
-        raise ExportError(f"{out}: 書き込めません / cannot write: {exc.strerror or exc}") from exc
-    except BaseException:
-        writer.abandon()
-        raise
-    summary.rows = writer.rows
     return summary
 
 
 def export_reports(reports: Iterable[Report], out: Path, *, batch_rows: int = BATCH_ROWS) -> ExportSummary:
     """Write the open-data rows of ``reports`` (for instance every published report in the database) to ``out``."""
     summary = ExportSummary()
-    writer = ParquetRows(out, batch_rows)
-    try:
+    with _writing(out, batch_rows, summary) as writer:
         for report in reports:
             summary.reports += 1
             writer.add(kpi_rows(report))
-        writer.finish()
-    except OSError as exc:
-        writer.abandon()
-        raise ExportError(f"{out}: 書き込めません / cannot write: {exc.strerror or exc}") from exc
-    except BaseException:
-        writer.abandon()
-        raise
-    summary.rows = writer.rows
     return summary

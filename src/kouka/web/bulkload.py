@@ -445,9 +445,7 @@ def _facts(cycle: Cycle, item: ParsedReport) -> list[dict[str, Any]]:
     """The facts of a written report with their ids; made again when the stored municipality completes the
     body the document gives (its code or prefecture), since the facts' keys are made from the body."""
     body = facts.complete_body(cycle, item.municipality)
-    found = item.facts if body == item.municipality else facts.fact_values(body, item.report())
-    ids = {"cycle_id": cycle.pk, "municipality_id": cycle.municipality_id}
-    return [row | ids for row in found]
+    return facts.with_ids(cycle, item.facts if body == item.municipality else facts.fact_values(body, item.report()))
 
 
 def _report_fields(item: ParsedReport) -> JSON:

@@ -9,7 +9,7 @@ A wide-area project (広域連携事業) is in the report of its lead and of eve
 the body's share of the cost; exactly one copy per project and year is ``counted`` (the lead's; when the
 lead has published nothing, the copy of the lowest body code) so the project and its KPIs count once.
 
-Bulk loading: build rows with :func:`fact_values` (or :func:`rows_for`), insert them, then call
+Bulk loading: build rows with :func:`fact_values` and :func:`with_ids` (or :func:`values_for`), insert them, then call
 :func:`settle_wide_area` once (with the loaded keys, or none for all) so the counted copy is right
 across bodies, and at the end :func:`kouka.web.rollup.refresh_all` (else the first dashboard query does).
 :func:`rebuild` does all of that for some cycles.
@@ -67,26 +67,23 @@ def fact_values(body: Body, report: Report) -> list[dict[str, Any]]:
     return [row for project in report.projects for row in _project_rows(body, report, project)]
 
 
-def rows_for(cycle: Cycle, report: Report) -> list[KpiFact]:
-    """The facts of ``report`` published for ``cycle``, unsaved (for ``bulk_create``).
+def with_ids(cycle: Cycle, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`fact_values` of a report published for ``cycle``, with the ids of the cycle and municipality."""
+    ids = {"cycle_id": cycle.pk, "municipality_id": cycle.municipality_id}
+    return [row | ids for row in values]
+
+
+def values_for(cycle: Cycle, report: Report) -> list[dict[str, Any]]:
+    """The facts of ``report`` published for ``cycle`` as field values.
 
     A wide-area copy is ``counted`` when its body is the lead; :func:`settle_wide_area` settles the rest.
     """
-    body = complete_body(cycle, report.municipality)
-    ids = {"cycle_id": cycle.pk, "municipality_id": cycle.municipality_id}
-    return [KpiFact(**(values | ids)) for values in fact_values(body, report)]
+    return with_ids(cycle, fact_values(complete_body(cycle, report.municipality), report))
 
 
-
-def wide_keys(rows: Iterable[KpiFact] | Iterable[dict[str, Any]]) -> set[WideKey]:
-    """The wide-area projects among ``rows`` (facts or their values), to pass to :func:`settle_wide_area`."""
-    found: set[WideKey] = set()
-    for row in rows:
-        key: str = row["wide_key"] if isinstance(row, dict) else row.wide_key
-        year: int = row["fiscal_year"] if isinstance(row, dict) else row.fiscal_year
-        if key:
-            found.add((key, year))
-    return found
+def wide_keys(rows: Iterable[dict[str, Any]]) -> set[WideKey]:
+    """The wide-area projects among fact ``rows`` (field values), to pass to :func:`settle_wide_area`."""
+    return {(row["wide_key"], row["fiscal_year"]) for row in rows if row["wide_key"]}
 
 
 def settle_wide_area(keys: Iterable[WideKey] | None = None) -> set[tuple[str, int]]:
@@ -148,8 +145,8 @@ def rebuild(cycles: Iterable[Cycle]) -> int:
             report = latest_report(cycle)
             if report is None:
                 continue
-            rows = rows_for(cycle, report)
-            KpiFact.objects.using(database).bulk_create(rows, batch_size=1000)
+            rows = values_for(cycle, report)
+            KpiFact.objects.using(database).bulk_create([KpiFact(**row) for row in rows], batch_size=1000)
             touched |= wide_keys(rows)
             written += len(rows)
         areas = settle_wide_area(touched)
