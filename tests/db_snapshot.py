@@ -5,7 +5,8 @@ connections, so any database file or PostgreSQL database can be read from the te
 
 - :func:`exact`: every table the database has (Django's and kouka's), every row, every column as stored,
   sorted: two equal exact snapshots are the same database;
-- :func:`canonical`: kouka's tables with surrogate keys and timestamps left out and each foreign key replaced by
+- :func:`canonical`: kouka's tables with surrogate keys, other columns holding ids (``ID_VALUED``) and timestamps
+  left out and each foreign key replaced by
   the canonical form of the row it points to, a sorted list per table: equal for two databases that hold the
   same content written at other times (PostgreSQL's sequences do not roll back, so ids may differ).
 """
@@ -18,6 +19,9 @@ from decimal import Decimal
 from typing import Any
 
 Connection = Any  # sqlite3.Connection or psycopg.Connection
+# Columns that hold a surrogate key's value without being a foreign key: the highest fact id the dashboards'
+# rollups were made from (kouka.web.rollup).
+ID_VALUED = {("kouka_rollupstate", "max_fact_id")}
 
 
 def connect(target: str) -> Connection:
@@ -81,7 +85,8 @@ def canonical(target: str) -> dict[str, list[str]]:
     def form(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for field in model._meta.concrete_fields:
-            if field.primary_key or isinstance(field, models.DateTimeField):
+            if (field.primary_key or isinstance(field, models.DateTimeField)
+                    or (model._meta.db_table, field.column) in ID_VALUED):
                 continue
             value = values[field.column or field.attname]
             if isinstance(field, models.JSONField) and isinstance(value, str):

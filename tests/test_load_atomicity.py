@@ -148,6 +148,17 @@ def _rows(snapshot: dict[str, list[str]], table: str) -> int:
     return len(snapshot[table])
 
 
+def test_a_load_ends_with_the_dashboards_rollups_made(reference: dict[str, Any]) -> None:
+    """The first dashboard view after ``kouka load`` finds the rollups made from every fact (kouka.web.rollup)."""
+    facts = [json.loads(row) for row in reference["kouka_kpifact"]]
+    [state] = [json.loads(row) for row in reference["kouka_rollupstate"]]
+    assert state["fact_count"] == len(facts)
+    whole_rows = [r for r in map(json.loads, reference["kouka_bodyrollup"]) if r["unit_group"] == ""]
+    assert sum(r["projects"] for r in whole_rows) == sum(f["project_row"] for f in facts) > 0
+    assert sum(r["met"] + r["not_met"] + r["pending"] + r["not_judgeable"] for r in whole_rows) == sum(
+        f["judgement"] != "" for f in facts) > 0
+
+
 def test_killed_in_a_batch_leaves_none_of_it_and_a_rerun_completes(
         server: Server, synthetic: Path, reference: dict[str, Any], tmp_path: Path) -> None:
     database = server.fresh()

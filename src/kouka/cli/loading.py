@@ -29,6 +29,20 @@ def _database(data: Path, url: str | None) -> None:
     _prepare(data, "127.0.0.1")
 
 
+def _refresh_rollups() -> None:
+    """Remake the dashboards' rollups now if the load changed the facts, so the first dashboard request
+    after a load does not have to (:mod:`kouka.web.rollup`)."""
+    from kouka.web import rollup
+
+    try:
+        with error_console.status("集計表を更新しています / updating the dashboards' rollups"):
+            rollup.ensure_fresh()
+    except KeyboardInterrupt:
+        error_console.print("中断しました。読み込んだ報告は保存済みで、集計表は最初の集計画面の表示で作り直されます / "
+                            "interrupted: the reports are saved; the rollups are remade on the first dashboard view")
+        raise typer.Exit(130) from None
+
+
 @app.command("load")
 def load_command(
     paths: Annotated[list[Path], typer.Argument(help="kouka JSON files or directories / 交換形式のファイル・フォルダ")],
@@ -71,6 +85,8 @@ def load_command(
         except KeyboardInterrupt:
             error_console.print("中断しました。再実行で続きから読み込みます / interrupted; run again to continue")
             raise typer.Exit(130) from None
+    if not summary.rolled_back:
+        _refresh_rollups()
     table = Table(title="一括読み込みの結果 / load summary")
     table.add_column("項目 / item")
     table.add_column("件数 / count", justify="right")

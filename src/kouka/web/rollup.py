@@ -7,9 +7,11 @@ with unit group "" holds reports, projects, money and the KPIs of every unit; a 
 that unit's KPIs only.
 
 :func:`refresh` remakes the rollups of some bodies' years (and of their prefectures' years); publishing
-calls it through :func:`kouka.web.facts.rebuild`. Whoever writes facts another way (a bulk load) may call
-:func:`refresh_all` at the end; otherwise :func:`ensure_fresh`, which every dashboard query calls, notices
-that the facts changed since (their count or highest id) and remakes everything once.
+calls it through :func:`kouka.web.facts.rebuild`. Whoever writes facts another way calls :func:`ensure_fresh`
+at the end (``kouka load`` does); every dashboard query calls it too, so facts changed without their rollups
+(a load interrupted before the end) are noticed (their count or highest id) and everything is remade once.
+Rows are written with :func:`kouka.web.fastinsert.insert`: remaking the national set's 115,000 rows is a few
+seconds.
 """
 
 from collections.abc import Iterable
@@ -20,7 +22,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from kouka.domain.model import ProjectKind
 from kouka.domain.rules import Judgement
-from kouka.web import dbrouter
+from kouka.web import dbrouter, fastinsert
 from kouka.web.models import AreaRollup, BodyRollup, KpiFact, RollupState
 
 Slice = tuple[int, int]  # (municipality id, fiscal year)
@@ -71,12 +73,10 @@ def _rows(facts: "QuerySet[KpiFact]", keys: tuple[str, ...], *, counted_only: bo
     return whole + units
 
 
-def _build(model: type[AreaRollup] | type[BodyRollup], rows: list[dict[str, Any]]) -> list[Any]:
-    built = []
-    for row in rows:
-        values = {k: (row.get(k) or 0) if k in MEASURES else row[k] for k in (*MEASURES, *row.keys())}
-        built.append(model(**values))
-    return built
+def _write(model: type[AreaRollup] | type[BodyRollup], rows: list[dict[str, Any]], database: str) -> None:
+    """Insert rollup rows as plain values (a measure with no facts, a NULL sum, is 0)."""
+    fastinsert.insert(model, ({k: (row.get(k) or 0) if k in MEASURES else row[k] for k in (*MEASURES, *row)}
+                              for row in rows), database)
 
 
 def refresh(slices: Iterable[Slice], prefectures: Iterable[tuple[str, int]] = ()) -> None:
@@ -93,13 +93,11 @@ def refresh(slices: Iterable[Slice], prefectures: Iterable[tuple[str, int]] = ()
             areas |= set(BodyRollup.objects.using(database).filter(municipality_id=municipality_id, fiscal_year=year)
                          .values_list("prefecture", "fiscal_year").distinct())
             BodyRollup.objects.using(database).filter(municipality_id=municipality_id, fiscal_year=year).delete()
-            BodyRollup.objects.using(database).bulk_create(
-                _build(BodyRollup, _rows(body_facts, BODY_KEYS, counted_only=False)))
+            _write(BodyRollup, _rows(body_facts, BODY_KEYS, counted_only=False), database)
         for prefecture, year in sorted(areas):
             AreaRollup.objects.using(database).filter(prefecture=prefecture, fiscal_year=year).delete()
             area_facts = facts.filter(prefecture=prefecture, fiscal_year=year)
-            AreaRollup.objects.using(database).bulk_create(
-                _build(AreaRollup, _rows(area_facts, AREA_KEYS, counted_only=True)))
+            _write(AreaRollup, _rows(area_facts, AREA_KEYS, counted_only=True), database)
         _record_state()
 
 
@@ -121,10 +119,8 @@ def refresh_all() -> None:
     with transaction.atomic(using=database):
         BodyRollup.objects.using(database).all().delete()
         AreaRollup.objects.using(database).all().delete()
-        BodyRollup.objects.using(database).bulk_create(
-            _build(BodyRollup, _rows(facts, BODY_KEYS, counted_only=False)), batch_size=2000)
-        AreaRollup.objects.using(database).bulk_create(
-            _build(AreaRollup, _rows(facts, AREA_KEYS, counted_only=True)), batch_size=2000)
+        _write(BodyRollup, _rows(facts, BODY_KEYS, counted_only=False), database)
+        _write(AreaRollup, _rows(facts, AREA_KEYS, counted_only=True), database)
         _record_state()
 
 
