@@ -6,9 +6,9 @@ connections, so any database file or PostgreSQL database can be read from the te
 - :func:`exact`: every table the database has (Django's and kouka's), every row, every column as stored,
   sorted: two equal exact snapshots are the same database;
 - :func:`canonical`: kouka's tables with surrogate keys, other columns holding ids (``ID_VALUED``) and timestamps
-  left out and each foreign key replaced by
-  the canonical form of the row it points to, a sorted list per table: equal for two databases that hold the
-  same content written at other times (PostgreSQL's sequences do not roll back, so ids may differ).
+  left out and each foreign key replaced by the canonical form of the row it points to, a sorted list per
+  table: equal for two databases that hold the same content written at other times (PostgreSQL's sequences
+  do not roll back, so ids may differ).
 """
 
 import base64
