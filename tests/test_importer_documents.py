@@ -1,4 +1,4 @@
-"""The importer on real documents: the seed equals the hand-made example; eight other layouts equal their JSON."""
+"""The importer on real documents: the seed equals the hand-made example; nine other layouts equal their JSON."""
 
 from pathlib import Path
 
@@ -23,6 +23,7 @@ TEXT_AND_HTML = [
     "miyahama-2022-marks.html",  # per-KPI ◎○△ and 評価なし, 目標年月 R5.3, 事業始期/事業終期, 実績額/国費充当額
     "aoba-2021-flattened.txt",  # every cell on its own line
     "kochi-pref-2022-multi.html",  # a prefecture's page, (1) numbering, 代表団体/連携自治体
+    "midorikawa-2023-numbered.txt",  # projects numbered as list items (1 名称), lists in 事業概要 and まとめ
 ]
 
 

@@ -57,6 +57,35 @@ def test_project_number_forms(text: str, number: int) -> None:
     assert found is not None and found[0] == number and found[1] == "観光振興"
 
 
+@pytest.mark.parametrize("marker", ["1 ", "1. ", "1) ", "(1) ", "（1）", "①", "１　", "第1 "])
+def test_a_project_numbered_as_a_list_item_when_its_fields_follow(marker: str) -> None:
+    second = marker.replace("1", "2").replace("１", "２").replace("①", "②")
+    body = (f"{marker}山川ブランド推進事業\n担当課\t商工課\n事業期間\t令和4年度～令和5年度\n"
+            "事業概要\n次の取組を行った。\n(1) 商品開発\n(2) 販路開拓\n事業費\t100万円\n交付金充当額\t50万円\n"
+            "まとめ\n① 商品を3点開発した。\n② 販路は2件にとどまった。\n"
+            f"{second}山川観光推進事業\n担当課\t観光課\n事業期間\t令和4年度～令和6年度\n事業費\t40万円\n")
+    projects = import_bytes(_doc(body), "a.txt").document.reports[0].projects
+    assert [(p.number, p.title, p.departments) for p in projects] == [
+        (1, "山川ブランド推進事業", ["商工課"]), (2, "山川観光推進事業", ["観光課"])]
+    assert projects[0].summary == ["次の取組を行った。", "(1) 商品開発", "(2) 販路開拓"]
+    assert projects[0].verification == ["① 商品を3点開発した。", "② 販路は2件にとどまった。"]
+    assert (projects[0].cost_yen, projects[1].cost_yen) == (1_000_000, 400_000)
+
+
+def test_a_numbered_list_without_a_projects_fields_is_no_project() -> None:
+    body = "重点分野\n1 観光の振興\n2 子育て支援\n"
+    with pytest.raises(UnreadableDocumentError, match="事業が見つかりません"):
+        import_bytes(_doc(body), "a.txt")
+
+
+@pytest.mark.parametrize("line", ["交付金の総額は150万円です。", "令和4年度の交付額合計は、150万円となりました。",
+                                  "交付金総額：150万円", "交付金の総額\t150万円"])
+def test_the_total_stated_in_a_line_or_a_sentence(line: str) -> None:
+    body = f"{line}\n事業1\t山川ブランド推進事業\n事業費\t300万円\n交付金充当額\t150万円\n"
+    report = import_bytes(_doc(body), "a.txt").document.reports[0]
+    assert report.stated_total_yen == 1_500_000 and report.stated_total_label in line
+
+
 def test_pdf_style_broken_labels_in_html_cells() -> None:
     page = """<html><body><h1>令和4年度 山川市 地方創生推進交付金 効果検証</h1>
     <table><tr><th>事 業 名</th><td>山川ブランド推進事業</td></tr>

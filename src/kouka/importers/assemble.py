@@ -41,6 +41,7 @@ from kouka.importers.labels import (
     field_of,
     is_judgement,
     kpi_marker,
+    loose_project_number,
     mark_of,
     project_number,
 )
@@ -53,6 +54,10 @@ _AMOUNT = r"約?\s*[△▲-]?[0-9０-９][0-9０-９,，.．]*(?:\s*[兆億万]\
 _AMOUNT_RE = re.compile(_AMOUNT)
 _LABELLED_AMOUNT_RE = re.compile(r"(?P<label>[^\s:：()（）0-9０-９、,]+)\s*[:：]?\s*(?P<amount>" + _AMOUNT + ")")
 _TOTAL_LINE_RE = re.compile(r"^(?P<label>.+?)\s*[:：]?\s*(?P<amount>" + _AMOUNT + r")\s*$")
+# The total said in a sentence of its own: 交付金の総額は812万3,000円です。/ 令和5年度の交付額合計は、…となりました。
+_TOTAL_SENTENCE_RE = re.compile(
+    r"^(?:[^、。]{0,14}?年度(?:の|における|に)\s*)?(?P<label>[^、。]{2,16}?)\s*[はが][、,]?\s*(?P<amount>" + _AMOUNT
+    + r")\s*(?:です|でした|となりました|となっています|となります|である)?\s*[。.]?\s*$")
 _RATE_RE = re.compile(r"(\d+)\s*/\s*(\d+)\s*(?:が|を)?\s*(?:交付金|国から|国費)|(\d+)\s*分の\s*(\d+)")
 _SELF_YEAR_RE = re.compile(r"(?:本市|本町|本村|本県|本区|当市|当町|当村)(?:では|において)[、,]?\s*(.{2,12}?年度)")
 _LIST_SPLIT = re.compile(r"[、,，・／/\n]|\s+")
@@ -63,6 +68,10 @@ _CAPTION_MARKS = ("▲", "↑", "写真：", "写真:", "【写真】", "図："
 _SENTENCE_RE = re.compile(r"[^。]+。?")
 _KPI_SCOPE_RE = re.compile(r"(?:成果目標|KPI|指標)\s*[（(]([^（）()]*(?:全体|全域|広域)[^（）()]*)[）)]\s*$")
 _MARKED_START = re.compile(r"^[\s■□●◆◇▼▽☆★]*(?:事業|No|NO|№)")
+# Fields with which a project's description begins: a loosely numbered line followed by one of them (before the
+# next numbered line or heading) is a project's heading. Money is left out: it can follow a list in a summary.
+_OPENING_FIELDS = (Field.DEPARTMENTS, Field.PERIOD, Field.PERIOD_START, Field.SUMMARY)
+_LOOKAHEAD = 12  # blocks
 
 
 @dataclass
@@ -94,6 +103,7 @@ class Assembler:
         self.source = source
         self.findings: list[Finding] = []
         self.state = _State()
+        self.position = 0  # the index of the block being read
         texts = [b.text for b in self.blocks if b.text] + [c for b in self.blocks for c in b.cells if c]
         self.fiscal_year = _fiscal_year(self.blocks, texts)
         self.report = Report(municipality=_municipality(self.blocks, texts), fiscal_year=self.fiscal_year or 0,
@@ -166,8 +176,41 @@ class Assembler:
             return None
 
     # -- the walk ------------------------------------------------------------------------------------
+    def opening_fields_ahead(self) -> set[Field]:
+        """The opening fields labelled in the blocks after the current one, up to the next heading or numbered
+        line (at most ``_LOOKAHEAD`` blocks)."""
+        found: set[Field] = set()
+        for block in self.blocks[self.position + 1:self.position + 1 + _LOOKAHEAD]:
+            first = block.text or next((c for c in block.cells if c), "")
+            if block.kind is Kind.HEADING or project_number(first) or loose_project_number(first):
+                break
+            label = re.match(r"^\s*(【[^】]{1,20}】|[^:：\s]{1,20})", first)
+            labelled = field_of(first) or (field_of(label.group(1)) if label else None)
+            if labelled is not None and labelled[0] in _OPENING_FIELDS:
+                found.add(labelled[0])
+        return found
+
+    def loose_project_start(self, first: str) -> tuple[int, str] | None:
+        """A project heading numbered as a list item would be (1 名称, (1) 名称, ① 名称) when a project's opening
+        fields follow it and, under a project, ones that project already has (the next project's own)."""
+        numbered = loose_project_number(first)
+        if numbered is None:
+            return None
+        number, title = numbered
+        if (not title or "。" in title or len(title) > 80 or field_of(title) is not None or title.startswith("の")
+                or kpi_marker(title) or not re.search("[一-龥ぁ-んァ-ヴA-Za-z]", title)):
+            return None
+        ahead = self.opening_fields_ahead()
+        current = self.state.project
+        if current is None or any(p.number == number and p is not current for p in self.report.projects):
+            return numbered if ahead else None
+        had = {Field.DEPARTMENTS: bool(current.departments), Field.PERIOD: current.start_year != 0,
+               Field.PERIOD_START: current.start_year != 0, Field.SUMMARY: bool(current.summary)}
+        return numbered if number != current.number and any(had[f] for f in ahead) else None
+
     def run(self) -> Report:
-        for block in self.blocks:
+        for position, block in enumerate(self.blocks):
+            self.position = position
             whole = block.text or " ".join(block.cells)
             scale = _SCALE_RE.search(halfwidth(whole)) if "単位" in whole else None
             if scale:
@@ -194,12 +237,16 @@ class Assembler:
             if heading_number and not field_of(heading_number.group(2)):
                 self.new_project(int(heading_number.group(1)), text[heading_number.start(2):])
                 return
+        elif loose := self.loose_project_start(text):
+            self.new_project(*loose)
+            return
         labelled = field_of(text)
         if labelled is None:
             pair = (re.match(r"^\s*([^:：]{1,20})\s*[:：]\s*(.+)$", text, re.S)
                     or re.match(r"^\s*(【[^】]{1,20}】)\s*(.+)$", text, re.S))
             if pair and field_of(pair.group(1)):
-                self.apply(field_of(pair.group(1)), pair.group(2), block)  # type: ignore[arg-type]
+                self.apply(field_of(pair.group(1)), pair.group(2), block,  # type: ignore[arg-type]
+                           label=pair.group(1).strip("【】 　"))
                 return
         if labelled is not None:
             fld, remark = labelled
@@ -227,10 +274,10 @@ class Assembler:
 
     def report_prose(self, block: Block) -> None:
         text = block.text
-        total = _TOTAL_LINE_RE.match(text)
-        if total and field_of(total.group("label")) and field_of(total.group("label"))[0] is Field.TOTAL:  # type: ignore[index]
-            amount = self.money(total.group("amount"))
-            if amount is not None:
+        for form in (_TOTAL_LINE_RE, _TOTAL_SENTENCE_RE):
+            total = form.match(text)
+            labelled = field_of(total.group("label")) if total else None
+            if total and labelled and labelled[0] is Field.TOTAL and self.money(total.group("amount")) is not None:
                 self.apply((Field.TOTAL, ""), total.group("amount"), block, label=total.group("label").strip())
                 return
         looks_like_title = "。" not in text and len(text) <= 60 and not self.report.introduction
@@ -305,6 +352,10 @@ class Assembler:
             return
         if numbered and numbered[1] and len(filled) == 1 and first.startswith("事業"):
             self.new_project(*numbered)
+            return
+        loose = self.loose_project_start(" ".join(c for _, c in filled)) if len(filled) <= 2 else None
+        if loose is not None:
+            self.new_project(*loose)
             return
         labelled = field_of(first)
         if labelled is not None:

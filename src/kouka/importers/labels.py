@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from kouka.domain.eras import find_year
 from kouka.domain.model import EffectLevel, NextDirection
-from kouka.domain.textnorm import label_key
+from kouka.domain.textnorm import halfwidth, label_key
 
 
 class Field(StrEnum):
@@ -72,7 +72,8 @@ FIELD_LABELS: dict[Field, tuple[str, ...]] = {
                          "事業の成果", "成果と課題", "効果検証", "今後の取組方針", "評価の理由", "検証"),
     Field.NOTES: ("備考", "その他"),
     Field.TOTAL: ("本市交付額", "交付額合計", "交付金合計", "合計", "交付総額", "本町交付額", "本村交付額",
-                  "本県交付額", "交付決定額合計", "総額"),
+                  "本県交付額", "交付決定額合計", "総額", "交付金の総額", "交付金総額", "交付金の合計", "交付額の合計",
+                  "交付金額の合計", "交付金充当額の合計", "交付金充当額合計"),
     Field.MUNICIPALITY: ("自治体名", "団体名", "地方公共団体名", "市町村名", "都道府県名"),
     Field.FISCAL_YEAR: ("年度", "対象年度", "実施年度"),
     Field.PROGRAM: ("交付金名", "交付金の種類", "交付金の名称"),
@@ -265,6 +266,14 @@ KPI_MARKER = re.compile(
 )
 
 
+# Numbers that may start a project's heading in running text (1 名称, 1. 名称, 1) 名称, (1) 名称, ① 名称,
+# 第1 名称) but also start list items: the assembler takes one as a project only when a project's fields follow.
+LOOSE_PROJECT_MARKER = re.compile(
+    r"^\s*(?:第\s*(?P<d1>\d{1,2})\s*[.:、]?\s*|(?P<d2>\d{1,2})\s*(?:[.、)]\s*|\s+)|\((?P<d3>\d{1,2})\)\s*"
+    r"|(?P<c>[①-⑳])\s*)"
+)
+
+
 def circled_value(char: str) -> int:
     return _CIRCLED.index(char) + 1
 
@@ -281,6 +290,19 @@ def project_number(text: str) -> tuple[int, str] | None:
     digits = match.group("d1") or match.group("d2") or match.group("d3")
     number = circled_value(circled) if circled else int(digits or "0")
     return number, text[match.end():].strip()  # the brackets were swapped one for one, so positions hold
+
+
+@lru_cache(maxsize=8192)
+def loose_project_number(text: str) -> tuple[int, str] | None:
+    """(number, rest) when ``text`` starts with a number that could be a project's (see LOOSE_PROJECT_MARKER)."""
+    bullet = re.match(r"^[\s■□●◆◇▼▽☆★]*", text)
+    text = text[bullet.end():] if bullet else text
+    match = LOOSE_PROJECT_MARKER.match(halfwidth(text))  # one character for one: positions hold
+    if not match:
+        return None
+    digits = match.group("d1") or match.group("d2") or match.group("d3")
+    number = int(digits) if digits else circled_value(match.group("c"))
+    return number, text[match.end():].strip()
 
 
 @lru_cache(maxsize=8192)
