@@ -1,4 +1,4 @@
-"""The importer on real documents: the seed equals the hand-made example; nine other layouts equal their JSON."""
+"""The importer on real documents: the seed equals the hand-made example; eleven other layouts equal their JSON."""
 
 from pathlib import Path
 
@@ -24,6 +24,8 @@ TEXT_AND_HTML = [
     "aoba-2021-flattened.txt",  # every cell on its own line
     "kochi-pref-2022-multi.html",  # a prefecture's page, (1) numbering, 代表団体/連携自治体
     "midorikawa-2023-numbered.txt",  # projects numbered as list items (1 名称), lists in 事業概要 and まとめ
+    "hokutodai-2022-one-table.html",  # every project in one table, KPI rows under rowspans, 評価 = the effect scale
+    "minamikawa-2023-year-matrix.html",  # KPI tables with a column per year and a row per 目標値 / 実績値
 ]
 
 

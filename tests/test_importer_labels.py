@@ -86,6 +86,21 @@ def test_the_total_stated_in_a_line_or_a_sentence(line: str) -> None:
     assert report.stated_total_yen == 1_500_000 and report.stated_total_label in line
 
 
+def test_a_year_matrix_with_each_kpis_name_on_its_own_row() -> None:
+    body = ("事業1\t山川ワーケーション推進事業\n事業期間\t令和3年度～令和5年度\n"
+            "成果目標\n\t令和3年度\t令和4年度\t令和5年度\n"
+            "①ワーケーション利用者数（人）\t\t\t\n目標値\t100\t200\t300\n実績値\t80\t230\t－\n達成率\t80%\t115%\t\n"
+            "②関係人口（人）\t\t\t\n基準値\t40\t\t\n目標値\t50\t60\t70\n実績値\t55\t集計中\t\n")
+    result = import_bytes(_doc(body), "a.txt")
+    kpis = result.document.reports[0].projects[0].kpis
+    assert [(k.number, k.name, k.unit) for k in kpis] == [(1, "ワーケーション利用者数", "人"), (2, "関係人口", "人")]
+    assert {y: m.text for y, m in kpis[0].targets.items()} == {2021: "100", 2022: "200", 2023: "300"}
+    assert {y: m.text for y, m in kpis[0].actuals.items()} == {2021: "80", 2022: "230"}  # R5: after 令和4年度
+    assert kpis[1].baseline is not None and kpis[1].baseline.value == 40 and kpis[1].baseline_year == 2021
+    assert kpis[1].actuals[2022].status.value == "pending"
+    assert [f for f in result.findings if f.code.startswith("import_")] == []
+
+
 def test_pdf_style_broken_labels_in_html_cells() -> None:
     page = """<html><body><h1>令和4年度 山川市 地方創生推進交付金 効果検証</h1>
     <table><tr><th>事 業 名</th><td>山川ブランド推進事業</td></tr>

@@ -83,8 +83,22 @@ class _Columns:
 
 
 @dataclass
+class _YearMatrix:
+    """A KPI table with a column per fiscal year and a row per figure (目標値 / 実績値 / 基準値) of each KPI."""
+
+    table: int
+    name_col: int | None  # None: each KPI's name on a row of its own above its figures
+    role_col: int
+    unit_col: int | None
+    years: dict[int, int]  # column → fiscal year
+    kpi: Kpi | None = None
+    raw_name: str = ""
+
+
+@dataclass
 class _State:
     project: Project | None = None
+    matrix: _YearMatrix | None = None
     section: Field | None = None
     kpi_columns: _Columns | None = None
     pending_kpi: Kpi | None = None
@@ -138,6 +152,7 @@ class Assembler:
         self.state.section = None
         self.state.kpi_columns = None
         self.state.pending_kpi = None
+        self.state.matrix = None
         return project
 
     def set_title(self, project: Project, title: str) -> None:
@@ -328,6 +343,8 @@ class Assembler:
         if self.state.project_table is not None and block.table == self.state.project_table_id:
             self.project_row(cells, block)
             return
+        if self.matrix_row(cells, block):
+            return
         if self.kpi_row(cells, block):
             return
         header = _project_table_header(cells)
@@ -418,6 +435,67 @@ class Assembler:
         self.fill_kpi(kpi, _Columns({1: (column[0], _header_year(column[1]))}), ["", cells[1][1]], block)
         return True
 
+    def matrix_row(self, cells: list[str], block: Block) -> bool:
+        """A row of a year-matrix KPI table (:class:`_YearMatrix`): its header, a KPI's name or one of its figures."""
+        matrix = self.state.matrix
+        if matrix is not None and block.table != matrix.table:
+            self.state.matrix = matrix = None
+        if self.state.project is None:
+            return False
+        if matrix is None:
+            found = _year_matrix_header(cells)
+            if found is None:
+                return False
+            self.state.matrix = _YearMatrix(block.table, *found)
+            self.state.kpi_columns = None
+            return True
+        role_text = cells[matrix.role_col] if matrix.role_col < len(cells) else ""
+        name_text = cells[matrix.name_col] if matrix.name_col is not None and matrix.name_col < len(cells) else ""
+        figures = [cells[i] for i in matrix.years if i < len(cells) and cells[i]]
+        role = column_of(role_text)
+        if matrix.name_col is None and role_text and role is None and not figures:
+            self.matrix_kpi(matrix, role_text)  # the name row of a KPI whose figures follow
+            return True
+        if name_text and name_text != matrix.raw_name:
+            self.matrix_kpi(matrix, name_text)
+        if matrix.kpi is None or role is None or role[0] not in (Column.TARGET, Column.ACTUAL, Column.BASELINE):
+            if role is None or role[0] is not Column.RATE:  # a rate row is derived from the figures
+                for cell in [role_text, *figures] if role_text or figures else []:
+                    self.unplaced(block, cell)
+            return True
+        kpi = matrix.kpi
+        if matrix.unit_col is not None and matrix.unit_col < len(cells) and cells[matrix.unit_col]:
+            kpi.unit = cells[matrix.unit_col]
+        if not kpi.unit:
+            kpi.unit = _unit_from_cells(figures)
+        for i, year in matrix.years.items():
+            text = cells[i] if i < len(cells) else ""
+            if not text or (role[0] is Column.ACTUAL and self.fiscal_year and year > self.fiscal_year):
+                continue  # no figure yet for a year after the report's
+            try:
+                measurement = read_measurement(text, kpi.unit)
+            except KoukaError as exc:
+                self.findings.append(Finding(Severity.WARNING, "import_value", f"{exc}", "$", _cell_where(block, i)))
+                continue
+            if role[0] is Column.BASELINE:
+                kpi.baseline, kpi.baseline_year = measurement, year
+            elif role[0] is Column.TARGET:
+                kpi.targets[year] = measurement
+            else:
+                kpi.actuals[year] = measurement
+        return True
+
+    def matrix_kpi(self, matrix: _YearMatrix, raw_name: str) -> None:
+        project = self.state.project
+        assert project is not None
+        matrix.raw_name = raw_name
+        number, raw_name = _kpi_numbered(raw_name)
+        name, unit = _name_and_unit(raw_name)
+        matrix.kpi = Kpi(number=number or len(project.kpis) + 1, name=name, unit=unit)
+        if project.kpi_scope_label:
+            matrix.kpi.scope = KpiScope.WIDE_AREA
+        project.kpis.append(matrix.kpi)
+
     def kpi_row(self, cells: list[str], block: Block) -> bool:
         columns = self.state.kpi_columns
         if columns is None or self.state.project is None:
@@ -437,14 +515,10 @@ class Assembler:
                 self.state.kpi_columns = None
                 return False
             number_cols = [i for i, (role, _) in columns.roles.items() if role is Column.NUMBER]
-            raw_name = cells[name_col[0]]
-            marked = kpi_marker(raw_name)
-            number = len(self.state.project.kpis) + 1
-            if marked:
-                number, raw_name = marked
-            elif raw_name[:1] in "①②③④⑤⑥⑦⑧⑨⑩":
-                number, raw_name = "①②③④⑤⑥⑦⑧⑨⑩".index(raw_name[0]) + 1, raw_name[1:].strip()
-            elif number_cols and number_cols[0] < len(cells) and cells[number_cols[0]].strip().isdigit():
+            marked_number, raw_name = _kpi_numbered(cells[name_col[0]])
+            number = marked_number or len(self.state.project.kpis) + 1
+            if marked_number is None and number_cols and number_cols[0] < len(cells) \
+                    and cells[number_cols[0]].strip().isdigit():
                 number = int(cells[number_cols[0]])
             name, unit = _name_and_unit(raw_name)
             kpi = Kpi(number=number, name=name, unit=unit)
@@ -659,6 +733,10 @@ class Assembler:
                     self.unknown_column(project, i, cell, block)
                 continue
             role, group, label = header[i]
+            if role is Column.MARK and mark_of(cell) is None and (level := effect_of(cell)) is not None:
+                if project.evaluation is None:  # 評価 over the project's rows: the effect scale, not a KPI's mark
+                    project.evaluation = Categorised(level, cell)
+                continue
             if isinstance(role, Column):
                 column = column_of(label)
                 year_text = column[1] if column else ""
@@ -778,6 +856,16 @@ def _split_list(text: str) -> list[str]:
     return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
 
 
+def _kpi_numbered(raw_name: str) -> tuple[int | None, str]:
+    """The number a KPI's name cell gives it (成果目標① 名称, ①名称) and the rest, or (None, the cell)."""
+    marked = kpi_marker(raw_name)
+    if marked:
+        return marked
+    if raw_name[:1] in "①②③④⑤⑥⑦⑧⑨⑩":
+        return "①②③④⑤⑥⑦⑧⑨⑩".index(raw_name[0]) + 1, raw_name[1:].strip()
+    return None, raw_name
+
+
 def _name_and_unit(text: str) -> tuple[str, str]:
     """まちなかワークショップ参加者数（人） → (まちなかワークショップ参加者数, 人)."""
     match = re.match(r"^(?P<name>.+?)\s*[（(](?P<unit>[^（）()0-9０-９]{1,5})[）)]\s*$", text.strip())
@@ -855,6 +943,49 @@ def _kpi_header_roles(cells: tuple[str, ...]) -> dict[int, tuple[Column, int | N
     if len(values) >= 2 or (values and Column.NAME in kinds):
         return roles
     return None
+
+
+_YEAR_CELL = re.compile(r"[令和平成年度末月元時点現在RHrh0-9.()\s]+")
+_ROLE_HEADERS = {label_key(word) for word in ("区分", "項目", "内訳", "種別", "目標・実績", "目標/実績")}
+
+
+def _year_matrix_header(cells: list[str]) -> tuple[int | None, int, int | None, dict[int, int]] | None:
+    """(name column, role column, unit column, year columns) of a year-matrix KPI table's header row
+    (成果目標 | 区分 | 令和3年度 | 令和4年度 …), or None when the row is no such header."""
+    years: dict[int, int] = {}
+    name_col: int | None = None
+    unit_col: int | None = None
+    role_col: int | None = None
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        year = _header_year(cell) if _YEAR_CELL.fullmatch(halfwidth(cell)) else None
+        column = column_of(cell)
+        labelled = field_of(cell)
+        if year is not None and column is None:
+            years[i] = year
+        elif years:
+            if column is not None and column[0] in (Column.RATE, Column.MARK):
+                continue  # a rate or a mark after the years: derived, or read from the figures' judgement
+            return None  # another header word after the years: another layout
+        elif label_key(cell) in _ROLE_HEADERS:
+            role_col = i
+        elif column is not None and column[0] is Column.UNIT:
+            unit_col = i
+        elif (column is not None and column[0] is Column.NAME) or (labelled is not None and labelled[0] is Field.KPI):
+            name_col = i if name_col is None else name_col
+        else:
+            return None
+    if not years:
+        return None
+    first_year = min(years)
+    if role_col is None:  # the figures' words in the column just before the years
+        role_col = first_year - 1
+        if role_col < 0 or role_col == name_col:
+            role_col, name_col = (0, None) if name_col == 0 else (-1, name_col)
+    if role_col < 0 or len(set(years.values())) != len(years):
+        return None
+    return name_col, role_col, unit_col, years
 
 
 def _project_table_header(cells: list[str]) -> dict[int, tuple[Field | Column, int, str]] | None:
