@@ -101,6 +101,18 @@ def test_a_year_matrix_with_each_kpis_name_on_its_own_row() -> None:
     assert [f for f in result.findings if f.code.startswith("import_")] == []
 
 
+@pytest.mark.parametrize("heading", ["(1) 山川スマート農業推進事業", "(1) スマート農業推進事業（拡充）"])
+def test_a_title_field_under_the_projects_own_heading_names_the_same_project(heading: str) -> None:
+    page = f"""<html><body><h1>令和4年度 山川市 地方創生推進交付金 効果検証</h1><h2>{heading}</h2>
+    <table><tr><th>事業名</th><td>山川スマート農業推進事業</td></tr><tr><th>担当部署</th><td>農政課</td></tr>
+    <tr><th>事業費</th><td>100万円</td></tr></table>
+    <h2>(2) 山川観光推進事業</h2><table><tr><th>事業名</th><td>山川観光推進事業</td></tr></table></body></html>"""
+    projects = import_bytes(page.encode(), "p.html").document.reports[0].projects
+    assert [(p.number, p.title, p.departments) for p in projects] == [
+        (1, "山川スマート農業推進事業", ["農政課"]), (2, "山川観光推進事業", [])]
+    assert projects[0].title_notes == (["（拡充）"] if "拡充" in heading else [])
+
+
 def test_pdf_style_broken_labels_in_html_cells() -> None:
     page = """<html><body><h1>令和4年度 山川市 地方創生推進交付金 効果検証</h1>
     <table><tr><th>事 業 名</th><td>山川ブランド推進事業</td></tr>

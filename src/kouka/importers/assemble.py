@@ -601,10 +601,15 @@ class Assembler:
                     self.set_title(project, numbered[1])
                 else:
                     self.new_project(*numbered)
-            elif project is None or project.title:
+            elif project is None or (project.title and not _untouched(project)):
                 self.new_project(None, value)
-            else:
-                self.set_title(project, value)
+            else:  # 事業名 under the project's own heading: the field's wording, the notes of both
+                named = Project(number=project.number, title="", start_year=0, end_year=0)
+                self.set_title(named, value)
+                project.title = named.title
+                project.title_notes += [n for n in named.title_notes if n not in project.title_notes]
+                project.departments += [d for d in named.departments if d not in project.departments]
+                project.start_year = project.start_year or named.start_year
             return
         if fld is Field.PROJECT_NUMBER and value.isdigit():
             if project is None or project.title or project.kpis:
@@ -854,6 +859,12 @@ def _scale_of(text: str) -> int:
 
 def _split_list(text: str) -> list[str]:
     return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def _untouched(project: Project) -> bool:
+    """Whether nothing but the project's number and title has been read (its heading, and no field yet)."""
+    return (not project.departments and not project.start_year and not project.summary and project.cost_yen is None
+            and project.grant_yen is None and not project.kpis)
 
 
 def _kpi_numbered(raw_name: str) -> tuple[int | None, str]:
