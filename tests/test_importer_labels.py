@@ -113,6 +113,20 @@ def test_a_title_field_under_the_projects_own_heading_names_the_same_project(hea
     assert projects[0].title_notes == (["（拡充）"] if "拡充" in heading else [])
 
 
+def test_kpis_written_one_per_line() -> None:
+    body = ("事業1\t山川ブランド推進事業\n事業期間\t令和3年度～令和5年度\n【KPI】\n"
+            "① 新商品数（品）　基準値（R3）：2　目標値：5　実績値：6\n"
+            "・観光客数　目標値(令和4年度)：12,000人、実績値(令和4年度)：集計中\n"
+            "目標：10件を上回ったため、改善は不要である。\n")
+    project = import_bytes(_doc(body), "a.txt").document.reports[0].projects[0]
+    assert [(k.number, k.name, k.unit) for k in project.kpis] == [(1, "新商品数", "品"), (2, "観光客数", "人")]
+    first, second = project.kpis
+    assert first.baseline is not None and first.baseline.value == 2 and first.baseline_year == 2021
+    assert (first.targets[2022].value, first.actuals[2022].value) == (5, 6)
+    assert second.targets[2022].value == 12000 and second.actuals[2022].status.value == "pending"
+    assert project.notes == ["目標：10件を上回ったため、改善は不要である。"]  # a sentence stays text
+
+
 def test_pdf_style_broken_labels_in_html_cells() -> None:
     page = """<html><body><h1>令和4年度 山川市 地方創生推進交付金 効果検証</h1>
     <table><tr><th>事 業 名</th><td>山川ブランド推進事業</td></tr>

@@ -67,6 +67,10 @@ _LEAD_RE = re.compile(r"([一-龥々ヶぁ-んァ-ヴ]{2,8}?(?:都|道|府|県|�
 _CAPTION_MARKS = ("▲", "↑", "写真：", "写真:", "【写真】", "図：")
 _SENTENCE_RE = re.compile(r"[^。]+。?")
 _KPI_SCOPE_RE = re.compile(r"(?:成果目標|KPI|指標)\s*[（(]([^（）()]*(?:全体|全域|広域)[^（）()]*)[）)]\s*$")
+# A figure's word with a colon in a KPI written on one line: 目標値：120人 / 実績値(R4)：85人.
+_INLINE_ROLE_RE = re.compile(
+    r"(?P<role>基準値|現状値|目標値|目標|実績値|実績)\s*(?:[（(](?P<year>[^（）()]{1,12})[）)])?\s*[:：]\s*")
+_BULLET_RE = re.compile(r"^[\s・●○◆◇■□\-－]+")
 _MARKED_START = re.compile(r"^[\s■□●◆◇▼▽☆★]*(?:事業|No|NO|№)")
 # Fields with which a project's description begins: a loosely numbered line followed by one of them (before the
 # next numbered line or heading) is a project's heading. Money is left out: it can follow a list in a summary.
@@ -271,6 +275,7 @@ class Assembler:
             if fld is Field.KPI:
                 if remark and self.state.project is not None:
                     self.state.project.kpi_scope_label = remark
+                self.state.section = None
                 return
         if self.state.project is None:
             self.report_prose(block)
@@ -285,7 +290,46 @@ class Assembler:
             self.findings.append(Finding(Severity.INFO, "import_heading", f"見出し「{text}」は本文に含めていません / "
                                          "heading not kept as text", "$", block.where))
             return
+        if self.state.section in (None, Field.NOTES) and self.inline_kpi(text):
+            return
         self.add_prose(self.state.section, text, block)
+
+    def inline_kpi(self, text: str) -> bool:
+        """A KPI written on one line: ・名称（単位） 基準値：… 目標値：… 実績値：… (a colon after each word)."""
+        project = self.state.project
+        roles = list(_INLINE_ROLE_RE.finditer(text))
+        kinds = [column_of(m.group("role")) for m in roles]
+        if (project is None or "。" in text or not roles
+                or not any(k is not None and k[0] in (Column.TARGET, Column.ACTUAL) for k in kinds)):
+            return False
+        number, raw_name = _kpi_numbered(_BULLET_RE.sub("", text[:roles[0].start()]).strip(" 　:：、,"))
+        name, unit = _name_and_unit(raw_name)
+        if not name or len(name) > 60:
+            return False
+        ends = [m.start() for m in roles[1:]] + [len(text)]
+        values = [text[m.end():end].strip(" 　、,，/／;；") for m, end in zip(roles, ends, strict=True)]
+        unit = unit or _unit_from_cells(values)
+        read: list[tuple[Column, int | None, Measurement]] = []
+        for match, kind, value in zip(roles, kinds, values, strict=True):
+            if kind is None or not value:
+                return False
+            try:
+                measurement = read_measurement(value, unit)
+            except KoukaError:
+                return False  # not a figure after the word: a sentence, left as text
+            read.append((kind[0], _header_year(match.group("year") or ""), measurement))
+        kpi = Kpi(number=number or len(project.kpis) + 1, name=name, unit=unit)
+        if project.kpi_scope_label:
+            kpi.scope = KpiScope.WIDE_AREA
+        for role, year, measurement in read:
+            if role is Column.BASELINE:
+                kpi.baseline, kpi.baseline_year = measurement, year
+            elif role is Column.TARGET:
+                kpi.targets[year or self.fiscal_year or 0] = measurement
+            else:
+                kpi.actuals[year or self.fiscal_year or 0] = measurement
+        project.kpis.append(kpi)
+        return True
 
     def report_prose(self, block: Block) -> None:
         text = block.text
