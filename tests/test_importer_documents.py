@@ -1,4 +1,4 @@
-"""The importer on real documents: the seed equals the hand-made example; twelve other layouts equal their JSON."""
+"""The importer on real documents: the seed equals the hand-made example; thirteen other layouts equal their JSON."""
 
 from pathlib import Path
 
@@ -27,6 +27,7 @@ TEXT_AND_HTML = [
     "hokutodai-2022-one-table.html",  # every project in one table, KPI rows under rowspans, 評価 = the effect scale
     "minamikawa-2023-year-matrix.html",  # KPI tables with a column per year and a row per 目標値 / 実績値
     "yamazato-2021-bracket-labels.txt",  # 【label】value lines, each KPI on one line (目標値：… 実績値：…)
+    "higashiyama-2022-spaced.txt",  # columns aligned with spaces (copied from a PDF), a value wrapped onto a line
 ]
 
 

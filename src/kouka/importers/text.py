@@ -1,13 +1,18 @@
-"""Plain text as copied from a city's page: tab-separated rows, ``<p>`` inside cells, ``---`` rules, ``#`` headings."""
+"""Plain text as copied from a city's page: tab-separated rows (or columns aligned with spaces, as copied from a
+PDF), ``<p>`` inside cells, ``---`` rules, ``#`` headings."""
 
 import re
+from dataclasses import replace
 
 from kouka.importers.blocks import Block, heading, paragraph, row
+from kouka.importers.labels import field_of
 
 _RULE = re.compile(r"^[\s\-=_─━―ー*＊・]*$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.*)$")
 _P_SPLIT = re.compile(r"\s*</p>\s*<p[^>]*>\s*|\s*<br\s*/?>\s*", re.IGNORECASE)
 _TAG = re.compile(r"</?p[^>]*>", re.IGNORECASE)
+# Columns aligned with spaces (text copied from a PDF, or pdftotext -layout): two spaces or more between cells.
+_SPACED = re.compile(r"[ \u3000]{2,}")
 
 
 def clean_cell(cell: str) -> str:
@@ -17,16 +22,42 @@ def clean_cell(cell: str) -> str:
     return _TAG.sub("", _P_SPLIT.sub("\n", cell.strip())).strip()
 
 
+def _spaced_cells(line: str) -> list[str] | None:
+    """The cells of a line whose columns are aligned with spaces, or None for a line of running text (a
+    sentence is split only after a label: まとめ    目標を達成した。)."""
+    stripped = line.strip()
+    if not _SPACED.search(stripped):
+        return None
+    cells = _SPACED.split(stripped)
+    if "。" in stripped and field_of(cells[0]) is None:
+        return None
+    return cells
+
+
+def _joined(first: str, second: str) -> str:
+    """Two pieces of one wrapped value: Japanese joins without a space, Latin words with one."""
+    return f"{first} {second}" if first[-1:].isascii() and second[:1].isascii() else first + second
+
+
 def read_text(text: str) -> list[Block]:
     blocks: list[Block] = []
     table = 0
     in_table = False
+    spaced_row = False  # the last block is a row of space-aligned columns
     for number, line in enumerate(text.splitlines(), start=1):
         where = f"{number}行目"
         if not line.strip() or _RULE.match(line):
+            spaced_row = False
             continue
-        if "\t" in line:
-            cells = [clean_cell(cell) for cell in line.split("\t")]
+        spaced = _spaced_cells(line) if "\t" not in line else None
+        if spaced_row and spaced is None and "\t" not in line and line.startswith("    "):
+            # the value of the row above, wrapped onto an indented line of its own
+            last = blocks[-1]
+            blocks[-1] = replace(last, cells=(*last.cells[:-1], _joined(last.cells[-1], line.strip())))
+            continue
+        spaced_row = spaced is not None
+        if "\t" in line or spaced is not None:
+            cells = [clean_cell(cell) for cell in (spaced or line.split("\t"))]
             if all(_RULE.match(cell) for cell in cells):
                 in_table = False
                 continue
