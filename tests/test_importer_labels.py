@@ -127,6 +127,20 @@ def test_kpis_written_one_per_line() -> None:
     assert project.notes == ["目標：10件を上回ったため、改善は不要である。"]  # a sentence stays text
 
 
+def test_a_kpi_header_with_the_years_on_a_second_row() -> None:
+    page = """<html><body><h1>令和5年度 山川市 地方創生推進交付金 効果検証</h1><h2>事業① 山川DX事業</h2>
+    <table><tr><th rowspan="2">指標</th><th rowspan="2">基準値</th>
+    <th colspan="2">目標値</th><th colspan="2">実績値</th></tr>
+    <tr><th>R4</th><th>R5</th><th>R4</th><th>R5</th></tr>
+    <tr><td>受講者数（人）</td><td>0</td><td>100</td><td>150</td><td>110</td><td>集計中</td></tr></table></body></html>"""
+    result = import_bytes(page.encode(), "p.html")
+    [kpi] = result.document.reports[0].projects[0].kpis
+    assert (kpi.name, kpi.unit) == ("受講者数", "人")
+    assert {y: m.text for y, m in kpi.targets.items()} == {2022: "100", 2023: "150"}
+    assert {y: m.text for y, m in kpi.actuals.items()} == {2022: "110", 2023: "集計中"}
+    assert [f.code for f in result.findings if f.code.startswith("import_")] == ["import_period_assumed"]
+
+
 def test_pdf_style_broken_labels_in_html_cells() -> None:
     page = """<html><body><h1>令和4年度 山川市 地方創生推進交付金 効果検証</h1>
     <table><tr><th>事 業 名</th><td>山川ブランド推進事業</td></tr>

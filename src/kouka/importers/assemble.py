@@ -84,6 +84,25 @@ class _Columns:
 
     roles: dict[int, tuple[Column, int | None]]
     pending_kpi: Kpi | None = None  # the stacked layout: the KPI this header's value row belongs to
+    rows: int = 0  # KPI rows read under this header
+
+    def take_years(self, cells: list[str]) -> bool:
+        """A second header row naming the fiscal year of each 目標値 / 実績値 column (目標値 over R3 R4 R5):
+        the years go to those columns. False when ``cells`` is no such row."""
+        years: dict[int, tuple[Column, int]] = {}
+        for i, cell in enumerate(cells):
+            year = _header_year(cell) if cell and _YEAR_CELL.fullmatch(halfwidth(cell)) else None
+            # the role of the header cell above, or of the one it spans from (colspan leaves the rest empty)
+            above = max((j for j in self.roles if j <= i), default=None)
+            role = self.roles[above][0] if above is not None else None
+            if year is not None and role in _VALUE_COLUMNS:
+                years[i] = (role, year)
+            elif cell and column_of(cell) is None:
+                return False
+        if self.rows or not years:
+            return False
+        self.roles.update(years)
+        return True
 
 
 @dataclass
@@ -544,6 +563,8 @@ class Assembler:
         columns = self.state.kpi_columns
         if columns is None or self.state.project is None:
             return False
+        if columns.take_years(cells):
+            return True
         if _kpi_header(cells, self.fiscal_year) is not None:
             return False
         first = next(c for c in cells if c)
@@ -572,6 +593,7 @@ class Assembler:
         else:
             columns.pending_kpi = None
             self.state.pending_kpi = None
+        columns.rows += 1
         self.fill_kpi(kpi, columns, cells, block)
         return True
 
@@ -1000,6 +1022,7 @@ def _kpi_header_roles(cells: tuple[str, ...]) -> dict[int, tuple[Column, int | N
     return None
 
 
+_VALUE_COLUMNS = (Column.BASELINE, Column.TARGET, Column.ACTUAL)
 _YEAR_CELL = re.compile(r"[令和平成年度末月元時点現在RHrh0-9.()\s]+")
 _ROLE_HEADERS = {label_key(word) for word in ("区分", "項目", "内訳", "種別", "目標・実績", "目標/実績")}
 
