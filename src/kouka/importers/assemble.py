@@ -89,6 +89,8 @@ class _Columns:
     def take_years(self, cells: list[str]) -> bool:
         """A second header row naming the fiscal year of each 目標値 / 実績値 column (目標値 over R3 R4 R5):
         the years go to those columns. False when ``cells`` is no such row."""
+        if self.rows:
+            return False
         years: dict[int, tuple[Column, int]] = {}
         for i, cell in enumerate(cells):
             year = _header_year(cell) if cell and _YEAR_CELL.fullmatch(halfwidth(cell)) else None
@@ -99,7 +101,7 @@ class _Columns:
                 years[i] = (role, year)
             elif cell and column_of(cell) is None:
                 return False
-        if self.rows or not years:
+        if not years:
             return False
         self.roles.update(years)
         return True
@@ -1030,6 +1032,15 @@ _ROLE_HEADERS = {label_key(word) for word in ("区分", "項目", "内訳", "種
 def _year_matrix_header(cells: list[str]) -> tuple[int | None, int, int | None, dict[int, int]] | None:
     """(name column, role column, unit column, year columns) of a year-matrix KPI table's header row
     (成果目標 | 区分 | 令和3年度 | 令和4年度 …), or None when the row is no such header."""
+    found = _year_matrix_header_cached(tuple(cells))
+    return (*found[:3], dict(found[3])) if found is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _year_matrix_header_cached(cells: tuple[str, ...]) -> tuple[
+        int | None, int, int | None, tuple[tuple[int, int], ...]] | None:
+    if not any(cell and _YEAR_CELL.fullmatch(halfwidth(cell)) for cell in cells):
+        return None  # most rows: no year header at all
     years: dict[int, int] = {}
     name_col: int | None = None
     unit_col: int | None = None
@@ -1063,7 +1074,7 @@ def _year_matrix_header(cells: list[str]) -> tuple[int | None, int, int | None, 
             role_col, name_col = (0, None) if name_col == 0 else (-1, name_col)
     if role_col < 0 or len(set(years.values())) != len(years):
         return None
-    return name_col, role_col, unit_col, years
+    return name_col, role_col, unit_col, tuple(years.items())
 
 
 def _project_table_header(cells: list[str]) -> dict[int, tuple[Field | Column, int, str]] | None:
