@@ -567,6 +567,9 @@ class Assembler:
             return False
         if columns.take_years(cells):
             return True
+        label = field_of(cells[0]) if cells[0] else None
+        if label is not None and label[0] is Field.KPI and len(cells) == max(columns.roles) + 2:
+            cells = cells[1:]  # the table's KPI label, drawn beside one row only (a PDF of a rowspan header)
         if _kpi_header(cells, self.fiscal_year) is not None:
             return False
         first = next(c for c in cells if c)

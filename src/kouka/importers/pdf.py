@@ -1,6 +1,7 @@
 """PDF, best effort: each page's tables through pdfplumber, and the lines of text outside them, in reading order."""
 
 import io
+import itertools
 import logging
 import re
 import threading
@@ -29,21 +30,50 @@ def _cell(text: str | None) -> str:
     return joined
 
 
+def _gap_cells(line: dict[str, object]) -> list[str] | None:
+    """The cells of a text line laid out as columns without rules (label and value with a wide space between,
+    a borderless table's row): pieces split where the gap between glyphs is over 0.6 em (Japanese glyphs
+    touch; a space between Latin words is about 0.25 em). None for running text, or where most pieces would
+    be single letters (a letter-spaced word)."""
+    glyphs = [c for c in line.get("chars", []) if str(c["text"]).strip()]  # type: ignore[attr-defined]
+    if len(glyphs) < 3:
+        return None
+    sizes = sorted(float(c.get("size", 0)) or float(c["x1"]) - float(c["x0"]) for c in glyphs)
+    em = sizes[len(sizes) // 2]
+    cells = [str(glyphs[0]["text"])]
+    for before, after in itertools.pairwise(glyphs):
+        gap = float(after["x0"]) - float(before["x1"])
+        if gap > 0.6 * em:
+            cells.append("")
+        elif gap > 0.15 * em and cells[-1][-1:].isascii() and str(after["text"]).isascii():
+            cells[-1] += " "  # a space between Latin words or numbers
+        cells[-1] += str(after["text"])
+    if len(cells) < 2 or 2 * sum(len(cell) == 1 and not cell.isdigit() for cell in cells) > len(cells):
+        return None
+    return cells
+
+
 _STARTS_ITEM = re.compile(r"^[■□●○◆◇▼▽・※▲①-⑳（(【\[]|^\d+[.．、)]|^事業|^No|^№")
 
 
-def _paragraphs(lines: list[dict[str, object]], table_tops: list[float]) -> list[tuple[float, str]]:
+def _paragraphs(lines: list[dict[str, object]], table_tops: list[float]) -> list[tuple[float, str | list[str]]]:
     """Text lines joined back into paragraphs: a line that runs to the right edge and does not end a
-    sentence continues on the next line (unless a table or an item marker comes in between)."""
+    sentence continues on the next line (unless a table or an item marker comes in between). A line laid
+    out in columns (:func:`_gap_cells`) comes out as its cells, never joined."""
     if not lines:
         return []
     right = max(float(line["x1"]) for line in lines)  # type: ignore[arg-type]
-    out: list[tuple[float, str]] = []
+    out: list[tuple[float, str | list[str]]] = []
     previous: dict[str, object] | None = None
     for line in lines:
         text = str(line["text"]).strip()
         top = float(line["top"])  # type: ignore[arg-type]
-        if previous is not None and out:
+        cells = _gap_cells(line)
+        if cells is not None:
+            out.append((top, cells))
+            previous = None
+            continue
+        if previous is not None and out and isinstance(out[-1][1], str):
             prev_text = str(previous["text"]).strip()
             width = (float(previous["x1"]) - float(previous["x0"])) / max(len(prev_text), 1)  # type: ignore[arg-type]
             wrapped = float(previous["x1"]) >= right - 1.5 * width  # type: ignore[arg-type]
@@ -53,7 +83,7 @@ def _paragraphs(lines: list[dict[str, object]], table_tops: list[float]) -> list
             aligned = abs(float(line["x0"]) - float(previous["x0"])) <= 2 * width  # type: ignore[arg-type]
             wrapped = wrapped and aligned and abs(height - prev_height) <= 0.15 * max(prev_height, 1)
             if wrapped and not between and not prev_text.endswith(("。", ":", "：")) and not _STARTS_ITEM.match(text):
-                out[-1] = (out[-1][0], out[-1][1] + text)
+                out[-1] = (out[-1][0], str(out[-1][1]) + text)
                 previous = line
                 continue
         out.append((top, text))
@@ -209,8 +239,14 @@ def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
             text_page = page.filter(outside) if boxes else page
             lines = [line for line in text_page.extract_text_lines(layout=False, strip=True)
                      if str(line["text"]).strip()]
+            laid_out = False  # the previous line was a row of columns: the next one joins its table
             for top, text in _paragraphs(lines, [box[1] for box in boxes]):
-                items.append((top, 0, paragraph(text, f"{page_number}ページ")))
+                if isinstance(text, list):
+                    tables += 0 if laid_out else 1
+                    items.append((top, 0, row(text, f"{page_number}ページ 表{tables}", tables)))
+                else:
+                    items.append((top, 0, paragraph(text, f"{page_number}ページ")))
+                laid_out = isinstance(text, list)
             for _, _, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
                 if isinstance(item, list):
                     blocks += item
