@@ -339,18 +339,20 @@ class Assembler:
             except KoukaError:
                 return False  # not a figure after the word: a sentence, left as text
             read.append((kind[0], _header_year(match.group("year") or ""), measurement))
+        kpi = self.add_kpi(number, name, unit)
+        for role, year, measurement in read:
+            _set_figure(kpi, role, year if role is Column.BASELINE else year or self.fiscal_year or 0, measurement)
+        return True
+
+    def add_kpi(self, number: int | None, name: str, unit: str) -> Kpi:
+        """A new KPI of the current project (numbered after the others unless the document numbers it)."""
+        project = self.state.project
+        assert project is not None
         kpi = Kpi(number=number or len(project.kpis) + 1, name=name, unit=unit)
         if project.kpi_scope_label:
             kpi.scope = KpiScope.WIDE_AREA
-        for role, year, measurement in read:
-            if role is Column.BASELINE:
-                kpi.baseline, kpi.baseline_year = measurement, year
-            elif role is Column.TARGET:
-                kpi.targets[year or self.fiscal_year or 0] = measurement
-            else:
-                kpi.actuals[year or self.fiscal_year or 0] = measurement
         project.kpis.append(kpi)
-        return True
+        return kpi
 
     def report_prose(self, block: Block) -> None:
         text = block.text
@@ -479,11 +481,7 @@ class Assembler:
             marked = (len(project.kpis) + 1, values[0])
         elif not marked[1] and rest:
             marked, rest = (marked[0], rest[0]), rest[1:]
-        name, unit = _name_and_unit(marked[1])
-        kpi = Kpi(number=marked[0], name=name, unit=unit)
-        if project.kpi_scope_label:
-            kpi.scope = KpiScope.WIDE_AREA
-        project.kpis.append(kpi)
+        kpi = self.add_kpi(marked[0], *_name_and_unit(marked[1]))
         self.state.pending_kpi = kpi
         self.state.kpi_columns = None
         self.state.section = None
@@ -542,24 +540,13 @@ class Assembler:
             except KoukaError as exc:
                 self.findings.append(Finding(Severity.WARNING, "import_value", f"{exc}", "$", _cell_where(block, i)))
                 continue
-            if role[0] is Column.BASELINE:
-                kpi.baseline, kpi.baseline_year = measurement, year
-            elif role[0] is Column.TARGET:
-                kpi.targets[year] = measurement
-            else:
-                kpi.actuals[year] = measurement
+            _set_figure(kpi, role[0], year, measurement)
         return True
 
     def matrix_kpi(self, matrix: _YearMatrix, raw_name: str) -> None:
-        project = self.state.project
-        assert project is not None
         matrix.raw_name = raw_name
         number, raw_name = _kpi_numbered(raw_name)
-        name, unit = _name_and_unit(raw_name)
-        matrix.kpi = Kpi(number=number or len(project.kpis) + 1, name=name, unit=unit)
-        if project.kpi_scope_label:
-            matrix.kpi.scope = KpiScope.WIDE_AREA
-        project.kpis.append(matrix.kpi)
+        matrix.kpi = self.add_kpi(number, *_name_and_unit(raw_name))
 
     def kpi_row(self, cells: list[str], block: Block) -> bool:
         columns = self.state.kpi_columns
@@ -590,11 +577,7 @@ class Assembler:
             if marked_number is None and number_cols and number_cols[0] < len(cells) \
                     and cells[number_cols[0]].strip().isdigit():
                 number = int(cells[number_cols[0]])
-            name, unit = _name_and_unit(raw_name)
-            kpi = Kpi(number=number, name=name, unit=unit)
-            if self.state.project.kpi_scope_label:
-                kpi.scope = KpiScope.WIDE_AREA
-            self.state.project.kpis.append(kpi)
+            kpi = self.add_kpi(number, *_name_and_unit(raw_name))
         else:
             columns.pending_kpi = None
             self.state.pending_kpi = None
@@ -930,6 +913,16 @@ def _scale_of(text: str) -> int:
 
 def _split_list(text: str) -> list[str]:
     return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def _set_figure(kpi: Kpi, role: Column, year: int | None, measurement: Measurement) -> None:
+    """A baseline (of ``year``, if the document says), or the target or actual of ``year``."""
+    if role is Column.BASELINE:
+        kpi.baseline, kpi.baseline_year = measurement, year
+    elif role is Column.TARGET:
+        kpi.targets[year or 0] = measurement
+    else:
+        kpi.actuals[year or 0] = measurement
 
 
 def _untouched(project: Project) -> bool:
