@@ -3,6 +3,7 @@
 import pytest
 
 from kouka.domain.model import EffectLevel, NextDirection
+from kouka.domain.rules import judge_kpi
 from kouka.importers import UnreadableDocumentError, import_bytes
 from kouka.importers.labels import Field, direction_of, effect_of, field_of, project_number
 
@@ -139,6 +140,22 @@ def test_a_kpi_header_with_the_years_on_a_second_row() -> None:
     assert {y: m.text for y, m in kpi.targets.items()} == {2022: "100", 2023: "150"}
     assert {y: m.text for y, m in kpi.actuals.items()} == {2022: "110", 2023: "集計中"}
     assert [f.code for f in result.findings if f.code.startswith("import_")] == ["import_period_assumed"]
+
+
+def test_less_is_better_from_the_kpis_name_or_the_citys_marks() -> None:
+    body = ("事業1\t山川子育て支援事業\n事業期間\t令和3年度～令和5年度\n"
+            "成果目標\t基準値\t目標値\t実績値\t評価\n"
+            "保育所の待機児童数（人）\t12\t0\t2\t×\n"  # less is better by its name
+            "ごみの量（トン）\t900\t850\t830\t○\n"  # by the mark: met with less than the target
+            "相談件数（件）\t50\t40\t45\t\n"  # a target below the baseline, nothing else to tell
+            "プラごみ削減 実施事業者数（社）\t\t10\t12\t\n")
+    result = import_bytes(_doc(body), "a.txt")
+    kpis = result.document.reports[0].projects[0].kpis
+    assert [k.direction.value for k in kpis] == ["lower", "lower", "higher", "higher"]
+    unclear = [f for f in result.findings if f.code == "import_direction_unclear"]
+    assert [f.where for f in unclear] == ["事業1 成果目標3"] and "相談件数" in unclear[0].message
+    judged = [judge_kpi(k, 2022).judgement.value for k in kpis]
+    assert judged == ["not_met", "met", "met", "met"]
 
 
 def test_pdf_style_broken_labels_in_html_cells() -> None:

@@ -18,6 +18,7 @@ from kouka.domain.jpnumbers import parse_quantity, parse_yen
 from kouka.domain.model import (
     Body,
     Categorised,
+    Direction,
     EffectLevel,
     GrantProgram,
     Kpi,
@@ -343,6 +344,24 @@ class Assembler:
         for role, year, measurement in read:
             _set_figure(kpi, role, year if role is Column.BASELINE else year or self.fiscal_year or 0, measurement)
         return True
+
+    def infer_direction(self, project: Project, kpi: Kpi) -> None:
+        """Less is better when the KPI's name or the city's marks say so (:func:`_lower_is_better`); a target
+        below the baseline with nothing else to tell is left as more is better, with a finding to check."""
+        lower = _lower_is_better(kpi)
+        if lower:
+            kpi.direction = Direction.LOWER
+            return
+        target = kpi.targets.get(self.report.fiscal_year)
+        baseline = kpi.baseline
+        if (lower is None and target is not None and baseline is not None and target.value is not None
+                and baseline.value is not None and target.value < baseline.value):
+            self.findings.append(Finding(
+                Severity.INFO, "import_direction_unclear",
+                f"成果目標「{kpi.name}」は目標値が基準値を下回っています。少ないほど良い指標なら direction を lower に"
+                f"してください / the target is below the baseline: set direction to lower if less is better",
+                f"$.reports[0].projects[{self.report.projects.index(project)}].kpis[{project.kpis.index(kpi)}]",
+                f"事業{project.number} 成果目標{kpi.number}"))
 
     def add_kpi(self, number: int | None, name: str, unit: str) -> Kpi:
         """A new KPI of the current project (numbered after the others unless the document numbers it)."""
@@ -885,6 +904,7 @@ class Assembler:
             for measurement in [kpi.baseline, *kpi.targets.values(), *kpi.actuals.values()]:
                 if measurement is not None and not kpi.unit:
                     kpi.unit = measurement.unit
+            self.infer_direction(project, kpi)
         if project.evaluation is None:
             project.evaluation = _evaluation_from(project.verification)
         if project.next_direction is None:
@@ -913,6 +933,28 @@ def _scale_of(text: str) -> int:
 
 def _split_list(text: str) -> list[str]:
     return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+# What a KPI measures when less is better, at the end of its name: 待機児童数, CO2排出量, 耕作放棄地面積 … (a word
+# elsewhere in the name says nothing: プラごみ削減 優秀プランの実施事業者数 counts firms, more is better).
+_LOWER_IS_BETTER = re.compile(r"(?:待機児童数|排出量|離職率|離職者数|空き家数|耕作放棄地(?:面積)?|転出超過数|"
+                              r"事故件数|死亡者数|死者数|未利用地面積|赤字額)(?:[（(][^（）()]*[）)])?$")
+_ACHIEVED_MARKS = {"◎": True, "○": True, "〇": True, "×": False, "✕": False}
+
+
+def _lower_is_better(kpi: Kpi) -> bool | None:
+    """True when the KPI's name, or the city's own mark against a year's figures, says less is better; False
+    when the marks say more is better; None when nothing tells."""
+    if _LOWER_IS_BETTER.search(kpi.name):
+        return True
+    for year, mark in kpi.marks.items():
+        achieved = _ACHIEVED_MARKS.get(mark)
+        target, actual = kpi.targets.get(year), kpi.actuals.get(year)
+        if achieved is None or target is None or actual is None or target.value is None or actual.value is None \
+                or target.value == actual.value:
+            continue
+        return achieved != (actual.value > target.value)
+    return None
 
 
 def _set_figure(kpi: Kpi, role: Column, year: int | None, measurement: Measurement) -> None:
