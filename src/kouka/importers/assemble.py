@@ -1,9 +1,12 @@
 """Blocks → Report: one assembler for every format, reading labels only through :mod:`labels`.
 
 It walks the blocks once, keeping the project being built and the prose section it is in. Rows are
-label/value pairs, KPI tables (stacked: a 成果目標① row, a header row, a value row; or one KPI per
-row under a header), or project tables (one project per row, as in the national form). Whatever it
-cannot place is returned as a finding with the block's location.
+label/value pairs, KPI tables (stacked: a 成果目標① row, a header row, a value row; one KPI per row under a
+header, whose years may sit on a second header row; or a year matrix, a column per fiscal year and a row
+per 目標値 / 実績値), or project tables (one project per row, as in the national form). Prose lines can be
+label：value pairs, a KPI on one line (目標値：… 実績値：…), or a project's heading numbered as a list item,
+taken as one only when the project's opening fields follow it. Whatever it cannot place is returned as a
+finding with the block's location.
 """
 
 import re
