@@ -71,3 +71,25 @@ def test_prefecture_and_municipality_pages(synth_world: "SynthWorld") -> None:
     assert client.get(f"/stats/m/{synth_world.draft.slug}/").status_code == 404  # only a draft: nothing public
     filtered = client.get(f"/stats/{prefecture}/?year=abc&kind=nonsense&unit=")
     assert filtered.status_code == 200  # malformed filters are ignored
+
+
+def test_a_dashboard_page_checks_the_rollups_once_and_still_notices_stale_ones(synth_world: "SynthWorld") -> None:
+    """The check counts every fact: once per page, not once per query; facts changed behind the rollups'
+    back (a bulk load cut short) are still noticed by the next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kouka.web.models import KpiFact
+
+    client = Client()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/stats/").status_code == 200
+    checks = [q["sql"] for q in queries.captured_queries if 'FROM "kouka_kpifact"' in q["sql"] and "MAX(" in q["sql"]]
+    assert len(checks) == 1
+    cycle = KpiFact.objects.filter(project_row=True).values_list("cycle_id", flat=True).first()
+    gone = KpiFact.objects.filter(cycle_id=cycle)
+    projects_gone = gone.filter(project_row=True).count()
+    before = dashboards.summary().projects
+    gone.delete()
+    html = client.get("/stats/").content.decode()
+    assert f"{before - projects_gone:,}" in html and dashboards.summary().projects == before - projects_gone

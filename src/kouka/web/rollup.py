@@ -14,8 +14,11 @@ Rows are written with :func:`kouka.web.fastinsert.insert`: remaking the national
 seconds.
 """
 
-from collections.abc import Iterable
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -26,6 +29,8 @@ from kouka.web import dbrouter, fastinsert
 from kouka.web.models import AreaRollup, BodyRollup, KpiFact, RollupState
 
 Slice = tuple[int, int]  # (municipality id, fiscal year)
+P = ParamSpec("P")
+R = TypeVar("R")
 KPI_MEASURES = ("met", "not_met", "pending", "not_judgeable", "preliminary")
 MEASURES = ("reports", "reports_any", "projects", "wide_area_projects", "cost_yen", "grant_yen", *KPI_MEASURES)
 AREA_KEYS = ("prefecture", "fiscal_year", "kind")
@@ -131,7 +136,31 @@ def is_fresh() -> bool:
     return state == _state()
 
 
+_CHECKED: ContextVar[bool] = ContextVar("kouka_rollups_checked", default=False)
+
+
 def ensure_fresh() -> None:
-    """Remake the rollups when the facts changed without them (e.g. a bulk load that did not call refresh)."""
-    if not is_fresh():
+    """Remake the rollups when the facts changed without them (e.g. a bulk load that did not call refresh);
+    inside :func:`checked_once`, only its own check counts."""
+    if not _CHECKED.get() and not is_fresh():
         refresh_all()
+
+
+@contextmanager
+def checked_once() -> Iterator[None]:
+    """Check the rollups once for all the queries of a page, not once per query (the check counts the facts)."""
+    ensure_fresh()
+    token = _CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
+def once_per_view(view: Callable[P, R]) -> Callable[P, R]:
+    """A view whose dashboard queries share one check of the rollups (:func:`checked_once`)."""
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        with checked_once():
+            return view(*args, **kwargs)
+    return wrapped

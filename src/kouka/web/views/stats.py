@@ -22,7 +22,7 @@ from kouka.domain.eras import format_fiscal_year
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Kpi, ProjectKind
 from kouka.domain.rules import JUDGEMENT_LABELS, Judgement
-from kouka.web import charts, dashboards
+from kouka.web import charts, dashboards, rollup
 from kouka.web.dashboards import Figures, Filters
 from kouka.web.models import Municipality
 from kouka.web.views.public import published_reports
@@ -146,6 +146,7 @@ def _ranking(filters: Filters, page: str | None) -> tuple[list[Line], Any]:
     return lines, current
 
 
+@rollup.once_per_view
 def national(request: HttpRequest) -> HttpResponse:
     filters = filters_from(request.GET, prefecture=None)
     ranking, page = _ranking(filters, request.GET.get("page"))
@@ -156,6 +157,7 @@ def national(request: HttpRequest) -> HttpResponse:
     })
 
 
+@rollup.once_per_view
 def prefecture_view(request: HttpRequest, prefecture: str) -> HttpResponse:
     filters = filters_from(request.GET, prefecture=prefecture[:20])
     if prefecture not in dashboards.choices().prefectures:
@@ -199,6 +201,7 @@ def _series(municipality: Municipality) -> list[SeriesView]:
     return views
 
 
+@rollup.once_per_view
 def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = Municipality.objects.filter(slug=slug).first()
     if municipality is None:
