@@ -27,7 +27,7 @@ def test_xlsx_export_imports_back_equal(example_path: Path) -> None:
     assert_document_equals(result.document, example_path)
 
 
-@pytest.mark.parametrize("fixture", ["kochi-pref-2022-multi"])
+@pytest.mark.parametrize("fixture", ["kochi-pref-2022-multi", "higashiura-2020-senen"])
 def test_imported_fixture_renders_and_imports_back(fixture: str) -> None:
     """Another city's data through kouka's page and back (reports that state their total: the page always
     shows one, computed when the city stated none, so a report without it does not come back identical)."""
@@ -59,3 +59,15 @@ def test_edited_visible_sheet_is_reported(example_path: Path) -> None:
     differs = [f for f in result.findings if f.code == "import_embedded_differs"]
     assert len(differs) == 1 and differs[0].where.startswith("事業1!")  # the edited cell, e.g. 事業1!K15
     assert result.document.reports[0].projects[0].kpis[1].actuals[2022].text == "27人"  # the embedded data
+
+
+def test_a_project_without_its_matome_comes_back_without_one(example_path: Path) -> None:
+    """The page marks an unwritten まとめ（検証結果） as （未記入）: that mark is no まとめ when read back."""
+    from kouka.render.html import render_page
+
+    report = interchange.load(example_path).reports[0]
+    report.projects[0].verification = []
+    page = render_page(report)
+    assert "（未記入）" in page
+    projects = import_bytes(page.encode("utf-8"), "isesaki.html").document.reports[0].projects
+    assert projects[0].verification == [] and projects[1].verification == report.projects[1].verification

@@ -68,6 +68,7 @@ _LIST_SPLIT = re.compile(r"[、,，・／/\n]|\s+")
 _TITLE_NOTE_RE = re.compile(r"\s*[（(]([^（）()]{1,30})[）)]\s*$")
 _DEPT_SUFFIX_RE = re.compile(r"\s*【([^】]+)】\s*$")
 _LEAD_RE = re.compile(r"([一-龥々ヶぁ-んァ-ヴ]{2,8}?(?:都|道|府|県|市|町|村))(?:が)?主体")
+_NOTHING_WRITTEN = {label_key(text) for text in ("（未記入）", "未記入", "（記入なし）", "記入なし")}
 _CAPTION_MARKS = ("▲", "↑", "写真：", "写真:", "【写真】", "図：")
 _SENTENCE_RE = re.compile(r"[^。]+。?")
 _KPI_SCOPE_RE = re.compile(r"(?:成果目標|KPI|指標)\s*[（(]([^（）()]*(?:全体|全域|広域)[^（）()]*)[）)]\s*$")
@@ -398,6 +399,8 @@ class Assembler:
         project = self.state.project
         assert project is not None
         for line in [part.strip() for part in text.split("\n") if part.strip()]:
+            if label_key(line) in _NOTHING_WRITTEN:
+                continue
             if line.startswith(_CAPTION_MARKS):
                 project.figure_captions.append(line)
             elif section is Field.SUMMARY:
