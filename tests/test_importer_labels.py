@@ -128,6 +128,13 @@ def test_kpis_written_one_per_line() -> None:
     assert project.notes == ["目標：10件を上回ったため、改善は不要である。"]  # a sentence stays text
 
 
+def test_figures_on_one_line_without_a_kpis_name_are_text() -> None:
+    """Found by fuzz/run.py: 目標値：… 実績値：… with nothing before them named no KPI (and must not fail)."""
+    body = "事業1\t山川ブランド推進事業\n事業期間\t令和3年度～令和5年度\n・ 目標値：5　実績値：6\n"
+    project = import_bytes(_doc(body), "a.txt").document.reports[0].projects[0]
+    assert project.kpis == [] and project.notes == ["・ 目標値：5　実績値：6"]
+
+
 def test_a_kpi_header_with_the_years_on_a_second_row() -> None:
     page = """<html><body><h1>令和5年度 山川市 地方創生推進交付金 効果検証</h1><h2>事業① 山川DX事業</h2>
     <table><tr><th rowspan="2">指標</th><th rowspan="2">基準値</th>

@@ -984,7 +984,7 @@ def _kpi_numbered(raw_name: str) -> tuple[int | None, str]:
     marked = kpi_marker(raw_name)
     if marked:
         return marked
-    if raw_name[:1] in "①②③④⑤⑥⑦⑧⑨⑩":
+    if raw_name and raw_name[0] in "①②③④⑤⑥⑦⑧⑨⑩":
         return "①②③④⑤⑥⑦⑧⑨⑩".index(raw_name[0]) + 1, raw_name[1:].strip()
     return None, raw_name
 
