@@ -94,7 +94,7 @@ class _Columns:
     def take_years(self, cells: list[str]) -> bool:
         """A second header row naming the fiscal year of each 目標値 / 実績値 column (目標値 over R3 R4 R5):
         the years go to those columns. False when ``cells`` is no such row."""
-        if self.rows:
+        if self.rows or not any(cell and _YEAR_CELL.fullmatch(halfwidth(cell)) for cell in cells):
             return False
         years: dict[int, tuple[Column, int]] = {}
         for i, cell in enumerate(cells):
@@ -399,7 +399,7 @@ class Assembler:
         project = self.state.project
         assert project is not None
         for line in [part.strip() for part in text.split("\n") if part.strip()]:
-            if label_key(line) in _NOTHING_WRITTEN:
+            if "記入" in line and label_key(line) in _NOTHING_WRITTEN:
                 continue
             if line.startswith(_CAPTION_MARKS):
                 project.figure_captions.append(line)
