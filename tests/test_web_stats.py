@@ -76,13 +76,14 @@ def test_prefecture_and_municipality_pages(synth_world: "SynthWorld") -> None:
 def test_a_dashboard_page_checks_the_rollups_once_and_still_notices_stale_ones(synth_world: "SynthWorld") -> None:
     """The check counts every fact: once per page, not once per query; facts changed behind the rollups'
     back (a bulk load cut short) are still noticed by the next page."""
-    from django.db import connection
+    from django.db import connections
     from django.test.utils import CaptureQueriesContext
 
+    from kouka.web import dbrouter
     from kouka.web.models import KpiFact
 
     client = Client()
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connections[dbrouter.current()]) as queries:
         assert client.get("/stats/").status_code == 200
     checks = [q["sql"] for q in queries.captured_queries if 'FROM "kouka_kpifact"' in q["sql"] and "MAX(" in q["sql"]]
     assert len(checks) == 1
