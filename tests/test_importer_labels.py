@@ -165,6 +165,18 @@ def test_less_is_better_from_the_kpis_name_or_the_citys_marks() -> None:
     assert judged == ["not_met", "met", "met", "met"]
 
 
+def test_columns_aligned_with_spaces_but_not_a_title_with_wide_spaces() -> None:
+    text = ("令和4年度  山川市  地方創生推進交付金事業  効果検証\n\n事業1  山川ブランド推進事業\n"
+            "  担当課      商工課\n  事業費      100万円\n  成果目標            目標値   実績値\n"
+            "  ① 新商品数（品）    5        6\n")
+    report = import_bytes(text.encode("utf-8"), "a.txt").document.reports[0]
+    assert report.title == "令和4年度  山川市  地方創生推進交付金事業  効果検証"
+    [project] = report.projects
+    assert (project.title, project.departments, project.cost_yen) == ("山川ブランド推進事業", ["商工課"], 1_000_000)
+    assert [(k.name, k.unit, k.targets[2022].value, k.actuals[2022].value) for k in project.kpis] == [
+        ("新商品数", "品", 5, 6)]
+
+
 def test_pdf_style_broken_labels_in_html_cells() -> None:
     page = """<html><body><h1>令和4年度 山川市 地方創生推進交付金 効果検証</h1>
     <table><tr><th>事 業 名</th><td>山川ブランド推進事業</td></tr>

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from kouka.importers.blocks import Block, heading, paragraph, row
-from kouka.importers.labels import field_of
+from kouka.importers.labels import column_of, field_of, project_number
 
 _RULE = re.compile(r"^[\s\-=_─━―ー*＊・]*$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.*)$")
@@ -13,6 +13,7 @@ _P_SPLIT = re.compile(r"\s*</p>\s*<p[^>]*>\s*|\s*<br\s*/?>\s*", re.IGNORECASE)
 _TAG = re.compile(r"</?p[^>]*>", re.IGNORECASE)
 # Columns aligned with spaces (text copied from a PDF, or pdftotext -layout): two spaces or more between cells.
 _SPACED = re.compile(r"[ \u3000]{2,}")
+_FIGURE = re.compile(r"^[△▲\-－約]?[0-9０-９]|^[①-⑳]|^[（(](?:事業開始前|[0-9０-９])")
 
 
 def clean_cell(cell: str) -> str:
@@ -31,7 +32,10 @@ def _spaced_cells(line: str) -> list[str] | None:
     cells = _SPACED.split(stripped)
     if "。" in stripped and field_of(cells[0]) is None:
         return None
-    return cells
+    if (field_of(cells[0]) or project_number(cells[0]) or sum(column_of(c) is not None for c in cells) >= 2
+            or any(_FIGURE.match(c) for c in cells)):
+        return cells  # a label and its value, a project's number and title, a table's header or a row of figures
+    return None  # a title or a sentence with wide spaces
 
 
 def _joined(first: str, second: str) -> str:

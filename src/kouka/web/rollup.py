@@ -8,8 +8,9 @@ that unit's KPIs only.
 
 :func:`refresh` remakes the rollups of some bodies' years (and of their prefectures' years); publishing
 calls it through :func:`kouka.web.facts.rebuild`. Whoever writes facts another way calls :func:`ensure_fresh`
-at the end (``kouka load`` does); every dashboard query calls it too, so facts changed without their rollups
-(a load interrupted before the end) are noticed (their count or highest id) and everything is remade once.
+at the end (``kouka load`` does); every dashboard query calls it too (a dashboard page once for all its
+queries, :func:`checked_once`), so facts changed without their rollups (a load interrupted before the end)
+are noticed (their count or highest id) and everything is remade once.
 Rows are written with :func:`kouka.web.fastinsert.insert`: remaking the national set's 115,000 rows is a few
 seconds.
 """
