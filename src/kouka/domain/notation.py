@@ -21,6 +21,9 @@ PRELIMINARY_WORDS = ("速報値", "速報", "暫定値", "暫定", "見込値", 
 BEFORE_START_WORDS = ("事業開始前", "開始前")
 NOT_APPLICABLE_TEXTS = ("-", "－", "―", "—", "ー", "‐", "該当なし", "対象外", "なし", "―――", "/", "／", "")
 
+# What a page shows where a text (a まとめ) has not been written yet.
+NOTHING_WRITTEN = "（未記入）"
+
 _PAREN = re.compile(r"[（(]([^（）()]*)[）)]")
 
 

@@ -32,11 +32,14 @@ from kouka.domain.model import (
     ProjectKind,
     Report,
 )
-from kouka.domain.notation import read_measurement
+from kouka.domain.notation import NOTHING_WRITTEN, read_measurement
 from kouka.domain.textnorm import halfwidth, label_key, squeeze_spaces
 from kouka.importers import bodies
 from kouka.importers.blocks import Block, Kind
 from kouka.importers.labels import (
+    ACHIEVED_MARKS,
+    FIGURE_WORDS,
+    ROW_ROLE_HEADERS,
     Column,
     Field,
     column_of,
@@ -68,13 +71,13 @@ _LIST_SPLIT = re.compile(r"[、,，・／/\n]|\s+")
 _TITLE_NOTE_RE = re.compile(r"\s*[（(]([^（）()]{1,30})[）)]\s*$")
 _DEPT_SUFFIX_RE = re.compile(r"\s*【([^】]+)】\s*$")
 _LEAD_RE = re.compile(r"([一-龥々ヶぁ-んァ-ヴ]{2,8}?(?:都|道|府|県|市|町|村))(?:が)?主体")
-_NOTHING_WRITTEN = {label_key(text) for text in ("（未記入）", "未記入", "（記入なし）", "記入なし")}
+_NOTHING_WRITTEN = {label_key(text) for text in (NOTHING_WRITTEN, "未記入", "（記入なし）", "記入なし")}
 _CAPTION_MARKS = ("▲", "↑", "写真：", "写真:", "【写真】", "図：")
 _SENTENCE_RE = re.compile(r"[^。]+。?")
 _KPI_SCOPE_RE = re.compile(r"(?:成果目標|KPI|指標)\s*[（(]([^（）()]*(?:全体|全域|広域)[^（）()]*)[）)]\s*$")
 # A figure's word with a colon in a KPI written on one line: 目標値：120人 / 実績値(R4)：85人.
 _INLINE_ROLE_RE = re.compile(
-    r"(?P<role>基準値|現状値|目標値|目標|実績値|実績)\s*(?:[（(](?P<year>[^（）()]{1,12})[）)])?\s*[:：]\s*")
+    r"(?P<role>" + "|".join(FIGURE_WORDS) + r")\s*(?:[（(](?P<year>[^（）()]{1,12})[）)])?\s*[:：]\s*")
 _BULLET_RE = re.compile(r"^[\s・●○◆◇■□\-－]+")
 _MARKED_START = re.compile(r"^[\s■□●◆◇▼▽☆★]*(?:事業|No|NO|№)")
 # Fields with which a project's description begins: a loosely numbered line followed by one of them (before the
@@ -945,7 +948,6 @@ def _split_list(text: str) -> list[str]:
 # elsewhere in the name says nothing: プラごみ削減 優秀プランの実施事業者数 counts firms, more is better).
 _LOWER_IS_BETTER = re.compile(r"(?:待機児童数|排出量|離職率|離職者数|空き家数|耕作放棄地(?:面積)?|転出超過数|"
                               r"事故件数|死亡者数|死者数|未利用地面積|赤字額)(?:[（(][^（）()]*[）)])?$")
-_ACHIEVED_MARKS = {"◎": True, "○": True, "〇": True, "×": False, "✕": False}
 
 
 def _lower_is_better(kpi: Kpi) -> bool | None:
@@ -954,7 +956,7 @@ def _lower_is_better(kpi: Kpi) -> bool | None:
     if _LOWER_IS_BETTER.search(kpi.name):
         return True
     for year, mark in kpi.marks.items():
-        achieved = _ACHIEVED_MARKS.get(mark)
+        achieved = ACHIEVED_MARKS.get(mark)
         target, actual = kpi.targets.get(year), kpi.actuals.get(year)
         if achieved is None or target is None or actual is None or target.value is None or actual.value is None \
                 or target.value == actual.value:
@@ -1070,7 +1072,6 @@ def _kpi_header_roles(cells: tuple[str, ...]) -> dict[int, tuple[Column, int | N
 
 _VALUE_COLUMNS = (Column.BASELINE, Column.TARGET, Column.ACTUAL)
 _YEAR_CELL = re.compile(r"[令和平成年度末月元時点現在RHrh0-9.()\s]+")
-_ROLE_HEADERS = {label_key(word) for word in ("区分", "項目", "内訳", "種別", "目標・実績", "目標/実績")}
 
 
 def _year_matrix_header(cells: list[str]) -> tuple[int | None, int, int | None, dict[int, int]] | None:
@@ -1101,7 +1102,7 @@ def _year_matrix_header_cached(cells: tuple[str, ...]) -> tuple[
             if column is not None and column[0] in (Column.RATE, Column.MARK):
                 continue  # a rate or a mark after the years: derived, or read from the figures' judgement
             return None  # another header word after the years: another layout
-        elif label_key(cell) in _ROLE_HEADERS:
+        elif label_key(cell) in ROW_ROLE_HEADERS:
             role_col = i
         elif column is not None and column[0] is Column.UNIT:
             unit_col = i

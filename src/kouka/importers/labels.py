@@ -141,6 +141,11 @@ COLUMN_LABELS: dict[Column, tuple[str, ...]] = {
 _COLUMN_BY_KEY: dict[str, Column] = {
     label_key(label): column for column, labels in COLUMN_LABELS.items() for label in labels
 }
+# The header of a year-matrix table's column that says which figure each row holds (目標値 / 実績値 …).
+ROW_ROLE_HEADERS: frozenset[str] = frozenset(
+    label_key(word) for word in ("区分", "項目", "内訳", "種別", "目標・実績", "目標/実績"))
+# Words naming a figure written after them with a colon, on one line: 目標値：120人 実績値：85人.
+FIGURE_WORDS: tuple[str, ...] = ("基準値", "現状値", "目標値", "目標", "実績値", "実績")
 # A year in a column header, 令和4年度目標 / 目標値(R4) / R3実績: the role word decides the column.
 _ROLE_WORDS: tuple[tuple[str, Column], ...] = (
     ("基準", Column.BASELINE), ("目標", Column.TARGET), ("実績", Column.ACTUAL), ("達成率", Column.RATE),
@@ -225,6 +230,8 @@ def is_judgement(text: str) -> bool:
 
 # Per-KPI marks as cities print them; the mark is kept as written.
 MARKS: tuple[str, ...] = ("◎", "○", "〇", "△", "×", "✕", "評価なし", "-", "－")
+# The marks that plainly say met (True) or not met (False); △ and the rest say neither.
+ACHIEVED_MARKS: dict[str, bool] = {"◎": True, "○": True, "〇": True, "×": False, "✕": False}
 
 
 @lru_cache(maxsize=8192)

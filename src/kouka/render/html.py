@@ -22,6 +22,7 @@ from kouka.domain.model import (
     ProjectKind,
     Report,
 )
+from kouka.domain.notation import NOTHING_WRITTEN
 from kouka.domain.rules import Judgement, KpiResult, judge_kpi, report_total
 from kouka.render.charts import baseline_label, figure_text, kpi_chart_svg, kpi_title
 
@@ -277,7 +278,7 @@ def _project(project: Project, fiscal_year: int) -> str:
         parts.append(_subsection(project, "kpi", "成果目標", body))
     if project.notes:
         parts.append(_subsection(project, "notes", "事業の取組", _paragraphs(project.notes)))
-    verification = _paragraphs(project.verification) if project.verification else "<p>（未記入）</p>"
+    verification = _paragraphs(project.verification) if project.verification else f"<p>{NOTHING_WRITTEN}</p>"
     captions = _paragraphs([f"▲{c.lstrip('▲')}" for c in project.figure_captions], "note")
     parts.append(_subsection(project, "verification", "まとめ（検証結果）",
                              f'<div class="verification">{captions}{verification}</div>'))
