@@ -60,7 +60,7 @@ def seeds(fmt: str) -> tuple[bytes, ...]:
 
     report = interchange.load(EXAMPLE).reports[0]
     if fmt == "text":
-        found = [SEED.read_bytes()] if SEED.exists() else []
+        found = [SEED.read_bytes()]
         return tuple(found + [p.read_bytes() for p in sorted(FIXTURES.glob("*.txt"))])
     if fmt == "html":
         return (render_page(report).encode(), *[p.read_bytes() for p in sorted(FIXTURES.glob("*.html"))])
