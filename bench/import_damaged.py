@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from damaged_variants import Source, make_sources, variants, write_variant  # noqa: E402
 
-SEED = ROOT / "tests" / "fixtures" / "seed" / "isesaki-2022.txt"
+SEED = ROOT / "tests" / "fixtures" / "seed" / "000_4681f277236dbcf0.txt"
 EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
 LIMIT_SECONDS = 2.0
 

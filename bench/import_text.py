@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/import_text.py [--count 2000] [--seed-file PATH]
 
-Each document is the seed (tests/fixtures/seed/isesaki-2022.txt) with its figures varied per copy, so
+Each document is the seed (tests/fixtures/seed/000_4681f277236dbcf0.txt) with its figures varied per copy, so
 no two inputs are the same bytes; each is decoded, read into blocks, assembled into a Report and checked
 (``import_bytes`` does all of it). One process, one thread. Prints the command, the count, the wall time
 and documents per second.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kouka.importers import import_bytes
 
-SEED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seed" / "isesaki-2022.txt"
+SEED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seed" / "000_4681f277236dbcf0.txt"
 
 
 def variants(text: str, count: int) -> list[bytes]:

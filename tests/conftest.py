@@ -7,7 +7,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
 # The Isesaki 令和4年度 publication as the city published it: the text the example encodes.
-SEED = ROOT / "tests" / "fixtures" / "seed" / "isesaki-2022.txt"
+SEED = ROOT / "tests" / "fixtures" / "seed" / "000_4681f277236dbcf0.txt"
 
 
 @pytest.fixture
