@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 
 from kouka.atomicfile import write_atomically
+from kouka.domain import limits
 from kouka.domain.eras import YearRef
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import (
@@ -94,7 +95,36 @@ def validate(data: Any) -> None:
     errors = list(validator.iter_errors(data))
     if errors:
         best = jsonschema.exceptions.best_match(errors)
-        raise InterchangeError(f"スキーマ違反 / schema violation: {best.message}", _json_path(best))
+        raise InterchangeError(schema_message(best), _json_path(best))
+
+
+# The schema object a path's last container holds: $.reports[0].projects[1] is a project.
+_OBJECT_OF = {"reports": "report", "projects": "project", "kpis": "kpi", "municipality": "municipality",
+              "program": "program", "baseline": "measurement", "targets": "measurement", "actuals": "measurement",
+              "evaluation": "categorised", "next_direction": "categorised"}
+
+
+def field_label(parts: list[str | int]) -> str:
+    """The city's word for the field at a path: [reports, 0, projects, 1, title] → 事業名."""
+    keys = [part for part in parts if isinstance(part, str) and not part.isdigit()]  # years key targets and marks
+    for index in range(len(keys) - 1, 0, -1):
+        label = limits.LABELS.get((_OBJECT_OF.get(keys[index - 1], ""), keys[index]))
+        if label:
+            return label
+    return "この欄"
+
+
+def schema_message(error: jsonschema.ValidationError) -> str:
+    """A schema violation in words: 事業名が長すぎます（412文字、上限300文字）, or the validator's own."""
+    value, limit = error.instance, error.validator_value
+    label = field_label(list(error.absolute_path))
+    if error.validator == "maxLength" and isinstance(value, str):
+        return f"{label}が長すぎます（{len(value):,}文字、上限{limit:,}文字）"
+    if error.validator == "pattern" and isinstance(value, str) and limits.CONTROL_CLASS in str(limit):
+        return f"{label}に使えない文字（制御文字、または1行の欄の改行・タブ）が含まれています"
+    if error.validator in ("minimum", "maximum") and isinstance(value, int | float):
+        return f"{label}の値 {value} が範囲（{'下限' if error.validator == 'minimum' else '上限'} {limit}）の外です"
+    return f"{label}: スキーマ違反 / schema violation: {error.message}"
 
 
 # --- from JSON ---------------------------------------------------------------

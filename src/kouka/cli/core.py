@@ -12,6 +12,7 @@ from kouka.cli import app
 from kouka.cli.common import EXIT_FINDINGS, EXIT_OK, console, load_document, pick_report
 from kouka.domain.checks import Finding, Severity, check_report, circled, has_errors
 from kouka.domain.eras import format_fiscal_period, format_fiscal_year
+from kouka.domain.gate import publication_findings
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Report
 from kouka.domain.notation import write_measurement
@@ -70,17 +71,18 @@ def _print_findings(findings: list[Finding]) -> None:
     for finding in findings:
         style = _SEVERITY_STYLE[finding.severity]
         console.print(f"[{style}]{_SEVERITY_LABEL[finding.severity]} ({finding.severity})[/] "
-                      f"{finding.where}: {finding.message} [dim]{finding.path}[/]", highlight=False, soft_wrap=True)
+                      f"{finding.sentence} [dim]{finding.path}[/]", highlight=False, soft_wrap=True)
 
 
 @app.command()
 def check(file: FileArg, year: YearOpt = None) -> None:
-    """整合性を点検します（エラーがあれば終了コード1） / print consistency findings; exit 1 on errors."""
+    """公表前の点検をします（公表できない誤りがあれば終了コード1） / the publication checklist; exit 1 on errors."""
     document = load_document(file)
+    by_year = {report.fiscal_year: report for report in document.reports}
     findings: list[Finding] = []
     for index, report in enumerate(document.reports):
         if year is None or report.fiscal_year == year:
-            findings += check_report(report, f"$.reports[{index}]")
+            findings += publication_findings(report, by_year.get(report.fiscal_year - 1), f"$.reports[{index}]")
     _print_findings(findings)
     raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
 

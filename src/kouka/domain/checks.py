@@ -37,6 +37,13 @@ class Finding:
     path: str  # JSON path into the interchange document, e.g. $.reports[0].projects[1].grant_yen
     where: str  # the city's words: 事業② 成果目標③
 
+    @property
+    def sentence(self) -> str:
+        """The finding as people read it, naming its place once: 事業① まとめ（検証結果）が書かれていません."""
+        if not self.where or self.message.startswith(self.where):
+            return self.message
+        return f"{self.where}: {self.message}"
+
     def as_dict(self) -> dict[str, str]:
         return {
             "severity": self.severity.value,

@@ -10,6 +10,7 @@ smallest part of this module. The era table is five rows of public fact.
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from kouka.domain.errors import EraFormatError
 from kouka.domain.jpnumbers import KANJI_DIGITS, parse_kanji_integer
@@ -35,6 +36,11 @@ ERAS: tuple[Era, ...] = (
     Era("明治", "M", 1868),
 )
 _BY_NAME = {era.name: era for era in ERAS} | {era.letter: era for era in ERAS}
+# The last year each closed era had (平成31年 = 2019, the year 令和 began), and how far past it a year is still
+# read: forms printed before an era change went on being used (平成32年度 for 令和2年度), but 平成40年度 is
+# a mistake, not a year.
+_ERA_ENDS = {older.name: newer.first_year - older.first_year + 1 for newer, older in pairwise(ERAS)}
+ERA_GRACE_YEARS = 2
 
 _ERA_NAMES = "|".join([era.name for era in ERAS] + [era.letter for era in ERAS])
 _KANJI_NUM = f"[{KANJI_DIGITS}十]+"
@@ -98,6 +104,9 @@ def _from_match(match: re.Match[str], default_fiscal: bool) -> YearRef:
         era_year = 1 if raw == "元" else int(raw) if raw.isdigit() else parse_kanji_integer(raw)
         if era_year < 1:
             raise EraFormatError(f"元号の年が不正です / bad era year: {match.group(0)!r}")
+        last = _ERA_ENDS.get(era.name)
+        if last is not None and era_year > last + ERA_GRACE_YEARS:
+            raise EraFormatError(f"{era.name}は{last}年までです: {match.group(0)!r}")
         year = era.western(era_year)
     month_text = match.group("dotmonth") or match.group("month")
     if month_text is not None:

@@ -8,7 +8,7 @@ Reads what municipal pages print — ``1,472万7,544円``, ``20万円``, ``11,78
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from kouka.domain.errors import NumberFormatError
 from kouka.domain.textnorm import halfwidth
@@ -26,6 +26,12 @@ _APPROX_MARKS = ("約", "およそ", "概ね", "おおむね")
 # One group: digits with thousands commas and an optional decimal part, or kanji numerals.
 _GROUP = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[〇零一二三四五六七八九十百千]+"
 _NUMBER_RE = re.compile(rf"(?P<group>{_GROUP})\s*(?P<myriad>[万億兆])?")
+# 1e5, 2E+3: exponent notation is not how figures are published; read as "1" with a unit "e5" it would be wrong.
+_EXPONENT_RE = re.compile(r"[eE][+\-]?\d")
+# Far more digits than any figure (kouka.domain.limits stores 18 + 10): refused before any arithmetic.
+MAX_READ_DIGITS = 40
+# Arithmetic on what was read is exact: 40 digits times 兆 fit in this precision with room to spare.
+_EXACT_PRECISION = 80
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,23 @@ def parse_quantity(text: str) -> Quantity:
         if rest.startswith(mark):
             negative, rest = True, rest[len(mark) :].lstrip()
             break
+    with localcontext(prec=_EXACT_PRECISION):
+        total, position, last_myriad = _sum_groups(rest, text)
+    unit = rest[position:].strip()
+    if unit and (unit[0].isdigit() or (last_myriad is not None and unit[0] in MYRIADS)):
+        raise NumberFormatError(f"数値として読めません / not a number: {text!r}")
+    if _EXPONENT_RE.match(unit):
+        raise NumberFormatError(f"指数表記（1e5 など）は使えません。数字で書いてください: {_clip(text)}")
+    return Quantity(-total if negative else total, unit, approximate)
+
+
+def _clip(text: str) -> str:
+    """The start of a long input, for a message."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def _sum_groups(rest: str, text: str) -> tuple[Decimal, int, int | None]:
+    """The value of the digit groups and myriads at the start of ``rest``, where they end, the last myriad."""
     total = Decimal(0)
     last_myriad: int | None = None
     position = 0
@@ -93,7 +116,10 @@ def parse_quantity(text: str) -> Quantity:
         match = _NUMBER_RE.match(rest, position)
         if match is None:
             break
-        value = _group_value(match.group("group"))
+        group = match.group("group")
+        if len(group) - group.count(",") - group.count(".") > MAX_READ_DIGITS:
+            raise NumberFormatError(f"桁数が多すぎます（{MAX_READ_DIGITS}桁まで）: {_clip(text)}")
+        value = _group_value(group)
         myriad = match.group("myriad")
         if myriad is not None:
             scale = MYRIADS[myriad]
@@ -112,10 +138,7 @@ def parse_quantity(text: str) -> Quantity:
         break
     if not matched_any:
         raise NumberFormatError(f"数値として読めません / not a number: {text!r}")
-    unit = rest[position:].strip()
-    if unit and (unit[0].isdigit() or (last_myriad is not None and unit[0] in MYRIADS)):
-        raise NumberFormatError(f"数値として読めません / not a number: {text!r}")
-    return Quantity(-total if negative else total, unit, approximate)
+    return total, position, last_myriad
 
 
 def parse_number(text: str) -> Decimal:
@@ -146,7 +169,8 @@ def in_unit(quantity: Quantity, unit: str) -> Decimal:
     want_scale, want_base = split_scale(unit)
     if have_base != want_base:
         raise NumberFormatError(f"単位が違います / unit {quantity.unit!r} is not {unit!r}")
-    return quantity.value * have_scale / want_scale
+    with localcontext(prec=_EXACT_PRECISION):
+        return quantity.value * have_scale / want_scale
 
 
 def parse_yen(text: str, *, scale: int = 1) -> int:
@@ -158,7 +182,8 @@ def parse_yen(text: str, *, scale: int = 1) -> int:
     unit_scale, base = split_scale(quantity.unit) if quantity.unit else (scale, "円")
     if base != "円":
         raise NumberFormatError(f"金額として読めません / not an amount of yen: {text!r}")
-    yen = quantity.value * unit_scale
+    with localcontext(prec=_EXACT_PRECISION):
+        yen = quantity.value * unit_scale
     if yen != yen.to_integral_value():
         raise NumberFormatError(f"1円未満の端数があります / fraction of a yen in {text!r}")
     return int(yen)

@@ -1,0 +1,121 @@
+"""What a stored report may hold: lengths, ranges and the characters of every field, stated once.
+
+The interchange schema (``schema/kouka.schema.json``), the database's columns and the web forms state the
+same numbers; ``tests/test_limits.py`` compares them with this table, so a value one door accepts is never
+refused (or cut) by another. :mod:`kouka.domain.validation` applies the table to domain objects.
+
+Every limit is far above what a real publication holds (the longest project title in the fixtures is 40
+characters, the longest まとめ paragraph about 200) and low enough that no page, export or column breaks.
+"""
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TextLimit:
+    """A text field: the city's word for it, its longest length, whether it may span lines."""
+
+    label: str
+    max_length: int
+    multiline: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class YearRange:
+    """Fiscal (or calendar) years a field may name."""
+
+    label: str
+    first: int
+    last: int
+
+    def __contains__(self, year: object) -> bool:
+        return isinstance(year, int) and self.first <= year <= self.last
+
+
+# Years. The grant began with the 地方創生先行型交付金 of 平成26年度 (2014); KPI targets of a municipality's
+# 人口ビジョン reach 2060, some newer ones 2070. Baselines and statistics' own years can be older (令和元年,
+# 平成22年国勢調査), down to the first era kouka reads (明治).
+LAST_YEAR = 2070
+REPORT_YEARS = YearRange("報告の年度", 2014, LAST_YEAR)
+PROJECT_YEARS = YearRange("事業期間", 2014, LAST_YEAR)
+FIGURE_YEARS = YearRange("成果目標の年度", 1868, LAST_YEAR)
+
+# Money: integer yen, never negative, below 10兆円 (the program's national budget is about 1,000億円 a year).
+MAX_YEN = 10**13 - 1
+
+# KPI figures: at most 18 digits before the decimal point and 10 after (exact in any Decimal context and in
+# the schema's decimal strings); no exponent notation.
+MAX_INTEGER_DIGITS = 18
+MAX_FRACTION_DIGITS = 10
+MAX_DECIMAL_LENGTH = 1 + MAX_INTEGER_DIGITS + 1 + MAX_FRACTION_DIGITS
+
+MAX_PROJECT_NUMBER = 999
+MAX_KPI_NUMBER = 99
+
+# Characters no field may hold: C0 controls but tab, newline and carriage return; DEL; and the
+# bidirectional overrides that make a text display differently from what it stores (U+202A-U+202E,
+# U+2066-U+2069). A one-line field holds no line break or tab either.
+CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069"
+LINE_BREAK_CLASS = r"\t\n\r"
+FORBIDDEN_IN_TEXT = re.compile(f"[{CONTROL_CLASS}]")
+FORBIDDEN_IN_LINE = re.compile(f"[{CONTROL_CLASS}{LINE_BREAK_CLASS}]")
+
+# Report.
+REPORT_TITLE = TextLimit("表題", 300)
+PARAGRAPH = TextLimit("本文", 8000, multiline=True)
+STATED_TOTAL_LABEL = TextLimit("交付額の見出し", 100)
+SOURCE = TextLimit("出典", 2000)
+PROGRAM_NAME = TextLimit("交付金の名称", 200, required=True)
+BODY_NAME = TextLimit("団体名", 60)
+PREFECTURE = TextLimit("都道府県", 20)
+
+# Project.
+PROJECT_TITLE = TextLimit("事業名", 300, required=True)
+DEPARTMENT = TextLimit("担当課", 60, required=True)
+COST_LABEL = TextLimit("事業費の見出し", 50)
+KPI_SCOPE_LABEL = TextLimit("成果目標の対象", 100)
+CATEGORY_TEXT = TextLimit("評価の表記", 500, multiline=True)
+KEY = TextLimit("識別子", 200)
+
+# KPI.
+KPI_NAME = TextLimit("成果目標", 300, required=True)
+UNIT = TextLimit("単位", 20)
+FIGURE_TEXT = TextLimit("値の表記", 100)
+FIGURE_NOTE = TextLimit("値の注記", 100)
+MARK = TextLimit("評価記号", 10)
+
+# Comments and notes typed on the site.
+COMMENT = TextLimit("コメント", 4000, multiline=True)
+CORRECTION_NOTE = TextLimit("訂正内容", 2000, multiline=True)
+
+# The city's word for each field of the interchange document, by the object that holds it: what a message
+# names instead of the field's code name (a path such as $.reports[0].projects[1].verification[2]).
+LABELS: dict[tuple[str, str], str] = {
+    ("report", "title"): "表題", ("report", "introduction"): "はじめに", ("report", "source"): "出典",
+    ("report", "stated_total_label"): "交付額の見出し", ("report", "stated_total_yen"): "交付額",
+    ("report", "fiscal_year"): "報告の年度", ("report", "projects"): "事業",
+    ("municipality", "name"): "団体名", ("municipality", "prefecture"): "都道府県",
+    ("municipality", "code"): "団体コード",
+    ("program", "name"): "交付金の名称", ("program", "rate"): "交付率",
+    ("project", "number"): "事業番号", ("project", "title"): "事業名", ("project", "title_notes"): "事業名の注記",
+    ("project", "departments"): "担当課", ("project", "period"): "事業期間", ("project", "summary"): "事業概要",
+    ("project", "kind"): "事業の区分", ("project", "lead_body"): "主体となる団体",
+    ("project", "partner_bodies"): "連携団体", ("project", "cost_label"): "事業費の見出し",
+    ("project", "cost_yen"): "事業費", ("project", "grant_yen"): "交付金充当額",
+    ("project", "kpi_scope_label"): "成果目標の対象", ("project", "kpi_notes"): "成果目標の注記",
+    ("project", "kpis"): "成果目標", ("project", "verification"): "まとめ（検証結果）",
+    ("project", "figure_captions"): "図や写真の説明", ("project", "notes"): "事業の説明",
+    ("project", "reviewer_opinion"): "外部有識者の意見", ("project", "evaluation"): "事業の評価",
+    ("project", "next_direction"): "今後の方針", ("project", "direction_reason"): "今後の方針の理由",
+    ("project", "key"): "事業の識別子",
+    ("kpi", "number"): "成果目標番号", ("kpi", "name"): "成果目標", ("kpi", "unit"): "単位",
+    ("kpi", "direction"): "目標の向き", ("kpi", "scope"): "成果目標の範囲", ("kpi", "baseline"): "基準値",
+    ("kpi", "baseline_year"): "基準値の年度", ("kpi", "targets"): "目標値", ("kpi", "actuals"): "実績値",
+    ("kpi", "marks"): "評価記号", ("kpi", "notes"): "注記", ("kpi", "key"): "成果目標の識別子",
+    ("measurement", "value"): "値", ("measurement", "unit"): "値の単位", ("measurement", "status"): "値の状態",
+    ("measurement", "reference"): "値の対象時点", ("measurement", "text"): "値の表記",
+    ("measurement", "note"): "値の注記",
+    ("categorised", "category"): "区分", ("categorised", "text"): "評価の表記",
+}

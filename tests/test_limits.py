@@ -1,0 +1,100 @@
+"""One set of limits: the domain's table, the interchange schema and the database's columns say the same."""
+
+from typing import Any
+
+import pytest
+from django.db import models
+
+from kouka import interchange
+from kouka.domain import limits
+from kouka.web import models as web_models
+
+# Where each limit appears in the schema: a path of keys under $defs.
+SCHEMA_TEXTS: list[tuple[tuple[str, ...], limits.TextLimit]] = [
+    (("text",), limits.PARAGRAPH),
+    (("key",), limits.KEY),
+    (("body", "properties", "name"), limits.BODY_NAME),
+    (("body", "properties", "prefecture"), limits.PREFECTURE),
+    (("municipality", "properties", "name"), limits.BODY_NAME),
+    (("municipality", "properties", "prefecture"), limits.PREFECTURE),
+    (("program", "properties", "name"), limits.PROGRAM_NAME),
+    (("measurement", "properties", "unit"), limits.UNIT),
+    (("measurement", "properties", "text"), limits.FIGURE_TEXT),
+    (("measurement", "properties", "note"), limits.FIGURE_NOTE),
+    (("kpi", "properties", "name"), limits.KPI_NAME),
+    (("kpi", "properties", "unit"), limits.UNIT),
+    (("kpi", "properties", "marks", "additionalProperties"), limits.MARK),
+    (("categorised", "properties", "text"), limits.CATEGORY_TEXT),
+    (("project", "properties", "title"), limits.PROJECT_TITLE),
+    (("project", "properties", "departments", "items"), limits.DEPARTMENT),
+    (("project", "properties", "lead_body"), limits.BODY_NAME),
+    (("project", "properties", "partner_bodies", "items"), limits.BODY_NAME),
+    (("project", "properties", "cost_label"), limits.COST_LABEL),
+    (("project", "properties", "kpi_scope_label"), limits.KPI_SCOPE_LABEL),
+    (("report", "properties", "title"), limits.REPORT_TITLE),
+    (("report", "properties", "stated_total_label"), limits.STATED_TOTAL_LABEL),
+    (("report", "properties", "source"), limits.SOURCE),
+]
+
+# The columns that hold a field of a report as staff typed it: the same length as the schema's.
+COLUMNS: list[tuple[type[models.Model], str, limits.TextLimit]] = [
+    (web_models.Municipality, "name", limits.BODY_NAME),
+    (web_models.Municipality, "prefecture", limits.PREFECTURE),
+    (web_models.Department, "name", limits.DEPARTMENT),
+    (web_models.ProjectRecord, "title", limits.PROJECT_TITLE),
+    (web_models.KpiRecord, "name", limits.KPI_NAME),
+    (web_models.KpiRecord, "unit", limits.UNIT),
+    (web_models.Comment, "text", limits.COMMENT),
+    (web_models.Publication, "note", limits.CORRECTION_NOTE),
+]
+# Columns derived from a stored report (the dashboards' facts): at least as long as what they copy.
+DERIVED: list[tuple[type[models.Model], str, limits.TextLimit]] = [
+    (web_models.KpiFact, "prefecture", limits.PREFECTURE),
+    (web_models.KpiFact, "body_name", limits.BODY_NAME),
+    (web_models.KpiFact, "project_title", limits.PROJECT_TITLE),
+    (web_models.KpiFact, "project_key", limits.KEY),
+    (web_models.KpiFact, "kpi_key", limits.KEY),
+    (web_models.KpiFact, "kpi_name", limits.KPI_NAME),
+    (web_models.KpiFact, "unit", limits.UNIT),
+]
+
+
+def _at(path: tuple[str, ...]) -> dict[str, Any]:
+    node: dict[str, Any] = interchange.schema()["$defs"]
+    for key in path:
+        node = node[key]
+    return node
+
+
+@pytest.mark.parametrize(("path", "limit"), SCHEMA_TEXTS, ids=[".".join(p) for p, _ in SCHEMA_TEXTS])
+def test_schema_text_lengths_and_characters_are_the_domains(path: tuple[str, ...], limit: limits.TextLimit) -> None:
+    node = _at(path)
+    assert node["maxLength"] == limit.max_length
+    pattern = node.get("pattern") or _at((node["$ref"].rsplit("/", 1)[1],))["pattern"]
+    assert limits.CONTROL_CLASS in pattern
+    assert (limits.LINE_BREAK_CLASS in pattern) is not limit.multiline
+    if limit.required:
+        assert node["minLength"] == 1
+
+
+def test_schema_numbers_are_the_domains() -> None:
+    defs = interchange.schema()["$defs"]
+    assert (defs["yen"]["minimum"], defs["yen"]["maximum"]) == (0, limits.MAX_YEN)
+    assert defs["fiscal_year"]["maximum"] == limits.LAST_YEAR == limits.FIGURE_YEARS.last
+    assert defs["fiscal_year"]["minimum"] == limits.FIGURE_YEARS.first
+    assert f"[0-9]{{1,{limits.MAX_INTEGER_DIGITS}}}" in defs["decimal"]["pattern"]
+    assert f"[0-9]{{1,{limits.MAX_FRACTION_DIGITS}}}" in defs["decimal"]["pattern"]
+    assert defs["project"]["properties"]["number"]["maximum"] == limits.MAX_PROJECT_NUMBER
+    assert defs["kpi"]["properties"]["number"]["maximum"] == limits.MAX_KPI_NUMBER
+
+
+@pytest.mark.parametrize(("model", "field", "limit"), COLUMNS, ids=[f"{m.__name__}.{f}" for m, f, _ in COLUMNS])
+def test_database_columns_hold_exactly_what_the_schema_allows(model: type[models.Model], field: str,
+                                                              limit: limits.TextLimit) -> None:
+    assert model._meta.get_field(field).max_length == limit.max_length
+
+
+@pytest.mark.parametrize(("model", "field", "limit"), DERIVED, ids=[f"{m.__name__}.{f}" for m, f, _ in DERIVED])
+def test_derived_columns_hold_what_they_copy(model: type[models.Model], field: str, limit: limits.TextLimit) -> None:
+    length = model._meta.get_field(field).max_length
+    assert length is not None and length >= limit.max_length
