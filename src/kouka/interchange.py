@@ -19,6 +19,7 @@ from kouka.atomicfile import write_atomically
 from kouka.domain import limits
 from kouka.domain.eras import YearRef
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.model import (
     Body,
     Categorised,
@@ -110,8 +111,8 @@ def field_label(parts: list[str | int]) -> str:
     for index in range(len(keys) - 1, 0, -1):
         label = limits.LABELS.get((_OBJECT_OF.get(keys[index - 1], ""), keys[index]))
         if label:
-            return label
-    return "この欄"
+            return _(label)
+    return _("この欄")
 
 
 def schema_message(error: jsonschema.ValidationError) -> str:
@@ -119,11 +120,14 @@ def schema_message(error: jsonschema.ValidationError) -> str:
     value, limit = error.instance, error.validator_value
     label = field_label(list(error.absolute_path))
     if error.validator == "maxLength" and isinstance(value, str):
-        return f"{label}が長すぎます（{len(value):,}文字、上限{limit:,}文字）"
+        return _("{field}が長すぎます（{length}文字、上限{limit}文字）").format(
+            field=label, length=f"{len(value):,}", limit=f"{limit:,}")
     if error.validator == "pattern" and isinstance(value, str) and limits.CONTROL_CLASS in str(limit):
-        return f"{label}に使えない文字（制御文字、または1行の欄の改行・タブ）が含まれています"
+        return _("{field}に使えない文字（制御文字、または1行の欄の改行・タブ）が含まれています").format(field=label)
     if error.validator in ("minimum", "maximum") and isinstance(value, int | float):
-        return f"{label}の値 {value} が範囲（{'下限' if error.validator == 'minimum' else '上限'} {limit}）の外です"
+        bound = _("下限") if error.validator == "minimum" else _("上限")
+        return _("{field}の値 {value} が範囲（{bound} {limit}）の外です").format(
+            field=label, value=value, bound=bound, limit=limit)
     return f"{label}: スキーマ違反 / schema violation: {error.message}"
 
 

@@ -14,6 +14,7 @@ from kouka.domain.carry import kpi_key
 from kouka.domain.checks import Finding, Severity, check_report, kpi_label, project_label
 from kouka.domain.draft import GAP_OPEN
 from kouka.domain.eras import format_fiscal_year
+from kouka.domain.i18n import _
 from kouka.domain.limits import LABELS
 from kouka.domain.model import KpiScope, MeasurementStatus, Project, Report
 from kouka.domain.notation import NOTHING_WRITTEN
@@ -52,7 +53,8 @@ def _placeholder(where: str, field: str, path: str, paragraphs: list[str]) -> It
     for index, text in enumerate(paragraphs):
         if has_placeholder(text):
             yield Finding(Severity.ERROR, "placeholder",
-                          f"{where} {field}に記入されていない箇所が残っています（「{_excerpt(text)}」）",
+                          _("{where} {field}に記入されていない箇所が残っています（「{excerpt}」）").format(
+                              where=where, field=_(field), excerpt=_excerpt(text)),
                           f"{path}[{index}]", where)
             return
 
@@ -65,8 +67,8 @@ def _excerpt(text: str) -> str:
 
 
 def _placeholders_in_report(report: Report, path: str) -> Iterator[Finding]:
-    yield from _placeholder("報告", LABELS[("report", "title")], f"{path}.title", [report.title])
-    yield from _placeholder("報告", LABELS[("report", "introduction")], f"{path}.introduction", report.introduction)
+    yield from _placeholder(_("報告"), LABELS[("report", "title")], f"{path}.title", [report.title])
+    yield from _placeholder(_("報告"), LABELS[("report", "introduction")], f"{path}.introduction", report.introduction)
 
 
 def _project_items(project: Project, report: Report, path: str) -> Iterator[Finding]:
@@ -76,17 +78,19 @@ def _project_items(project: Project, report: Report, path: str) -> Iterator[Find
         yield from _placeholder(where, LABELS[("project", field)], f"{path}.{field}",
                                 value if isinstance(value, list) else [value])
     if not any(paragraph.strip() for paragraph in project.verification):
-        yield Finding(Severity.ERROR, "verification_missing", f"{where} まとめ（検証結果）が書かれていません",
+        yield Finding(Severity.ERROR, "verification_missing", _("{where} まとめ（検証結果）が書かれていません").format(
+                          where=where),
                       f"{path}.verification", where)
-    for field, label, value in (("cost_yen", project.cost_label or "事業費", project.cost_yen),
-                                ("grant_yen", "交付金充当額", project.grant_yen)):
+    for field, label, value in (("cost_yen", project.cost_label or LABELS[("project", "cost_yen")], project.cost_yen),
+                                ("grant_yen", LABELS[("project", "grant_yen")], project.grant_yen)):
         if value is None:
-            yield Finding(Severity.ERROR, f"{field.removesuffix('_yen')}_missing", f"{where} {label}がありません",
+            yield Finding(Severity.ERROR, f"{field.removesuffix('_yen')}_missing",
+                          _("{where} {field}がありません").format(where=where, field=_(label)),
                           f"{path}.{field}", where)
     if len(project.kpis) > MAX_KPIS_PER_PROJECT:
         yield Finding(Severity.WARNING, "too_many_kpis",
-                      f"{where} 成果目標が{len(project.kpis)}個あります"
-                      f"（国の様式では1事業{MAX_KPIS_PER_PROJECT}個まで）",
+                      _("{where} 成果目標が{count}個あります（国の様式では1事業{most}個まで）").format(
+                          where=where, count=len(project.kpis), most=MAX_KPIS_PER_PROJECT),
                       f"{path}.kpis", where)
     yield from _kpi_items(project, report, path)
 
@@ -96,15 +100,18 @@ def _kpi_items(project: Project, report: Report, path: str) -> Iterator[Finding]
     for index, kpi in enumerate(project.kpis):
         where, kpi_path = kpi_label(project, kpi), f"{path}.kpis[{index}]"
         if not kpi.unit.strip():
-            yield Finding(Severity.ERROR, "unit_missing", f"{where} 単位がありません", f"{kpi_path}.unit", where)
+            yield Finding(Severity.ERROR, "unit_missing", _("{where} 単位がありません").format(where=where),
+                          f"{kpi_path}.unit", where)
         if report.fiscal_year not in kpi.targets:
-            yield Finding(Severity.ERROR, "target_missing", f"{where} {year}の目標値がありません",
+            yield Finding(Severity.ERROR, "target_missing",
+                          _("{where} {year}の目標値がありません").format(where=where, year=year),
                           f"{kpi_path}.targets", where)
         actual = kpi.actuals.get(report.fiscal_year)
         if (actual is not None and actual.status is MeasurementStatus.PRELIMINARY
                 and kpi.scope is KpiScope.MUNICIPALITY and not _says_preliminary(kpi.notes + project.kpi_notes)):
             yield Finding(Severity.WARNING, "preliminary_without_note",
-                          f"{where} {year}の実績値は速報値です。確定値の時期などを注記に書いてください",
+                          _("{where} {year}の実績値は速報値です。確定値の時期などを注記に書いてください").format(
+                              where=where, year=year),
                           f"{kpi_path}.notes", where)
 
 
@@ -120,5 +127,6 @@ def _units_changed(report: Report, previous: Report, path: str) -> Iterator[Find
             if unit is not None and unit != kpi.unit:
                 where = kpi_label(project, kpi)
                 yield Finding(Severity.WARNING, "unit_changed",
-                              f"{where} 単位が前年度の「{unit}」から「{kpi.unit}」に変わっています",
+                              _("{where} 単位が前年度の「{before}」から「{after}」に変わっています").format(
+                                  where=where, before=unit, after=kpi.unit),
                               f"{path}.projects[{p_index}].kpis[{k_index}].unit", where)

@@ -11,6 +11,8 @@ characters, the longest まとめ paragraph about 200) and low enough that no pa
 import re
 from dataclasses import dataclass
 
+from kouka.domain.i18n import gettext_noop
+
 
 @dataclass(frozen=True)
 class TextLimit:
@@ -38,9 +40,9 @@ class YearRange:
 # 人口ビジョン reach 2060, some newer ones 2070. Baselines and statistics' own years can be older (令和元年,
 # 平成22年国勢調査), down to the first era kouka reads (明治).
 LAST_YEAR = 2070
-REPORT_YEARS = YearRange("報告の年度", 2014, LAST_YEAR)
-PROJECT_YEARS = YearRange("事業期間", 2014, LAST_YEAR)
-FIGURE_YEARS = YearRange("成果目標の年度", 1868, LAST_YEAR)
+REPORT_YEARS = YearRange(gettext_noop("報告の年度"), 2014, LAST_YEAR)
+PROJECT_YEARS = YearRange(gettext_noop("事業期間"), 2014, LAST_YEAR)
+FIGURE_YEARS = YearRange(gettext_noop("成果目標の年度"), 1868, LAST_YEAR)
 
 # Money: integer yen, never negative, below 10兆円 (the program's national budget is about 1,000億円 a year).
 MAX_YEN = 10**13 - 1
@@ -63,59 +65,66 @@ FORBIDDEN_IN_TEXT = re.compile(f"[{CONTROL_CLASS}]")
 FORBIDDEN_IN_LINE = re.compile(f"[{CONTROL_CLASS}{LINE_BREAK_CLASS}]")
 
 # Report.
-REPORT_TITLE = TextLimit("表題", 300)
-PARAGRAPH = TextLimit("本文", 8000, multiline=True)
-STATED_TOTAL_LABEL = TextLimit("交付額の見出し", 100)
-SOURCE = TextLimit("出典", 2000)
-PROGRAM_NAME = TextLimit("交付金の名称", 200, required=True)
-BODY_NAME = TextLimit("団体名", 60)
-PREFECTURE = TextLimit("都道府県", 20)
+REPORT_TITLE = TextLimit(gettext_noop("表題"), 300)
+PARAGRAPH = TextLimit(gettext_noop("本文"), 8000, multiline=True)
+STATED_TOTAL_LABEL = TextLimit(gettext_noop("交付額の見出し"), 100)
+SOURCE = TextLimit(gettext_noop("出典"), 2000)
+PROGRAM_NAME = TextLimit(gettext_noop("交付金の名称"), 200, required=True)
+BODY_NAME = TextLimit(gettext_noop("団体名"), 60)
+PREFECTURE = TextLimit(gettext_noop("都道府県"), 20)
 
 # Project.
-PROJECT_TITLE = TextLimit("事業名", 300, required=True)
-DEPARTMENT = TextLimit("担当課", 60, required=True)
-COST_LABEL = TextLimit("事業費の見出し", 50)
-KPI_SCOPE_LABEL = TextLimit("成果目標の対象", 100)
-CATEGORY_TEXT = TextLimit("評価の表記", 500, multiline=True)
-KEY = TextLimit("識別子", 200)
+PROJECT_TITLE = TextLimit(gettext_noop("事業名"), 300, required=True)
+DEPARTMENT = TextLimit(gettext_noop("担当課"), 60, required=True)
+COST_LABEL = TextLimit(gettext_noop("事業費の見出し"), 50)
+KPI_SCOPE_LABEL = TextLimit(gettext_noop("成果目標の対象"), 100)
+CATEGORY_TEXT = TextLimit(gettext_noop("評価の表記"), 500, multiline=True)
+KEY = TextLimit(gettext_noop("識別子"), 200)
 
 # KPI.
-KPI_NAME = TextLimit("成果目標", 300, required=True)
-UNIT = TextLimit("単位", 20)
-FIGURE_TEXT = TextLimit("値の表記", 100)
-FIGURE_NOTE = TextLimit("値の注記", 100)
-MARK = TextLimit("評価記号", 10)
+KPI_NAME = TextLimit(gettext_noop("成果目標"), 300, required=True)
+UNIT = TextLimit(gettext_noop("単位"), 20)
+FIGURE_TEXT = TextLimit(gettext_noop("値の表記"), 100)
+FIGURE_NOTE = TextLimit(gettext_noop("値の注記"), 100)
+MARK = TextLimit(gettext_noop("評価記号"), 10)
 
 # Comments and notes typed on the site.
-COMMENT = TextLimit("コメント", 4000, multiline=True)
-CORRECTION_NOTE = TextLimit("訂正内容", 2000, multiline=True)
+COMMENT = TextLimit(gettext_noop("コメント"), 4000, multiline=True)
+CORRECTION_NOTE = TextLimit(gettext_noop("訂正内容"), 2000, multiline=True)
 
 # The city's word for each field of the interchange document, by the object that holds it: what a message
 # names instead of the field's code name (a path such as $.reports[0].projects[1].verification[2]).
 LABELS: dict[tuple[str, str], str] = {
-    ("report", "title"): "表題", ("report", "introduction"): "はじめに", ("report", "source"): "出典",
-    ("report", "stated_total_label"): "交付額の見出し", ("report", "stated_total_yen"): "交付額",
-    ("report", "fiscal_year"): "報告の年度", ("report", "projects"): "事業",
-    ("municipality", "name"): "団体名", ("municipality", "prefecture"): "都道府県",
-    ("municipality", "code"): "団体コード",
-    ("program", "name"): "交付金の名称", ("program", "rate"): "交付率",
-    ("project", "number"): "事業番号", ("project", "title"): "事業名", ("project", "title_notes"): "事業名の注記",
-    ("project", "departments"): "担当課", ("project", "period"): "事業期間", ("project", "summary"): "事業概要",
-    ("project", "kind"): "事業の区分", ("project", "lead_body"): "主体となる団体",
-    ("project", "partner_bodies"): "連携団体", ("project", "cost_label"): "事業費の見出し",
-    ("project", "cost_yen"): "事業費", ("project", "grant_yen"): "交付金充当額",
-    ("project", "kpi_scope_label"): "成果目標の対象", ("project", "kpi_notes"): "成果目標の注記",
-    ("project", "kpis"): "成果目標", ("project", "verification"): "まとめ（検証結果）",
-    ("project", "figure_captions"): "図や写真の説明", ("project", "notes"): "事業の説明",
-    ("project", "reviewer_opinion"): "外部有識者の意見", ("project", "evaluation"): "事業の評価",
-    ("project", "next_direction"): "今後の方針", ("project", "direction_reason"): "今後の方針の理由",
-    ("project", "key"): "事業の識別子",
-    ("kpi", "number"): "成果目標番号", ("kpi", "name"): "成果目標", ("kpi", "unit"): "単位",
-    ("kpi", "direction"): "目標の向き", ("kpi", "scope"): "成果目標の範囲", ("kpi", "baseline"): "基準値",
-    ("kpi", "baseline_year"): "基準値の年度", ("kpi", "targets"): "目標値", ("kpi", "actuals"): "実績値",
-    ("kpi", "marks"): "評価記号", ("kpi", "notes"): "注記", ("kpi", "key"): "成果目標の識別子",
-    ("measurement", "value"): "値", ("measurement", "unit"): "値の単位", ("measurement", "status"): "値の状態",
-    ("measurement", "reference"): "値の対象時点", ("measurement", "text"): "値の表記",
-    ("measurement", "note"): "値の注記",
-    ("categorised", "category"): "区分", ("categorised", "text"): "評価の表記",
+    ("report", "title"): gettext_noop("表題"), ("report", "introduction"): gettext_noop("はじめに"),
+    ("report", "source"): gettext_noop("出典"), ("report", "stated_total_label"): gettext_noop("交付額の見出し"),
+    ("report", "stated_total_yen"): gettext_noop("交付額"), ("report", "fiscal_year"): gettext_noop("報告の年度"),
+    ("report", "projects"): gettext_noop("事業"),
+    ("municipality", "name"): gettext_noop("団体名"), ("municipality", "prefecture"): gettext_noop("都道府県"),
+    ("municipality", "code"): gettext_noop("団体コード"),
+    ("program", "name"): gettext_noop("交付金の名称"), ("program", "rate"): gettext_noop("交付率"),
+    ("project", "number"): gettext_noop("事業番号"), ("project", "title"): gettext_noop("事業名"),
+    ("project", "title_notes"): gettext_noop("事業名の注記"), ("project", "departments"): gettext_noop("担当課"),
+    ("project", "period"): gettext_noop("事業期間"), ("project", "summary"): gettext_noop("事業概要"),
+    ("project", "kind"): gettext_noop("事業の区分"), ("project", "lead_body"): gettext_noop("主体となる団体"),
+    ("project", "partner_bodies"): gettext_noop("連携団体"),
+    ("project", "cost_label"): gettext_noop("事業費の見出し"), ("project", "cost_yen"): gettext_noop("事業費"),
+    ("project", "grant_yen"): gettext_noop("交付金充当額"),
+    ("project", "kpi_scope_label"): gettext_noop("成果目標の対象"),
+    ("project", "kpi_notes"): gettext_noop("成果目標の注記"), ("project", "kpis"): gettext_noop("成果目標"),
+    ("project", "verification"): gettext_noop("まとめ（検証結果）"),
+    ("project", "figure_captions"): gettext_noop("図や写真の説明"), ("project", "notes"): gettext_noop("事業の説明"),
+    ("project", "reviewer_opinion"): gettext_noop("外部有識者の意見"),
+    ("project", "evaluation"): gettext_noop("事業の評価"), ("project", "next_direction"): gettext_noop("今後の方針"),
+    ("project", "direction_reason"): gettext_noop("今後の方針の理由"),
+    ("project", "key"): gettext_noop("事業の識別子"),
+    ("kpi", "number"): gettext_noop("成果目標番号"), ("kpi", "name"): gettext_noop("成果目標"),
+    ("kpi", "unit"): gettext_noop("単位"), ("kpi", "direction"): gettext_noop("目標の向き"),
+    ("kpi", "scope"): gettext_noop("成果目標の範囲"), ("kpi", "baseline"): gettext_noop("基準値"),
+    ("kpi", "baseline_year"): gettext_noop("基準値の年度"), ("kpi", "targets"): gettext_noop("目標値"),
+    ("kpi", "actuals"): gettext_noop("実績値"), ("kpi", "marks"): gettext_noop("評価記号"),
+    ("kpi", "notes"): gettext_noop("注記"), ("kpi", "key"): gettext_noop("成果目標の識別子"),
+    ("measurement", "value"): gettext_noop("値"), ("measurement", "unit"): gettext_noop("値の単位"),
+    ("measurement", "status"): gettext_noop("値の状態"), ("measurement", "reference"): gettext_noop("値の対象時点"),
+    ("measurement", "text"): gettext_noop("値の表記"), ("measurement", "note"): gettext_noop("値の注記"),
+    ("categorised", "category"): gettext_noop("区分"), ("categorised", "text"): gettext_noop("評価の表記"),
 }

@@ -15,6 +15,7 @@ from decimal import Decimal
 from kouka.domain import limits
 from kouka.domain.checks import Finding, Severity, kpi_label, project_label
 from kouka.domain.eras import format_fiscal_year
+from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Categorised, EffectLevel, Kpi, Measurement, NextDirection, Project, Report
 
@@ -35,15 +36,17 @@ class Problems:
 
     def text(self, field: str, value: str, limit: limits.TextLimit) -> None:
         if limit.required and not value.strip():
-            self.add(field, f"{limit.label}が空です")
+            self.add(field, _("{field}が空です").format(field=_(limit.label)))
             return
         if len(value) > limit.max_length:
-            self.add(field, f"{limit.label}が長すぎます（{len(value):,}文字、上限{limit.max_length:,}文字）")
+            self.add(field, _("{field}が長すぎます（{length}文字、上限{limit}文字）").format(
+                field=_(limit.label), length=f"{len(value):,}", limit=f"{limit.max_length:,}"))
         forbidden = limits.FORBIDDEN_IN_TEXT if limit.multiline else limits.FORBIDDEN_IN_LINE
         found = forbidden.search(value)
         if found is not None:
-            what = "改行やタブ" if found.group() in "\t\n\r" else "制御文字"
-            self.add(field, f"{limit.label}に使えない文字（{what} U+{ord(found.group()):04X}）が含まれています")
+            what = _("改行やタブ") if found.group() in "\t\n\r" else _("制御文字")
+            self.add(field, _("{field}に使えない文字（{what} {code}）が含まれています").format(
+                field=_(limit.label), what=what, code=f"U+{ord(found.group()):04X}"))
 
     def texts(self, field: str, values: Iterable[str], limit: limits.TextLimit) -> None:
         for index, value in enumerate(values):
@@ -53,17 +56,20 @@ class Problems:
         if value is None:
             return
         if value < 0:
-            self.add(field, f"{label}が負の額です（{format_yen(value)}）")
+            self.add(field, _("{field}が負の額です（{amount}）").format(field=_(label), amount=format_yen(value)))
         elif value > limits.MAX_YEN:
-            self.add(field, f"{label}が大きすぎます（上限{format_yen(limits.MAX_YEN)}）")
+            self.add(field, _("{field}が大きすぎます（上限{amount}）").format(field=_(label),
+                                                                       amount=format_yen(limits.MAX_YEN)))
 
     def year(self, field: str, value: int | None, years: limits.YearRange) -> None:
         if value is not None and value not in years:
-            self.add(field, f"{years.label}の年 {value} は扱える範囲（{years.first}年～{years.last}年）の外です")
+            self.add(field, _("{field}の年 {year} は扱える範囲（{first}年～{last}年）の外です").format(
+                field=_(years.label), year=value, first=years.first, last=years.last))
 
     def number(self, field: str, value: int, label: str, highest: int) -> None:
         if not 1 <= value <= highest:
-            self.add(field, f"{label} {value} は1から{highest}までで指定してください")
+            self.add(field, _("{field} {value} は1から{highest}までで指定してください").format(
+                field=_(label), value=value, highest=highest))
 
 
 def _paragraphs(holder: str, field: str) -> limits.TextLimit:
@@ -74,15 +80,15 @@ def _paragraphs(holder: str, field: str) -> limits.TextLimit:
 def decimal_problem(value: Decimal) -> str:
     """Why ``value`` cannot be stored as a KPI figure, or "" (exact, at most 18 + 10 digits, finite)."""
     if not value.is_finite():
-        return "数値ではありません"
-    _, digits, exponent = value.as_tuple()
+        return _("数値ではありません")
+    digits, exponent = value.as_tuple()[1:]
     assert isinstance(exponent, int)  # finite values have an integer exponent
     fraction = max(0, -exponent)
     whole = max(0, len(digits) + exponent)
     if whole > limits.MAX_INTEGER_DIGITS:
-        return f"桁数が多すぎます（整数部{limits.MAX_INTEGER_DIGITS}桁まで）"
+        return _("桁数が多すぎます（整数部{digits}桁まで）").format(digits=limits.MAX_INTEGER_DIGITS)
     if fraction > limits.MAX_FRACTION_DIGITS:
-        return f"小数点以下の桁数が多すぎます（{limits.MAX_FRACTION_DIGITS}桁まで）"
+        return _("小数点以下の桁数が多すぎます（{digits}桁まで）").format(digits=limits.MAX_FRACTION_DIGITS)
     return ""
 
 
@@ -92,7 +98,7 @@ def report_problems(report: Report, path: str = "$") -> list[Finding]:
     found.text("title", report.title, limits.REPORT_TITLE)
     found.texts("introduction", report.introduction, _paragraphs("report", "introduction"))
     found.text("stated_total_label", report.stated_total_label, limits.STATED_TOTAL_LABEL)
-    found.yen("stated_total_yen", report.stated_total_yen, "交付額")
+    found.yen("stated_total_yen", report.stated_total_yen, limits.LABELS[("report", "stated_total_yen")])
     found.text("source", report.source, limits.SOURCE)
     found.text("program.name", report.program.name, limits.PROGRAM_NAME)
     found.text("municipality.name", report.municipality.name, limits.BODY_NAME)
@@ -107,19 +113,19 @@ def report_problems(report: Report, path: str = "$") -> list[Finding]:
 def project_problems(project: Project, path: str, *, with_kpis: bool = True) -> list[Finding]:
     """A project's own fields (and, unless ``with_kpis`` is False, its KPIs')."""
     found = Problems(path, project_label(project))
-    found.number("number", project.number, "事業番号", limits.MAX_PROJECT_NUMBER)
+    found.number("number", project.number, limits.LABELS[("project", "number")], limits.MAX_PROJECT_NUMBER)
     found.text("title", project.title, limits.PROJECT_TITLE)
     found.texts("title_notes", project.title_notes, _paragraphs("project", "title_notes"))
     found.texts("departments", project.departments, limits.DEPARTMENT)
     found.year("period.start", project.start_year, limits.PROJECT_YEARS)
     found.year("period.end", project.end_year, limits.PROJECT_YEARS)
     if project.end_year < project.start_year:
-        found.add("period.end", "事業期間の終わりが始まりより前です")
+        found.add("period.end", _("事業期間の終わりが始まりより前です"))
     found.text("lead_body", project.lead_body, limits.BODY_NAME)
     found.texts("partner_bodies", project.partner_bodies, limits.BODY_NAME)
     found.text("cost_label", project.cost_label, limits.COST_LABEL)
-    found.yen("cost_yen", project.cost_yen, "事業費")
-    found.yen("grant_yen", project.grant_yen, "交付金充当額")
+    found.yen("cost_yen", project.cost_yen, limits.LABELS[("project", "cost_yen")])
+    found.yen("grant_yen", project.grant_yen, limits.LABELS[("project", "grant_yen")])
     found.text("kpi_scope_label", project.kpi_scope_label, limits.KPI_SCOPE_LABEL)
     for field in ("summary", "kpi_notes", "verification", "figure_captions", "notes", "reviewer_opinion",
                   "direction_reason"):
@@ -143,20 +149,21 @@ def _categorised(found: Problems, field: str,
 def kpi_problems(kpi: Kpi, project: Project, path: str) -> list[Finding]:
     """One KPI's fields and figures."""
     found = Problems(path, kpi_label(project, kpi))
-    found.number("number", kpi.number, "成果目標番号", limits.MAX_KPI_NUMBER)
+    found.number("number", kpi.number, limits.LABELS[("kpi", "number")], limits.MAX_KPI_NUMBER)
     found.text("name", kpi.name, limits.KPI_NAME)
     found.text("unit", kpi.unit, limits.UNIT)
     found.year("baseline_year", kpi.baseline_year, limits.FIGURE_YEARS)
     found.texts("notes", kpi.notes, _paragraphs("kpi", "notes"))
     found.text("key", kpi.key, limits.KEY)
     if kpi.baseline is not None:
-        _measurement(found, "baseline", kpi.baseline, "基準値")
-    for role, label, series in (("targets", "目標値", kpi.targets), ("actuals", "実績値", kpi.actuals)):
+        _measurement(found, "baseline", kpi.baseline, _(limits.LABELS[("kpi", "baseline")]))
+    for role, series in (("targets", kpi.targets), ("actuals", kpi.actuals)):
         for year, measurement in sorted(series.items()):
             if year not in limits.FIGURE_YEARS:
                 found.year(f"{role}.{year}", year, limits.FIGURE_YEARS)
                 continue
-            _measurement(found, f"{role}.{year}", measurement, f"{format_fiscal_year(year)}{label}")
+            label = format_fiscal_year(year) + _(limits.LABELS[("kpi", role)])
+            _measurement(found, f"{role}.{year}", measurement, label)
     for year, mark in sorted(kpi.marks.items()):
         found.year(f"marks.{year}", year, limits.FIGURE_YEARS)
         found.text(f"marks.{year}", mark, limits.MARK)
@@ -171,7 +178,8 @@ def _measurement(found: Problems, field: str, m: Measurement, label: str) -> Non
         for problem in _text_problems(value, limit):
             found.add(f"{field}.{name}", f"{label}: {problem}")
     if m.reference is not None and m.reference.year not in limits.FIGURE_YEARS:
-        found.add(f"{field}.reference", f"{label}: 対象時点の年 {m.reference.year} は扱える範囲の外です")
+        found.add(f"{field}.reference", _("{field}: 対象時点の年 {year} は扱える範囲の外です").format(
+            field=label, year=m.reference.year))
 
 
 def _text_problems(value: str, limit: limits.TextLimit) -> Iterator[str]:

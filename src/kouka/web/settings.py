@@ -12,6 +12,8 @@ from typing import Any
 
 import dj_database_url
 
+from kouka.domain import i18n
+
 DATA_DIR = Path(os.environ.get("KOUKA_DATA_DIR", "data")).resolve()
 # The fallback is for development only; its "django-insecure-" prefix makes `check --deploy` refuse it.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-kouka-development-key-set-DJANGO_SECRET_KEY")
@@ -38,6 +40,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kouka.web.language.CoreLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LOCALE_PATHS = [str(i18n.LOCALE_DIR)]  # one catalogue for the site and the core (kouka.domain.i18n)
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
