@@ -15,7 +15,10 @@ or KPI in the city's publication does not break the series.
 from collections.abc import Iterator
 from dataclasses import replace
 
+from kouka.domain.checks import project_label
+from kouka.domain.eras import format_fiscal_period, format_fiscal_year
 from kouka.domain.errors import DomainValueError
+from kouka.domain.i18n import _
 from kouka.domain.model import Body, Kpi, NextDirection, Project, Report
 
 # Directions after which a project does not go on into the next year.
@@ -69,13 +72,12 @@ def carry_kpi(body: Body, project: Project, kpi: Kpi) -> Kpi:
 def carry_project(body: Body, project: Project, fiscal_year: int) -> Project:
     """The project as the report of ``fiscal_year`` starts it; raises :class:`CarryError` if it has ended."""
     if not project.start_year <= fiscal_year <= project.end_year:
-        raise CarryError(
-            f"事業{project.number}「{project.title}」の事業期間（{project.start_year}～{project.end_year}年度）に"
-            f"{fiscal_year}年度は含まれません / project {project.number} does not run in fiscal {fiscal_year}")
+        raise CarryError(_("{project}「{title}」の事業期間（{period}）に{year}は含まれません").format(
+            project=project_label(project), title=project.title,
+            period=format_fiscal_period(project.start_year, project.end_year), year=format_fiscal_year(fiscal_year)))
     if not continues_into(project, fiscal_year):
-        raise CarryError(
-            f"事業{project.number}「{project.title}」は中止または終了とされています / project {project.number} "
-            "was discontinued or completed")
+        raise CarryError(_("{project}「{title}」は中止または終了とされています").format(
+            project=project_label(project), title=project.title))
     return Project(
         number=project.number,
         title=project.title,
@@ -110,8 +112,8 @@ def carry_report(report: Report, fiscal_year: int | None = None) -> Report:
     """
     year = report.fiscal_year + 1 if fiscal_year is None else fiscal_year
     if year <= report.fiscal_year:
-        raise CarryError(f"{year}年度は{report.fiscal_year}年度より後ではありません / fiscal {year} is not "
-                         f"after {report.fiscal_year}")
+        raise CarryError(_("{year}は{last}より後ではありません").format(
+            year=format_fiscal_year(year), last=format_fiscal_year(report.fiscal_year)))
     return Report(
         municipality=report.municipality,
         fiscal_year=year,

@@ -1,8 +1,8 @@
 """Consistency checks over a report: each returns findings, never raises.
 
-A finding says how bad it is, what is wrong (in Japanese and English) and where,
-both as a path into the interchange document and as the city's own words
-(事業② 成果目標③).
+A finding says how bad it is, what is wrong (a sentence that names its place, in the
+current language: kouka.domain.i18n) and where, both as a path into the interchange
+document and as the city's own words (事業② 成果目標③).
 """
 
 from collections import Counter
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kouka.domain.eras import format_fiscal_period, format_fiscal_year
+from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import format_yen, split_scale
 from kouka.domain.model import Kpi, Measurement, MeasurementStatus, Project, Report
 from kouka.domain.rules import grant_for, program_total
@@ -33,7 +34,7 @@ class Severity(StrEnum):
 class Finding:
     severity: Severity
     code: str
-    message: str  # Japanese first, then English after " / "
+    message: str  # a sentence for people that names its place: 事業① 事業費がありません
     path: str  # JSON path into the interchange document, e.g. $.reports[0].projects[1].grant_yen
     where: str  # the city's words: 事業② 成果目標③
 
@@ -55,18 +56,20 @@ class Finding:
 
 
 def project_label(project: Project) -> str:
-    return f"事業{circled(project.number)}"
+    """事業②."""
+    return _("事業{number}").format(number=circled(project.number))
 
 
 def kpi_label(project: Project, kpi: Kpi) -> str:
-    return f"{project_label(project)} 成果目標{circled(kpi.number)}"
+    """事業② 成果目標③."""
+    return _("{project} 成果目標{number}").format(project=project_label(project), number=circled(kpi.number))
 
 
 def check_report(report: Report, path: str = "$") -> list[Finding]:
     """Every finding for one report, in document order."""
     findings = list(_check_total(report, path))
     findings += _check_duplicates(
-        [p.number for p in report.projects], f"{path}.projects", "事業番号", "project number", "")
+        [p.number for p in report.projects], f"{path}.projects", _("事業番号"), "")
     for p_index, project in enumerate(report.projects):
         findings += check_project(project, report, f"{path}.projects[{p_index}]")
     return findings
@@ -77,10 +80,9 @@ def check_project(project: Project, report: Report, path: str) -> list[Finding]:
     findings = list(_check_grant(project, report, path, where))
     if project.end_year < project.start_year:
         findings.append(Finding(Severity.ERROR, "period_reversed",
-                                "事業期間の終わりが始まりより前です / the period ends before it starts",
+                                _("{where} 事業期間の終わりが始まりより前です").format(where=where),
                                 f"{path}.end_year", where))
-    findings += _check_duplicates([k.number for k in project.kpis], f"{path}.kpis", "成果目標番号",
-                                  "KPI number", where)
+    findings += _check_duplicates([k.number for k in project.kpis], f"{path}.kpis", _("成果目標番号"), where)
     for k_index, kpi in enumerate(project.kpis):
         findings += check_kpi(kpi, project, report, f"{path}.kpis[{k_index}]")
     return findings
@@ -93,39 +95,38 @@ def _check_total(report: Report, path: str) -> Iterator[Finding]:
     if report.stated_total_yen != total:
         yield Finding(
             Severity.ERROR, "total_mismatch",
-            f"交付額の合計 {format_yen(report.stated_total_yen)} が各事業の交付金充当額の和 "
-            f"{format_yen(total)} と一致しません / stated total {report.stated_total_yen} yen is not the "
-            f"sum of the projects' grants, {total} yen",
-            f"{path}.stated_total_yen", "本市交付額")
+            _("交付額の合計 {stated} が各事業の交付金充当額の和 {total} と一致しません").format(
+                stated=format_yen(report.stated_total_yen), total=format_yen(total)),
+            f"{path}.stated_total_yen", _("本市交付額"))
 
 
 def _check_grant(project: Project, report: Report, path: str, where: str) -> Iterator[Finding]:
     if project.cost_yen is None or project.grant_yen is None:
         if project.cost_yen is None:
-            yield Finding(Severity.WARNING, "cost_missing", "事業費がありません / the cost is missing",
+            yield Finding(Severity.WARNING, "cost_missing", _("{where} 事業費がありません").format(where=where),
                           f"{path}.cost_yen", where)
         if project.grant_yen is None:
             yield Finding(Severity.WARNING, "grant_missing",
-                          "交付金充当額がありません / the grant is missing", f"{path}.grant_yen", where)
+                          _("{where} 交付金充当額がありません").format(where=where), f"{path}.grant_yen", where)
         return
     expected = grant_for(project.cost_yen, report.program.rate)
     if project.grant_yen != expected:
         rate = report.program.rate
         yield Finding(
             Severity.ERROR, "grant_mismatch",
-            f"{where}の交付金充当額 {format_yen(project.grant_yen)} が事業費 {format_yen(project.cost_yen)}"
-            f" × {rate.numerator}/{rate.denominator} = {format_yen(expected)} と一致しません / project "
-            f"{project.number}: grant {project.grant_yen} yen is not cost {project.cost_yen} × {rate} = "
-            f"{expected} yen",
+            _("{where}の交付金充当額 {grant} が事業費 {cost} × {rate} = {expected} と一致しません").format(
+                where=where, grant=format_yen(project.grant_yen), cost=format_yen(project.cost_yen),
+                rate=f"{rate.numerator}/{rate.denominator}", expected=format_yen(expected)),
             f"{path}.grant_yen", where)
 
 
-def _check_duplicates(numbers: list[int], path: str, ja: str, en: str, where: str) -> Iterator[Finding]:
+def _check_duplicates(numbers: list[int], path: str, label: str, where: str) -> Iterator[Finding]:
     for number, count in Counter(numbers).items():
         if count > 1:
+            place = where or f"{label} {number}"
             yield Finding(Severity.ERROR, "duplicate_number",
-                          f"{ja} {number} が{count}回あります / duplicate {en} {number}", path,
-                          where or f"{ja} {number}")
+                          _("{where} {label} {number} が{count}回あります").format(
+                              where=where, label=label, number=number, count=count).strip(), path, place)
 
 
 def check_kpi(kpi: Kpi, project: Project, report: Report, path: str) -> list[Finding]:
@@ -135,9 +136,9 @@ def check_kpi(kpi: Kpi, project: Project, report: Report, path: str) -> list[Fin
         if not project.start_year <= year <= project.end_year:
             findings.append(Finding(
                 Severity.WARNING, "target_outside_period",
-                f"{where}の目標年度 {format_fiscal_year(year)} が事業期間 "
-                f"{format_fiscal_period(project.start_year, project.end_year)} の外です / target year "
-                f"{year} is outside the project period {project.start_year}-{project.end_year}",
+                _("{where}の目標年度 {year} が事業期間 {period} の外です").format(
+                    where=where, year=format_fiscal_year(year),
+                    period=format_fiscal_period(project.start_year, project.end_year)),
                 f"{path}.targets.{year}", where))
     series: list[tuple[str, Measurement]] = []
     if kpi.baseline is not None:
@@ -149,21 +150,20 @@ def check_kpi(kpi: Kpi, project: Project, report: Report, path: str) -> list[Fin
     if report.fiscal_year in kpi.targets and report.fiscal_year not in kpi.actuals:
         findings.append(Finding(
             Severity.WARNING, "actual_missing",
-            f"{where}の{format_fiscal_year(report.fiscal_year)}実績がありません / no actual for "
-            f"fiscal {report.fiscal_year}", f"{path}.actuals", where))
+            _("{where}の{year}実績がありません").format(where=where, year=format_fiscal_year(report.fiscal_year)),
+            f"{path}.actuals", where))
     return findings
 
 
 def _check_measurement(kpi: Kpi, measurement: Measurement, path: str, where: str) -> Iterator[Finding]:
     if measurement.value is None and measurement.status in (MeasurementStatus.FINAL, MeasurementStatus.PRELIMINARY):
         yield Finding(Severity.ERROR, "value_without_status",
-                      f"{where}: 値がなく、集計中などの状態も示されていません / a value is missing with no "
-                      "status (pending, before start, not applicable)", path, where)
+                      _("{where}: 値がなく、集計中などの状態も示されていません").format(where=where), path, where)
     if measurement.value is not None and measurement.unit and kpi.unit and measurement.unit != kpi.unit:
         same_base = split_scale(measurement.unit)[1] == split_scale(kpi.unit)[1]
         yield Finding(Severity.WARNING if same_base else Severity.ERROR, "unit_mismatch",
-                      f"{where}: 値の単位「{measurement.unit}」が成果目標の単位「{kpi.unit}」と異なります / "
-                      f"value unit {measurement.unit!r} differs from the KPI unit {kpi.unit!r}", path, where)
+                      _("{where}: 値の単位「{have}」が成果目標の単位「{want}」と異なります").format(
+                          where=where, have=measurement.unit, want=kpi.unit), path, where)
 
 
 def has_errors(findings: list[Finding]) -> bool:

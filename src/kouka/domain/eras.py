@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from kouka.domain.errors import EraFormatError
+from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import KANJI_DIGITS, parse_kanji_integer
 from kouka.domain.textnorm import halfwidth
 
@@ -70,7 +71,7 @@ def era_of(year: int) -> Era:
     for era in ERAS:
         if year >= era.first_year:
             return era
-    raise EraFormatError(f"{year}年は明治より前です / year {year} is before Meiji")
+    raise EraFormatError(_("{year}年は明治より前です").format(year=year))
 
 
 def _era_year_text(year: int) -> str:
@@ -103,16 +104,17 @@ def _from_match(match: re.Match[str], default_fiscal: bool) -> YearRef:
         raw = match.group("eyear")
         era_year = 1 if raw == "元" else int(raw) if raw.isdigit() else parse_kanji_integer(raw)
         if era_year < 1:
-            raise EraFormatError(f"元号の年が不正です / bad era year: {match.group(0)!r}")
+            raise EraFormatError(_("元号の年が正しくありません: 「{text}」").format(text=match.group(0)))
         last = _ERA_ENDS.get(era.name)
         if last is not None and era_year > last + ERA_GRACE_YEARS:
-            raise EraFormatError(f"{era.name}は{last}年までです: {match.group(0)!r}")
+            raise EraFormatError(_("{era}は{last}年までです: 「{text}」").format(
+                era=era.name, last=last, text=match.group(0)))
         year = era.western(era_year)
     month_text = match.group("dotmonth") or match.group("month")
     if month_text is not None:
         month = int(month_text)
         if not 1 <= month <= 12:
-            raise EraFormatError(f"月が不正です / bad month: {match.group(0)!r}")
+            raise EraFormatError(_("月が正しくありません: 「{text}」").format(text=match.group(0)))
         return YearRef(year, fiscal=False, month=month)
     suffix = match.group("suffix")
     fiscal = default_fiscal if suffix is None else suffix == "年度"
@@ -123,7 +125,7 @@ def parse_year(text: str, *, default_fiscal: bool = True) -> YearRef:
     """Read a whole string as a year: 令和4年度, 令和元年, 平成28年度, R4, 2022年度, H28.3, 平成28年3月."""
     match = _FULL_YEAR_RE.fullmatch(halfwidth(text))
     if match is None:
-        raise EraFormatError(f"年（年度）として読めません / not a year: {text!r}")
+        raise EraFormatError(_("年（年度）として読めません: 「{text}」").format(text=text[:40]))
     return _from_match(match, default_fiscal)
 
 
@@ -156,7 +158,7 @@ def parse_fiscal_period(text: str) -> tuple[int, int]:
         year = parse_fiscal_year(parts[0])
         return year, year
     if len(parts) != 2:
-        raise EraFormatError(f"期間として読めません / not a period: {text!r}")
+        raise EraFormatError(_("期間として読めません: 「{text}」").format(text=text[:60]))
     start = parse_year(parts[0])
     end_text = parts[1].strip()
     if re.fullmatch(rf"(?:元|\d{{1,3}}|{_KANJI_NUM})\s*(?:年度|年)?(?:まで)?", end_text):
@@ -165,7 +167,7 @@ def parse_fiscal_period(text: str) -> tuple[int, int]:
         end_text = f"{era.name}{end_text.removesuffix('まで')}"
     end = parse_year(end_text.removesuffix("まで"))
     if end.year < start.year:
-        raise EraFormatError(f"期間の終わりが始まりより前です / period ends before it starts: {text!r}")
+        raise EraFormatError(_("期間の終わりが始まりより前です: 「{text}」").format(text=text[:60]))
     return start.year, end.year
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
 from kouka.domain.errors import NumberFormatError
+from kouka.domain.i18n import _
 from kouka.domain.textnorm import halfwidth
 
 KANJI_DIGITS = "〇零一二三四五六七八九"
@@ -46,7 +47,7 @@ class Quantity:
 def parse_kanji_integer(text: str) -> int:
     """一千四百七十二万 → 14720000; 二〇二二 → 2022; 十 → 10."""
     if not text:
-        raise NumberFormatError("空の漢数字です / empty kanji numeral")
+        raise NumberFormatError(_("空の漢数字です"))
     if all(ch in KANJI_DIGITS for ch in text):
         return int("".join(str(_KANJI_DIGIT_VALUE[ch]) for ch in text))
     total = section = digit = 0
@@ -60,7 +61,7 @@ def parse_kanji_integer(text: str) -> int:
             total += (section + digit) * MYRIADS[ch]
             section = digit = 0
         else:
-            raise NumberFormatError(f"漢数字として読めません / not a kanji numeral: {text!r}")
+            raise NumberFormatError(_("漢数字として読めません: {text}").format(text=_clip(text)))
     return total + section + digit
 
 
@@ -69,7 +70,7 @@ def _group_value(group: str) -> Decimal:
         try:
             return Decimal(group.replace(",", ""))
         except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
-            raise NumberFormatError(f"数値として読めません / not a number: {group!r}") from exc
+            raise NumberFormatError(_("数値として読めません: {text}").format(text=_clip(group))) from exc
     return Decimal(parse_kanji_integer(group))
 
 
@@ -95,9 +96,10 @@ def parse_quantity(text: str) -> Quantity:
         total, position, last_myriad = _sum_groups(rest, text)
     unit = rest[position:].strip()
     if unit and (unit[0].isdigit() or (last_myriad is not None and unit[0] in MYRIADS)):
-        raise NumberFormatError(f"数値として読めません / not a number: {text!r}")
+        raise NumberFormatError(_("数値として読めません: {text}").format(text=_clip(text)))
     if _EXPONENT_RE.match(unit):
-        raise NumberFormatError(f"指数表記（1e5 など）は使えません。数字で書いてください: {_clip(text)}")
+        raise NumberFormatError(_("指数表記（1e5 など）は使えません。数字で書いてください: {text}").format(
+            text=_clip(text)))
     return Quantity(-total if negative else total, unit, approximate)
 
 
@@ -118,26 +120,27 @@ def _sum_groups(rest: str, text: str) -> tuple[Decimal, int, int | None]:
             break
         group = match.group("group")
         if len(group) - group.count(",") - group.count(".") > MAX_READ_DIGITS:
-            raise NumberFormatError(f"桁数が多すぎます（{MAX_READ_DIGITS}桁まで）: {_clip(text)}")
+            raise NumberFormatError(_("桁数が多すぎます（{digits}桁まで）: {text}").format(
+                digits=MAX_READ_DIGITS, text=_clip(text)))
         value = _group_value(group)
         myriad = match.group("myriad")
         if myriad is not None:
             scale = MYRIADS[myriad]
             if last_myriad is not None and scale >= last_myriad:
-                raise NumberFormatError(f"万・億の順序が不正です / myriads out of order: {text!r}")
+                raise NumberFormatError(_("万・億の順序が正しくありません: {text}").format(text=_clip(text)))
             total += value * scale
             last_myriad = scale
             position = match.end()
             matched_any = True
             continue
         if last_myriad is not None and value >= last_myriad:
-            raise NumberFormatError(f"万・億の下の桁が大きすぎます / remainder too large: {text!r}")
+            raise NumberFormatError(_("万・億の下の桁が大きすぎます: {text}").format(text=_clip(text)))
         total += value
         position = match.end()
         matched_any = True
         break
     if not matched_any:
-        raise NumberFormatError(f"数値として読めません / not a number: {text!r}")
+        raise NumberFormatError(_("数値として読めません: {text}").format(text=_clip(text)))
     return total, position, last_myriad
 
 
@@ -145,7 +148,8 @@ def parse_number(text: str) -> Decimal:
     """A bare number (no unit): ``1,472万7,544`` → 14727544."""
     quantity = parse_quantity(text)
     if quantity.unit:
-        raise NumberFormatError(f"数値の後に余分な文字があります / trailing text {quantity.unit!r} in {text!r}")
+        raise NumberFormatError(_("数値の後に余分な文字（{extra}）があります: {text}").format(
+            extra=quantity.unit, text=_clip(text)))
     return quantity.value
 
 
@@ -168,7 +172,7 @@ def in_unit(quantity: Quantity, unit: str) -> Decimal:
     have_scale, have_base = split_scale(quantity.unit)
     want_scale, want_base = split_scale(unit)
     if have_base != want_base:
-        raise NumberFormatError(f"単位が違います / unit {quantity.unit!r} is not {unit!r}")
+        raise NumberFormatError(_("単位が違います（{have}、求める単位は{want}）").format(have=quantity.unit, want=unit))
     with localcontext(prec=_EXACT_PRECISION):
         return quantity.value * have_scale / want_scale
 
@@ -181,11 +185,11 @@ def parse_yen(text: str, *, scale: int = 1) -> int:
     quantity = parse_quantity(text)
     unit_scale, base = split_scale(quantity.unit) if quantity.unit else (scale, "円")
     if base != "円":
-        raise NumberFormatError(f"金額として読めません / not an amount of yen: {text!r}")
+        raise NumberFormatError(_("金額として読めません: {text}").format(text=_clip(text)))
     with localcontext(prec=_EXACT_PRECISION):
         yen = quantity.value * unit_scale
     if yen != yen.to_integral_value():
-        raise NumberFormatError(f"1円未満の端数があります / fraction of a yen in {text!r}")
+        raise NumberFormatError(_("1円未満の端数があります: {text}").format(text=_clip(text)))
     return int(yen)
 
 

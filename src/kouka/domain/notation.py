@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from kouka.domain.eras import YearRef, find_year, format_year_ref
 from kouka.domain.errors import NumberFormatError
+from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import format_quantity, in_unit, parse_quantity
 from kouka.domain.model import Measurement, MeasurementStatus
 from kouka.domain.textnorm import halfwidth, squeeze_spaces
@@ -58,7 +59,7 @@ def read_measurement(text: str, unit: str) -> Measurement:
     if not bare or not re.search(r"[0-9〇一二三四五六七八九十百千]", bare):
         if status in (MeasurementStatus.PENDING, MeasurementStatus.BEFORE_START):
             return Measurement(None, unit, status, reference, text=original, note=bare or "・".join(qualifiers))
-        raise NumberFormatError(f"数値として読めません / not a figure: {original!r}")
+        raise NumberFormatError(_("数値として読めません: 「{text}」").format(text=original[:40]))
     quantity = parse_quantity(bare)
     try:
         value = in_unit(quantity, unit)

@@ -12,6 +12,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from kouka.domain.errors import DomainValueError
+from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import split_scale
 from kouka.domain.model import (
     Direction,
@@ -29,7 +30,7 @@ RATE_PLACES = Decimal("0.0001")
 def grant_for(cost_yen: int, rate: Fraction) -> int:
     """交付金充当額 = 事業費 × 交付率, rounded down to the yen."""
     if cost_yen < 0:
-        raise DomainValueError(f"事業費が負です / negative cost: {cost_yen}")
+        raise DomainValueError(_("事業費が負の額です（{amount}円）").format(amount=cost_yen))
     return math.floor(cost_yen * rate)
 
 
