@@ -5,7 +5,7 @@ per project its fields, KPI table, charts and まとめ（検証結果）.
 scripts); :func:`render_fragment` is its body for a city's CMS (headings start at ``<h2>``; the page adds
 the ``<h1>``). :func:`stylesheet` is the fragment's CSS for a web application or a CMS to serve as a file:
 every rule sits under ``.kouka-report``, so the page around the fragment keeps its own look. From 360 px up
-the tables read on a phone as cards. Every text from the data is escaped.
+the tables read as cards where the publication is narrow (a phone, a CMS column). Every text from the data is escaped.
 """
 
 from collections.abc import Iterable
@@ -40,15 +40,17 @@ JUDGEMENT_SYMBOLS: dict[Judgement, str] = {
 FRAGMENT_STYLESHEET = """
 .kouka-report { color: #1a1a1a; line-height: 1.75; max-width: 60rem;
   font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif; }
-.kouka-report h2 { font-size: 1.3rem; border-left: 0.4rem solid #1f4e79; padding: 0.2rem 0 0.2rem 0.6rem;
-  margin: 2.5rem 0 1rem; background: #eef3f8; }
-.kouka-report h3 { font-size: 1.1rem; border-bottom: 2px solid #1f4e79; margin: 1.6rem 0 0.6rem; }
+.kouka-report h2 { font-size: 1.3rem; color: #1a1a1a; border: 0; border-left: 0.4rem solid #1f4e79;
+  padding: 0.2rem 0 0.2rem 0.6rem; margin: 2.5rem 0 1rem; background: #eef3f8; }
+.kouka-report h3 { font-size: 1.1rem; color: #1a1a1a; border: 0; border-bottom: 2px solid #1f4e79;
+  margin: 1.6rem 0 0.6rem; }
 .kouka-report p { margin: 0.5rem 0; }
 .kouka-report .total { font-size: 1.15rem; border: 2px solid #1f4e79; padding: 0.6rem 1rem; display: inline-block; }
 .kouka-report .total strong { font-size: 1.4rem; margin-left: 1rem; }
-.kouka-report table { border-collapse: collapse; width: 100%; margin: 0.6rem 0 1rem; }
+.kouka-report table { border-collapse: collapse; border: 0; width: 100%; margin: 0.6rem 0 1rem; }
 .kouka-report caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
-.kouka-report th, .kouka-report td { border: 1px solid #6f6f6f; padding: 0.35rem 0.55rem; vertical-align: top; }
+.kouka-report th, .kouka-report td { border: 1px solid #6f6f6f; padding: 0.35rem 0.55rem; vertical-align: top;
+  color: #1a1a1a; background: #fff; }
 .kouka-report thead th, .kouka-report tbody th { background: #eef3f8; text-align: left; font-weight: bold; }
 .kouka-report td.num, .kouka-report th.num { text-align: right; white-space: nowrap; }
 .kouka-report tfoot th, .kouka-report tfoot td { font-weight: bold; border-top: 3px double #1a1a1a; }
@@ -83,19 +85,24 @@ FRAGMENT_STYLESHEET = """
   .kouka-report a { color: inherit; text-decoration: none; }
 }
 @media screen {
-  .kouka-report { overflow-wrap: break-word; }
+  .kouka-report { container: kouka-report / inline-size; overflow-wrap: break-word; }
+  .kouka-report th, .kouka-report td, .kouka-report p { word-break: normal; }
+  .kouka-report table.kpis td.num { white-space: normal; word-break: auto-phrase; }
+  .kouka-report table.kpis tbody th { min-width: 10em; }
+  .kouka-report .judgement { white-space: normal; word-break: auto-phrase; }
   .kouka-report h2, .kouka-report h3, .kouka-report caption, .kouka-report figcaption, .kouka-report dt,
   .kouka-report .total { word-break: auto-phrase; }
   .kouka-report h2, .kouka-report h3, .kouka-report caption, .kouka-report figcaption { text-wrap: balance; }
 }
 """.strip()
 
-# On a phone a table with a row per item becomes a card per item, each figure under the name of its column
-# (the cell's data-label); the column headings stay for screen readers. These rules hold for PHONE_MEDIA only:
-# the page gives them in a <style media>, which WeasyPrint skips without a word (it reads media types, not
-# widths).
-PHONE_MEDIA = "screen and (max-width: 40rem)"
-PHONE_STYLESHEET = """
+# Where the publication is narrower than its widest table (a phone, or a city's CMS column beside a menu), a
+# table with a row per item becomes a card per item, each figure under the name of its column (the cell's
+# data-label); the column headings stay for screen readers. The rules hang on the width of .kouka-report itself
+# (a container query), not the window's. The page gives them in a <style media="screen">, which WeasyPrint
+# skips without a word.
+NARROW_QUERY = "kouka-report (max-width: 44rem)"
+NARROW_STYLESHEET = """
 .kouka-report h2 { font-size: 1.15rem; margin: 2rem 0 0.8rem; }
 .kouka-report .total { display: block; }
 .kouka-report .total strong { display: block; margin: 0; white-space: nowrap; }
@@ -105,7 +112,7 @@ PHONE_STYLESHEET = """
 .kouka-report table.cards, .kouka-report table.cards caption, .kouka-report table.cards tbody,
 .kouka-report table.cards tfoot, .kouka-report table.cards tr, .kouka-report table.cards th,
 .kouka-report table.cards td { display: block; width: auto; }
-.kouka-report table.cards { word-break: auto-phrase; }
+.kouka-report table.cards th, .kouka-report table.cards td { word-break: auto-phrase; }
 .kouka-report table.cards { position: relative; }
 .kouka-report table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip-path: inset(50%); white-space: nowrap; }
@@ -115,7 +122,6 @@ PHONE_STYLESHEET = """
 .kouka-report table.cards td { display: grid; grid-template-columns: 8em minmax(0, 1fr); gap: 0 0.75rem;
   align-items: start; justify-items: start; border-top: 1px solid #c8ced6; text-align: left; white-space: normal; }
 .kouka-report table.cards td::before { content: attr(data-label); font-weight: bold; }
-.kouka-report table.cards .judgement { white-space: normal; }
 .kouka-report table.cards tfoot tr { border: 2px solid #1a1a1a; }
 .kouka-report table.cards tfoot th, .kouka-report table.cards tfoot td { border-top: 0; }
 .kouka-report table.cards tfoot td { border-top: 1px solid #c8ced6; }
@@ -140,8 +146,13 @@ STYLESHEET = f"{FRAGMENT_STYLESHEET}\n{PAGE_STYLESHEET}"
 
 
 def stylesheet() -> str:
-    """The fragment's CSS with its phone rules, for serving as a file (a city's CMS page, kouka's own pages)."""
-    return f"{FRAGMENT_STYLESHEET}\n@media {PHONE_MEDIA} {{\n{PHONE_STYLESHEET}\n}}"
+    """The fragment's CSS with its narrow rules, for serving as a file (a city's CMS page, kouka's own pages)."""
+    return f"{FRAGMENT_STYLESHEET}\n{narrow_stylesheet()}"
+
+
+def narrow_stylesheet() -> str:
+    """The rules for a narrow publication, in their container query."""
+    return f"@container {NARROW_QUERY} {{\n{NARROW_STYLESHEET}\n}}"
 
 
 def _e(text: object) -> str:
@@ -359,6 +370,6 @@ def render_page(report: Report) -> str:
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{STYLESHEET}</style>"
-        f'<style media="{PHONE_MEDIA}">{PHONE_STYLESHEET}</style></head>'
+        f'<style media="screen">{narrow_stylesheet()}</style></head>'
         f'<body><main class="kouka-page"><h1>{_e(title)}</h1>{render_fragment(report)}{source}</main></body></html>\n'
     )
