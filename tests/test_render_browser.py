@@ -2,39 +2,20 @@
 for the CMS fragment, and charts whose accessible names state the numbers."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from browser_support import axe_violations
 from kouka.render.html import STYLESHEET, render_fragment, render_page
-from render_support import ROOT, example_report, hostile_report
+from render_support import example_report, hostile_report
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator["Browser"]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run scripts/setup-system")
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run npm ci (scripts/setup)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
+pytest_plugins = ["browser_support"]
 
 
 def open_html(browser: "Browser", html: str, tmp_path: Path) -> "Page":
@@ -43,13 +24,6 @@ def open_html(browser: "Browser", html: str, tmp_path: Path) -> "Page":
     page = browser.new_page()
     page.goto(path.as_uri())
     return page
-
-
-def axe_violations(page: "Page") -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]]
 
 
 def test_page_has_no_axe_violations(browser: "Browser", tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from kouka import interchange
 from kouka.cli import COMMAND_MODULES, app
 from kouka.domain.model import Document
 from kouka.domain.rules import JUDGEMENT_LABELS, judge_kpi, report_total
-from kouka.render.html import STYLESHEET, render_fragment, render_page
+from kouka.render.html import STYLESHEET, render_fragment, render_page, stylesheet
 from kouka.render.opendata import COLUMN_NAMES, columns_markdown, kpi_rows, render_csv
 from kouka.render.xlsx import DATA_SHEET, read_data_sheet, render_xlsx
 from render_support import (
@@ -234,6 +234,38 @@ def test_fragment_needs_no_inline_styles_or_scripts() -> None:
     fragment = render_fragment(example_report())
     assert "style=" not in fragment and "<style" not in fragment and "<script" not in fragment
     assert " on" not in re.sub(r">[^<]*<", "><", fragment)  # no event-handler attributes
+
+
+def test_fragment_css_styles_nothing_but_the_fragment() -> None:
+    """A city's CMS page that adds the fragment's stylesheet keeps its own look: every rule sits under
+    .kouka-report, and nothing sets the paper (@page) of the city's page."""
+    css = re.sub(r"/\*.*?\*/", "", stylesheet(), flags=re.S)
+    preludes = re.findall(r"([^{}]+)\{[^{}]*\}", css)  # the selectors of each innermost rule
+    selectors = [selector.strip() for prelude in preludes for selector in prelude.split(",")]
+    assert len(selectors) > 50
+    assert [s for s in selectors if not s.startswith(".kouka-report")] == []
+    assert "@page" not in css and "@container kouka-report" in css
+
+
+def test_cards_name_every_figure_of_the_tables() -> None:
+    """On a narrow screen each figure shows under its column's name: every data cell of the 事業一覧 and the
+    成果目標 tables carries it (data-label), as the column heading says it."""
+    fragment = render_fragment(example_report())
+    for table in re.findall(r'<table class="[^"]*cards.*?</table>', fragment):
+        headings = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)
+        for row in re.findall(r"<tbody>.*?</tbody>", table)[0].split("</tr>")[:-1]:
+            assert re.findall(r'<td[^>]* data-label="([^"]*)"', row) == headings[1:], row
+        assert re.findall(r"<td(?![^>]*data-label)", table) == []  # the 合計 row's cell too
+    assert fragment.count('data-label="事業費"') == len(example_report().projects)
+
+
+def test_pdf_renders_without_a_css_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """The page's screen-only rules (container queries, phrase breaking) never reach WeasyPrint's parser."""
+    from kouka.render.pdf import render_pdf
+
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        render_pdf(example_report())
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
 
 
 def test_cli_report_picks_a_year_of_a_multi_year_file(tmp_path: Path) -> None:

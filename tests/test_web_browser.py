@@ -3,48 +3,22 @@ administrator reviews and publishes, an anonymous visitor reads the new figures.
 to artifacts/web/. axe-core checks WCAG 2.1 AA on the public pages and the entry forms."""
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from browser_support import axe_violations
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
-pytest_plugins = ["web_fixtures"]
+pytest_plugins = ["web_fixtures", "browser_support"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between synchronous browser calls
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "web"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator["Browser"]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run scripts/setup-system")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def site(request: pytest.FixtureRequest, transactional_db: Any, settings: Any) -> str:
-    from web_fixtures import build_world
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    build_world("default")
-    server = request.getfixturevalue("live_server")
-    return str(server.url)
 
 
 def shot(page: "Page", name: str) -> None:
@@ -61,13 +35,6 @@ def log_in(browser: "Browser", site: str, username: str) -> "Page":
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url(f"{site}/staff/")
     return page
-
-
-def axe_violations(page: "Page") -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    violations: list[dict[str, Any]] = result["violations"]
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations]
 
 
 def test_enter_submit_review_publish_read(browser: "Browser", site: str) -> None:

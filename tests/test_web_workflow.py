@@ -199,8 +199,22 @@ def test_public_kpi_page_and_search(world: "World") -> None:
     assert "39,400人" in page and "30,000人" in page and "<svg" in page and "達成" in page
     found = public.get("/search/?q=ワークショップ").content.decode()
     assert "まちなかワークショップ参加者数" in found
+    # named as the report names them, and linked to the project's heading in the report
+    assert "事業① まちなか創業" in found and "成果目標② まちなかワークショップ参加者数" in found
+    assert 'href="/m/isesaki/2022/#kouka-p1"' in found
+    assert 'id="kouka-p1"' in public.get("/m/isesaki/2022/").content.decode()
     world.client("kikaku").post("/staff/2023/projects/1/", project_form(world, title="下書きだけの事業名"))
     assert "下書きだけの事業名" not in public.get("/search/?q=下書きだけ").content.decode()
+
+
+def test_report_list_of_kpis_marks_each_judgement_as_the_report_does(world: "World") -> None:
+    """The page's closing 成果目標の一覧 shows ○ 達成 / × 未達成 as the publication's own tables, at its width."""
+    page = world.client("anonymous").get("/m/isesaki/2022/").content.decode()
+    listing = page[page.index('<section class="kouka-report kpi-list"'):]
+    listing = listing[:listing.index("</section>")]
+    assert listing.count('<span aria-hidden="true">× </span>未達成') == 3
+    assert listing.count('<span aria-hidden="true">○ </span>達成') == 4
+    assert listing.count("判定対象外（速報値）") == 1 and listing.count('data-label="令和4年度実績"') == 11
 
 
 def test_import_the_citys_published_text(world: "World", seed_path: Any) -> None:

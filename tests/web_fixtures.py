@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -63,3 +64,12 @@ def world(request: pytest.FixtureRequest) -> Iterator[World]:
     request.getfixturevalue("settings").PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with dbrouter.using_database(alias):
         yield build_world(alias)
+
+
+@pytest.fixture
+def site(request: pytest.FixtureRequest, transactional_db: Any, settings: Any) -> str:
+    """The address of a live server holding the demo world on SQLite (for the browser tests)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    build_world("default")
+    server = request.getfixturevalue("live_server")
+    return str(server.url)

@@ -3,8 +3,9 @@ per project its fields, KPI table, charts and まとめ（検証結果）.
 
 :func:`render_page` is a complete page (``lang="ja"``, the stylesheet in a ``<style>`` element, no
 scripts); :func:`render_fragment` is its body for a city's CMS (headings start at ``<h2>``; the page adds
-the ``<h1>``). :data:`STYLESHEET` is the same CSS for a web application to serve as a file. Every text
-from the data is escaped.
+the ``<h1>``). :func:`stylesheet` is the fragment's CSS for a web application or a CMS to serve as a file:
+every rule sits under ``.kouka-report``, so the page around the fragment keeps its own look. From 360 px up
+the tables read as cards where the publication is narrow (a phone, a CMS column). Every text from the data is escaped.
 """
 
 from collections.abc import Iterable
@@ -34,18 +35,22 @@ JUDGEMENT_SYMBOLS: dict[Judgement, str] = {
     Judgement.NOT_JUDGEABLE: "－",
 }
 
-STYLESHEET = """
+# The fragment's CSS: every rule is under .kouka-report, so it styles the publication inside a city's CMS
+# page and nothing of the page around it.
+FRAGMENT_STYLESHEET = """
 .kouka-report { color: #1a1a1a; line-height: 1.75; max-width: 60rem;
   font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif; }
-.kouka-report h2 { font-size: 1.3rem; border-left: 0.4rem solid #1f4e79; padding: 0.2rem 0 0.2rem 0.6rem;
-  margin: 2.5rem 0 1rem; background: #eef3f8; }
-.kouka-report h3 { font-size: 1.1rem; border-bottom: 2px solid #1f4e79; margin: 1.6rem 0 0.6rem; }
+.kouka-report h2 { font-size: 1.3rem; color: #1a1a1a; border: 0; border-left: 0.4rem solid #1f4e79;
+  padding: 0.2rem 0 0.2rem 0.6rem; margin: 2.5rem 0 1rem; background: #eef3f8; }
+.kouka-report h3 { font-size: 1.1rem; color: #1a1a1a; border: 0; border-bottom: 2px solid #1f4e79;
+  margin: 1.6rem 0 0.6rem; }
 .kouka-report p { margin: 0.5rem 0; }
 .kouka-report .total { font-size: 1.15rem; border: 2px solid #1f4e79; padding: 0.6rem 1rem; display: inline-block; }
 .kouka-report .total strong { font-size: 1.4rem; margin-left: 1rem; }
-.kouka-report table { border-collapse: collapse; width: 100%; margin: 0.6rem 0 1rem; }
+.kouka-report table { border-collapse: collapse; border: 0; width: 100%; margin: 0.6rem 0 1rem; }
 .kouka-report caption { text-align: left; font-weight: bold; padding: 0.3rem 0; }
-.kouka-report th, .kouka-report td { border: 1px solid #6f6f6f; padding: 0.35rem 0.55rem; vertical-align: top; }
+.kouka-report th, .kouka-report td { border: 1px solid #6f6f6f; padding: 0.35rem 0.55rem; vertical-align: top;
+  color: #1a1a1a; background: #fff; }
 .kouka-report thead th, .kouka-report tbody th { background: #eef3f8; text-align: left; font-weight: bold; }
 .kouka-report td.num, .kouka-report th.num { text-align: right; white-space: nowrap; }
 .kouka-report tfoot th, .kouka-report tfoot td { font-weight: bold; border-top: 3px double #1a1a1a; }
@@ -71,12 +76,7 @@ STYLESHEET = """
 .kouka-report .verification { border: 1px solid #6f6f6f; padding: 0.4rem 1rem; }
 .kouka-report section.project { break-before: auto; }
 .kouka-report tr, .kouka-report dt, .kouka-report dd { break-inside: avoid; page-break-inside: avoid; }
-.kouka-page { margin: 0 auto; padding: 1rem 1.5rem 3rem; max-width: 62rem; }
-.kouka-page h1 { font-size: 1.6rem; line-height: 1.4; margin: 1rem 0 1.5rem;
-  font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif; }
-.kouka-page .source { font-size: 0.85rem; color: #3d3d3d; margin-top: 3rem; }
 @media print {
-  .kouka-page { padding: 0; max-width: none; }
   .kouka-report { max-width: none; font-size: 10pt; line-height: 1.6; }
   .kouka-report h2 { break-after: avoid; page-break-after: avoid; margin-top: 1.2rem; }
   .kouka-report h3 { break-after: avoid; page-break-after: avoid; }
@@ -84,15 +84,75 @@ STYLESHEET = """
   .kouka-report thead { display: table-header-group; }
   .kouka-report a { color: inherit; text-decoration: none; }
 }
+@media screen {
+  .kouka-report { container: kouka-report / inline-size; overflow-wrap: break-word; }
+  .kouka-report th, .kouka-report td, .kouka-report p { word-break: normal; }
+  .kouka-report table.kpis td.num { white-space: normal; word-break: auto-phrase; }
+  .kouka-report table.kpis tbody th { min-width: 10em; }
+  .kouka-report .judgement { white-space: normal; word-break: auto-phrase; }
+  .kouka-report h2, .kouka-report h3, .kouka-report caption, .kouka-report figcaption, .kouka-report dt,
+  .kouka-report .total { word-break: auto-phrase; }
+  .kouka-report h2, .kouka-report h3, .kouka-report caption, .kouka-report figcaption { text-wrap: balance; }
+}
+""".strip()
+
+# Where the publication is narrower than its widest table (a phone, or a city's CMS column beside a menu), a
+# table with a row per item becomes a card per item, each figure under the name of its column (the cell's
+# data-label); the column headings stay for screen readers. The rules hang on the width of .kouka-report itself
+# (a container query), not the window's. The page gives them in a <style media="screen">, which WeasyPrint
+# skips without a word.
+NARROW_QUERY = "kouka-report (max-width: 44rem)"
+NARROW_STYLESHEET = """
+.kouka-report h2 { font-size: 1.15rem; margin: 2rem 0 0.8rem; }
+.kouka-report .total { display: block; }
+.kouka-report .total strong { display: block; margin: 0; white-space: nowrap; }
+.kouka-report dl.fields { grid-template-columns: minmax(0, 1fr); }
+.kouka-report dl.fields dt { border-bottom: 0; padding-bottom: 0; }
+.kouka-report dl.fields dd { padding-top: 0.1rem; }
+.kouka-report table.cards, .kouka-report table.cards caption, .kouka-report table.cards tbody,
+.kouka-report table.cards tfoot, .kouka-report table.cards tr, .kouka-report table.cards th,
+.kouka-report table.cards td { display: block; width: auto; }
+.kouka-report table.cards th, .kouka-report table.cards td { word-break: auto-phrase; }
+.kouka-report table.cards { position: relative; }
+.kouka-report table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }
+.kouka-report table.cards tr { border: 1px solid #6f6f6f; margin: 0 0 0.8rem; }
+.kouka-report table.cards th, .kouka-report table.cards td { border: 0; }
+.kouka-report table.cards tbody th { width: auto; }
+.kouka-report table.cards td { display: grid; grid-template-columns: 8em minmax(0, 1fr); gap: 0 0.75rem;
+  align-items: start; justify-items: start; border-top: 1px solid #c8ced6; text-align: left; white-space: normal; }
+.kouka-report table.cards td::before { content: attr(data-label); font-weight: bold; }
+.kouka-report table.cards tfoot tr { border: 2px solid #1a1a1a; }
+.kouka-report table.cards tfoot th, .kouka-report table.cards tfoot td { border-top: 0; }
+.kouka-report table.cards tfoot td { border-top: 1px solid #c8ced6; }
+.kouka-report .charts { gap: 1.2rem; }
+.kouka-report .verification { padding: 0.3rem 0.75rem; }
+""".strip()
+
+# What only the complete page adds: its frame and the paper it prints on.
+PAGE_STYLESHEET = """
+.kouka-page { margin: 0 auto; padding: 1rem 1rem 3rem; max-width: 62rem; }
+.kouka-page h1 { font-size: 1.6rem; line-height: 1.4; margin: 1rem 0 1.5rem;
+  font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif; }
+.kouka-page .source { font-size: 0.85rem; color: #3d3d3d; margin-top: 3rem; }
+@media screen { .kouka-page h1 { word-break: auto-phrase; text-wrap: balance; } }
+@media print { .kouka-page { padding: 0; max-width: none; } }
 @page { size: A4; margin: 18mm 16mm 20mm;
   @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; color: #3d3d3d;
     font-family: "Noto Sans CJK JP", sans-serif; } }
 """.strip()
 
+STYLESHEET = f"{FRAGMENT_STYLESHEET}\n{PAGE_STYLESHEET}"
+
 
 def stylesheet() -> str:
-    """The CSS of the publication, for serving as a static file."""
-    return STYLESHEET
+    """The fragment's CSS with its narrow rules, for serving as a file (a city's CMS page, kouka's own pages)."""
+    return f"{FRAGMENT_STYLESHEET}\n{narrow_stylesheet()}"
+
+
+def narrow_stylesheet() -> str:
+    """The rules for a narrow publication, in their container query."""
+    return f"@container {NARROW_QUERY} {{\n{NARROW_STYLESHEET}\n}}"
 
 
 def _e(text: object) -> str:
@@ -144,6 +204,12 @@ def judgement_mark(result: KpiResult) -> str:
     )
 
 
+def _cell(label: str, html: str, css: str = "") -> str:
+    """A data cell that names its column, so a phone can show it as 「事業費 996万2,058円」 on a card."""
+    attribute = f' class="{css}"' if css else ""
+    return f'<td{attribute} data-label="{_e(label)}">{html}</td>'
+
+
 def _intro(report: Report) -> str:
     rate = report.program.rate
     parts = ['<section class="introduction" aria-labelledby="kouka-intro">',
@@ -167,15 +233,17 @@ def _summary_table(report: Report) -> str:
         kind = "広域連携事業" if project.kind is ProjectKind.WIDE_AREA else "市単独事業"
         rows.append(
             f'<tr><th scope="row"><a href="#kouka-p{project.number}">{_e(project_heading(project))}</a></th>'
-            f'<td class="nowrap">{kind}</td><td class="num">{_e(cost)}</td><td class="num">{_e(grant)}</td></tr>'
+            f'{_cell("区分", kind, "nowrap")}{_cell("事業費", _e(cost), "num")}'
+            f'{_cell("交付金充当額", _e(grant), "num")}</tr>'
         )
     total = format_yen(report_total(report))
     return (
-        f"<table class=\"summary\"><caption>{_e(year)}の事業一覧</caption>"
+        f"<table class=\"summary cards\"><caption>{_e(year)}の事業一覧</caption>"
         '<thead><tr><th scope="col">事業</th><th scope="col">区分</th><th scope="col" class="num">事業費</th>'
         '<th scope="col" class="num">交付金充当額</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody>"
-        f'<tfoot><tr><th scope="row" colspan="3">合計</th><td class="num">{_e(total)}</td></tr></tfoot></table>'
+        f'<tfoot><tr><th scope="row" colspan="3">合計</th>{_cell("交付金充当額", _e(total), "num")}</tr></tfoot>'
+        "</table>"
     )
 
 
@@ -206,6 +274,7 @@ def _kpi_table(project: Project, fiscal_year: int) -> str:
     year = format_fiscal_year(fiscal_year)
     shared = _shared_baseline(project.kpis)
     scope = f"（{project.kpi_scope_label}）" if project.kpi_scope_label else ""
+    columns = (shared or "基準値", f"{year}目標", f"{year}実績", "判定")
     rows = []
     for kpi in project.kpis:
         result = judge_kpi(kpi, fiscal_year)
@@ -213,16 +282,16 @@ def _kpi_table(project: Project, fiscal_year: int) -> str:
         if shared is None:
             baseline = f"{baseline_label(kpi)}：{baseline}"
         rows.append(
-            f'<tr><th scope="row">{_e(kpi_title(kpi))}</th><td class="num">{_e(baseline)}</td>'
-            f'<td class="num">{_e(figure_text(result.target))}</td>'
-            f'<td class="num">{_e(figure_text(result.actual))}</td>'
-            f"<td>{judgement_mark(result)}</td></tr>"
+            f'<tr><th scope="row">{_e(kpi_title(kpi))}</th>{_cell(columns[0], _e(baseline), "num")}'
+            f'{_cell(columns[1], _e(figure_text(result.target)), "num")}'
+            f'{_cell(columns[2], _e(figure_text(result.actual)), "num")}'
+            f"{_cell(columns[3], judgement_mark(result))}</tr>"
         )
+    head = "".join(f'<th scope="col" class="num">{_e(name)}</th>' for name in columns[:3])
     return (
-        f"<table class=\"kpis\"><caption>事業{circled(project.number)}の成果目標{_e(scope)}</caption>"
-        f'<thead><tr><th scope="col">成果目標（単位）</th><th scope="col" class="num">{_e(shared or "基準値")}</th>'
-        f'<th scope="col" class="num">{_e(year)}目標</th><th scope="col" class="num">{_e(year)}実績</th>'
-        f'<th scope="col">判定</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f"<table class=\"kpis cards\"><caption>事業{circled(project.number)}の成果目標{_e(scope)}</caption>"
+        f'<thead><tr><th scope="col">成果目標（単位）</th>{head}<th scope="col">判定</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table>'
     )
 
 
@@ -300,6 +369,7 @@ def render_page(report: Report) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{STYLESHEET}</style></head>"
+        f"<title>{_e(title)}</title><style>{STYLESHEET}</style>"
+        f'<style media="screen">{narrow_stylesheet()}</style></head>'
         f'<body><main class="kouka-page"><h1>{_e(title)}</h1>{render_fragment(report)}{source}</main></body></html>\n'
     )

@@ -1,6 +1,10 @@
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
+from kouka.domain import checks
 from kouka.domain.eras import format_fiscal_year
+from kouka.domain.rules import KpiResult
+from kouka.render import html
 
 register = template.Library()
 
@@ -9,3 +13,15 @@ register = template.Library()
 def wareki(year: int) -> str:
     """2023 → 令和5年度 (the domain core's era rules)."""
     return format_fiscal_year(int(year))
+
+
+@register.filter
+def circled(number: int) -> str:
+    """3 → ③, as the publication numbers its 事業 and 成果目標."""
+    return checks.circled(int(number))
+
+
+@register.filter
+def judgement_mark(result: KpiResult) -> SafeString:
+    """The publication's mark of a judgement (○ 達成, × 未達成), escaped by the renderer."""
+    return mark_safe(html.judgement_mark(result))
