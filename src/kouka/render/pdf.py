@@ -1,7 +1,12 @@
 """The publication as PDF: WeasyPrint renders the same HTML page (A4, Debian's Noto CJK fonts, page numbers
-in the footer, table rows never split across pages — all in :data:`kouka.render.html.STYLESHEET`)."""
+in the footer, table rows never split across pages — all in :data:`kouka.render.html.STYLESHEET`).
+
+It refuses (:class:`~kouka.render.fonts.MissingJapaneseFontError`) on a machine without a Japanese font
+rather than write a PDF of empty boxes.
+"""
 
 from kouka.domain.model import Report
+from kouka.render.fonts import require_japanese_font
 from kouka.render.html import render_page
 
 # What only paper needs: the charts side by side in a narrower measure.
@@ -15,7 +20,8 @@ PRINT_EXTRA = """
 
 
 def render_pdf(report: Report) -> bytes:
-    """A4 PDF bytes of ``report``."""
+    """A4 PDF bytes of ``report``; MissingJapaneseFontError when no installed font can draw Japanese."""
+    require_japanese_font()
     from weasyprint import CSS, HTML  # imported here: loading WeasyPrint costs a second
 
     document = HTML(string=render_page(report), base_url=None)
