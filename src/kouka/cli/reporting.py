@@ -1,5 +1,5 @@
-"""kouka report / draft: publish an interchange file (HTML, CMS fragment, PDF, Excel, CSV, JSON) and draft
-each project's まとめ（検証結果） from its judgements."""
+"""kouka report / draft: publish an interchange file (HTML, CMS fragment, PDF, Excel, the national reporting
+form, CSV, JSON) and draft each project's まとめ（検証結果） from its judgements."""
 
 from collections.abc import Callable
 from enum import StrEnum
@@ -26,13 +26,14 @@ class Format(StrEnum):
     FRAGMENT = "fragment"
     PDF = "pdf"
     XLSX = "xlsx"
+    NATIONAL_XLSX = "national-xlsx"  # 様式: the national reporting form
     CSV = "csv"
     JSON = "json"
 
 
 EXTENSIONS = {Format.HTML: "html", Format.FRAGMENT: "html", Format.PDF: "pdf", Format.XLSX: "xlsx",
-              Format.CSV: "csv", Format.JSON: "json"}
-BINARY = (Format.PDF, Format.XLSX)
+              Format.NATIONAL_XLSX: "xlsx", Format.CSV: "csv", Format.JSON: "json"}
+BINARY = (Format.PDF, Format.XLSX, Format.NATIONAL_XLSX)
 
 
 def _selected(document: Document, path: Path, year: int | None) -> Document:
@@ -66,6 +67,10 @@ def _renderer(fmt: Format) -> Callable[[Report], str | bytes]:
         from kouka.render.pdf import render_pdf
 
         return render_pdf
+    if fmt is Format.NATIONAL_XLSX:
+        from kouka.render.national import render_national_xlsx
+
+        return render_national_xlsx
     from kouka.render.xlsx import render_xlsx
 
     return render_xlsx
@@ -88,14 +93,14 @@ def _output_for(source: Path, output: Path | None, fmt: Format, several: bool) -
 @app.command()
 def report(
     files: Annotated[list[Path], typer.Argument(help="kouka JSON file(s) / 交換形式のJSONファイル")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="html|fragment|pdf|xlsx|csv|json")] = Format.HTML,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="html|fragment|pdf|xlsx|national-xlsx|csv|json")] = Format.HTML,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="output file; a directory for several inputs / 出力先")
     ] = None,
     year: YearOpt = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a BOM for Excel / Excel向けにBOM付きCSV")] = False,
 ) -> None:
-    """公表資料（HTML・PDF・Excel・CSV・JSON）を作成します / render the publication in one format."""
+    """公表資料（HTML・PDF・Excel・国の様式・CSV・JSON）を作成します / render the publication in one format."""
     several = len(files) > 1
     if several and output is None:
         fail("複数のファイルには -o で出力先のディレクトリを指定してください / give -o DIR for several files")

@@ -298,7 +298,7 @@ def _effect(project: Project) -> str:
     in_matome = repeats_matome(evaluation.text, project)
     parts = []
     if evaluation.category is not None:
-        pointer = (f'。評価の理由は<a href="#kouka-p{project.number}-verification">まとめ（検証結果）</a>のとおりです'
+        pointer = (f'。評価の理由は<a href="#kouka-p{project.number}-verification">まとめ（検証結果）</a>のとおりです。'
                    if in_matome else "")
         parts.append(f'<figure class="effect-scale">{effect_scale_svg(evaluation.category)}'
                      f"<figcaption>国の4段階評価{pointer}</figcaption></figure>")

@@ -17,17 +17,26 @@ Layout (an importer reads it back; the sheet names and header texts are the cont
    pieces of at most 30,000 characters in column A from row 2 (A1 says what it is). Reading the pieces back in
    order and joining them gives the document exactly.
 
-Numbers are numbers (yen with ``#,##0``); every text cell is stored as text, so ``=cmd|…`` stays text.
+Numbers are numbers (yen with ``#,##0``); every text cell is stored as text, so ``=cmd|…`` stays text. The one
+formula is the 合計 of the grants, ``=SUM(…)``, written with its value cached (openpyxl writes none), so that a
+reader that does not calculate (a viewer, pandas, kouka's importer) sees the sum as Excel does.
+
+Every visible sheet prints on A4 (:func:`prepare_for_print`): landscape, as wide as the page, the header row
+repeated on each page, page numbers in the footer; cells use a Japanese font (游ゴシック, the default of
+Japanese Excel, with the Japanese character set so that other programs substitute a Japanese font).
 """
 
 import io
+import re
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kouka import interchange
@@ -43,7 +52,10 @@ YEN_FORMAT = "#,##0"
 DATA_SHEET = "kouka"
 CHUNK = 30_000
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-BOLD = Font(bold=True)
+FONT_NAME = "游ゴシック"  # Yu Gothic, Japanese Excel's default
+JAPANESE_CHARSET = 128  # SHIFTJIS_CHARSET: tells a program without the font to use a Japanese one
+FONT = Font(name=FONT_NAME, charset=JAPANESE_CHARSET, family=3, size=11)
+BOLD = Font(name=FONT_NAME, charset=JAPANESE_CHARSET, family=3, size=11, bold=True)
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 Cell = str | int | Decimal | bool | None
@@ -52,6 +64,8 @@ SUMMARY_HEADERS = (
     "事業番号", "事業名", "区分", "担当課", "開始年度", "開始年度（和暦）", "終了年度", "終了年度（和暦）",
     "事業費の見出し", "事業費（円）", "交付金充当額（円）", "成果目標数", "達成", "未達成", "集計中", "判定対象外",
 )
+GRANT_COLUMN = SUMMARY_HEADERS.index("交付金充当額（円）") + 1  # K
+TOTAL_ROW_LABEL = "合計"
 KPI_HEADERS = (
     "成果目標番号", "成果目標", "単位", "年度", "年度（和暦）", "基準値", "基準値（表記）", "目標値",
     "目標値（表記）", "実績値", "実績値（表記）", "判定",
@@ -69,6 +83,7 @@ def put(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
     cell = sheet.cell(row=row, column=column)
     if value is None:
         return
+    cell.font = FONT
     if isinstance(value, bool):
         cell.value = "はい" if value else "いいえ"
         cell.data_type = "s"
@@ -108,6 +123,23 @@ def set_widths(sheet: Worksheet, cap: int = 60) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), cap)
 
 
+def prepare_for_print(sheet: Worksheet, header_rows: str | None, *, landscape: bool = True,
+                      fit_width: bool = True) -> None:
+    """A4, ``header_rows`` (``"1:1"``) repeated on every page, as wide as the page unless ``fit_width`` is off
+    (a sheet too wide to read at that size prints across pages, its key columns repeated), page numbers."""
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = "landscape" if landscape else "portrait"
+    if fit_width:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages down as it takes
+    if header_rows:
+        sheet.print_title_rows = header_rows
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.7, header=0.3, footer=0.3)
+    sheet.oddFooter.center.text = "&P / &N"
+    sheet.oddFooter.center.font = FONT_NAME
+
+
 def _counts(project: Project, fiscal_year: int) -> dict[Judgement, int]:
     counts = dict.fromkeys(Judgement, 0)
     for kpi in project.kpis:
@@ -119,7 +151,8 @@ def _kind(project: Project) -> str:
     return "広域連携事業" if project.kind is ProjectKind.WIDE_AREA else "市単独事業"
 
 
-def _summary(sheet: Worksheet, report: Report) -> None:
+def _summary(sheet: Worksheet, report: Report) -> dict[str, int]:
+    """The 概要 sheet; returns the formula cells and their values ({"K5": 14727544}) to cache."""
     sheet.title = "概要"
     put_row(sheet, 1, SUMMARY_HEADERS, header=True)
     row = 2
@@ -133,13 +166,18 @@ def _summary(sheet: Worksheet, report: Report) -> None:
             *(counts[j] for j in Judgement),
         ])
         row += 1
-    put(sheet, row, 2, "合計")
-    put(sheet, row, 11, report_total(report))
-    sheet.cell(row=row, column=2).font = sheet.cell(row=row, column=11).font = BOLD
+    put(sheet, row, 2, TOTAL_ROW_LABEL)
+    total = sheet.cell(row=row, column=GRANT_COLUMN)
+    if report.projects:
+        total.value = f"=SUM({total.column_letter}2:{total.column_letter}{row - 1})"  # cached by render_xlsx
+        total.number_format = YEN_FORMAT
+    else:
+        put(sheet, row, GRANT_COLUMN, 0)
+    sheet.cell(row=row, column=2).font = total.font = BOLD
     row += 1
     if report.stated_total_yen is not None:
         put(sheet, row, 2, total_label(report))
-        put(sheet, row, 11, report.stated_total_yen)
+        put(sheet, row, GRANT_COLUMN, report.stated_total_yen)
         row += 1
     rate = report.program.rate
     row += 1
@@ -157,6 +195,8 @@ def _summary(sheet: Worksheet, report: Report) -> None:
         row += 1
     sheet.freeze_panes = "A2"
     set_widths(sheet)
+    prepare_for_print(sheet, "1:1")
+    return {total.coordinate: report_total(report)} if report.projects else {}
 
 
 def _fields(project: Project) -> list[tuple[str, Cell, Cell]]:
@@ -211,9 +251,12 @@ def _project_sheet(sheet: Worksheet, project: Project, report: Report) -> None:
     sheet.cell(row=row, column=1).font = BOLD
     for paragraph in project.verification:
         put(sheet, row, 2, paragraph)
+        sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(KPI_HEADERS))
         row += 1
     sheet.freeze_panes = "A2"
     set_widths(sheet)
+    prepare_for_print(sheet, "1:1")
 
 
 def _open_data(sheet: Worksheet, report: Report) -> None:
@@ -222,6 +265,10 @@ def _open_data(sheet: Worksheet, report: Report) -> None:
         put_row(sheet, row, [_cell(record[name]) for name in COLUMN_NAMES])
     sheet.freeze_panes = "A2"
     set_widths(sheet, cap=40)
+    # 55 columns cannot be read at one page's width: pages across, the header row and the names repeated
+    prepare_for_print(sheet, "1:1", fit_width=False)
+    sheet.print_title_cols = "A:A"
+    sheet.page_setup.pageOrder = "overThenDown"
 
 
 def _cell(value: object) -> Cell:
@@ -249,14 +296,36 @@ def read_data_sheet(data: bytes) -> Document:
     return interchange.loads("".join(pieces), source=DATA_SHEET)
 
 
+def cache_values(data: bytes, sheet_part: str, values: dict[str, int]) -> bytes:
+    """``data`` with each formula cell of ``values`` (by coordinate) given its value, in the sheet's XML part
+    (``xl/worksheets/sheet1.xml``): openpyxl writes a formula with an empty value."""
+    if not values:
+        return data
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == sheet_part:
+                text = part.decode("utf-8")
+                for coordinate, value in values.items():
+                    text, found = re.subn(rf'(<c r="{coordinate}"[^>]*><f>[^<]*</f>)<v\s*/>', rf"\g<1><v>{value}</v>",
+                                          text)
+                    if found != 1:
+                        raise ValueError(f"{sheet_part}: no formula at {coordinate}")  # openpyxl wrote otherwise
+                part = text.encode("utf-8")
+            target.writestr(info, part)
+    return out.getvalue()
+
+
 def render_xlsx(report: Report) -> bytes:
     """The workbook's bytes (.xlsx)."""
     workbook = Workbook()
-    _summary(workbook.active, report)
+    formulas = _summary(workbook.active, report)
     for project in report.projects:
         _project_sheet(workbook.create_sheet(f"事業{project.number}"), project, report)
     _open_data(workbook.create_sheet("オープンデータ"), report)
     _data_sheet(workbook.create_sheet(DATA_SHEET), report)
     out = io.BytesIO()
     workbook.save(out)
-    return out.getvalue()
+    return cache_values(out.getvalue(), "xl/worksheets/sheet1.xml", formulas)
