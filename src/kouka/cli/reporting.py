@@ -93,7 +93,9 @@ def _output_for(source: Path, output: Path | None, fmt: Format, several: bool) -
 @app.command()
 def report(
     files: Annotated[list[Path], typer.Argument(help="kouka JSON file(s) / 交換形式のJSONファイル")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="html|fragment|pdf|xlsx|national-xlsx|csv|json")] = Format.HTML,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="html|fragment|pdf|xlsx|national-xlsx|csv|json")
+    ] = Format.HTML,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="output file; a directory for several inputs / 出力先")
     ] = None,
