@@ -16,6 +16,7 @@ again. The cells of 事業の評価 and 今後の方針 offer the national lists
 import io
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -142,9 +143,13 @@ def _form(sheet: Worksheet, report: Report) -> None:
     rows = range(first, first + max(len(report.projects), 1))
     _choices(sheet, len(headers) - 2, rows, EFFECT_CHOICES)
     _choices(sheet, len(headers) - 1, rows, tuple(DIRECTION_LABELS.values()))
-    set_widths(sheet, cap=40)
+    for row in range(1, HEADER_ROW):  # the title and the label rows run on over the empty cells beside them
+        for cell in sheet[row]:
+            cell.alignment = Alignment(vertical="top")
+    set_widths(sheet, cap=24)
     sheet.column_dimensions["A"].width = 8
-    prepare_for_print(sheet, header_rows=f"{HEADER_ROW}:{HEADER_ROW}", landscape=True)
+    # 30 columns and more: pages across, each with the header row and the project's number and name
+    prepare_for_print(sheet, f"{HEADER_ROW}:{HEADER_ROW}", fit_width=False, key_columns="A:B")
     sheet.freeze_panes = sheet.cell(row=first, column=3)
 
 
