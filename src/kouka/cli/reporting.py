@@ -17,6 +17,7 @@ from kouka.domain.draft import draft_verification, has_gaps
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document, Report
+from kouka.render.opendata import Headers
 
 YearOpt = Annotated[int | None, typer.Option("--year", help="fiscal year (Western), e.g. 2022 / 年度（西暦）")]
 
@@ -41,14 +42,15 @@ def _selected(document: Document, path: Path, year: int | None) -> Document:
     return document if year is None else Document([pick_report(document, path, year)])
 
 
-def render(document: Document, path: Path, fmt: Format, year: int | None, bom: bool) -> str | bytes:
+def render(document: Document, path: Path, fmt: Format, year: int | None, bom: bool,
+           headers: Headers = Headers.NAMES) -> str | bytes:
     """One file's output in ``fmt`` (the latest report unless ``year`` picks one; CSV and JSON take all)."""
     if fmt is Format.JSON:
         return interchange.dumps(_selected(document, path, year))
     if fmt is Format.CSV:
         from kouka.render.opendata import render_csv
 
-        return render_csv(_selected(document, path, year), bom=bom)
+        return render_csv(_selected(document, path, year), bom=bom, headers=headers)
     report = pick_report(document, path, year)
     renderer = _renderer(fmt)
     return renderer(report)
@@ -101,6 +103,9 @@ def report(
     ] = None,
     year: YearOpt = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a BOM for Excel / Excel向けにBOM付きCSV")] = False,
+    headers: Annotated[
+        Headers, typer.Option("--headers", help="CSV header row: names (municipality …) or ja (地方公共団体名 …)")
+    ] = Headers.NAMES,
 ) -> None:
     """公表資料（HTML・PDF・Excel・国の様式・CSV・JSON）を作成します / render the publication in one format."""
     several = len(files) > 1
@@ -113,7 +118,7 @@ def report(
     for path in files:
         document = load_document(path)
         try:
-            data = render(document, path, fmt, year, bom)
+            data = render(document, path, fmt, year, bom, headers)
         except KoukaError as exc:
             fail(f"{path}: {exc}")
         target = _output_for(path, output, fmt, several)
