@@ -94,7 +94,7 @@ def test_libreoffice_prints_the_summary_on_one_page_with_the_total(printed: tupl
     report = example_report()
     first = pages[0]
     assert "事業番号" in first and "判定対" in first and pages[1].startswith("事業①")  # one page: fit to width
-    assert "14,727,544" in first  # the 合計, =SUM() as LibreOffice shows it
+    assert "14,727,544" in first  # the 合計
     assert_printed_whole([project.title for project in report.projects], first)
 
 

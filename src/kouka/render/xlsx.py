@@ -17,9 +17,10 @@ Layout (an importer reads it back; the sheet names and header texts are the cont
    pieces of at most 30,000 characters in column A from row 2 (A1 says what it is). Reading the pieces back in
    order and joining them gives the document exactly.
 
-Numbers are numbers (yen with ``#,##0``); every text cell is stored as text, so ``=cmd|…`` stays text. The one
-formula is the 合計 of the grants, ``=SUM(…)``, written with its value cached (openpyxl writes none), so that a
-reader that does not calculate (a viewer, pandas, kouka's importer) sees the sum as Excel does.
+Numbers are numbers (yen with ``#,##0``); every text cell is stored as text, so ``=cmd|…`` stays text. The
+workbook holds no formula at all, the 合計 included (a number, the sum of the grants): "no formula anywhere" is
+the simple rule the security tests hold kouka's exports to, and the workbook is a publication whose data is
+the hidden sheet, not a form to recalculate.
 
 Every visible sheet prints on A4 (:func:`prepare_for_print`): landscape, as wide as the page, the header row
 repeated on each page, page numbers in the footer; cells use a Japanese font (游ゴシック, the default of
@@ -28,9 +29,7 @@ Japanese Excel, with the Japanese character set so that other programs substitut
 
 import io
 import math
-import re
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -192,8 +191,7 @@ def _kind(project: Project) -> str:
     return "広域連携事業" if project.kind is ProjectKind.WIDE_AREA else "市単独事業"
 
 
-def _summary(sheet: Worksheet, report: Report) -> dict[str, int]:
-    """The 概要 sheet; returns the formula cells and their values ({"K5": 14727544}) to cache."""
+def _summary(sheet: Worksheet, report: Report) -> None:
     sheet.title = "概要"
     put_row(sheet, 1, SUMMARY_HEADERS, header=True)
     row = 2
@@ -210,13 +208,8 @@ def _summary(sheet: Worksheet, report: Report) -> dict[str, int]:
             sheet.cell(row=row, column=column).number_format = "0"  # 2022, not 2,022
         row += 1
     put(sheet, row, 2, TOTAL_ROW_LABEL)
-    total = sheet.cell(row=row, column=GRANT_COLUMN)
-    if report.projects:
-        total.value = f"=SUM({total.column_letter}2:{total.column_letter}{row - 1})"  # cached by render_xlsx
-        total.number_format = YEN_FORMAT
-    else:
-        put(sheet, row, GRANT_COLUMN, 0)
-    sheet.cell(row=row, column=2).font = total.font = BOLD
+    put(sheet, row, GRANT_COLUMN, report_total(report))
+    sheet.cell(row=row, column=2).font = sheet.cell(row=row, column=GRANT_COLUMN).font = BOLD
     row += 1
     if report.stated_total_yen is not None:
         put(sheet, row, 2, total_label(report))
@@ -239,7 +232,6 @@ def _summary(sheet: Worksheet, report: Report) -> dict[str, int]:
     sheet.freeze_panes = "A2"
     set_widths(sheet, cap=24)
     prepare_for_print(sheet, "1:1")
-    return {total.coordinate: report_total(report)} if report.projects else {}
 
 
 def _fields(project: Project) -> list[tuple[str, Cell, Cell]]:
@@ -342,36 +334,14 @@ def read_data_sheet(data: bytes) -> Document:
     return interchange.loads("".join(pieces), source=DATA_SHEET)
 
 
-def cache_values(data: bytes, sheet_part: str, values: dict[str, int]) -> bytes:
-    """``data`` with each formula cell of ``values`` (by coordinate) given its value, in the sheet's XML part
-    (``xl/worksheets/sheet1.xml``): openpyxl writes a formula with an empty value."""
-    if not values:
-        return data
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            part = source.read(info.filename)
-            if info.filename == sheet_part:
-                text = part.decode("utf-8")
-                for coordinate, value in values.items():
-                    text, found = re.subn(rf'(<c r="{coordinate}"[^>]*><f>[^<]*</f>)<v\s*/>', rf"\g<1><v>{value}</v>",
-                                          text)
-                    if found != 1:
-                        raise ValueError(f"{sheet_part}: no formula at {coordinate}")  # openpyxl wrote otherwise
-                part = text.encode("utf-8")
-            target.writestr(info, part)
-    return out.getvalue()
-
-
 def render_xlsx(report: Report) -> bytes:
     """The workbook's bytes (.xlsx)."""
     workbook = Workbook()
-    formulas = _summary(workbook.active, report)
+    _summary(workbook.active, report)
     for project in report.projects:
         _project_sheet(workbook.create_sheet(f"事業{project.number}"), project, report)
     _open_data(workbook.create_sheet("オープンデータ"), report)
     _data_sheet(workbook.create_sheet(DATA_SHEET), report)
     out = io.BytesIO()
     workbook.save(out)
-    return cache_values(out.getvalue(), "xl/worksheets/sheet1.xml", formulas)
+    return out.getvalue()
