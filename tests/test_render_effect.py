@@ -64,7 +64,7 @@ def test_the_pdf_says_the_matome_once_and_draws_the_scale_as_text(tmp_path: Path
     for project in report.projects[:2]:
         assert squeezed(text).count(squeezed(project.verification[-1])) == 1
     assert squeezed("展示会での新規契約が10件に達し、地方創生に相当程度効果があった。") in squeezed(text)
-    assert squeezed(text).count("◀本事業") == 2  # the scale's marker, drawn as text the reader can search
+    assert squeezed(text).count("←本事業") == 2  # the scale's marker, drawn as text the reader can search
     assert squeezed("③ 地方創生に効果があった") in squeezed(text)
     assert squeezed("評価の理由はまとめ（検証結果）のとおりです") in squeezed(text)
 

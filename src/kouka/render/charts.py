@@ -186,6 +186,6 @@ def effect_scale_svg(level: EffectLevel) -> str:
                      f"{circled(index + 1)} {escape(EFFECT_LABELS[step])}</text>")
         if chosen:
             parts.append(f'<text x="{SCALE_WIDTH - 10}" y="{baseline}" font-size="12" font-weight="bold" '
-                         f'text-anchor="end" fill="{ink}">◀ 本事業</text>')
+                         f'text-anchor="end" fill="{ink}">← 本事業</text>')
     parts.append("</svg>")
     return "".join(parts)
