@@ -34,7 +34,9 @@ KPI_GROUP = ("KPI{n}", "単位", "{baseline}", "目標値", "実績値")
 CLOSING_HEADERS = ("事業の評価", "今後の方針", "外部有識者の意見")
 HEADER_ROW = 5
 
-# What of the model the form holds, as paths into a report (``kpis[]`` for every KPI of every project).
+# What of the model the form holds, as paths into a report (``kpis[]`` for every KPI of every project). The
+# evaluation's category only (the cell is the scale's wording); a baseline's year only when every baseline of
+# the report has the same one (it is named once, in the header: 基準値（令和3年度）).
 FORM_FIELDS: tuple[str, ...] = (
     "municipality.name", "municipality.prefecture", "fiscal_year", "program.name",
     "projects[].number", "projects[].title", "projects[].title_notes", "projects[].departments",
