@@ -45,3 +45,21 @@ def hostile_report() -> Report:
 def squeezed(text: str) -> str:
     """Text without any whitespace: PDF text extraction breaks lines inside table cells."""
     return "".join(text.split())
+
+
+def soffice_convert(source: "Path", target_format: str, workdir: "Path", *extra: str) -> "Path":
+    """``source`` converted by Debian's LibreOffice, headless (``soffice --convert-to``), into ``workdir``."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise AssertionError("LibreOffice is missing: run scripts/setup-system (libreoffice-calc-nogui)")
+    profile = workdir / "lo-profile"  # a profile of its own: no clash with a running LibreOffice or another test
+    out = workdir / "converted"
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}", *extra,
+                    "--convert-to", target_format, "--outdir", str(out), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    converted = out / f"{source.stem}.{target_format.split(':')[0]}"
+    assert converted.exists(), f"LibreOffice wrote nothing for {source.name}"
+    return converted

@@ -2,6 +2,7 @@
 for the CMS fragment, and charts whose accessible names state the numbers."""
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,10 +43,13 @@ def test_fragment_in_a_cms_page_has_no_axe_violations(browser: "Browser", tmp_pa
 
 def test_charts_are_images_named_by_their_numbers(browser: "Browser", tmp_path: Path) -> None:
     page = open_html(browser, render_page(example_report()), tmp_path)
-    charts = page.get_by_role("img")
+    charts = page.get_by_role("img", name=re.compile("のグラフ。"))
     assert charts.count() == 11
     first = charts.first.get_attribute("aria-label") or ""
     assert "令和3年度実績 （事業開始前）" in first and "令和4年度目標 4社" in first and "令和4年度実績 2社" in first
+    scales = page.get_by_role("img", name=re.compile("^国の4段階評価"))  # 事業の効果 of 事業① and ②
+    assert scales.count() == 2 and page.get_by_role("img").count() == 11 + 2
+    assert scales.first.get_attribute("aria-label") == "国の4段階評価：地方創生に効果があった（4段階のうち上から3番目）"
 
 
 def test_hostile_text_runs_no_script(browser: "Browser", tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""kouka report / draft: publish an interchange file (HTML, CMS fragment, PDF, Excel, CSV, JSON) and draft
-each project's まとめ（検証結果） from its judgements."""
+"""kouka report / draft: publish an interchange file (HTML, CMS fragment, PDF, Excel, the national reporting
+form, CSV, JSON) and draft each project's まとめ（検証結果） from its judgements."""
 
 from collections.abc import Callable
 from enum import StrEnum
@@ -17,6 +17,7 @@ from kouka.domain.draft import draft_verification, has_gaps
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document, Report
+from kouka.render.opendata import Headers
 
 YearOpt = Annotated[int | None, typer.Option("--year", help="fiscal year (Western), e.g. 2022 / 年度（西暦）")]
 
@@ -26,13 +27,14 @@ class Format(StrEnum):
     FRAGMENT = "fragment"
     PDF = "pdf"
     XLSX = "xlsx"
+    NATIONAL_XLSX = "national-xlsx"  # 様式: the national reporting form
     CSV = "csv"
     JSON = "json"
 
 
 EXTENSIONS = {Format.HTML: "html", Format.FRAGMENT: "html", Format.PDF: "pdf", Format.XLSX: "xlsx",
-              Format.CSV: "csv", Format.JSON: "json"}
-BINARY = (Format.PDF, Format.XLSX)
+              Format.NATIONAL_XLSX: "xlsx", Format.CSV: "csv", Format.JSON: "json"}
+BINARY = (Format.PDF, Format.XLSX, Format.NATIONAL_XLSX)
 
 
 def _selected(document: Document, path: Path, year: int | None) -> Document:
@@ -40,14 +42,15 @@ def _selected(document: Document, path: Path, year: int | None) -> Document:
     return document if year is None else Document([pick_report(document, path, year)])
 
 
-def render(document: Document, path: Path, fmt: Format, year: int | None, bom: bool) -> str | bytes:
+def render(document: Document, path: Path, fmt: Format, year: int | None, bom: bool,
+           headers: Headers = Headers.NAMES) -> str | bytes:
     """One file's output in ``fmt`` (the latest report unless ``year`` picks one; CSV and JSON take all)."""
     if fmt is Format.JSON:
         return interchange.dumps(_selected(document, path, year))
     if fmt is Format.CSV:
         from kouka.render.opendata import render_csv
 
-        return render_csv(_selected(document, path, year), bom=bom)
+        return render_csv(_selected(document, path, year), bom=bom, headers=headers)
     report = pick_report(document, path, year)
     renderer = _renderer(fmt)
     return renderer(report)
@@ -66,6 +69,10 @@ def _renderer(fmt: Format) -> Callable[[Report], str | bytes]:
         from kouka.render.pdf import render_pdf
 
         return render_pdf
+    if fmt is Format.NATIONAL_XLSX:
+        from kouka.render.national import render_national_xlsx
+
+        return render_national_xlsx
     from kouka.render.xlsx import render_xlsx
 
     return render_xlsx
@@ -88,14 +95,19 @@ def _output_for(source: Path, output: Path | None, fmt: Format, several: bool) -
 @app.command()
 def report(
     files: Annotated[list[Path], typer.Argument(help="kouka JSON file(s) / 交換形式のJSONファイル")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="html|fragment|pdf|xlsx|csv|json")] = Format.HTML,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="html|fragment|pdf|xlsx|national-xlsx|csv|json")
+    ] = Format.HTML,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="output file; a directory for several inputs / 出力先")
     ] = None,
     year: YearOpt = None,
     bom: Annotated[bool, typer.Option("--bom", help="CSV with a BOM for Excel / Excel向けにBOM付きCSV")] = False,
+    headers: Annotated[
+        Headers, typer.Option("--headers", help="CSV header row: names (municipality …) or ja (地方公共団体名 …)")
+    ] = Headers.NAMES,
 ) -> None:
-    """公表資料（HTML・PDF・Excel・CSV・JSON）を作成します / render the publication in one format."""
+    """公表資料（HTML・PDF・Excel・国の様式・CSV・JSON）を作成します / render the publication in one format."""
     several = len(files) > 1
     if several and output is None:
         fail("複数のファイルには -o で出力先のディレクトリを指定してください / give -o DIR for several files")
@@ -106,7 +118,7 @@ def report(
     for path in files:
         document = load_document(path)
         try:
-            data = render(document, path, fmt, year, bom)
+            data = render(document, path, fmt, year, bom, headers)
         except KoukaError as exc:
             fail(f"{path}: {exc}")
         target = _output_for(path, output, fmt, several)

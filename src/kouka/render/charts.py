@@ -12,7 +12,7 @@ from html import escape
 
 from kouka.domain.checks import circled
 from kouka.domain.eras import format_fiscal_year
-from kouka.domain.model import Kpi, Measurement
+from kouka.domain.model import EFFECT_LABELS, EffectLevel, Kpi, Measurement
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import comparable_value
 
@@ -150,3 +150,42 @@ def kpi_chart_svg(kpi: Kpi, fiscal_year: int) -> str:
 def kpi_series_svg(kpi: Kpi) -> str:
     """Baseline and every year's target and actual: the chart of a KPI page."""
     return bar_chart_svg(kpi, series_bars(kpi))
+
+
+# The national scale from the top: the order in which the 様式 numbers it (①…④).
+EFFECT_SCALE: tuple[EffectLevel, ...] = tuple(EFFECT_LABELS)
+SCALE_WIDTH, SCALE_ROW, SCALE_GAP = 360, 30, 6
+
+
+def effect_scale_text(level: EffectLevel) -> str:
+    """国の4段階評価：地方創生に効果があった（4段階のうち上から3番目）."""
+    place = EFFECT_SCALE.index(level) + 1
+    return f"国の4段階評価：{EFFECT_LABELS[level]}（{len(EFFECT_SCALE)}段階のうち上から{place}番目）"
+
+
+def effect_scale_svg(level: EffectLevel) -> str:
+    """The national four-level scale, one row per level from the top, the project's level filled and marked
+    「本事業」 (so it is told by shape and word, not colour alone); its text alternative names the level."""
+    alt = effect_scale_text(level)
+    height = len(EFFECT_SCALE) * (SCALE_ROW + SCALE_GAP) - SCALE_GAP
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="effect-scale" viewBox="0 0 {SCALE_WIDTH} {height}" '
+        f'width="{SCALE_WIDTH}" height="{height}" role="img" aria-label="{escape(alt)}" '
+        f'font-family="{escape(FONT)}">',
+        f"<title>{escape(alt)}</title>",
+    ]
+    for index, step in enumerate(EFFECT_SCALE):
+        y = index * (SCALE_ROW + SCALE_GAP)
+        chosen = step is level
+        box = f'fill="{ACTUAL_FILL}"' if chosen else f'fill="#ffffff" stroke="{BASELINE_FILL}" stroke-width="1"'
+        ink = "#ffffff" if chosen else INK
+        weight = ' font-weight="bold"' if chosen else ""
+        baseline = y + SCALE_ROW // 2 + 5
+        parts.append(f'<rect x="0.5" y="{y + 0.5}" width="{SCALE_WIDTH - 1}" height="{SCALE_ROW - 1}" {box}/>')
+        parts.append(f'<text x="10" y="{baseline}" font-size="13"{weight} fill="{ink}">'
+                     f"{circled(index + 1)} {escape(EFFECT_LABELS[step])}</text>")
+        if chosen:
+            parts.append(f'<text x="{SCALE_WIDTH - 10}" y="{baseline}" font-size="12" font-weight="bold" '
+                         f'text-anchor="end" fill="{ink}">← 本事業</text>')
+    parts.append("</svg>")
+    return "".join(parts)

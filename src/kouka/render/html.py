@@ -5,7 +5,16 @@ per project its fields, KPI table, charts and まとめ（検証結果）.
 scripts); :func:`render_fragment` is its body for a city's CMS (headings start at ``<h2>``; the page adds
 the ``<h1>``). :func:`stylesheet` is the fragment's CSS for a web application or a CMS to serve as a file:
 every rule sits under ``.kouka-report``, so the page around the fragment keeps its own look. From 360 px up
-the tables read as cards where the publication is narrow (a phone, a CMS column). Every text from the data is escaped.
+the tables read as cards where the publication is narrow (a phone, a CMS column). Every text from the data is
+escaped.
+
+``paper=True`` is the layout the PDF prints: each KPI gets a small table of its own whose caption is the
+KPI's full name on one line, instead of a row in the project's KPI table, where the name column of an A4
+page squeezes a long name to a few characters a line.
+
+「事業の効果」 shows where the project stands on the national four-level scale (a drawn scale with its
+text alternative) and the city's reason, unless that reason is a sentence of the まとめ（検証結果）, which
+the block then points to instead of repeating it.
 """
 
 from collections.abc import Iterable
@@ -16,7 +25,6 @@ from kouka.domain.eras import format_fiscal_period, format_fiscal_year
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import (
     DIRECTION_LABELS,
-    EFFECT_LABELS,
     Kpi,
     KpiScope,
     Project,
@@ -25,7 +33,7 @@ from kouka.domain.model import (
 )
 from kouka.domain.notation import NOTHING_WRITTEN
 from kouka.domain.rules import Judgement, KpiResult, judge_kpi, report_total
-from kouka.render.charts import baseline_label, figure_text, kpi_chart_svg, kpi_title
+from kouka.render.charts import baseline_label, effect_scale_svg, figure_text, kpi_chart_svg, kpi_title
 
 # A shape with each judgement, so the mark never relies on colour alone.
 JUDGEMENT_SYMBOLS: dict[Judgement, str] = {
@@ -74,6 +82,14 @@ FRAGMENT_STYLESHEET = """
 .kouka-report .chart-legend { font-size: 0.85rem; color: #3d3d3d; }
 .kouka-report svg.kpi-chart { max-width: 100%; height: auto; }
 .kouka-report .verification { border: 1px solid #6f6f6f; padding: 0.4rem 1rem; }
+.kouka-report figure.effect-scale { max-width: none; margin: 0.4rem 0 0.8rem; }
+.kouka-report figure.effect-scale figcaption { font-weight: normal; }
+.kouka-report svg.effect-scale { width: 100%; max-width: 24rem; height: auto; display: block; }
+.kouka-report p.kpi-group { font-weight: bold; margin-top: 0.8rem; }
+.kouka-report table.kpi { table-layout: fixed; margin: 0.2rem 0 0.8rem; break-inside: avoid; page-break-inside: avoid; }
+.kouka-report table.kpi th, .kouka-report table.kpi td { width: 20%; }
+.kouka-report table.kpi th:last-child, .kouka-report table.kpi td:last-child { width: auto; }
+.kouka-report table.kpi td.num { white-space: normal; }
 .kouka-report section.project { break-before: auto; }
 .kouka-report tr, .kouka-report dt, .kouka-report dd { break-inside: avoid; page-break-inside: avoid; }
 @media print {
@@ -304,6 +320,26 @@ def _charts(project: Project, fiscal_year: int) -> str:
     return f'<div class="charts">{figures}</div>{legend}'
 
 
+def _kpi_tables_on_paper(project: Project, fiscal_year: int) -> str:
+    """One small table per KPI, its full name as the caption: what the PDF prints instead of :func:`_kpi_table`."""
+    year = format_fiscal_year(fiscal_year)
+    scope = f"（{project.kpi_scope_label}）" if project.kpi_scope_label else ""
+    tables = []
+    for kpi in project.kpis:
+        result = judge_kpi(kpi, fiscal_year)
+        tables.append(
+            f'<table class="kpi"><caption>{_e(kpi_title(kpi))}</caption>'
+            f'<thead><tr><th scope="col">{_e(baseline_label(kpi))}</th><th scope="col">{_e(year)}目標</th>'
+            f'<th scope="col">{_e(year)}実績</th><th scope="col">判定</th></tr></thead>'
+            f'<tbody><tr><td class="num">{_e(figure_text(kpi.baseline))}</td>'
+            f'<td class="num">{_e(figure_text(result.target))}</td>'
+            f'<td class="num">{_e(figure_text(result.actual))}</td><td>{judgement_mark(result)}</td></tr>'
+            "</tbody></table>"
+        )
+    heading = f'<p class="kpi-group">事業{circled(project.number)}の成果目標{_e(scope)}</p>'
+    return heading + "".join(tables)
+
+
 def _kpi_notes(project: Project) -> str:
     notes = list(project.kpi_notes)
     if any(kpi.scope is KpiScope.WIDE_AREA for kpi in project.kpis) and not notes:
@@ -318,12 +354,31 @@ def _subsection(project: Project, slug: str, title: str, body: str) -> str:
     return f'<h3 id="{anchor}">{_e(title)}</h3>{body}'
 
 
-def _evaluation(project: Project) -> str:
+def repeats_matome(text: str, project: Project) -> bool:
+    """Whether ``text`` is (part of) a paragraph of the project's まとめ（検証結果）."""
+    text = text.strip()
+    return bool(text) and any(text in paragraph for paragraph in project.verification)
+
+
+def _effect(project: Project) -> str:
+    """The national scale drawn with the project's level, then the city's reason where it is not the まとめ's."""
+    evaluation = project.evaluation
+    if evaluation is None:
+        return ""
+    in_matome = repeats_matome(evaluation.text, project)
     parts = []
-    if project.evaluation is not None:
-        category = EFFECT_LABELS[project.evaluation.category] if project.evaluation.category else ""
-        text = project.evaluation.text or category
-        parts.append(_subsection(project, "effect", "事業の効果", _paragraphs([text])))
+    if evaluation.category is not None:
+        pointer = (f'。評価の理由は<a href="#kouka-p{project.number}-verification">まとめ（検証結果）</a>のとおりです。'
+                   if in_matome else "")
+        parts.append(f'<figure class="effect-scale">{effect_scale_svg(evaluation.category)}'
+                     f"<figcaption>国の4段階評価{pointer}</figcaption></figure>")
+    if evaluation.text and not in_matome:
+        parts.append(_paragraphs([evaluation.text]))
+    return _subsection(project, "effect", "事業の効果", "".join(parts)) if parts else ""
+
+
+def _evaluation(project: Project) -> str:
+    parts = [_effect(project)]
     if project.next_direction is not None or project.direction_reason:
         direction = project.next_direction
         label = direction.text if direction and direction.text else (
@@ -335,7 +390,7 @@ def _evaluation(project: Project) -> str:
     return "".join(parts)
 
 
-def _project(project: Project, fiscal_year: int) -> str:
+def _project(project: Project, fiscal_year: int, paper: bool) -> str:
     heading_id = f"kouka-p{project.number}"
     parts = [
         f'<section class="project" aria-labelledby="{heading_id}">',
@@ -343,7 +398,8 @@ def _project(project: Project, fiscal_year: int) -> str:
         _fields(project),
     ]
     if project.kpis:
-        body = _kpi_notes(project) + _kpi_table(project, fiscal_year) + _charts(project, fiscal_year)
+        table = _kpi_tables_on_paper(project, fiscal_year) if paper else _kpi_table(project, fiscal_year)
+        body = _kpi_notes(project) + table + _charts(project, fiscal_year)
         parts.append(_subsection(project, "kpi", "成果目標", body))
     if project.notes:
         parts.append(_subsection(project, "notes", "事業の取組", _paragraphs(project.notes)))
@@ -356,14 +412,14 @@ def _project(project: Project, fiscal_year: int) -> str:
     return "".join(parts)
 
 
-def render_fragment(report: Report) -> str:
+def render_fragment(report: Report, *, paper: bool = False) -> str:
     """The publication's body for a CMS: no ``<html>``/``<head>``, headings from ``<h2>``."""
-    projects = "".join(_project(project, report.fiscal_year) for project in report.projects)
+    projects = "".join(_project(project, report.fiscal_year, paper) for project in report.projects)
     return f'<div class="kouka-report" lang="ja">{_intro(report)}{projects}</div>'
 
 
-def render_page(report: Report) -> str:
-    """A complete, printable HTML page of the publication."""
+def render_page(report: Report, *, paper: bool = False) -> str:
+    """A complete, printable HTML page of the publication (``paper``: the PDF's layout of the KPI tables)."""
     title = report_heading(report)
     source = f'<p class="source">出典：{_e(report.source)}</p>' if report.source else ""
     return (
@@ -371,5 +427,6 @@ def render_page(report: Report) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{STYLESHEET}</style>"
         f'<style media="screen">{narrow_stylesheet()}</style></head>'
-        f'<body><main class="kouka-page"><h1>{_e(title)}</h1>{render_fragment(report)}{source}</main></body></html>\n'
+        f'<body><main class="kouka-page"><h1>{_e(title)}</h1>{render_fragment(report, paper=paper)}{source}</main>'
+        "</body></html>\n"
     )
