@@ -33,8 +33,6 @@ from kouka.web.models import (
 )
 from web_fixtures import ALIASES, World
 
-pytest_plugins = ["web_fixtures"]
-
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:

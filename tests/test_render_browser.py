@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from kouka.render.html import STYLESHEET, render_fragment, render_page
-from render_support import ROOT, example_report, hostile_report
+from paths import ROOT
+from render_support import example_report, hostile_report
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

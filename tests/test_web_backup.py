@@ -25,7 +25,6 @@ from kouka.web.models import Comment, Cycle, KpiRecord, Publication, State
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 Snapshot = dict[str, list[dict[str, Any]]]

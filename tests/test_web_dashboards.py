@@ -10,12 +10,11 @@ from kouka.domain.rules import Judgement
 from kouka.web import dashboards, rollup
 from kouka.web.dashboards import Figures, Filters
 from kouka.web.models import AreaRollup, BodyRollup, KpiFact, Municipality
-from test_national_aggregate import oracle_judgement
+from national_oracle import oracle_judgement
 
 if TYPE_CHECKING:
     from stats_fixtures import SynthWorld
 
-pytest_plugins = ["web_fixtures", "stats_fixtures"]
 
 
 @dataclass

@@ -14,7 +14,6 @@ from kouka.web.models import Cycle, KpiFact, Membership, Municipality, Publicati
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 

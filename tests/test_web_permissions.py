@@ -20,7 +20,6 @@ from kouka.web.models import Change, Comment, Cycle, KpiRecord, ProjectRecord, S
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 # every database the settings name: SQLite, and PostgreSQL when KOUKA_TEST_POSTGRES_URL is set
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 

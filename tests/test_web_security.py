@@ -39,7 +39,6 @@ from kouka.web.models import Change, Comment, Cycle, KpiRecord, Membership, Proj
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 ROOT = Path(__file__).resolve().parent.parent

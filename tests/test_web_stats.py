@@ -15,7 +15,6 @@ from kouka.web.models import Municipality
 if TYPE_CHECKING:
     from stats_fixtures import SynthWorld
 
-pytest_plugins = ["web_fixtures", "stats_fixtures"]
 
 LINK = re.compile(r'<a href="([^"]+)"[^>]*>([^<]+)</a>')
 

@@ -8,7 +8,6 @@ yushikisha reviewer), and a second municipality (othercity) with its own adminis
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,8 +17,8 @@ from kouka.domain.model import Body, Project, Report
 from kouka.web import dbrouter, mapping
 from kouka.web.demo import load_demo
 from kouka.web.models import Cycle, Membership, Municipality, Role
+from paths import EXAMPLE
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "isesaki-2022.json"
 ALIASES = ["default"] + (["postgres"] if os.environ.get("KOUKA_TEST_POSTGRES_URL") else [])
 ROLES = ("anonymous", "kikaku", "shoko", "kigyo", "yushikisha", "other")
 OTHER_TITLE = "他市の秘密の事業"

@@ -1,13 +1,10 @@
 """Shared by the render tests: the example report, the seed's own words for money and KPI values, hostile text."""
 
 import copy
-from pathlib import Path
 
 from kouka import interchange
 from kouka.domain.model import Measurement, Report
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
+from paths import EXAMPLE
 
 # Every cost, grant and the total as the seed (000_4681f277236dbcf0.txt) writes them.
 SEED_MONEY = ("996万2,058円", "498万1,029円", "1,929万3,030円", "964万6,515円", "20万円", "10万円", "1,472万7,544円")
