@@ -44,7 +44,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from kouka.web.demo import load_demo
+    from kouka.web.ops.demo import load_demo
 
     load_demo(ROOT / "examples" / "isesaki-2022.json")
     clients: dict[str, Client] = {}

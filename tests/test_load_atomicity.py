@@ -149,7 +149,7 @@ def _rows(snapshot: dict[str, list[str]], table: str) -> int:
 
 
 def test_a_load_ends_with_the_dashboards_rollups_made(reference: dict[str, Any]) -> None:
-    """The first dashboard view after ``kouka load`` finds the rollups made from every fact (kouka.web.rollup)."""
+    """The first dashboard view after ``kouka load`` finds the rollups made from every fact (kouka.web.stats.rollup)."""
     facts = [json.loads(row) for row in reference["kouka_kpifact"]]
     [state] = [json.loads(row) for row in reference["kouka_rollupstate"]]
     assert state["fact_count"] == len(facts)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from kouka.domain.model import ProjectKind
 from kouka.domain.rules import Judgement
-from kouka.web import dashboards, rollup
-from kouka.web.dashboards import Figures, Filters
 from kouka.web.models import AreaRollup, BodyRollup, KpiFact, Municipality
+from kouka.web.stats import dashboards, rollup
+from kouka.web.stats.dashboards import Figures, Filters
 from national_oracle import oracle_judgement
 
 if TYPE_CHECKING:

@@ -8,8 +8,9 @@ from django.conf import settings
 from kouka import interchange, synth
 from kouka.domain.model import Body, Document, ProjectKind, Report
 from kouka.domain.rules import judge_kpi
-from kouka.web import facts, mapping, workflow
+from kouka.web import mapping, workflow
 from kouka.web.models import Cycle, KpiFact, Membership, Municipality, Publication, State
+from kouka.web.stats import facts
 
 if TYPE_CHECKING:
     from web_fixtures import World

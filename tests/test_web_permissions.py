@@ -251,7 +251,7 @@ DRAFT_TITLE = "下書きだけの事業名（集計に出てはならない）"
 
 def test_stats_never_count_drafts(world: "World") -> None:
     from kouka.domain.rules import Judgement
-    from kouka.web import dashboards
+    from kouka.web.stats import dashboards
 
     record = ProjectRecord.objects.get(cycle=world.cycle(2023), number=1)
     record.title = DRAFT_TITLE

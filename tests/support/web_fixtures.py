@@ -15,8 +15,8 @@ from django.test import Client
 
 from kouka.domain.model import Body, Project, Report
 from kouka.web import dbrouter, mapping
-from kouka.web.demo import load_demo
 from kouka.web.models import Cycle, Membership, Municipality, Role
+from kouka.web.ops.demo import load_demo
 from paths import EXAMPLE
 
 ALIASES = ["default"] + (["postgres"] if os.environ.get("KOUKA_TEST_POSTGRES_URL") else [])

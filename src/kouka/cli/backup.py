@@ -1,4 +1,4 @@
-"""``kouka dump`` and ``kouka restore``: the whole database in one file and back (format in kouka.web.backup)."""
+"""``kouka dump`` and ``kouka restore``: the whole database in one file and back (format in kouka.web.ops.backup)."""
 
 from pathlib import Path
 from typing import Annotated
@@ -16,8 +16,8 @@ FileArgument = Annotated[Path, typer.Argument(help="バックアップファイ�
 def dump(file: FileArgument, data: DataOption = Path("data")) -> None:
     """データベース全体（団体・利用者と役割・報告・公表版・履歴）を1つのファイルに書き出します / dump everything."""
     _prepare(data, "127.0.0.1")
-    from kouka.web.backup import BackupError
-    from kouka.web.backup import dump as dump_database
+    from kouka.web.ops.backup import BackupError
+    from kouka.web.ops.backup import dump as dump_database
 
     try:
         tables = dump_database(file)
@@ -32,8 +32,8 @@ def restore(file: FileArgument, data: DataOption = Path("data")) -> None:
     if not file.is_file():
         fail(f"{file} がありません / no such file")
     _prepare(data, "127.0.0.1")
-    from kouka.web.backup import BackupError
-    from kouka.web.backup import restore as restore_database
+    from kouka.web.ops.backup import BackupError
+    from kouka.web.ops.backup import restore as restore_database
 
     try:
         rows = restore_database(file)

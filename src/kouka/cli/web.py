@@ -78,7 +78,7 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
     if database.exists():
         database.unlink()
     _prepare(data, host)
-    from kouka.web.demo import DEMO_PASSWORD, load_demo
+    from kouka.web.ops.demo import DEMO_PASSWORD, load_demo
 
     municipality, users = load_demo(EXAMPLE)
     console.print(f"デモデータを読み込みました: {municipality.name}（令和4年度を公表済み、令和5年度を作成中）")

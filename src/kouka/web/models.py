@@ -129,7 +129,7 @@ class Publication(models.Model):
     document: Any = models.JSONField()
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
-    # SHA-256 of the document's canonical JSON (kouka.web.bulkload.digest): a bulk load skips what it holds
+    # SHA-256 of the document's canonical JSON (kouka.web.ops.bulkload.digest): a bulk load skips what it holds
     digest = models.CharField("内容のハッシュ", max_length=64, blank=True, default="")
 
     class Meta:
@@ -154,7 +154,7 @@ class Change(models.Model):
 
 
 class KpiFact(models.Model):
-    """One KPI of one published report, denormalised so dashboards are SQL GROUP BYs (kouka.web.facts).
+    """One KPI of one published report, denormalised so dashboards are SQL GROUP BYs (kouka.web.stats.facts).
 
     A project without KPIs gets one row with no KPI. ``project_row`` marks one row per project in a report,
     the one whose money is summed. A wide-area project appears in every participating body's report, each
@@ -203,7 +203,7 @@ class KpiFact(models.Model):
 
 
 class TallyMeasures(models.Model):
-    """The measures of a rollup row (kouka.web.rollup): sums of the facts of one group.
+    """The measures of a rollup row (kouka.web.stats.rollup): sums of the facts of one group.
 
     A row with ``unit_group`` "" holds the reports, projects and money of its group and its KPIs of every
     unit; a row with a unit group holds only that unit's KPIs.
@@ -253,7 +253,7 @@ class BodyRollup(TallyMeasures):
 
 
 class RollupState(models.Model):
-    """What the fact table looked like when the rollups were last made whole (kouka.web.rollup)."""
+    """What the fact table looked like when the rollups were last made whole (kouka.web.stats.rollup)."""
 
     max_fact_id = models.BigIntegerField(default=0)
     fact_count = models.BigIntegerField(default=0)

@@ -10,8 +10,9 @@ from django.db import transaction
 
 from kouka.domain.checks import Finding, check_report, has_errors
 from kouka.domain.errors import KoukaError
-from kouka.web import dbrouter, facts, history, mapping
+from kouka.web import dbrouter, history, mapping
 from kouka.web.models import Cycle, Membership, Publication, Role, State
+from kouka.web.stats import facts
 
 
 class WorkflowError(KoukaError):

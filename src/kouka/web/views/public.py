@@ -19,8 +19,9 @@ from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Measurement, Report
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi, report_total
-from kouka.web import charts, integrations, mapping, pagecache
+from kouka.web import integrations, mapping, pagecache
 from kouka.web.models import Cycle, Municipality, Publication
+from kouka.web.stats import charts
 from kouka.web.views.staff import export_response
 
 

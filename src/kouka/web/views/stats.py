@@ -22,9 +22,9 @@ from kouka.domain.eras import format_fiscal_year
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Kpi, ProjectKind
 from kouka.domain.rules import JUDGEMENT_LABELS, Judgement
-from kouka.web import charts, dashboards, rollup
-from kouka.web.dashboards import Figures, Filters
 from kouka.web.models import Municipality
+from kouka.web.stats import charts, dashboards, rollup
+from kouka.web.stats.dashboards import Figures, Filters
 from kouka.web.views.public import published_reports
 
 KIND_LABELS = {ProjectKind.SINGLE: "単独事業", ProjectKind.WIDE_AREA: "広域連携事業"}

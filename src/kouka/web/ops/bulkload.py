@@ -3,11 +3,11 @@
 Each report of each file becomes, for its municipality (found by body code, else by name and prefecture,
 else created) and fiscal year, a :class:`Cycle` in the published state with its :class:`ProjectRecord` and
 :class:`KpiRecord` rows, a frozen :class:`Publication` revision, a :class:`Change` record and its
-:class:`KpiFact` rows (:mod:`kouka.web.facts`).
+:class:`KpiFact` rows (:mod:`kouka.web.stats.facts`).
 
 Files are read, validated and turned into fact rows by worker processes (:func:`parsed_files`, a bounded
 read-ahead) while this process writes them in batches: one transaction per batch of about ``batch_reports``
-reports, rows written with :func:`kouka.web.fastinsert.insert` (``COPY`` on PostgreSQL). A batch boundary
+reports, rows written with :func:`kouka.web.ops.fastinsert.insert` (``COPY`` on PostgreSQL). A batch boundary
 is always a file boundary, so a file is in the database whole or not at all; a process killed part-way
 leaves the batches committed so far and nothing of the one it was writing. ``atomic=True`` makes the whole
 load one transaction instead.
@@ -48,8 +48,7 @@ from django.utils import timezone
 from kouka import interchange
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Body, Report
-from kouka.web import dbrouter, facts, fastinsert, mapping
-from kouka.web.demo import slug_for
+from kouka.web import dbrouter, mapping
 from kouka.web.models import (
     Change,
     Cycle,
@@ -61,6 +60,9 @@ from kouka.web.models import (
     Publication,
     State,
 )
+from kouka.web.ops import fastinsert
+from kouka.web.ops.demo import slug_for
+from kouka.web.stats import facts
 
 JSON = dict[str, Any]
 

@@ -1,4 +1,4 @@
-"""Dashboard queries: each one SQL GROUP BY over the rollups of the fact table (:mod:`kouka.web.rollup`).
+"""Dashboard queries: each one SQL GROUP BY over the rollups of the fact table (:mod:`kouka.web.stats.rollup`).
 
 The sources of a number (the reports behind it) are read from the facts themselves
 (:class:`kouka.web.models.KpiFact`).
@@ -21,8 +21,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from kouka.domain.aggregate import Aggregate, BodyTally, JudgementCounts, Tally
 from kouka.domain.model import Body, ProjectKind
 from kouka.domain.rules import Judgement
-from kouka.web import rollup
 from kouka.web.models import AreaRollup, BodyRollup, KpiFact, Municipality
+from kouka.web.stats import rollup
 
 
 @dataclass(frozen=True)

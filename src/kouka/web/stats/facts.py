@@ -11,7 +11,7 @@ lead has published nothing, the copy of the lowest body code) so the project and
 
 Bulk loading: build rows with :func:`fact_values` and :func:`with_ids` (or :func:`values_for`), insert them, then call
 :func:`settle_wide_area` once (with the loaded keys, or none for all) so the counted copy is right
-across bodies, and at the end :func:`kouka.web.rollup.refresh_all` (else the first dashboard query does).
+across bodies, and at the end :func:`kouka.web.stats.rollup.refresh_all` (else the first dashboard query does).
 :func:`rebuild` does all of that for some cycles.
 """
 
@@ -24,8 +24,9 @@ from kouka.domain.aggregate import is_lead, unit_group, wide_area_key
 from kouka.domain.carry import kpi_key, project_key
 from kouka.domain.model import Body, Project, ProjectKind, Report
 from kouka.domain.rules import judge_kpi
-from kouka.web import dbrouter, mapping, rollup
+from kouka.web import dbrouter, mapping
 from kouka.web.models import Cycle, KpiFact, Publication
+from kouka.web.stats import rollup
 
 WideKey = tuple[str, int]  # (wide_area_key, fiscal year)
 

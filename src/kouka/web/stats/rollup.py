@@ -1,17 +1,17 @@
 """Rollups of the fact table, so national dashboards sum a few thousand rows instead of every KPI.
 
 :class:`AreaRollup` holds a prefecture's fiscal year by project kind and unit group, each wide-area project
-counted once (its ``counted`` copy, :mod:`kouka.web.facts`) with every body's share of the money;
+counted once (its ``counted`` copy, :mod:`kouka.web.stats.facts`) with every body's share of the money;
 :class:`BodyRollup` holds one body's fiscal year the same way with the body's own copy of everything. A row
 with unit group "" holds reports, projects, money and the KPIs of every unit; a row with a unit group holds
 that unit's KPIs only.
 
 :func:`refresh` remakes the rollups of some bodies' years (and of their prefectures' years); publishing
-calls it through :func:`kouka.web.facts.rebuild`. Whoever writes facts another way calls :func:`ensure_fresh`
+calls it through :func:`kouka.web.stats.facts.rebuild`. Whoever writes facts another way calls :func:`ensure_fresh`
 at the end (``kouka load`` does); every dashboard query calls it too (a dashboard page once for all its
 queries, :func:`checked_once`), so facts changed without their rollups (a load interrupted before the end)
 are noticed (their count or highest id) and everything is remade once.
-Rows are written with :func:`kouka.web.fastinsert.insert`: remaking the national set's 115,000 rows is a few
+Rows are written with :func:`kouka.web.ops.fastinsert.insert`: remaking the national set's 115,000 rows is a few
 seconds.
 """
 
@@ -26,8 +26,9 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from kouka.domain.model import ProjectKind
 from kouka.domain.rules import Judgement
-from kouka.web import dbrouter, fastinsert
+from kouka.web import dbrouter
 from kouka.web.models import AreaRollup, BodyRollup, KpiFact, RollupState
+from kouka.web.ops import fastinsert
 
 Slice = tuple[int, int]  # (municipality id, fiscal year)
 P = ParamSpec("P")
