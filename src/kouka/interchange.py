@@ -98,6 +98,9 @@ def validate(data: Any) -> None:
 
 
 # --- from JSON ---------------------------------------------------------------
+# The readers of one node (a measurement, a KPI, a project, a report) trust their input: kouka wrote it, or
+# :func:`from_json` validated the whole document first. Validation happens at the edges (a file loaded, an
+# upload, the API's input), not each time stored data is read back.
 
 
 def _year_ref(data: JSON | None) -> YearRef | None:
@@ -106,7 +109,7 @@ def _year_ref(data: JSON | None) -> YearRef | None:
     return YearRef(data["year"], fiscal=data["fiscal"], month=data.get("month"))
 
 
-def _measurement(data: JSON | None) -> Measurement | None:
+def measurement_from_json(data: JSON | None) -> Measurement | None:
     if data is None:
         return None
     value = data["value"]
@@ -124,20 +127,21 @@ def _measurement(data: JSON | None) -> Measurement | None:
 def _by_year(data: JSON) -> dict[int, Measurement]:
     result: dict[int, Measurement] = {}
     for year, item in data.items():
-        measurement = _measurement(item)
+        measurement = measurement_from_json(item)
         assert measurement is not None
         result[int(year)] = measurement
     return result
 
 
-def _kpi(data: JSON) -> Kpi:
+def kpi_from_json(data: JSON) -> Kpi:
+    """One KPI from its interchange JSON (as :func:`kpi_json` writes it)."""
     return Kpi(
         number=data["number"],
         name=data["name"],
         unit=data["unit"],
         direction=Direction(data.get("direction", "higher")),
         scope=KpiScope(data.get("scope", "municipality")),
-        baseline=_measurement(data.get("baseline")),
+        baseline=measurement_from_json(data.get("baseline")),
         baseline_year=data.get("baseline_year"),
         targets=_by_year(data.get("targets", {})),
         actuals=_by_year(data.get("actuals", {})),
@@ -161,7 +165,8 @@ def _next_direction(data: JSON | None) -> Categorised[NextDirection] | None:
     return Categorised(None if category is None else NextDirection(category), data["text"])
 
 
-def _project(data: JSON) -> Project:
+def project_from_json(data: JSON) -> Project:
+    """One project from its interchange JSON, with its KPIs (``"kpis"`` may be left out: none)."""
     return Project(
         number=data["number"],
         title=data["title"],
@@ -178,7 +183,7 @@ def _project(data: JSON) -> Project:
         grant_yen=data.get("grant_yen"),
         kpi_scope_label=data.get("kpi_scope_label", ""),
         kpi_notes=list(data.get("kpi_notes", [])),
-        kpis=[_kpi(item) for item in data.get("kpis", [])],
+        kpis=[kpi_from_json(item) for item in data.get("kpis", [])],
         verification=list(data.get("verification", [])),
         figure_captions=list(data.get("figure_captions", [])),
         notes=list(data.get("notes", [])),
@@ -190,7 +195,8 @@ def _project(data: JSON) -> Project:
     )
 
 
-def _report(data: JSON) -> Report:
+def report_from_json(data: JSON) -> Report:
+    """One report from its interchange JSON (an item of a document's ``"reports"``)."""
     municipality = data["municipality"]
     program = data["program"]
     return Report(
@@ -201,7 +207,7 @@ def _report(data: JSON) -> Report:
         introduction=list(data.get("introduction", [])),
         stated_total_yen=data.get("stated_total_yen"),
         stated_total_label=data.get("stated_total_label", ""),
-        projects=[_project(item) for item in data["projects"]],
+        projects=[project_from_json(item) for item in data["projects"]],
         source=data.get("source", ""),
     )
 
@@ -209,7 +215,12 @@ def _report(data: JSON) -> Report:
 def from_json(data: Any) -> Document:
     """Validate ``data`` (parsed JSON) and build the domain document."""
     validate(data)
-    return Document([_report(item) for item in data["reports"]])
+    return document_from_json(data)
+
+
+def document_from_json(data: JSON) -> Document:
+    """The domain document of ``data`` without validating it: for documents kouka wrote (a stored publication)."""
+    return Document([report_from_json(item) for item in data["reports"]])
 
 
 # --- to JSON -----------------------------------------------------------------
@@ -266,7 +277,8 @@ def _categorised_json(value: Categorised[Any] | None) -> JSON | None:
     return {"category": None if value.category is None else value.category.value, "text": value.text}
 
 
-def project_json(p: Project) -> JSON:
+def project_json(p: Project, *, with_kpis: bool = True) -> JSON:
+    """One project's interchange JSON; ``with_kpis=False`` leaves ``"kpis"`` out (the web stores them apart)."""
     data: JSON = {
         "number": p.number,
         "title": p.title,
@@ -282,7 +294,10 @@ def project_json(p: Project) -> JSON:
         "grant_yen": p.grant_yen,
         "kpi_scope_label": p.kpi_scope_label,
         "kpi_notes": list(p.kpi_notes),
-        "kpis": [kpi_json(kpi) for kpi in p.kpis],
+    }
+    if with_kpis:  # in its place among the keys, so a file written again is the same text
+        data["kpis"] = [kpi_json(kpi) for kpi in p.kpis]
+    data |= {
         "verification": list(p.verification),
         "figure_captions": list(p.figure_captions),
         "notes": list(p.notes),

@@ -51,6 +51,13 @@ def project_label(project: Project) -> str:
     return f"事業{circled(project.number)}"
 
 
+def names_project(where: str, number: int) -> bool:
+    """Whether a finding's ``where`` names project ``number``: 「事業①」 and 「事業① 成果目標②」 name project 1;
+    「事業⑪」, 「事業(21)」 and a report-level finding do not."""
+    label = f"事業{circled(number)}"
+    return where == label or where.startswith(label + " ")
+
+
 def kpi_label(project: Project, kpi: Kpi) -> str:
     return f"{project_label(project)} 成果目標{circled(kpi.number)}"
 

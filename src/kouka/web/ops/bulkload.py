@@ -48,7 +48,7 @@ from django.utils import timezone
 from kouka import interchange
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Body, Report
-from kouka.web import dbrouter, mapping
+from kouka.web import dbrouter, mapping, selectors
 from kouka.web.models import (
     Change,
     Cycle,
@@ -61,7 +61,6 @@ from kouka.web.models import (
     State,
 )
 from kouka.web.ops import fastinsert
-from kouka.web.ops.demo import slug_for
 from kouka.web.stats import facts
 
 JSON = dict[str, Any]
@@ -109,7 +108,7 @@ class ParsedReport:
 
     def report(self) -> Report:
         """The domain report, made again from the document (the writer rarely needs it)."""
-        return interchange.from_json(self.document).reports[0]
+        return interchange.document_from_json(self.document).reports[0]
 
 
 @dataclass
@@ -321,7 +320,7 @@ def _create_municipalities(bodies: dict[tuple[str, ...], Body], database: str) -
 
 
 def _slug(body: Body, *, unique: bool = False) -> str:
-    slug = slug_for(body.name, body.code)
+    slug = mapping.municipality_slug(body.name, body.code)
     if unique or slug == "body":
         slug = "body-" + hashlib.sha1(f"{body.prefecture}/{body.name}/{body.code}".encode()).hexdigest()[:12]
     return slug
@@ -335,11 +334,9 @@ def _existing(pairs: set[tuple[int, int]], database: str) -> dict[tuple[int, int
               for c in Cycle.objects.using(database).select_related("municipality")
               .filter(municipality_id__in={p[0] for p in pairs}, fiscal_year__in={p[1] for p in pairs})
               if (c.municipality_id, c.fiscal_year) in pairs}
-    latest: dict[int, tuple[int, str]] = {}
-    rows = Publication.objects.using(database).filter(cycle_id__in=[c.pk for c in cycles.values()])
-    for cycle_id, revision, stored in rows.values_list("cycle_id", "revision", "digest"):
-        if cycle_id not in latest or revision > latest[cycle_id][0]:
-            latest[cycle_id] = (revision, stored)
+    rows = selectors.publications_latest().using(database).filter(cycle_id__in=[c.pk for c in cycles.values()])
+    latest = {cycle_id: (revision, stored)
+              for cycle_id, revision, stored in rows.values_list("cycle_id", "revision", "digest")}
     result = {}
     for pair, cycle in cycles.items():
         entry = latest.get(cycle.pk)

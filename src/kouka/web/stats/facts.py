@@ -24,8 +24,8 @@ from kouka.domain.aggregate import is_lead, unit_group, wide_area_key
 from kouka.domain.carry import kpi_key, project_key
 from kouka.domain.model import Body, Project, ProjectKind, Report
 from kouka.domain.rules import judge_kpi
-from kouka.web import dbrouter, mapping
-from kouka.web.models import Cycle, KpiFact, Publication
+from kouka.web import dbrouter, selectors
+from kouka.web.models import Cycle, KpiFact
 from kouka.web.stats import rollup
 
 WideKey = tuple[str, int]  # (wide_area_key, fiscal year)
@@ -122,28 +122,30 @@ def settle_wide_area(keys: Iterable[WideKey] | None = None) -> set[tuple[str, in
     return {(flag[4], flag[1][1]) for flag in on + off}
 
 
-def latest_report(cycle: Cycle) -> Report | None:
-    """The report of the cycle's latest publication, or None when it has never been published."""
-    publication = (Publication.objects.using(dbrouter.current()).filter(cycle=cycle)
-                   .order_by("-revision").only("document").first())
-    return mapping.report_from_document(publication.document) if publication else None
-
-
 def rebuild(cycles: Iterable[Cycle]) -> int:
     """Replace the facts of ``cycles`` by those of their latest publications and remake their rollups;
     return the rows written."""
+    published = []
+    for cycle in cycles:
+        publication = selectors.publication_of_cycle(cycle)
+        published.append((cycle, selectors.publication_report(publication) if publication else None))
+    return replace_facts(published)
+
+
+def replace_facts(published: Iterable[tuple[Cycle, Report | None]]) -> int:
+    """Replace the facts of each cycle by those of its report just published (None: it has none) and remake
+    the rollups concerned; return the rows written."""
     database = dbrouter.current()
     written = 0
     with transaction.atomic(using=database):
         was_fresh = rollup.is_fresh()
         touched: set[WideKey] = set()
         slices: set[rollup.Slice] = set()
-        for cycle in cycles:
+        for cycle, report in published:
             slices.add((cycle.municipality_id, cycle.fiscal_year))
             old = KpiFact.objects.using(database).filter(cycle=cycle)
             touched |= set(old.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
             old.delete()
-            report = latest_report(cycle)
             if report is None:
                 continue
             rows = values_for(cycle, report)

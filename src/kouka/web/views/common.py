@@ -1,14 +1,18 @@
-"""What every staff view shares: sign-in, the member, refusal as a page."""
+"""What the views share: sign-in and the member for staff pages, refusal as a page, findings, downloads.
+
+Not a view itself: every view module may import it (and no view module imports another)."""
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kouka.domain.checks import Finding
+from kouka.domain.model import Report
+from kouka.web import integrations
 from kouka.web.models import Membership
 from kouka.web.permissions import Denied, membership
 
@@ -40,3 +44,18 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
 def findings_context(findings: list[Finding]) -> list[dict[str, str]]:
     return [f.as_dict() | {"label": {"error": "誤り", "warning": "注意", "info": "情報"}[f.severity.value]}
             for f in findings]
+
+
+def export_response(report: Report, fmt: str, stem: str) -> HttpResponse:
+    """``report`` in publication format ``fmt`` as a download named ``stem``; 404 for an unknown format."""
+    spec = integrations.EXPORTS.get(fmt)
+    if spec is None:
+        raise Http404("形式がありません")
+    try:
+        body = integrations.export(fmt, report)
+    except integrations.Unavailable as exc:
+        return HttpResponse(f"この形式は現在利用できません / unavailable: {exc}", status=503,
+                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type=spec.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{spec.extension}"'
+    return response

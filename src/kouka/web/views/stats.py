@@ -22,10 +22,10 @@ from kouka.domain.eras import format_fiscal_year
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Kpi, ProjectKind
 from kouka.domain.rules import JUDGEMENT_LABELS, Judgement
+from kouka.web import selectors
 from kouka.web.models import Municipality
 from kouka.web.stats import charts, dashboards, rollup
 from kouka.web.stats.dashboards import Figures, Filters
-from kouka.web.views.public import published_reports
 
 KIND_LABELS = {ProjectKind.SINGLE: "単独事業", ProjectKind.WIDE_AREA: "広域連携事業"}
 SOURCES_PER_PAGE = 100
@@ -184,7 +184,7 @@ class SeriesView:
 
 def _series(municipality: Municipality) -> list[SeriesView]:
     """Each KPI over the municipality's published years, charted, linking to the KPI page of its latest year."""
-    reports = sorted(published_reports(municipality), key=lambda r: r.fiscal_year)
+    reports = sorted(selectors.published_reports(municipality), key=lambda r: r.fiscal_year)
     latest: dict[str, tuple[int, int, Kpi]] = {}
     for report in reports:
         for project in report.projects:

@@ -1,0 +1,161 @@
+"""Reads for the pages and the API, named ``<entity>_<what>`` (``publication_latest``, ``cycle_findings``).
+
+"The latest publication" is defined here once (:func:`publications_latest`): every publication moves its
+cycle's revision on, so a cycle's latest publication is the one whose revision is the cycle's.
+"""
+
+from typing import Any
+
+from django.db.models import F, Max, QuerySet
+from django.http import Http404
+
+from kouka.domain.checks import Finding, check_report, names_project
+from kouka.domain.eras import format_fiscal_year
+from kouka.domain.model import Report
+from kouka.web import mapping
+from kouka.web.models import (
+    Change,
+    Cycle,
+    Department,
+    KpiRecord,
+    Membership,
+    Municipality,
+    ProjectRecord,
+    Publication,
+    Role,
+)
+from kouka.web.permissions import visible_projects
+
+NO_PUBLICATION = "公表された報告がありません / no published report"
+
+
+# --- publications -------------------------------------------------------------------------------------
+
+
+def publications_latest() -> "QuerySet[Publication]":
+    """The latest publication of every published cycle."""
+    return Publication.objects.filter(revision=F("cycle__revision"))
+
+
+def publication_latest(*, slug: str, year: int) -> Publication:
+    """The latest published revision of a municipality's year (Http404 when there is none). One light query:
+    only what names the revision is read; the document and the cycle load when a page has to be rendered."""
+    publication: Publication | None = (
+        publications_latest().filter(cycle__municipality__slug=slug, cycle__fiscal_year=year)
+        .only("id", "revision", "published_at", "cycle_id").first())
+    if publication is None:
+        raise Http404(NO_PUBLICATION)
+    return publication
+
+
+def publication_of_cycle(cycle: Cycle) -> Publication | None:
+    found: Publication | None = publications_latest().filter(cycle=cycle).first()
+    return found
+
+
+def publication_report(publication: Publication) -> Report:
+    return mapping.report_from_document(publication.document)
+
+
+def published_cycles() -> "QuerySet[Cycle]":
+    return Cycle.objects.filter(revision__gt=0).select_related("municipality")
+
+
+def published_reports(municipality: Municipality) -> list[Report]:
+    """The latest published revision of each of a municipality's published years."""
+    rows = publications_latest().filter(cycle__municipality=municipality).order_by("cycle__fiscal_year")
+    return [mapping.report_from_document(document) for document in rows.values_list("document", flat=True)]
+
+
+def published_index() -> list[tuple[Municipality, list[tuple[int, str]]]]:
+    """Every municipality with a publication, with its published years (newest first) and their labels."""
+    rows: dict[int, tuple[Municipality, list[tuple[int, str]]]] = {}
+    for cycle in published_cycles().order_by("municipality__code", "municipality__name", "-fiscal_year"):
+        entry = rows.setdefault(cycle.municipality_id, (cycle.municipality, []))
+        entry[1].append((cycle.fiscal_year, format_fiscal_year(cycle.fiscal_year)))
+    return list(rows.values())
+
+
+def published_years(municipality: Municipality) -> list[tuple[Cycle, str]]:
+    """A municipality's published years, newest first, each with when it was last published."""
+    cycles = published_cycles().filter(municipality=municipality).annotate(latest=Max("publications__published_at"))
+    return [(c, format_fiscal_year(c.fiscal_year)) for c in cycles.order_by("-fiscal_year")]
+
+
+def published_search(query: str) -> list[dict[str, Any]]:
+    """The projects of the latest publications whose title or summary, or a KPI's name, holds ``query``."""
+    hits: list[dict[str, Any]] = []
+    for publication in publications_latest().select_related("cycle__municipality").order_by("-cycle__fiscal_year",
+                                                                                             "cycle_id"):
+        cycle = publication.cycle
+        for project in publication_report(publication).projects:
+            project_hit = query in project.title or query in " ".join(project.summary)
+            kpi_hits = [k for k in project.kpis if query in k.name]
+            if project_hit or kpi_hits:
+                hits.append({"cycle": cycle, "project": project, "kpis": kpi_hits,
+                             "year_label": format_fiscal_year(cycle.fiscal_year)})
+    return hits
+
+
+def municipality_get(slug: str) -> Municipality:
+    municipality: Municipality | None = Municipality.objects.filter(slug=slug).first()
+    if municipality is None:
+        raise Http404("団体がありません")
+    return municipality
+
+
+# --- the staff's year -------------------------------------------------------------------------------------
+
+
+def cycle_findings(member: Membership, report: Report, projects: list[ProjectRecord]) -> list[Finding]:
+    """The checks' findings of a year as ``member`` sees them: an editor's are those of their own projects."""
+    findings = check_report(report)
+    if member.role != Role.EDITOR:
+        return findings
+    numbers = {p.number for p in projects}
+    return [f for f in findings if any(names_project(f.where, n) for n in numbers)]
+
+
+def cycle_projects(member: Membership, cycle: Cycle) -> list[ProjectRecord]:
+    """The projects of the year ``member`` may see, with their departments and KPIs."""
+    return list(visible_projects(member, cycle).prefetch_related("departments", "kpis"))
+
+
+def department_choices(member: Membership) -> "QuerySet[Department]":
+    """The departments ``member`` may assign: an editor's own, else all of the municipality's."""
+    departments = Department.objects.filter(municipality=member.municipality)
+    if member.role == Role.EDITOR:
+        departments = departments.filter(pk__in=member.departments.all())
+    return departments
+
+
+def departments_with_members(member: Membership) -> "QuerySet[Department]":
+    return Department.objects.filter(municipality=member.municipality).prefetch_related("members__user")
+
+
+def project_next_number(cycle: Cycle) -> int:
+    return (cycle.projects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
+def kpi_get(record: ProjectRecord, number: int) -> KpiRecord:
+    try:
+        found: KpiRecord = record.kpis.get(number=number)
+    except KpiRecord.DoesNotExist as exc:
+        raise Http404("成果目標がありません") from exc
+    return found
+
+
+def kpi_next_number(record: ProjectRecord) -> int:
+    return (record.kpis.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
+def changes_of(member: Membership, cycle: Cycle) -> "QuerySet[Change]":
+    return Change.objects.filter(municipality=member.municipality, cycle=cycle).select_related("user")[:500]
+
+
+def change_get(member: Membership, pk: int) -> Change:
+    try:
+        change: Change = Change.objects.select_related("user", "cycle").get(pk=pk, municipality=member.municipality)
+    except Change.DoesNotExist as exc:
+        raise Http404("変更がありません") from exc
+    return change
