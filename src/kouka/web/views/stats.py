@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from kouka.domain.aggregate import kpi_series, percent
+from kouka.domain.aggregate import Tally, kpi_series, percent
 from kouka.domain.carry import kpi_key
 from kouka.domain.checks import circled
 from kouka.domain.eras import format_fiscal_year
@@ -25,7 +25,7 @@ from kouka.domain.rules import JUDGEMENT_LABELS, Judgement
 from kouka.web import selectors
 from kouka.web.models import Municipality
 from kouka.web.stats import charts, dashboards, rollup
-from kouka.web.stats.dashboards import Figures, Filters
+from kouka.web.stats.dashboards import Filters
 
 KIND_LABELS = {ProjectKind.SINGLE: "単独事業", ProjectKind.WIDE_AREA: "広域連携事業"}
 SOURCES_PER_PAGE = 100
@@ -70,18 +70,18 @@ def sources_href(filters: Filters, slug: str = "", **extra: str) -> str:
     return reverse("kouka:stats_sources") + "?" + urlencode(_query(filters, slug, **extra))
 
 
-def _share(figures: Figures, judgement: Judgement) -> str:
+def _share(figures: Tally, judgement: Judgement) -> str:
     share = percent(figures.kpis.share(judgement))
     return f"{figures.kpis[judgement]:,}" + (f"（{share}%）" if share is not None else "")
 
 
-def cells(figures: Figures, filters: Filters, slug: str = "", *, money: bool = True) -> list[Cell]:
+def cells(figures: Tally, filters: Filters, slug: str = "", *, money: bool = True) -> list[Cell]:
     """One table row's numbers, each linking to its sources."""
     projects = sources_href(filters, slug)
     kpis = sources_href(filters, slug, what="kpis")
     row = []
     if money:
-        row += [Cell(f"{figures.reports:,}", projects), Cell(f"{figures.projects:,}", projects),
+        row += [Cell(f"{figures.report_count:,}", projects), Cell(f"{figures.projects:,}", projects),
                 Cell(f"{figures.wide_area_projects:,}", sources_href(replace(filters, kind=ProjectKind.WIDE_AREA),
                                                                      slug)),
                 Cell(format_yen(figures.grant_yen), projects)]
