@@ -69,19 +69,27 @@ def serve(data: DataOption = Path("data"), host: HostOption = "127.0.0.1", port:
 @app.command()
 def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", port: PortOption = 8000,
          serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="読み込み後に起動 / serve after loading")]
-         = True) -> None:
-    """伊勢崎市 令和4年度の例を読み込み、役割ごとのデモ利用者を作って起動します / load the demo and serve it."""
+         = True,
+         reset: Annotated[bool, typer.Option("--reset", help="既存のデモデータを消して読み込み直す / start again")]
+         = False) -> None:
+    """伊勢崎市 令和4年度の例を読み込み、役割ごとのデモ利用者を作って起動します（既存のデモは残します）."""
     if not EXAMPLE.exists():
         fail(f"デモの例 {EXAMPLE} がありません（リポジトリから実行してください） / the example is missing")
     os.environ.pop("DATABASE_URL", None)  # the demo always lives in its own SQLite file
     database = data / "kouka.sqlite3"
-    if database.exists():
+    if reset and database.exists():
         database.unlink()
     _prepare(data, host)
-    from kouka.web.ops.demo import DEMO_PASSWORD, load_demo
+    from kouka.web.ops.demo import DEMO_PASSWORD, DEMO_USERS, demo_present, load_demo
 
-    municipality, users = load_demo(EXAMPLE)
-    console.print(f"デモデータを読み込みました: {municipality.name}（令和4年度を公表済み、令和5年度を作成中）")
+    if demo_present():
+        console.print(f"既存のデモデータを使います（{database}、これまでの変更を残しています）。"
+                      "初めの状態に戻すには --reset を付けて実行してください")
+        users = list(DEMO_USERS)
+    else:
+        municipality, users = load_demo(EXAMPLE)
+        console.print(("デモデータを消して読み込み直しました" if reset else "デモデータを読み込みました")
+                      + f": {municipality.name}（令和4年度を公表済み、令和5年度を作成中）")
     console.print("デモ利用者 / demo logins（パスワード / password: " + DEMO_PASSWORD + "）:")
     for user in users:
         console.print(f"  {user.username:<12} {user.description}", highlight=False)
