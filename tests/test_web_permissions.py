@@ -258,7 +258,7 @@ def test_stats_never_count_drafts(world: "World") -> None:
     record.save()
     published = mapping.report_from_document(world.cycle(2022).publications.get().document)
     total = dashboards.summary()
-    assert (total.reports, total.projects, total.grant_yen) == (1, len(published.projects), 14727544)
+    assert (total.report_count, total.projects, total.grant_yen) == (1, len(published.projects), 14727544)
     assert total.kpis.total == sum(len(p.kpis) for p in published.projects)
     assert [year for year, _ in dashboards.by_year()] == [2022]
     assert total.kpis[Judgement.NOT_MET] > 0

@@ -163,8 +163,8 @@ def reading(request: HttpRequest, text: str, unit: str = "") -> ReadingOut:
 def staff_cycle(request: HttpRequest, year: int) -> CycleOut:
     member = _member(request)
     cycle = cycle_for(member, year)
-    projects = selectors.cycle_projects(member, cycle)
-    findings = [f.as_dict() for f in selectors.cycle_findings(member, mapping.report_of(cycle), projects)]
+    report, projects = selectors.cycle_report(member, cycle)
+    findings = [f.as_dict() for f in selectors.cycle_findings(member, report, projects)]
     return CycleOut(fiscal_year=year, state=cycle.state, revision=cycle.revision, version=cycle.version, findings=[
         FindingOut(**f) for f in findings], projects=[ProjectSummary(
             number=p.number, title=p.title, departments=[d.name for d in p.departments.all()], version=p.version)

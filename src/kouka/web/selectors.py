@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import F, Max, QuerySet
 from django.http import Http404
 
+from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Report
@@ -24,7 +25,6 @@ from kouka.web.models import (
     Publication,
     Role,
 )
-from kouka.web.permissions import visible_projects
 
 NO_PUBLICATION = "公表された報告がありません / no published report"
 
@@ -116,9 +116,26 @@ def cycle_findings(member: Membership, report: Report, projects: list[ProjectRec
     return [f for f in findings if any(names_project(f.where, n) for n in numbers)]
 
 
-def cycle_projects(member: Membership, cycle: Cycle) -> list[ProjectRecord]:
-    """The projects of the year ``member`` may see, with their departments and KPIs."""
-    return list(visible_projects(member, cycle).prefetch_related("departments", "kpis"))
+def cycle_report(member: Membership, cycle: Cycle) -> tuple[Report, list[ProjectRecord]]:
+    """The year's whole report and the projects ``member`` may see, read from the records once."""
+    rows = list(cycle.projects.prefetch_related("departments", "kpis"))
+    report = interchange.report_from_json(mapping.report_json(cycle, rows))
+    if member.municipality_id != cycle.municipality_id:
+        return report, []
+    if member.role == Role.EDITOR:
+        own = {d.pk for d in member.departments.all()}
+        rows = [p for p in rows if any(d.pk in own for d in p.departments.all())]
+    return report, rows
+
+
+def cycle_project(member: Membership, cycle: Cycle, number: int) -> tuple[Report, ProjectRecord]:
+    """The year's report and project ``number`` when ``member`` may see it (its departments and KPIs read
+    with it); Http404 otherwise, as for a project that does not exist."""
+    report, visible = cycle_report(member, cycle)
+    for record in visible:
+        if record.number == number:
+            return report, record
+    raise Http404("事業がありません")
 
 
 def department_choices(member: Membership) -> "QuerySet[Department]":
@@ -138,11 +155,11 @@ def project_next_number(cycle: Cycle) -> int:
 
 
 def kpi_get(record: ProjectRecord, number: int) -> KpiRecord:
-    try:
-        found: KpiRecord = record.kpis.get(number=number)
-    except KpiRecord.DoesNotExist as exc:
-        raise Http404("成果目標がありません") from exc
-    return found
+    """KPI ``number`` of the project (from its prefetched KPIs when they were read with it); else Http404."""
+    for found in record.kpis.all():
+        if found.number == number:
+            return found
+    raise Http404("成果目標がありません")
 
 
 def kpi_next_number(record: ProjectRecord) -> int:

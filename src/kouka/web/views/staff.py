@@ -70,8 +70,8 @@ def cycle_page(request: HttpRequest, member: Membership, year: int, note: str = 
                ) -> HttpResponse:
     """The year's page; ``note`` is a correction note typed before a refused transition, kept for the retry."""
     cycle = cycle_for(member, year)
-    projects = selectors.cycle_projects(member, cycle)
-    findings = selectors.cycle_findings(member, mapping.report_of(cycle), projects)
+    report, projects = selectors.cycle_report(member, cycle)
+    findings = selectors.cycle_findings(member, report, projects)
     return render(request, "kouka/staff/cycle.html", {
         "cycle": cycle, "projects": projects, "findings": findings_context(findings),
         "transitions": cycle_transitions(member, cycle), "transition_form": TransitionForm(),
@@ -167,8 +167,7 @@ def project_page(request: HttpRequest, member: Membership, cycle: Cycle, record:
 @staff_view
 def project_edit(request: HttpRequest, member: Membership, year: int, number: int) -> HttpResponse:
     cycle = cycle_for(member, year)
-    record = project_for(member, cycle, number)
-    report = mapping.report_of(cycle)
+    report, record = selectors.cycle_project(member, cycle, number)
     project = report.project(number)
     choices = selectors.department_choices(member)
     form = ProjectForm(request.POST or None, departments=choices,
@@ -214,8 +213,7 @@ def years_of(project: Project, cycle: Cycle) -> list[int]:
 @staff_view
 def kpi_edit(request: HttpRequest, member: Membership, year: int, number: int, kpi: int | None = None) -> HttpResponse:
     cycle = cycle_for(member, year)
-    record = project_for(member, cycle, number)
-    report = mapping.report_of(cycle)
+    report, record = selectors.cycle_project(member, cycle, number)
     project = report.project(number)
     kpi_record = selectors.kpi_get(record, kpi) if kpi is not None else None
     current = project.kpi(kpi) if kpi is not None else Kpi(
