@@ -17,7 +17,7 @@ from kouka.domain.errors import KoukaError
 from kouka.domain.rules import judge_kpi
 from kouka.web import mapping, selectors
 from kouka.web.models import KpiRecord, Membership
-from kouka.web.permissions import Denied, cycle_for, membership, project_for
+from kouka.web.permissions import Denied, cycle_for, project_for, request_member
 from kouka.web.reading import read_aloud
 from kouka.web.services.comments import comment_create
 from kouka.web.services.cycles import WorkflowError, cycle_transition
@@ -88,7 +88,7 @@ class Message(Schema):
 
 
 def _member(request: HttpRequest) -> Membership:
-    found = membership(request.user)
+    found = request_member(request)
     if found is None:
         raise HttpError(403, "職員としての所属がありません / no staff membership")
     return found

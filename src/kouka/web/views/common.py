@@ -14,7 +14,7 @@ from kouka.domain.checks import Finding
 from kouka.domain.model import Report
 from kouka.web import integrations
 from kouka.web.models import Membership
-from kouka.web.permissions import Denied, membership
+from kouka.web.permissions import Denied, request_member
 
 StaffView = Callable[..., HttpResponse]
 
@@ -26,7 +26,7 @@ def staff_view(view: StaffView) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        member: Membership | None = membership(request.user)
+        member: Membership | None = request_member(request)
         if member is None:
             return refused(request, "職員としての所属が登録されていません / no staff membership")
         try:
