@@ -36,6 +36,10 @@ class World:
             client.force_login(get_user_model().objects.get(username=role))
         return client
 
+    def member(self, role: str) -> Membership:
+        found: Membership = Membership.objects.select_related("municipality", "user").get(user__username=role)
+        return found
+
     def cycle(self, year: int = 2023) -> Cycle:
         return Cycle.objects.get(municipality=self.isesaki, fiscal_year=year)
 
