@@ -37,3 +37,54 @@ def test_a_test_module_never_imports_another_test_module() -> None:
     tests = {path.stem for path in TESTS.glob("test_*.py")} | {"conftest"}
     offenders = {path.name: sorted(imported(path) & tests) for path in TESTS.rglob("*.py")}
     assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def kouka_imports(module: str, found: set[str]) -> set[str]:
+    """The kouka modules (and names in them) ``module`` imports, itself aside."""
+    return {name for name in found if name.startswith("kouka") and name != module}
+
+
+def test_the_domain_imports_only_the_standard_library_and_itself() -> None:
+    import sys
+
+    offenders = {}
+    for module, found in sources().items():
+        if module.startswith("kouka.domain"):
+            outside = {name for name in found if name.split(".")[0] not in sys.stdlib_module_names
+                       and not name.startswith("kouka.domain")}
+            if outside:
+                offenders[module] = sorted(outside)
+    assert offenders == {}
+
+
+def test_a_view_never_imports_another_view() -> None:
+    views = {module for module in sources()
+             if module.startswith("kouka.web.views.") and module != "kouka.web.views.common"}
+    offenders = {module: sorted(name for name in found if any(name == v or name.startswith(v + ".") for v in views))
+                 for module, found in sources().items() if module in views}
+    assert {m: found for m, found in offenders.items() if found} == {}
+
+
+def test_services_and_selectors_never_import_views_or_the_api() -> None:
+    lower = ("kouka.web.services", "kouka.web.selectors", "kouka.web.stats", "kouka.web.ops", "kouka.web.mapping")
+    offenders = {module: sorted(name for name in found if name.startswith(("kouka.web.views", "kouka.web.api")))
+                 for module, found in sources().items() if module.startswith(lower)}
+    assert {m: found for m, found in offenders.items() if found} == {}
+
+
+def test_only_the_demo_command_imports_the_demo() -> None:
+    importers = {module for module, found in sources().items()
+                 if any(name.startswith("kouka.web.ops.demo") for name in found) and module != "kouka.web.ops.demo"}
+    assert importers == {"kouka.cli.web"}
+
+
+def test_no_private_name_is_imported_from_another_module() -> None:
+    offenders = {module: sorted(name for name in found if name.startswith("kouka")
+                                and name.rsplit(".", 1)[-1].startswith("_") and not name.endswith("__"))
+                 for module, found in sources().items()}
+    assert {m: found for m, found in offenders.items() if found} == {}
+
+
+def test_the_web_application_imports_kouka_by_name_not_by_string() -> None:
+    web = [path for path in (SRC / "kouka" / "web").rglob("*.py") if "migrations" not in path.parts]
+    assert [path.name for path in web if "import_module" in path.read_text(encoding="utf-8")] == []

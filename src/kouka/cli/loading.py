@@ -16,7 +16,7 @@ from rich.table import Table
 from kouka.cli import app
 from kouka.cli.common import EXIT_OK, EXIT_UNREADABLE, console, error_console, fail
 from kouka.cli.national import interchange_files
-from kouka.cli.web import _prepare
+from kouka.cli.web import prepare_data
 
 DataOption = Annotated[Path, typer.Option("--data", help="データフォルダ（SQLite） / data folder (SQLite)")]
 UrlOption = Annotated[str | None, typer.Option("--database-url", help="postgresql://… (default: DATABASE_URL or "
@@ -26,7 +26,7 @@ UrlOption = Annotated[str | None, typer.Option("--database-url", help="postgresq
 def _database(data: Path, url: str | None) -> None:
     if url:
         os.environ["DATABASE_URL"] = url
-    _prepare(data, "127.0.0.1")
+    prepare_data(data, "127.0.0.1")
 
 
 def _refresh_rollups() -> None:

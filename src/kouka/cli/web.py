@@ -22,7 +22,7 @@ HostOption = Annotated[str, typer.Option("--host", help="待ち受けるアド�
 PortOption = Annotated[int, typer.Option("--port", help="ポート / port")]
 
 
-def _prepare(data: Path, host: str) -> None:
+def prepare_data(data: Path, host: str) -> None:
     """Create the data folder and its secret key, configure Django and apply migrations."""
     try:
         data.mkdir(parents=True, exist_ok=True)
@@ -62,7 +62,7 @@ def _run(host: str, port: int) -> None:
 @app.command()
 def serve(data: DataOption = Path("data"), host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     """Webアプリを起動します（SQLite、DATABASE_URL で PostgreSQL） / run the web application."""
-    _prepare(data, host)
+    prepare_data(data, host)
     _run(host, port)
 
 
@@ -79,7 +79,7 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
     database = data / "kouka.sqlite3"
     if reset and database.exists():
         database.unlink()
-    _prepare(data, host)
+    prepare_data(data, host)
     from kouka.web.ops.demo import DEMO_PASSWORD, DEMO_USERS, demo_present, load_demo
 
     if demo_present():
@@ -112,7 +112,7 @@ def add_user(
     if role not in ("admin", "editor", "reviewer"):
         fail(f"役割は admin / editor / reviewer のいずれかです / unknown role: {role}")
     password = typer.prompt("パスワード / password", hide_input=True, confirmation_prompt=True)
-    _prepare(data, "127.0.0.1")
+    prepare_data(data, "127.0.0.1")
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
