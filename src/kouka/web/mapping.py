@@ -9,8 +9,6 @@ time a page reads it.
 
 from typing import Any
 
-from django.db import transaction
-
 from kouka import interchange
 from kouka.domain.model import Kpi, Project, Report
 from kouka.web import dbrouter
@@ -131,7 +129,7 @@ def store_report(municipality: Municipality, report: Report, data: JSON | None =
     each project and KPI is stored from its part of it.
     """
     data = data if data is not None else interchange.report_json(report)
-    with transaction.atomic(using=dbrouter.current()):
+    with dbrouter.atomic():
         cycle, _ = Cycle.objects.get_or_create(municipality=municipality, fiscal_year=report.fiscal_year)
         cycle.report = {k: data[k] for k in REPORT_FIELDS}
         cycle.save()

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from kouka import interchange
 from kouka.domain.carry import carry_report
@@ -35,7 +34,7 @@ def load_demo(example: Path) -> tuple[Municipality, list[DemoUser]]:
     """Load ``example`` (a kouka JSON file) as published, carry it into next year's draft, create the users."""
     document = interchange.load(example)
     report = document.report_for(None)
-    with transaction.atomic(using=dbrouter.current()):
+    with dbrouter.atomic():
         body = report.municipality
         municipality, _ = Municipality.objects.get_or_create(
             slug=mapping.municipality_slug(body.name, body.code),

@@ -1,9 +1,10 @@
 """Comments of reviewers and administrators on a project."""
 
 from kouka.domain.errors import KoukaError
+from kouka.web.dbrouter import atomic
 from kouka.web.models import Comment, Cycle, Membership, ProjectRecord
 from kouka.web.permissions import Denied, can_comment
-from kouka.web.services.writes import Written, atomic, recorded
+from kouka.web.services.writes import Written, recorded
 
 MAX_COMMENT = 4000
 

@@ -10,9 +10,10 @@ from kouka import interchange
 from kouka.domain.checks import Finding, check_report, has_errors
 from kouka.domain.errors import KoukaError
 from kouka.web import mapping
+from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership, Publication, Role, State
 from kouka.web.permissions import require_admin
-from kouka.web.services.writes import STALE, Written, atomic, recorded, version_of, write
+from kouka.web.services.writes import STALE, Written, recorded, version_of, write
 from kouka.web.stats import facts
 
 

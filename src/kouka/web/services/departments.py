@@ -1,8 +1,9 @@
 """A municipality's departments (担当課), which editors belong to and projects are assigned to."""
 
+from kouka.web.dbrouter import atomic
 from kouka.web.models import Department, Membership
 from kouka.web.permissions import require_admin
-from kouka.web.services.writes import Written, atomic, recorded
+from kouka.web.services.writes import Written, recorded
 
 
 def department_create(*, member: Membership, name: str) -> tuple[Department, bool]:

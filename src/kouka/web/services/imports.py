@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from kouka import interchange
 from kouka.domain.model import Document, Report
 from kouka.web import mapping
+from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership, State
 from kouka.web.permissions import Denied, require_admin
-from kouka.web.services.writes import Written, atomic, write
+from kouka.web.services.writes import Written, write
 
 CHANGED = ("{year}年度のデータは、取込内容の確認の後に他の人が変更しました。取り込むとその変更は置き換えられます。"
            "下の内容を確認し、よければもう一度「取り込む」を押してください / the year changed after the preview; "

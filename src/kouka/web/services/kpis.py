@@ -8,9 +8,10 @@ from kouka import interchange
 from kouka.domain.model import Kpi
 from kouka.domain.notation import read_measurement
 from kouka.web import mapping
+from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, KpiRecord, Membership, ProjectRecord
 from kouka.web.permissions import require_edit
-from kouka.web.services.writes import STALE, StaleVersion, Written, atomic, recorded, write
+from kouka.web.services.writes import STALE, StaleVersion, Written, recorded, write
 
 
 def _target(project: ProjectRecord, kpi: Kpi) -> str:

@@ -5,9 +5,10 @@ from django.db import IntegrityError
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Project
 from kouka.web import mapping
+from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Department, Membership, ProjectRecord, Role
 from kouka.web.permissions import Denied, require_admin, require_edit
-from kouka.web.services.writes import Written, atomic, recorded, write
+from kouka.web.services.writes import Written, recorded, write
 
 NUMBER_TAKEN = "この事業番号は既に使われています / this project number is taken"
 

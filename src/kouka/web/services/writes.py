@@ -8,14 +8,15 @@ see its new version.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from kouka.domain.errors import KoukaError
-from kouka.web import dbrouter, history
+from kouka.web import history
+from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership
 
 STALE = "他の人が先に保存しました。最新の内容を読み込んでください / stale version: reload and try again"
@@ -23,11 +24,6 @@ STALE = "他の人が先に保存しました。最新の内容を読み込ん�
 
 class StaleVersion(KoukaError):
     """What the user acted on changed since they loaded it (another save, a transition, an import)."""
-
-
-class Versioned(Protocol):
-    pk: Any
-    version: int
 
 
 V = TypeVar("V", bound=models.Model)
@@ -48,11 +44,6 @@ class Written:
 def version_of(row: Any) -> object:
     """What a stale write is recognised by, by default: the row's version (None when there is no row)."""
     return None if row is None else row.version
-
-
-def atomic() -> transaction.Atomic:
-    """A transaction on the selected database (:mod:`kouka.web.dbrouter`)."""
-    return transaction.atomic(using=dbrouter.current())
 
 
 def recorded(member: Membership, written: Written) -> None:

@@ -20,8 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
 from kouka.domain.aggregate import CountingRank, counting_rank, is_lead, unit_group, wide_area_key
 from kouka.domain.carry import kpi_key, project_key
 from kouka.domain.model import Body, Project, ProjectKind, Report
@@ -161,21 +159,20 @@ def rebuild(cycles: Iterable[Cycle]) -> int:
 def replace_facts(published: Iterable[tuple[Cycle, Report | None]]) -> int:
     """Replace the facts of each cycle by those of its report just published (None: it has none) and remake
     the rollups concerned; return the rows written."""
-    database = dbrouter.current()
     written = 0
-    with transaction.atomic(using=database):
+    with dbrouter.atomic():
         was_fresh = rollup.is_fresh()
         touched: set[WideKey] = set()
         slices: set[rollup.Slice] = set()
         for cycle, report in published:
             slices.add((cycle.municipality_id, cycle.fiscal_year))
-            old = KpiFact.objects.using(database).filter(cycle=cycle)
+            old = KpiFact.objects.filter(cycle=cycle)
             touched |= set(old.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
             old.delete()
             if report is None:
                 continue
             rows = values_for(cycle, report)
-            KpiFact.objects.using(database).bulk_create([KpiFact(**row) for row in rows], batch_size=1000)
+            KpiFact.objects.bulk_create([KpiFact(**row) for row in rows], batch_size=1000)
             touched |= wide_keys(rows)
             written += len(rows)
         areas = settle_wide_area(touched)
