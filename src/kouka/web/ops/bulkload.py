@@ -355,6 +355,47 @@ def _stored_digest(cycle: Cycle, revision: int) -> str:
     return digest({"schema": interchange.SCHEMA_ID, "reports": [interchange.report_json(report)]})
 
 
+def _fate(parsed: ParsedFile, item: ParsedReport, municipality: Municipality | None, found: _Existing | None,
+          revise: bool) -> str:
+    """What happens to one report: "new", "revise" or "same"; :class:`LoadError` when it is refused."""
+    if municipality is None or found is None:
+        return "new"
+    where = f"{parsed.path}: {municipality.name}の{item.fiscal_year}年度"
+    if found.cycle.state != State.PUBLISHED:
+        raise LoadError(f"{where}はWebで{found.cycle.get_state_display()}のため読み込みません / "
+                        "the report is being worked on in the web application; not overwritten")
+    if found.digest == item.digest:
+        return "same"
+    if not revise:
+        raise LoadError(f"{where}は内容の異なる版が公表済みです（--revise で訂正版として読み込み） / "
+                        "a different version is already published")
+    return "revise"
+
+
+def _plan_file(plan: _Plan, parsed: ParsedFile, existing: dict[tuple[int, int], _Existing], revise: bool) -> None:
+    """Add what one file writes to ``plan``; a refused file keeps its error and adds nothing."""
+    new, changed, same = [], [], 0
+    try:
+        for item in parsed.reports:
+            municipality = plan.municipalities.get(item.key)
+            found = None if municipality is None else existing.get((municipality.pk, item.fiscal_year))
+            fate = _fate(parsed, item, municipality, found, revise)
+            if fate == "new":
+                new.append((parsed, item))
+            elif fate == "revise" and found is not None:
+                changed.append((parsed, item, found.cycle))
+            else:
+                same += 1
+    except LoadError as exc:
+        parsed.error = str(exc)
+        return
+    plan.new += new
+    plan.revise += changed
+    plan.unchanged += same
+    if new or changed:
+        plan.files.append(parsed)
+
+
 def _plan(group: list[ParsedFile], summary: LoadSummary, revise: bool) -> _Plan:
     plan = _Plan()
     readable = [f for f in group if not f.error]
@@ -363,33 +404,7 @@ def _plan(group: list[ParsedFile], summary: LoadSummary, revise: bool) -> _Plan:
              for f in readable for r in f.reports if r.key in plan.municipalities}
     existing = _existing(pairs)
     for parsed in readable:
-        new, changed, same = [], [], 0
-        try:
-            for item in parsed.reports:
-                municipality = plan.municipalities.get(item.key)
-                found = None if municipality is None else existing.get((municipality.pk, item.fiscal_year))
-                if municipality is None or found is None:
-                    new.append((parsed, item))
-                    continue
-                where = f"{parsed.path}: {municipality.name}の{item.fiscal_year}年度"
-                if found.cycle.state != State.PUBLISHED:
-                    raise LoadError(f"{where}はWebで{found.cycle.get_state_display()}のため読み込みません / "
-                                    "the report is being worked on in the web application; not overwritten")
-                if found.digest == item.digest:
-                    same += 1
-                elif revise:
-                    changed.append((parsed, item, found.cycle))
-                else:
-                    raise LoadError(f"{where}は内容の異なる版が公表済みです（--revise で訂正版として読み込み） / "
-                                    "a different version is already published")
-        except LoadError as exc:
-            parsed.error = str(exc)
-            continue
-        plan.new += new
-        plan.revise += changed
-        plan.unchanged += same
-        if new or changed:
-            plan.files.append(parsed)
+        _plan_file(plan, parsed, existing, revise)
     # only now, so that a refused file leaves no municipality behind
     missing = {item.key: item.municipality for _, item in plan.new if item.key not in plan.municipalities}
     if missing:
