@@ -88,3 +88,14 @@ def test_no_private_name_is_imported_from_another_module() -> None:
 def test_the_web_application_imports_kouka_by_name_not_by_string() -> None:
     web = [path for path in (SRC / "kouka" / "web").rglob("*.py") if "migrations" not in path.parts]
     assert [path.name for path in web if "import_module" in path.read_text(encoding="utf-8")] == []
+
+
+def test_no_function_of_the_web_domain_interchange_or_cli_is_too_complex() -> None:
+    """What ``radon cc -n D src/kouka/web src/kouka/domain src/kouka/interchange.py src/kouka/cli`` checks."""
+    from radon.complexity import cc_visit
+
+    roots = [SRC / "kouka" / name for name in ("web", "domain", "cli")] + [SRC / "kouka" / "interchange.py"]
+    paths = [path for root in roots for path in ([root] if root.is_file() else sorted(root.rglob("*.py")))]
+    complex_ = [f"{path.relative_to(SRC)}:{block.lineno} {block.name} ({block.complexity})"
+                for path in paths for block in cc_visit(path.read_text(encoding="utf-8")) if block.complexity > 20]
+    assert complex_ == []
