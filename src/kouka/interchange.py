@@ -16,24 +16,10 @@ from typing import Any
 import jsonschema
 
 from kouka.atomicfile import write_atomically
+from kouka.domain import model
 from kouka.domain.eras import YearRef
 from kouka.domain.errors import KoukaError
-from kouka.domain.model import (
-    Body,
-    Categorised,
-    Direction,
-    Document,
-    EffectLevel,
-    GrantProgram,
-    Kpi,
-    KpiScope,
-    Measurement,
-    MeasurementStatus,
-    NextDirection,
-    Project,
-    ProjectKind,
-    Report,
-)
+from kouka.domain.model import Body, Document, Kpi, Measurement, Project, ProjectKind, Report
 
 SCHEMA_ID = "kouka/1"
 
@@ -116,7 +102,7 @@ def measurement_from_json(data: JSON | None) -> Measurement | None:
     return Measurement(
         value=None if value is None else Decimal(value),
         unit=data["unit"],
-        status=MeasurementStatus(data["status"]),
+        status=model.MeasurementStatus(data["status"]),
         reference=_year_ref(data.get("reference")),
         text=data.get("text", ""),
         note=data.get("note", ""),
@@ -139,8 +125,8 @@ def kpi_from_json(data: JSON) -> Kpi:
         number=data["number"],
         name=data["name"],
         unit=data["unit"],
-        direction=Direction(data.get("direction", "higher")),
-        scope=KpiScope(data.get("scope", "municipality")),
+        direction=model.Direction(data.get("direction", "higher")),
+        scope=model.KpiScope(data.get("scope", "municipality")),
         baseline=measurement_from_json(data.get("baseline")),
         baseline_year=data.get("baseline_year"),
         targets=_by_year(data.get("targets", {})),
@@ -151,18 +137,18 @@ def kpi_from_json(data: JSON) -> Kpi:
     )
 
 
-def _evaluation(data: JSON | None) -> Categorised[EffectLevel] | None:
+def _evaluation(data: JSON | None) -> model.Categorised[model.EffectLevel] | None:
     if data is None:
         return None
     category = data["category"]
-    return Categorised(None if category is None else EffectLevel(category), data["text"])
+    return model.Categorised(None if category is None else model.EffectLevel(category), data["text"])
 
 
-def _next_direction(data: JSON | None) -> Categorised[NextDirection] | None:
+def _next_direction(data: JSON | None) -> model.Categorised[model.NextDirection] | None:
     if data is None:
         return None
     category = data["category"]
-    return Categorised(None if category is None else NextDirection(category), data["text"])
+    return model.Categorised(None if category is None else model.NextDirection(category), data["text"])
 
 
 def project_from_json(data: JSON) -> Project:
@@ -202,7 +188,7 @@ def report_from_json(data: JSON) -> Report:
     return Report(
         municipality=Body(municipality["name"], municipality.get("prefecture", ""), municipality.get("code", "")),
         fiscal_year=data["fiscal_year"],
-        program=GrantProgram(program["name"], Fraction(program["rate"])),
+        program=model.GrantProgram(program["name"], Fraction(program["rate"])),
         title=data.get("title", ""),
         introduction=list(data.get("introduction", [])),
         stated_total_yen=data.get("stated_total_yen"),
@@ -271,7 +257,7 @@ def kpi_json(kpi: Kpi) -> JSON:
     return data
 
 
-def _categorised_json(value: Categorised[Any] | None) -> JSON | None:
+def _categorised_json(value: model.Categorised[Any] | None) -> JSON | None:
     if value is None:
         return None
     return {"category": None if value.category is None else value.category.value, "text": value.text}

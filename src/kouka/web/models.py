@@ -78,39 +78,52 @@ class Cycle(models.Model):
         return f"{self.municipality} {self.fiscal_year}"
 
 
-class ProjectRecord(models.Model):
+class StoredPart(models.Model):
+    """A numbered part of a report kept as interchange JSON (``data``), with the version optimistic locking
+    compares: a form or API client sends the version it saw, and a stale one is refused."""
+
+    data: Any = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ("number",)
+
+
+class ProjectRecord(StoredPart):
+    """One project (事業) of a year's report; ``data`` is its project_json without "kpis" (they are records of
+    their own)."""
+
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="projects")
     number = models.PositiveSmallIntegerField("事業番号")
     title = models.CharField("事業名", max_length=300)
     departments = models.ManyToManyField(Department, blank=True, related_name="projects")
-    data: Any = models.JSONField(default=dict)  # interchange project_json without "kpis"
-    version = models.PositiveIntegerField(default=1)  # optimistic locking: a stale form is refused
-
-    class Meta:
-        ordering = ("number",)
-        constraints = (models.UniqueConstraint(fields=["cycle", "number"], name="project_unique_number"),)
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    class Meta(StoredPart.Meta):
+        constraints = (models.UniqueConstraint(fields=["cycle", "number"], name="project_unique_number"),)
 
-class KpiRecord(models.Model):
+
+class KpiRecord(StoredPart):
+    """One KPI (成果目標) of a project; ``data`` is its kpi_json."""
+
     project = models.ForeignKey(ProjectRecord, on_delete=models.CASCADE, related_name="kpis")
     number = models.PositiveSmallIntegerField("成果目標番号")
     name = models.CharField("成果目標", max_length=300)
     unit = models.CharField("単位", max_length=20)
-    data: Any = models.JSONField(default=dict)  # interchange kpi_json
-    version = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        ordering = ("number",)
-        constraints = (models.UniqueConstraint(fields=["project", "number"], name="kpi_unique_number"),)
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
+    class Meta(StoredPart.Meta):
+        constraints = (models.UniqueConstraint(fields=["project", "number"], name="kpi_unique_number"),)
+
 
 class Comment(models.Model):
+    """A reviewer's or administrator's comment on a project."""
+
     project = models.ForeignKey(ProjectRecord, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     text = models.TextField("コメント", max_length=4000)

@@ -1,7 +1,7 @@
 """The demo: the Isesaki 令和4年度 example published, carried into a 令和5年度 draft, and one user per role."""
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 
@@ -14,8 +14,9 @@ from kouka.web.services.cycles import cycle_transition
 DEMO_PASSWORD = "kouka-demo"
 
 
-@dataclass(frozen=True)
-class DemoUser:
+class DemoUser(NamedTuple):
+    """One demo login: its role, its departments (editors) and what it is for."""
+
     username: str
     role: Role
     departments: tuple[str, ...]

@@ -35,14 +35,14 @@ class Filters:
     kind: ProjectKind | None = None
     municipality: int | None = None  # a Municipality's id
 
+    def narrow(self, rows: "QuerySet[Any]") -> "QuerySet[Any]":
+        """``rows`` (facts or rollups) of the year, prefecture and kind asked for."""
+        wanted = {"fiscal_year": self.year, "prefecture": self.prefecture,
+                  "kind": self.kind.value if self.kind is not None else None}
+        return rows.filter(**{field: value for field, value in wanted.items() if value is not None})
+
     def facts(self) -> "QuerySet[KpiFact]":
-        rows = KpiFact.objects.all()
-        if self.year is not None:
-            rows = rows.filter(fiscal_year=self.year)
-        if self.prefecture is not None:
-            rows = rows.filter(prefecture=self.prefecture)
-        if self.kind is not None:
-            rows = rows.filter(kind=self.kind.value)
+        rows = self.narrow(KpiFact.objects.all())
         if self.municipality is not None:
             rows = rows.filter(municipality_id=self.municipality)
         return rows
@@ -68,12 +68,7 @@ def _rollup(filters: Filters, *, bodies: bool = False, units: bool = False) -> "
             rows = rows.filter(municipality_id=filters.municipality)
     else:
         rows = AreaRollup.objects.all()
-    if filters.year is not None:
-        rows = rows.filter(fiscal_year=filters.year)
-    if filters.prefecture is not None:
-        rows = rows.filter(prefecture=filters.prefecture)
-    if filters.kind is not None:
-        rows = rows.filter(kind=filters.kind.value)
+    rows = filters.narrow(rows)
     if units:
         rows = rows.exclude(unit_group="")
         return rows if filters.unit_group is None else rows.filter(unit_group=filters.unit_group)

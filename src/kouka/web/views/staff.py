@@ -1,7 +1,9 @@
 """Staff pages: the year's report, projects and KPIs with findings beside the form, comments, workflow, history."""
 
 import json
+from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -49,6 +51,18 @@ STALE = ("他の人が先にこの内容を保存しました。あなたの入�
 HISTORY_ONLY = "変更履歴は管理者と確認者が閲覧できます / history is for administrators and reviewers"
 
 
+def saved(request: HttpRequest, form: forms.Form, save: Callable[[], object]) -> bool:
+    """Whether ``save`` (a service call) saved: a message says so; a stale version is the form's error instead,
+    the user's input kept, for the page to show again (409)."""
+    try:
+        save()
+    except StaleVersion:
+        form.add_error(None, STALE)
+        return False
+    messages.success(request, "保存しました / saved")
+    return True
+
+
 @staff_view
 def dashboard(request: HttpRequest, member: Membership) -> HttpResponse:
     form = NewCycleForm(request.POST or None)
@@ -93,18 +107,13 @@ def report_edit(request: HttpRequest, member: Membership, year: int) -> HttpResp
     if request.method == "POST":
         require_edit(member, cycle)
         if form.is_valid():
-            try:
-                report_update(member=member, cycle=cycle, fields=form.fields_json(),
-                              version=form.cleaned_data["version"])
-            except StaleVersion:
-                form.add_error(None, STALE)
-                status = 409
-                cycle.refresh_from_db()
-                report = mapping.report_of(cycle)
-                latest = ReportForm.initial_for(report, cycle.version)
-            else:
-                messages.success(request, "保存しました / saved")
+            if saved(request, form, lambda: report_update(member=member, cycle=cycle, fields=form.fields_json(),
+                                                          version=form.cleaned_data["version"])):
                 return redirect("kouka:cycle", year=year)
+            status = 409
+            cycle.refresh_from_db()
+            report = mapping.report_of(cycle)
+            latest = ReportForm.initial_for(report, cycle.version)
     return render(request, "kouka/staff/report_form.html", {
         "cycle": cycle, "form": form, "can_edit": can_edit(member, cycle), "latest": latest,
         "findings": findings_context([f for f in check_report(report) if f.code == "total_mismatch"])},
@@ -182,15 +191,10 @@ def project_edit(request: HttpRequest, member: Membership, year: int, number: in
             names = project_departments(member=member, record=record, project=project,
                                         chosen=list(form.cleaned_data["departments"]))
             updated = form.apply_to(project, names)
-            try:
-                project_update(member=member, cycle=cycle, record=record, before=project, after=updated,
-                               version=form.cleaned_data["version"])
-            except StaleVersion:
-                form.add_error(None, STALE)
-                status = 409
-            else:
-                messages.success(request, "保存しました / saved")
+            if saved(request, form, lambda: project_update(member=member, cycle=cycle, record=record, before=project,
+                                                           after=updated, version=form.cleaned_data["version"])):
                 return redirect("kouka:project", year=year, number=updated.number)
+            status = 409
     return project_page(request, member, cycle, record, report, form, status)
 
 
@@ -227,18 +231,15 @@ def kpi_edit(request: HttpRequest, member: Membership, year: int, number: int, k
         if form.is_valid():
             updated = form.apply_to(current)
             if form.is_valid():  # reading the figures may add errors
-                try:
+                def save() -> object:
                     if kpi_record is None:
-                        kpi_create(member=member, cycle=cycle, project=record, kpi=updated)
-                    else:
-                        kpi_update(member=member, cycle=cycle, record=kpi_record, before=current, after=updated,
-                                   version=form.cleaned_data["version"])
-                except StaleVersion:
-                    form.add_error(None, STALE)
-                    status = 409
-                else:
-                    messages.success(request, "保存しました / saved")
+                        return kpi_create(member=member, cycle=cycle, project=record, kpi=updated)
+                    return kpi_update(member=member, cycle=cycle, record=kpi_record, before=current, after=updated,
+                                      version=form.cleaned_data["version"])
+
+                if saved(request, form, save):
                     return redirect("kouka:project", year=year, number=number)
+                status = 409
     latest = latest_figures(kpi_record, years) if status == 409 and kpi_record is not None else []
     index = report.projects.index(project)
     findings = check_kpi(current, project, report, f"$.projects[{index}].kpis") if kpi is not None else []
