@@ -15,7 +15,7 @@ from ninja.security import django_auth
 
 from kouka.domain.errors import KoukaError
 from kouka.domain.rules import judge_kpi
-from kouka.web import mapping, selectors
+from kouka.web import selectors
 from kouka.web.models import KpiRecord, Membership
 from kouka.web.permissions import Denied, cycle_for, project_for, request_member
 from kouka.web.reading import read_aloud
@@ -175,13 +175,13 @@ def staff_cycle(request: HttpRequest, year: int) -> CycleOut:
 def staff_project(request: HttpRequest, year: int, number: int) -> dict[str, Any]:
     member = _member(request)
     record = project_for(member, cycle_for(member, year), number)
-    return mapping.project_record_json(record) | {"version": record.version}
+    return selectors.project_json(record)
 
 
 def _kpi_out(record: KpiRecord, year: int) -> KpiOut:
-    kpi = mapping.kpi_of(record)
+    kpi = selectors.kpi_saved(record)
     return KpiOut(number=record.number, name=record.name, unit=record.unit, version=record.version,
-                  judgement=judge_kpi(kpi, year).judgement.value, data=mapping.kpi_record_json(record))
+                  judgement=judge_kpi(kpi, year).judgement.value, data=selectors.kpi_json(record))
 
 
 @api.put("/staff/cycles/{year}/projects/{number}/kpis/{kpi}/actuals/{actual_year}", response={

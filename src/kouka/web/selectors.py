@@ -12,7 +12,7 @@ from django.http import Http404
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
-from kouka.domain.model import Report
+from kouka.domain.model import Kpi, Report
 from kouka.web import mapping
 from kouka.web.models import (
     Change,
@@ -136,6 +136,26 @@ def cycle_project(member: Membership, cycle: Cycle, number: int) -> tuple[Report
         if record.number == number:
             return report, record
     raise Http404("事業がありません")
+
+
+def cycle_report_whole(cycle: Cycle) -> Report:
+    """The year's whole report as its records hold it now (for administrators, reviewers and exports)."""
+    return mapping.report_of(cycle)
+
+
+def project_json(record: ProjectRecord) -> dict[str, Any]:
+    """A project's interchange JSON with its KPIs, and the version to send back with a change."""
+    return mapping.project_record_json(record) | {"version": record.version}
+
+
+def kpi_saved(record: KpiRecord) -> Kpi:
+    """What is saved now of a KPI (read again from the database)."""
+    record.refresh_from_db()
+    return mapping.kpi_of(record)
+
+
+def kpi_json(record: KpiRecord) -> dict[str, Any]:
+    return mapping.kpi_record_json(record)
 
 
 def department_choices(member: Membership) -> "QuerySet[Department]":

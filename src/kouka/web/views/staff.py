@@ -15,7 +15,7 @@ from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Kpi, Project, Report
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi
-from kouka.web import history, integrations, mapping, selectors
+from kouka.web import history, integrations, selectors
 from kouka.web.forms import (
     CommentForm,
     DepartmentForm,
@@ -100,7 +100,7 @@ def report_edit(request: HttpRequest, member: Membership, year: int) -> HttpResp
     """The report as a whole (title, introduction, stated total); administrators only."""
     cycle = cycle_for(member, year)
     require_admin(member)
-    report = mapping.report_of(cycle)
+    report = selectors.cycle_report_whole(cycle)
     form = ReportForm(request.POST or None, initial=ReportForm.initial_for(report, cycle.version))
     status = 200
     latest = None
@@ -112,7 +112,7 @@ def report_edit(request: HttpRequest, member: Membership, year: int) -> HttpResp
                 return redirect("kouka:cycle", year=year)
             status = 409
             cycle.refresh_from_db()
-            report = mapping.report_of(cycle)
+            report = selectors.cycle_report_whole(cycle)
             latest = ReportForm.initial_for(report, cycle.version)
     return render(request, "kouka/staff/report_form.html", {
         "cycle": cycle, "form": form, "can_edit": can_edit(member, cycle), "latest": latest,
@@ -252,8 +252,7 @@ def kpi_edit(request: HttpRequest, member: Membership, year: int, number: int, k
 
 def latest_figures(record: KpiRecord, years: list[int]) -> list[tuple[str, str, str]]:
     """What is saved now, year by year, shown beside a refused stale form so the two can be merged."""
-    record.refresh_from_db()
-    kpi = mapping.kpi_of(record)
+    kpi = selectors.kpi_saved(record)
     return [(format_fiscal_year(y), write_measurement(kpi.targets[y]) if y in kpi.targets else "－",
              write_measurement(kpi.actuals[y]) if y in kpi.actuals else "－") for y in years]
 
@@ -314,4 +313,4 @@ def staff_export(request: HttpRequest, member: Membership, year: int, fmt: str) 
     cycle = cycle_for(member, year)
     if member.role == Role.EDITOR:
         raise Denied("出力は管理者と確認者が行えます / exports are for administrators and reviewers")
-    return export_response(mapping.report_of(cycle), fmt, f"{cycle.municipality.slug}-{year}-draft")
+    return export_response(selectors.cycle_report_whole(cycle), fmt, f"{cycle.municipality.slug}-{year}-draft")
