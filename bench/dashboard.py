@@ -3,9 +3,9 @@
     nice .venv/bin/python bench/dashboard.py --bodies 1788 --years 10 --repeat 20
 
 Writes the synthetic national set (``kouka.synth``: ``--bodies`` × ``--years`` reports) and loads it into a
-fresh database of each backend with ``kouka load``'s bulk loader (:mod:`kouka.web.bulkload`: publications,
-records and facts), remakes the rollups (:func:`kouka.web.rollup.refresh_all`, timed), then times each query
-of :mod:`kouka.web.dashboards` and each public dashboard page ``--repeat`` times and prints the median and
+fresh database of each backend with ``kouka load``'s bulk loader (:mod:`kouka.web.ops.bulkload`: publications,
+records and facts), remakes the rollups (:func:`kouka.web.stats.rollup.refresh_all`, timed), then times each query
+of :mod:`kouka.web.stats.dashboards` and each public dashboard page ``--repeat`` times and prints the median and
 95th percentile. PostgreSQL is the server of
 ``--postgres`` (default: the test server); the benchmark creates its own database there, named with this
 process's id, and drops it at the end. Each backend runs in a child process of its own.
@@ -30,7 +30,7 @@ DEFAULT_POSTGRES = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
 
 def load_national(directory: Path) -> tuple[int, int]:
     """Load the synthetic files with ``kouka load``'s bulk loader; return (reports, fact rows)."""
-    from kouka.web import bulkload
+    from kouka.web.ops import bulkload
 
     summary = bulkload.load(sorted(directory.glob("*.json")))
     if summary.failures:
@@ -41,9 +41,9 @@ def load_national(directory: Path) -> tuple[int, int]:
 def queries() -> list[tuple[str, Callable[[], Any]]]:
     from kouka.domain.model import ProjectKind
     from kouka.domain.rules import Judgement
-    from kouka.web import dashboards
-    from kouka.web.dashboards import Filters
     from kouka.web.models import KpiFact, Municipality
+    from kouka.web.stats import dashboards
+    from kouka.web.stats.dashboards import Filters
 
     choices = dashboards.choices()
     year = choices.years[len(choices.years) // 2]
@@ -73,8 +73,8 @@ def pages() -> list[tuple[str, Callable[[], Any]]]:
     """Whole public pages through Django (routing, queries, templates), for comparison."""
     from django.test import Client
 
-    from kouka.web import dashboards
     from kouka.web.models import KpiFact
+    from kouka.web.stats import dashboards
 
     client = Client()
     slug = KpiFact.objects.values_list("municipality__slug", flat=True).first()
@@ -104,7 +104,7 @@ def child(args: argparse.Namespace) -> None:
     load_seconds = time.perf_counter() - started
     from django.db import connection
 
-    from kouka.web import rollup
+    from kouka.web.stats import rollup
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # planner statistics, as after any bulk load

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/import_damaged.py
 
-The variants are those of ``tests/test_importer_damaged.py`` (``tests/damaged_variants.py``: 200 per importer,
+The variants are those of ``tests/test_importer_damaged.py`` (``tests/support/damaged_variants.py``: 200 per importer,
 the 50 MB file last), each written to a fresh folder and run through ``kouka import FILE -o OUT --json`` in
 this process, the way the test runs them. Prints per importer the median, 95th percentile and slowest
 wall time, the slowest variant's name, and how many ended as an import or a refusal.
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from damaged_variants import Source, make_sources, variants, write_variant  # noqa: E402
 

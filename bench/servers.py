@@ -170,7 +170,7 @@ def _setup() -> None:
 
 def _fill_demo() -> str:
     """The demo; prints (as JSON) its municipality, users and their password."""
-    from kouka.web.demo import DEMO_PASSWORD, load_demo
+    from kouka.web.ops.demo import DEMO_PASSWORD, load_demo
 
     municipality, users = load_demo(EXAMPLE)
     return json.dumps({"municipality": municipality.slug, "users": [u.username for u in users],

@@ -1,16 +1,19 @@
-"""Shared fixtures: where the example and the seed live."""
+"""Shared fixtures: where the example and the seed live, and the helpers of ``tests/support/``.
 
+Shared helpers are modules in ``tests/support/`` (put on the path here); a test module never imports
+another test module. The web worlds (``world``, ``synth_world``) are fixtures every test module can ask for.
+"""
+
+import sys
 from pathlib import Path
 
 import pytest
 
-# the shared helpers that test modules import by name before pytest loads them as plugins
-pytest.register_assert_rewrite("web_fixtures", "browser_support")
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
-# The Isesaki 令和4年度 publication as the city published it: the text the example encodes.
-SEED = ROOT / "tests" / "fixtures" / "seed" / "000_4681f277236dbcf0.txt"
+from paths import EXAMPLE, SEED
+
+pytest_plugins = ["web_fixtures", "stats_fixtures", "browser_support"]
 
 
 @pytest.fixture

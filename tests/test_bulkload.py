@@ -1,4 +1,4 @@
-"""kouka load's loader (kouka.web.bulkload) and the database's Parquet export, on SQLite and PostgreSQL."""
+"""kouka load's loader (kouka.web.ops.bulkload) and the database's Parquet export, on SQLite and PostgreSQL."""
 
 import json
 import shutil
@@ -18,8 +18,6 @@ from kouka.domain.carry import carry_report
 from kouka.domain.model import Document, Report
 from kouka.render.opendata import COLUMN_NAMES, kpi_rows
 from kouka.web import dbrouter, mapping
-from kouka.web.bulkload import LoadError, digest, load
-from kouka.web.export import export_database
 from kouka.web.models import (
     Change,
     Cycle,
@@ -31,9 +29,9 @@ from kouka.web.models import (
     Publication,
     State,
 )
+from kouka.web.ops.bulkload import LoadError, digest, load
+from kouka.web.ops.export import export_database
 from web_fixtures import ALIASES, World
-
-pytest_plugins = ["web_fixtures"]
 
 
 @pytest.fixture(scope="module")

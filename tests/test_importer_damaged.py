@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE, SEED
 from damaged_variants import CP932_ONLY, SUFFIXES, Source, Variant, make_sources, variants, write_variant
 from importer_support import json_diff
 from kouka import interchange
 from kouka.cli import COMMAND_MODULES, app
 from kouka.importers import import_bytes
+from paths import EXAMPLE, SEED
 
 for _module in COMMAND_MODULES:
     __import__(_module)

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE, SEED
 from importer_support import FIXTURES, build_national_form
 from kouka import interchange
 from kouka.importers import ImportResult, UnreadableDocumentError, import_bytes
 from kouka.importers.api import MAX_DOCUMENT_BYTES
+from paths import EXAMPLE, SEED
 
 LABEL = "hostile-input"
 FORMATS = ("text", "html", "xlsx", "pdf")

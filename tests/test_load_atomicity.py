@@ -3,7 +3,7 @@ database exactly as it was, and a re-run completes to the state of an uninterrup
 
 Every load here is a real ``kouka load`` process on a real database of its own (an SQLite file, and a
 PostgreSQL database with a unique name when KOUKA_TEST_POSTGRES_URL is set); databases are compared whole with
-``tests/db_snapshot.py`` (every table, every row), read from this process over the database's own driver.
+``tests/support/db_snapshot.py`` (every table, every row), read from this process over the database's own driver.
 """
 
 import json
@@ -41,7 +41,7 @@ def _environment() -> dict[str, str]:
 @dataclass
 class Database:
     options: list[str]  # how kouka names it
-    target: str  # how tests/db_snapshot.py reads it: an SQLite file or a postgresql:// URL
+    target: str  # how tests/support/db_snapshot.py reads it: an SQLite file or a postgresql:// URL
 
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "kouka", *args, *self.options]
@@ -149,7 +149,7 @@ def _rows(snapshot: dict[str, list[str]], table: str) -> int:
 
 
 def test_a_load_ends_with_the_dashboards_rollups_made(reference: dict[str, Any]) -> None:
-    """The first dashboard view after ``kouka load`` finds the rollups made from every fact (kouka.web.rollup)."""
+    """The first dashboard view after ``kouka load`` finds the rollups made from every fact (kouka.web.stats.rollup)."""
     facts = [json.loads(row) for row in reference["kouka_kpifact"]]
     [state] = [json.loads(row) for row in reference["kouka_rollupstate"]]
     assert state["fact_count"] == len(facts)

@@ -14,6 +14,7 @@ from kouka.domain.aggregate import Aggregator, OverlapError, aggregate, kpi_seri
 from kouka.domain.carry import carry_report
 from kouka.domain.model import Body, Document, KpiScope, Report
 from kouka.domain.rules import Judgement
+from national_oracle import oracle_judgement
 
 BODIES, YEARS, SEED = 90, 3, 7
 
@@ -35,21 +36,6 @@ def raw_reports(directory: Path) -> list[dict[str, Any]]:
     for path in sorted(directory.glob("*.json")):
         reports += json.loads(path.read_text(encoding="utf-8"))["reports"]
     return reports
-
-
-def oracle_judgement(kpi: dict[str, Any], year: int) -> str:
-    """An independent reading of the synthetic figures (same units for target and actual throughout)."""
-    if kpi["scope"] == "wide_area":
-        return "not_judgeable"
-    actual = kpi["actuals"].get(str(year))
-    if actual is None or actual["status"] == "pending":
-        return "pending"
-    target = kpi["targets"].get(str(year))
-    if target is None or target["value"] is None or actual["value"] is None:
-        return "not_judgeable"
-    a, t = Decimal(actual["value"]), Decimal(target["value"])
-    met = a >= t if kpi["direction"] == "higher" else a <= t
-    return "met" if met else "not_met"
 
 
 def oracle(reports: list[dict[str, Any]]) -> dict[str, Any]:

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
-pytest_plugins = ["web_fixtures", "browser_support"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between synchronous browser calls
 
 SHOTS = Path(os.environ.get("KOUKA_SCREENSHOTS") or ROOT / "artifacts" / "public")

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
-pytest_plugins = ["browser_support"]
 
 
 def open_html(browser: "Browser", html: str, tmp_path: Path) -> "Page":

@@ -14,7 +14,8 @@ from kouka.domain.checks import circled
 from kouka.domain.draft import GAP_CAUSE, GAP_IMPROVEMENT, GAP_OPEN, PHRASES, draft_verification, has_gaps
 from kouka.domain.model import Kpi, Measurement, MeasurementStatus, Project
 from kouka.domain.rules import Judgement, judge_kpi
-from render_support import EXAMPLE, example_report
+from paths import EXAMPLE
+from render_support import example_report
 
 runner = CliRunner()
 

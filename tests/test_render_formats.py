@@ -18,10 +18,9 @@ from kouka.domain.rules import JUDGEMENT_LABELS, judge_kpi, report_total
 from kouka.render.html import STYLESHEET, render_fragment, render_page, stylesheet
 from kouka.render.opendata import COLUMN_NAMES, columns_markdown, kpi_rows, render_csv
 from kouka.render.xlsx import DATA_SHEET, read_data_sheet, render_xlsx
+from paths import EXAMPLE, ROOT
 from render_support import (
-    EXAMPLE,
     FORMULA,
-    ROOT,
     SCRIPT,
     SEED_MONEY,
     SEED_VALUES,

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from paths import ROOT
 
 SEED_TESTS = ("tests/test_seed_example.py", "tests/test_importer_documents.py")
 OUTSIDE = re.compile(r"\.\./shared|parent\s*/\s*\"shared\"")

@@ -18,14 +18,14 @@ from django.core.management import call_command
 from django.db import connections
 
 from database_support import ENGINES, fresh_database
-from kouka.web import backup, mapping
+from kouka.web import mapping
 from kouka.web.forms import KpiForm
 from kouka.web.models import Comment, Cycle, KpiRecord, Publication, State
+from kouka.web.ops import backup
 
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 Snapshot = dict[str, list[dict[str, Any]]]

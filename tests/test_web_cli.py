@@ -1,5 +1,6 @@
 """``kouka demo`` and ``kouka serve`` as a person runs them: real processes answering on a real port."""
 
+import json
 import os
 import signal
 import socket
@@ -69,6 +70,38 @@ def test_demo_twice_starts_fresh(tmp_path: Path) -> None:
         done = subprocess.run([str(KOUKA), "demo", "--data", str(tmp_path), "--no-serve"], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def demo(data: Path, *options: str) -> str:
+    done = subprocess.run([str(KOUKA), "demo", "--data", str(data), "--no-serve", *options], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def departments(data: Path, add: str = "") -> list[str]:
+    """The demo municipality's departments, after adding ``add`` when given (a change made in the demo)."""
+    script = ("import django, json, sys; django.setup(); from kouka.web.models import Department, Municipality; "
+              "town = Municipality.objects.get(slug='isesaki'); "
+              "sys.argv[1] and Department.objects.create(municipality=town, name=sys.argv[1]); "
+              "print(json.dumps(sorted(Department.objects.values_list('name', flat=True))))")
+    shown = subprocess.run([sys.executable, "-c", script, add], capture_output=True, text=True, timeout=60, env={
+        **os.environ, "KOUKA_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "kouka.web.settings"})
+    assert shown.returncode == 0, shown.stderr
+    listed: list[str] = json.loads(shown.stdout)
+    return listed
+
+
+def test_demo_again_keeps_the_changes_unless_reset(tmp_path: Path) -> None:
+    assert "デモデータを読み込みました" in demo(tmp_path)
+    assert "デモで作った課" in departments(tmp_path, add="デモで作った課")
+    again = demo(tmp_path)
+    assert "既存のデモデータを使います" in again and "--reset" in again and "kikaku" in again
+    assert "デモで作った課" in departments(tmp_path)
+    reset = demo(tmp_path, "--reset")
+    assert "消して読み込み直しました" in reset
+    names = departments(tmp_path)
+    assert "デモで作った課" not in names and "商工労働課" in names
 
 
 def test_serve_creates_its_data_folder(tmp_path: Path, processes: list[subprocess.Popen[str]]) -> None:

@@ -6,7 +6,6 @@ two connections, committed data in a fresh database of each engine) for a KPI, t
 project's まとめ via the API.
 """
 
-import importlib
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -22,13 +21,14 @@ from database_support import ENGINES, attach, fresh_database
 from kouka.web import dbrouter, mapping
 from kouka.web.forms import KpiForm, ReportForm
 from kouka.web.models import Change, KpiRecord, ProjectRecord, Publication, State
+from paths import EXAMPLE
+from web_fixtures import build_world
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 
 KPI_PATH = "/staff/2023/projects/1/kpis/1/"
 VERIFICATION_PATH = "/api/staff/cycles/2023/projects/1/verification"
@@ -115,7 +115,7 @@ def test_stale_verification_via_the_api_is_refused(world: "World") -> None:
 def test_import_confirm_after_the_year_changed_is_refused(world: "World", tmp_path: Any) -> None:
     from kouka import interchange
 
-    document = interchange.load(__import__("web_fixtures").EXAMPLE)
+    document = interchange.load(EXAMPLE)
     document.reports[0].fiscal_year = 2023
     upload = tmp_path / "isesaki-2023.json"
     interchange.save(document, upload)
@@ -142,12 +142,11 @@ def test_import_confirm_after_the_year_changed_is_refused(world: "World", tmp_pa
 def racing_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                  django_db_blocker: Any) -> Iterator["World"]:
     """The demo world committed in a fresh database of each engine, so other connections (threads) see it."""
-    fixtures = importlib.import_module("web_fixtures")
     with django_db_blocker.unblock(), fresh_database(request.param, tmp_path_factory.mktemp("race")) as alias:
         call_command("migrate", database=alias, verbosity=0)
         with dbrouter.using_database(alias), override_settings(PASSWORD_HASHERS=[
                 "django.contrib.auth.hashers.MD5PasswordHasher"]):
-            world = fixtures.build_world(alias)
+            world = build_world(alias)
         with dbrouter.using_database(alias):
             yield world
 

@@ -5,17 +5,17 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from kouka.domain.aggregate import Tally
 from kouka.domain.model import ProjectKind
 from kouka.domain.rules import Judgement
-from kouka.web import dashboards, rollup
-from kouka.web.dashboards import Figures, Filters
 from kouka.web.models import AreaRollup, BodyRollup, KpiFact, Municipality
-from test_national_aggregate import oracle_judgement
+from kouka.web.stats import dashboards, rollup
+from kouka.web.stats.dashboards import Filters
+from national_oracle import oracle_judgement
 
 if TYPE_CHECKING:
     from stats_fixtures import SynthWorld
 
-pytest_plugins = ["web_fixtures", "stats_fixtures"]
 
 
 @dataclass
@@ -81,10 +81,11 @@ def walk(raw: list[dict[str, Any]], *, year: int | None = None, prefecture: str 
     return out
 
 
-def assert_equal(figures: Figures, expected: Expected, *, money: bool = True) -> None:
+def assert_equal(figures: Tally, expected: Expected, *, money: bool = True) -> None:
     if money:
-        assert (figures.reports, figures.projects, figures.wide_area_projects, figures.cost_yen, figures.grant_yen) == (
-            len(expected.reports), expected.projects, expected.wide, expected.cost, expected.grant)
+        assert (figures.report_count, figures.projects, figures.wide_area_projects, figures.cost_yen,
+                figures.grant_yen) == (len(expected.reports), expected.projects, expected.wide, expected.cost,
+                                       expected.grant)
     assert {j.value: figures.kpis[j] for j in Judgement if figures.kpis[j]} == dict(+expected.kpis)
     assert figures.kpis.preliminary == expected.preliminary
 
@@ -202,5 +203,5 @@ def test_facts_written_without_rollups_are_rolled_up_on_the_next_query(synth_wor
     lost_projects = gone.filter(project_row=True).count()
     gone.delete()  # as a loader replacing a report would, without remaking rollups
     after = dashboards.summary()
-    assert after.projects == before.projects - lost_projects and after.reports == before.reports - 1
+    assert after.projects == before.projects - lost_projects and after.report_count == before.report_count - 1
     assert rollup.is_fresh()

@@ -8,13 +8,14 @@ from django.conf import settings
 from kouka import interchange, synth
 from kouka.domain.model import Body, Document, ProjectKind, Report
 from kouka.domain.rules import judge_kpi
-from kouka.web import facts, mapping, workflow
+from kouka.web import mapping
 from kouka.web.models import Cycle, KpiFact, Membership, Municipality, Publication, State
+from kouka.web.services.cycles import cycle_transition
+from kouka.web.stats import facts
 
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 
@@ -32,7 +33,7 @@ def test_publishing_fills_the_facts_and_drafts_never_count(world: "World") -> No
 def test_a_correction_replaces_the_facts_of_the_cycle(world: "World") -> None:
     cycle = world.cycle(2022)
     admin = Membership.objects.get(user__username="kikaku")
-    workflow.apply(admin, cycle, "correct")
+    cycle_transition(member=admin, cycle=cycle, name="correct")
     record = cycle.projects.get(number=1)
     record.title = "訂正後の事業名"
     record.save()
@@ -40,8 +41,8 @@ def test_a_correction_replaces_the_facts_of_the_cycle(world: "World") -> None:
     assert set(KpiFact.objects.filter(cycle=cycle, project_number=1).values_list("project_title", flat=True)) != {
         "訂正後の事業名"}  # the draft is not counted yet
     for step in ("submit", "review"):
-        workflow.apply(admin, cycle, step)
-    workflow.apply(admin, cycle, "publish", note="事業名の訂正")
+        cycle_transition(member=admin, cycle=cycle, name=step)
+    cycle_transition(member=admin, cycle=cycle, name="publish", note="事業名の訂正")
     assert KpiFact.objects.filter(cycle=cycle).count() == before
     assert set(KpiFact.objects.filter(cycle=cycle, project_number=1).values_list("project_title", flat=True)) == {
         "訂正後の事業名"}

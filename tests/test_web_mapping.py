@@ -14,7 +14,6 @@ from kouka.web.models import KpiRecord, ProjectRecord, Publication, State
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 # every database the settings name: SQLite, and PostgreSQL when KOUKA_TEST_POSTGRES_URL is set
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "isesaki-2022.json"

@@ -18,7 +18,6 @@ from kouka.web.models import Cycle, KpiRecord, Publication
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 REPORT = "/m/isesaki/2022/"

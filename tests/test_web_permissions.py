@@ -20,7 +20,6 @@ from kouka.web.models import Change, Comment, Cycle, KpiRecord, ProjectRecord, S
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 # every database the settings name: SQLite, and PostgreSQL when KOUKA_TEST_POSTGRES_URL is set
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
@@ -252,14 +251,14 @@ DRAFT_TITLE = "下書きだけの事業名（集計に出てはならない）"
 
 def test_stats_never_count_drafts(world: "World") -> None:
     from kouka.domain.rules import Judgement
-    from kouka.web import dashboards
+    from kouka.web.stats import dashboards
 
     record = ProjectRecord.objects.get(cycle=world.cycle(2023), number=1)
     record.title = DRAFT_TITLE
     record.save()
     published = mapping.report_from_document(world.cycle(2022).publications.get().document)
     total = dashboards.summary()
-    assert (total.reports, total.projects, total.grant_yen) == (1, len(published.projects), 14727544)
+    assert (total.report_count, total.projects, total.grant_yen) == (1, len(published.projects), 14727544)
     assert total.kpis.total == sum(len(p.kpis) for p in published.projects)
     assert [year for year, _ in dashboards.by_year()] == [2022]
     assert total.kpis[Judgement.NOT_MET] > 0

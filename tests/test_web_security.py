@@ -39,7 +39,6 @@ from kouka.web.models import Change, Comment, Cycle, KpiRecord, Membership, Proj
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -536,8 +535,9 @@ def hostile_world(alias: str) -> dict[str, Any]:
     and carried into a draft; a reviewer's comment; an administrator whose user name is markup."""
     from kouka.domain.carry import carry_report
     from kouka.domain.model import Body
-    from kouka.web import history, workflow
+    from kouka.web import history
     from kouka.web.models import Department, Municipality, Role
+    from kouka.web.services.cycles import cycle_transition
 
     report = interchange.load(EXAMPLE).report_for(None)
     report = hostile(replace(report, municipality=Body(MARKUP, SHORT_MARKUP, "102041")))
@@ -547,8 +547,8 @@ def hostile_world(alias: str) -> dict[str, Any]:
     admin.departments.set([Department.objects.create(municipality=municipality, name=MARKUP + "課")])
     cycle = mapping.store_report(municipality, report)
     for step in ("submit", "review", "publish", "correct", "submit", "review"):
-        workflow.apply(admin, cycle, step)
-    workflow.apply(admin, cycle, "publish", note=MARKUP)
+        cycle_transition(member=admin, cycle=cycle, name=step)
+    cycle_transition(member=admin, cycle=cycle, name="publish", note=MARKUP)
     draft = mapping.store_report(municipality, replace(carry_report(report, report.fiscal_year + 1),
                                                        title=MARKUP, introduction=[MARKUP]))
     record = draft.projects.order_by("number").first()
@@ -727,8 +727,8 @@ def test_downloads_from_the_site_carry_no_formula(world: "World") -> None:
     """The same through the public export links of a published report."""
     from openpyxl import load_workbook
 
-    from kouka.web import workflow
     from kouka.web.models import Municipality, Role
+    from kouka.web.services.cycles import cycle_transition
 
     report = formula_report("=")
     municipality = Municipality.objects.create(slug="formula", name="数式市")
@@ -736,7 +736,7 @@ def test_downloads_from_the_site_carry_no_formula(world: "World") -> None:
     admin = Membership.objects.create(user=user, municipality=municipality, role=Role.ADMIN)
     cycle = mapping.store_report(municipality, report)
     for step in ("submit", "review", "publish"):
-        workflow.apply(admin, cycle, step)
+        cycle_transition(member=admin, cycle=cycle, name=step)
     workbook = Client().get("/m/formula/2022/export/xlsx/")
     book = load_workbook(io.BytesIO(workbook.content))
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]

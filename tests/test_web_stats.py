@@ -8,14 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 from django.test import Client
 
 from kouka.domain.rules import Judgement
-from kouka.web import dashboards
-from kouka.web.dashboards import Filters
 from kouka.web.models import Municipality
+from kouka.web.stats import dashboards
+from kouka.web.stats.dashboards import Filters
 
 if TYPE_CHECKING:
     from stats_fixtures import SynthWorld
 
-pytest_plugins = ["web_fixtures", "stats_fixtures"]
 
 LINK = re.compile(r'<a href="([^"]+)"[^>]*>([^<]+)</a>')
 

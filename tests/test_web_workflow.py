@@ -9,11 +9,11 @@ from django.conf import settings
 from kouka.web import mapping
 from kouka.web.forms import KpiForm, ProjectForm
 from kouka.web.models import Change, Cycle, KpiRecord, ProjectRecord, Publication, State
+from paths import EXAMPLE
 
 if TYPE_CHECKING:
     from web_fixtures import World
 
-pytest_plugins = ["web_fixtures"]
 # every database the settings name: SQLite, and PostgreSQL when KOUKA_TEST_POSTGRES_URL is set
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
@@ -155,7 +155,7 @@ def test_every_change_is_recorded_with_before_and_after(world: "World") -> None:
 def test_import_writes_nothing_before_confirm(world: "World", tmp_path: Any) -> None:
     from kouka import interchange
 
-    document = interchange.load(__import__("web_fixtures").EXAMPLE)
+    document = interchange.load(EXAMPLE)
     document.reports[0].fiscal_year = 2024
     upload = tmp_path / "isesaki-2024.json"
     interchange.save(document, upload)
@@ -312,7 +312,7 @@ def test_reviewer_reads_the_form_without_editing(world: "World") -> None:
 def test_import_of_another_municipalitys_file_is_flagged_in_the_preview(world: "World", tmp_path: Any) -> None:
     from kouka import interchange
 
-    document = interchange.load(__import__("web_fixtures").EXAMPLE)
+    document = interchange.load(EXAMPLE)
     document.reports[0].fiscal_year = 2025
     upload = tmp_path / "isesaki.json"
     interchange.save(document, upload)

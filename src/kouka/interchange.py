@@ -16,26 +16,11 @@ from typing import Any
 import jsonschema
 
 from kouka.atomicfile import write_atomically
-from kouka.domain import limits
+from kouka.domain import limits, model
 from kouka.domain.eras import YearRef
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
-from kouka.domain.model import (
-    Body,
-    Categorised,
-    Direction,
-    Document,
-    EffectLevel,
-    GrantProgram,
-    Kpi,
-    KpiScope,
-    Measurement,
-    MeasurementStatus,
-    NextDirection,
-    Project,
-    ProjectKind,
-    Report,
-)
+from kouka.domain.model import Body, Document, Kpi, Measurement, Project, ProjectKind, Report
 
 SCHEMA_ID = "kouka/1"
 
@@ -132,6 +117,9 @@ def schema_message(error: jsonschema.ValidationError) -> str:
 
 
 # --- from JSON ---------------------------------------------------------------
+# The readers of one node (a measurement, a KPI, a project, a report) trust their input: kouka wrote it, or
+# :func:`from_json` validated the whole document first. Validation happens at the edges (a file loaded, an
+# upload, the API's input), not each time stored data is read back.
 
 
 def _year_ref(data: JSON | None) -> YearRef | None:
@@ -140,14 +128,14 @@ def _year_ref(data: JSON | None) -> YearRef | None:
     return YearRef(data["year"], fiscal=data["fiscal"], month=data.get("month"))
 
 
-def _measurement(data: JSON | None) -> Measurement | None:
+def measurement_from_json(data: JSON | None) -> Measurement | None:
     if data is None:
         return None
     value = data["value"]
     return Measurement(
         value=None if value is None else Decimal(value),
         unit=data["unit"],
-        status=MeasurementStatus(data["status"]),
+        status=model.MeasurementStatus(data["status"]),
         reference=_year_ref(data.get("reference")),
         text=data.get("text", ""),
         note=data.get("note", ""),
@@ -158,20 +146,21 @@ def _measurement(data: JSON | None) -> Measurement | None:
 def _by_year(data: JSON) -> dict[int, Measurement]:
     result: dict[int, Measurement] = {}
     for year, item in data.items():
-        measurement = _measurement(item)
+        measurement = measurement_from_json(item)
         assert measurement is not None
         result[int(year)] = measurement
     return result
 
 
-def _kpi(data: JSON) -> Kpi:
+def kpi_from_json(data: JSON) -> Kpi:
+    """One KPI from its interchange JSON (as :func:`kpi_json` writes it)."""
     return Kpi(
         number=data["number"],
         name=data["name"],
         unit=data["unit"],
-        direction=Direction(data.get("direction", "higher")),
-        scope=KpiScope(data.get("scope", "municipality")),
-        baseline=_measurement(data.get("baseline")),
+        direction=model.Direction(data.get("direction", "higher")),
+        scope=model.KpiScope(data.get("scope", "municipality")),
+        baseline=measurement_from_json(data.get("baseline")),
         baseline_year=data.get("baseline_year"),
         targets=_by_year(data.get("targets", {})),
         actuals=_by_year(data.get("actuals", {})),
@@ -181,21 +170,22 @@ def _kpi(data: JSON) -> Kpi:
     )
 
 
-def _evaluation(data: JSON | None) -> Categorised[EffectLevel] | None:
+def _evaluation(data: JSON | None) -> model.Categorised[model.EffectLevel] | None:
     if data is None:
         return None
     category = data["category"]
-    return Categorised(None if category is None else EffectLevel(category), data["text"])
+    return model.Categorised(None if category is None else model.EffectLevel(category), data["text"])
 
 
-def _next_direction(data: JSON | None) -> Categorised[NextDirection] | None:
+def _next_direction(data: JSON | None) -> model.Categorised[model.NextDirection] | None:
     if data is None:
         return None
     category = data["category"]
-    return Categorised(None if category is None else NextDirection(category), data["text"])
+    return model.Categorised(None if category is None else model.NextDirection(category), data["text"])
 
 
-def _project(data: JSON) -> Project:
+def project_from_json(data: JSON) -> Project:
+    """One project from its interchange JSON, with its KPIs (``"kpis"`` may be left out: none)."""
     return Project(
         number=data["number"],
         title=data["title"],
@@ -212,7 +202,7 @@ def _project(data: JSON) -> Project:
         grant_yen=data.get("grant_yen"),
         kpi_scope_label=data.get("kpi_scope_label", ""),
         kpi_notes=list(data.get("kpi_notes", [])),
-        kpis=[_kpi(item) for item in data.get("kpis", [])],
+        kpis=[kpi_from_json(item) for item in data.get("kpis", [])],
         verification=list(data.get("verification", [])),
         figure_captions=list(data.get("figure_captions", [])),
         notes=list(data.get("notes", [])),
@@ -224,18 +214,19 @@ def _project(data: JSON) -> Project:
     )
 
 
-def _report(data: JSON) -> Report:
+def report_from_json(data: JSON) -> Report:
+    """One report from its interchange JSON (an item of a document's ``"reports"``)."""
     municipality = data["municipality"]
     program = data["program"]
     return Report(
         municipality=Body(municipality["name"], municipality.get("prefecture", ""), municipality.get("code", "")),
         fiscal_year=data["fiscal_year"],
-        program=GrantProgram(program["name"], Fraction(program["rate"])),
+        program=model.GrantProgram(program["name"], Fraction(program["rate"])),
         title=data.get("title", ""),
         introduction=list(data.get("introduction", [])),
         stated_total_yen=data.get("stated_total_yen"),
         stated_total_label=data.get("stated_total_label", ""),
-        projects=[_project(item) for item in data["projects"]],
+        projects=[project_from_json(item) for item in data["projects"]],
         source=data.get("source", ""),
     )
 
@@ -243,7 +234,12 @@ def _report(data: JSON) -> Report:
 def from_json(data: Any) -> Document:
     """Validate ``data`` (parsed JSON) and build the domain document."""
     validate(data)
-    return Document([_report(item) for item in data["reports"]])
+    return document_from_json(data)
+
+
+def document_from_json(data: JSON) -> Document:
+    """The domain document of ``data`` without validating it: for documents kouka wrote (a stored publication)."""
+    return Document([report_from_json(item) for item in data["reports"]])
 
 
 # --- to JSON -----------------------------------------------------------------
@@ -294,13 +290,14 @@ def kpi_json(kpi: Kpi) -> JSON:
     return data
 
 
-def _categorised_json(value: Categorised[Any] | None) -> JSON | None:
+def _categorised_json(value: model.Categorised[Any] | None) -> JSON | None:
     if value is None:
         return None
     return {"category": None if value.category is None else value.category.value, "text": value.text}
 
 
-def project_json(p: Project) -> JSON:
+def project_json(p: Project, *, with_kpis: bool = True) -> JSON:
+    """One project's interchange JSON; ``with_kpis=False`` leaves ``"kpis"`` out (the web stores them apart)."""
     data: JSON = {
         "number": p.number,
         "title": p.title,
@@ -316,7 +313,10 @@ def project_json(p: Project) -> JSON:
         "grant_yen": p.grant_yen,
         "kpi_scope_label": p.kpi_scope_label,
         "kpi_notes": list(p.kpi_notes),
-        "kpis": [kpi_json(kpi) for kpi in p.kpis],
+    }
+    if with_kpis:  # in its place among the keys, so a file written again is the same text
+        data["kpis"] = [kpi_json(kpi) for kpi in p.kpis]
+    data |= {
         "verification": list(p.verification),
         "figure_captions": list(p.figure_captions),
         "notes": list(p.notes),

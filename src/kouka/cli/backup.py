@@ -1,4 +1,4 @@
-"""``kouka dump`` and ``kouka restore``: the whole database in one file and back (format in kouka.web.backup)."""
+"""``kouka dump`` and ``kouka restore``: the whole database in one file and back (format in kouka.web.ops.backup)."""
 
 from pathlib import Path
 from typing import Annotated
@@ -7,7 +7,7 @@ import typer
 
 from kouka.cli import app
 from kouka.cli.common import console, fail
-from kouka.cli.web import DataOption, _prepare
+from kouka.cli.web import DataOption, prepare_data
 
 FileArgument = Annotated[Path, typer.Argument(help="バックアップファイル（例: kouka-backup.jsonl.gz） / dump file")]
 
@@ -15,9 +15,9 @@ FileArgument = Annotated[Path, typer.Argument(help="バックアップファイ�
 @app.command()
 def dump(file: FileArgument, data: DataOption = Path("data")) -> None:
     """データベース全体（団体・利用者と役割・報告・公表版・履歴）を1つのファイルに書き出します / dump everything."""
-    _prepare(data, "127.0.0.1")
-    from kouka.web.backup import BackupError
-    from kouka.web.backup import dump as dump_database
+    prepare_data(data, "127.0.0.1")
+    from kouka.web.ops.backup import BackupError
+    from kouka.web.ops.backup import dump as dump_database
 
     try:
         tables = dump_database(file)
@@ -31,9 +31,9 @@ def restore(file: FileArgument, data: DataOption = Path("data")) -> None:
     """kouka dump のファイルを空のデータベースに復元します / restore a dump into an empty database."""
     if not file.is_file():
         fail(f"{file} がありません / no such file")
-    _prepare(data, "127.0.0.1")
-    from kouka.web.backup import BackupError
-    from kouka.web.backup import restore as restore_database
+    prepare_data(data, "127.0.0.1")
+    from kouka.web.ops.backup import BackupError
+    from kouka.web.ops.backup import restore as restore_database
 
     try:
         rows = restore_database(file)

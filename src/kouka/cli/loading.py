@@ -2,7 +2,7 @@
 
 Both work on the database of ``kouka serve`` (the SQLite file in ``--data``) or on ``--database-url``
 (``postgresql://…``), applying migrations first. What ``kouka load`` does with each report, and with one that is
-already there, is described in :mod:`kouka.web.bulkload`.
+already there, is described in :mod:`kouka.web.ops.bulkload`.
 """
 
 import os
@@ -16,7 +16,7 @@ from rich.table import Table
 from kouka.cli import app
 from kouka.cli.common import EXIT_OK, EXIT_UNREADABLE, console, error_console, fail
 from kouka.cli.national import interchange_files
-from kouka.cli.web import _prepare
+from kouka.cli.web import prepare_data
 
 DataOption = Annotated[Path, typer.Option("--data", help="データフォルダ（SQLite） / data folder (SQLite)")]
 UrlOption = Annotated[str | None, typer.Option("--database-url", help="postgresql://… (default: DATABASE_URL or "
@@ -26,13 +26,13 @@ UrlOption = Annotated[str | None, typer.Option("--database-url", help="postgresq
 def _database(data: Path, url: str | None) -> None:
     if url:
         os.environ["DATABASE_URL"] = url
-    _prepare(data, "127.0.0.1")
+    prepare_data(data, "127.0.0.1")
 
 
 def _refresh_rollups() -> None:
     """Remake the dashboards' rollups now if the load changed the facts, so the first dashboard request
-    after a load does not have to (:mod:`kouka.web.rollup`)."""
-    from kouka.web import rollup
+    after a load does not have to (:mod:`kouka.web.stats.rollup`)."""
+    from kouka.web.stats import rollup
 
     try:
         with error_console.status("集計表を更新しています / updating the dashboards' rollups"):
@@ -65,7 +65,7 @@ def load_command(
     _database(data, database_url)
     from django.db import DatabaseError
 
-    from kouka.web.bulkload import FaultInjected, LoadSummary, ParsedFile, load
+    from kouka.web.ops.bulkload import FaultInjected, LoadSummary, ParsedFile, load
 
     columns = (TextColumn("[bold]読み込み / load[/]"), BarColumn(), MofNCompleteColumn(),
                TextColumn("報告 {task.fields[reports]:,}・失敗 {task.fields[failed]}"), TimeElapsedColumn())
@@ -116,7 +116,7 @@ def export_db_command(
     """データベースの公表済み報告をすべて、オープンデータCSVと同じ列でParquetに書き出します / the whole database."""
     _database(data, database_url)
     from kouka.analytics import ExportError
-    from kouka.web.export import export_database
+    from kouka.web.ops.export import export_database
 
     try:
         summary = export_database(out)

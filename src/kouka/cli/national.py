@@ -89,7 +89,7 @@ def _tally_table(title: str, first: str, rows: list[tuple[str, Tally]]) -> Table
     for column in (first, "報告", "事業", "うち広域", "交付金", *_COUNT_COLUMNS):
         table.add_column(column, justify="left" if column == first else "right")
     for label, tally in rows:
-        table.add_row(label, format_grouped(len(tally.reports)), format_grouped(tally.projects),
+        table.add_row(label, format_grouped(tally.report_count), format_grouped(tally.projects),
                       format_grouped(tally.wide_area_projects), format_yen(tally.grant_yen),
                       *_count_cells(tally.kpis))
     return table
@@ -103,7 +103,7 @@ def _prefecture_order(name: str) -> tuple[int, str]:
 def _print_tables(result: Aggregate, top: int) -> None:
     total = result.total
     bodies = len(result.bodies)
-    console.print(f"[bold]{bodies:,}団体・{len(total.reports):,}報告[/]　事業 {total.projects:,}（うち広域連携 "
+    console.print(f"[bold]{bodies:,}団体・{total.report_count:,}報告[/]　事業 {total.projects:,}（うち広域連携 "
                   f"{total.wide_area_projects:,}、一度だけ数えます）　事業費 {format_yen(total.cost_yen)}　"
                   f"交付金 {format_yen(total.grant_yen)}", highlight=False)
     console.print(_tally_table("年度別 / by fiscal year", "年度",
@@ -146,7 +146,7 @@ def _fraction_text(value: Fraction | None) -> str | None:
 
 
 def _tally_json(tally: Tally) -> dict[str, Any]:
-    return {"reports": len(tally.reports), "projects": tally.projects,
+    return {"reports": tally.report_count, "projects": tally.projects,
             "wide_area_projects": tally.wide_area_projects, "cost_yen": tally.cost_yen,
             "grant_yen": tally.grant_yen, **_counts_json(tally.kpis)}
 

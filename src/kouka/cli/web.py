@@ -22,7 +22,7 @@ HostOption = Annotated[str, typer.Option("--host", help="待ち受けるアド�
 PortOption = Annotated[int, typer.Option("--port", help="ポート / port")]
 
 
-def _prepare(data: Path, host: str) -> None:
+def prepare_data(data: Path, host: str) -> None:
     """Create the data folder and its secret key, configure Django and apply migrations."""
     try:
         data.mkdir(parents=True, exist_ok=True)
@@ -62,26 +62,34 @@ def _run(host: str, port: int) -> None:
 @app.command()
 def serve(data: DataOption = Path("data"), host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     """Webアプリを起動します（SQLite、DATABASE_URL で PostgreSQL） / run the web application."""
-    _prepare(data, host)
+    prepare_data(data, host)
     _run(host, port)
 
 
 @app.command()
 def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", port: PortOption = 8000,
          serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="読み込み後に起動 / serve after loading")]
-         = True) -> None:
-    """伊勢崎市 令和4年度の例を読み込み、役割ごとのデモ利用者を作って起動します / load the demo and serve it."""
+         = True,
+         reset: Annotated[bool, typer.Option("--reset", help="既存のデモデータを消して読み込み直す / start again")]
+         = False) -> None:
+    """伊勢崎市 令和4年度の例を読み込み、役割ごとのデモ利用者を作って起動します（既存のデモは残します）."""
     if not EXAMPLE.exists():
         fail(f"デモの例 {EXAMPLE} がありません（リポジトリから実行してください） / the example is missing")
     os.environ.pop("DATABASE_URL", None)  # the demo always lives in its own SQLite file
     database = data / "kouka.sqlite3"
-    if database.exists():
+    if reset and database.exists():
         database.unlink()
-    _prepare(data, host)
-    from kouka.web.demo import DEMO_PASSWORD, load_demo
+    prepare_data(data, host)
+    from kouka.web.ops.demo import DEMO_PASSWORD, DEMO_USERS, demo_present, load_demo
 
-    municipality, users = load_demo(EXAMPLE)
-    console.print(f"デモデータを読み込みました: {municipality.name}（令和4年度を公表済み、令和5年度を作成中）")
+    if demo_present():
+        console.print(f"既存のデモデータを使います（{database}、これまでの変更を残しています）。"
+                      "初めの状態に戻すには --reset を付けて実行してください")
+        users = list(DEMO_USERS)
+    else:
+        municipality, users = load_demo(EXAMPLE)
+        console.print(("デモデータを消して読み込み直しました" if reset else "デモデータを読み込みました")
+                      + f": {municipality.name}（令和4年度を公表済み、令和5年度を作成中）")
     console.print("デモ利用者 / demo logins（パスワード / password: " + DEMO_PASSWORD + "）:")
     for user in users:
         console.print(f"  {user.username:<12} {user.description}", highlight=False)
@@ -104,7 +112,7 @@ def add_user(
     if role not in ("admin", "editor", "reviewer"):
         fail(f"役割は admin / editor / reviewer のいずれかです / unknown role: {role}")
     password = typer.prompt("パスワード / password", hide_input=True, confirmation_prompt=True)
-    _prepare(data, "127.0.0.1")
+    prepare_data(data, "127.0.0.1")
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError

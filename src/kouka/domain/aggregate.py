@@ -7,8 +7,10 @@ made from, so each number can link back to them.
 
 A wide-area project (広域連携事業) appears in the report of its lead body and of every partner, each with
 its own share of the cost. It is counted once: one project, the sum of the shares as its cost and grant,
-and its KPIs once (the lead's copy when the lead's report is among the inputs, else the first copy).
-Each body's own tally and ranking row keep the body's share.
+and its KPIs once: the copy :func:`counting_rank` puts first (the lead's when the lead's report is among
+the inputs, else the lowest body code), so the result does not depend on the order the reports come in.
+The web's dashboards (kouka.web.stats.facts) choose the counted copy with the same function. Each body's
+own tally and ranking row keep the body's share.
 
 Reports can be fed one at a time (:class:`Aggregator`), so a national set never has to sit in memory.
 """
@@ -38,6 +40,16 @@ class ReportRef:
     def of(cls, report: Report) -> "ReportRef":
         body = report.municipality
         return cls(body.prefecture, body.code, body.name, report.fiscal_year)
+
+
+CountingRank = tuple[bool, str, str, int]
+
+
+def counting_rank(*, lead: bool, body_code: str, body_name: str, project_number: int) -> CountingRank:
+    """Where a body's copy of a wide-area project stands in choosing the one copy that counts: the lowest
+    rank counts. The lead's copy first, then the lowest body code (then name, then project number), so the
+    choice does not depend on the order in which reports are read."""
+    return (not lead, body_code, body_name, project_number)
 
 
 def _empty_counts() -> dict[Judgement, int]:
@@ -91,7 +103,12 @@ def percent(share: Fraction | None, places: str = "0.1") -> Decimal | None:
 
 @dataclass
 class Tally:
-    """Projects, money and KPI judgements of some set of reports."""
+    """Projects, money and KPI judgements of some set of reports.
+
+    ``reports`` are the reports counted, kept so a number can link back to them; where only their number is
+    known (the web's dashboards sum rollups), it is ``counted_reports`` instead. :attr:`report_count` is
+    how many there are either way.
+    """
 
     projects: int = 0
     wide_area_projects: int = 0
@@ -99,6 +116,11 @@ class Tally:
     grant_yen: int = 0
     kpis: JudgementCounts = field(default_factory=JudgementCounts)
     reports: set[ReportRef] = field(default_factory=set)
+    counted_reports: int | None = None
+
+    @property
+    def report_count(self) -> int:
+        return len(self.reports) if self.counted_reports is None else self.counted_reports
 
     def add_money(self, cost_yen: int | None, grant_yen: int | None) -> None:
         self.cost_yen += cost_yen or 0
@@ -142,8 +164,10 @@ class WideAreaProject:
     title: str
     lead_body: str
     shares: list[WideAreaShare] = field(default_factory=list)
-    outcomes: list[KpiOutcome] = field(default_factory=list)  # the KPIs, once
+    outcomes: list[KpiOutcome] = field(default_factory=list)  # the KPIs, once: the counted copy's
     outcomes_from_lead: bool = False
+    counted: CountingRank | None = None  # the rank of the copy counted (counting_rank)
+    counted_prefecture: str = ""
 
     @property
     def cost_yen(self) -> int:
@@ -155,11 +179,14 @@ class WideAreaProject:
 
     @property
     def prefecture(self) -> str:
-        """The lead's prefecture when the lead's report is known, else the first participant's."""
-        for share in self.shares:
-            if share.lead:
-                return share.body.prefecture
-        return self.shares[0].body.prefecture if self.shares else ""
+        """The counted copy's prefecture: the lead's when the lead's report is known."""
+        return self.counted_prefecture
+
+    def offer(self, rank: CountingRank, prefecture: str, outcomes: list[KpiOutcome]) -> None:
+        """Count this copy's KPIs instead when it ranks before the one counted so far."""
+        if self.counted is None or rank < self.counted:
+            self.counted, self.counted_prefecture, self.outcomes = rank, prefecture, outcomes
+            self.outcomes_from_lead = not rank[0]
 
     def share_of_cost(self, body: Body) -> Fraction | None:
         """The body's part of the project's cost (exact); None when the project has no cost."""
@@ -299,10 +326,12 @@ class Aggregator:
             shared = WideAreaProject(key[0], report.fiscal_year, project.title, project.lead_body)
             self._result.wide_area[key] = shared
         lead = is_lead(report, project)
-        shared.shares.append(WideAreaShare(report.municipality, ref, lead, project.cost_yen, project.grant_yen))
-        if (lead and not shared.outcomes_from_lead) or len(shared.shares) == 1:
-            shared.outcomes = outcomes
-            shared.outcomes_from_lead = lead
+        body = report.municipality
+        shared.shares.append(WideAreaShare(body, ref, lead, project.cost_yen, project.grant_yen))
+        rank = counting_rank(lead=lead, body_code=body.code, body_name=body.name, project_number=project.number)
+        shared.offer(rank, body.prefecture, outcomes)
+        if shared.counted == rank:
+            shared.title, shared.lead_body = project.title, project.lead_body
 
     def _count(self, prefecture: str, fiscal_year: int, refs: set[ReportRef], outcomes: list[KpiOutcome],
                cost_yen: int | None, grant_yen: int | None, *, wide_area: bool) -> None:
@@ -354,14 +383,18 @@ class Aggregator:
                 mine.wide_area[wide_key] = shared
                 continue
             seen.shares += shared.shares
-            if shared.outcomes_from_lead and not seen.outcomes_from_lead:
-                seen.outcomes, seen.outcomes_from_lead = shared.outcomes, True
+            if shared.counted is not None:
+                seen.offer(shared.counted, shared.counted_prefecture, shared.outcomes)
+                if seen.counted == shared.counted:
+                    seen.title, seen.lead_body = shared.title, shared.lead_body
 
     def result(self) -> Aggregate:
         """The aggregate, with wide-area projects counted once. Call once, after the last :meth:`add`."""
         if not self._done:
             self._done = True
             for shared in sorted(self._result.wide_area.values(), key=lambda p: (p.fiscal_year, p.key)):
+                shared.shares.sort(key=lambda s: counting_rank(lead=s.lead, body_code=s.body.code,
+                                                               body_name=s.body.name, project_number=0))
                 refs = {share.report for share in shared.shares}
                 self._count(shared.prefecture, shared.fiscal_year, refs, shared.outcomes, shared.cost_yen,
                             shared.grant_yen, wide_area=True)

@@ -60,6 +60,13 @@ def project_label(project: Project) -> str:
     return _("事業{number}").format(number=circled(project.number))
 
 
+def names_project(where: str, number: int) -> bool:
+    """Whether a finding's ``where`` names project ``number``: 「事業①」 and 「事業① 成果目標②」 name project 1;
+    「事業⑪」, 「事業(21)」 and a report-level finding do not."""
+    label = f"事業{circled(number)}"
+    return where == label or where.startswith(label + " ")
+
+
 def kpi_label(project: Project, kpi: Kpi) -> str:
     """事業② 成果目標③."""
     return _("{project} 成果目標{number}").format(project=project_label(project), number=circled(kpi.number))

@@ -40,6 +40,20 @@ def joined(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
+class YenField(forms.CharField):
+    """An amount of money as staff type it (9,962,058 or 996万2,058円), read by the domain core into integer yen;
+    blank is None."""
+
+    def clean(self, value: Any) -> int | None:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_yen(text)
+        except KoukaError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
 class ProjectForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = forms.IntegerField(label="事業番号", min_value=1, max_value=999)
@@ -49,9 +63,8 @@ class ProjectForm(forms.Form):
     start_year = forms.IntegerField(label="事業開始年度（西暦）", min_value=1989, max_value=2100)
     end_year = forms.IntegerField(label="事業終了年度（西暦）", min_value=1989, max_value=2100)
     summary = forms.CharField(label="事業概要", required=False, max_length=8000, widget=forms.Textarea(attrs=TEXT))
-    cost = forms.CharField(label="事業費（円）", required=False, max_length=40,
-                           help_text="例: 9,962,058 または 996万2,058円")
-    grant = forms.CharField(label="交付金充当額（円）", required=False, max_length=40)
+    cost = YenField(label="事業費（円）", required=False, max_length=40, help_text="例: 9,962,058 または 996万2,058円")
+    grant = YenField(label="交付金充当額（円）", required=False, max_length=40)
     verification = forms.CharField(label="まとめ（検証結果）", required=False, max_length=8000,
                                    widget=forms.Textarea(attrs={"maxlength": 8000, "rows": 8}))
     evaluation = forms.ChoiceField(label="事業の評価", required=False,
@@ -74,21 +87,6 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         if departments is not None:
             self.fields["departments"].queryset = departments  # type: ignore[attr-defined]
-
-    def _yen(self, name: str) -> int | None:
-        text = self.cleaned_data.get(name, "").strip()
-        if not text:
-            return None
-        try:
-            return parse_yen(text)
-        except KoukaError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-    def clean_cost(self) -> int | None:
-        return self._yen("cost")
-
-    def clean_grant(self) -> int | None:
-        return self._yen("grant")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -224,17 +222,8 @@ class ReportForm(forms.Form):
                                    widget=forms.Textarea(attrs={"maxlength": 8000, "rows": 4}))
     stated_total_label = forms.CharField(label="交付額の見出し（例: 本市交付額（令和4年度））", required=False,
                                          max_length=100)
-    stated_total = forms.CharField(label="交付額（円）", required=False, max_length=40,
-                                   help_text="各事業の交付金充当額の合計と照合されます")
-
-    def clean_stated_total(self) -> int | None:
-        text = self.cleaned_data.get("stated_total", "").strip()
-        if not text:
-            return None
-        try:
-            return parse_yen(text)
-        except KoukaError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+    stated_total = YenField(label="交付額（円）", required=False, max_length=40,
+                            help_text="各事業の交付金充当額の合計と照合されます")
 
     @staticmethod
     def initial_for(report: Report, version: int) -> dict[str, Any]:

@@ -1,84 +1,75 @@
-"""Calls into the other parts of kouka the web application uses: the drafter, the publication renderers
-and the importers. They are imported when first needed, so the web application still runs (with the
-feature reported as unavailable) where a part is not installed."""
+"""Calls into the other parts of kouka the web application uses: the publication renderers, the exports and
+the importers, each imported by name. The PDF renderer (WeasyPrint) is imported when first used, so pages
+that never export a PDF do not pay for loading it; where a third-party library an export needs is missing,
+the export is reported as unavailable.
+"""
 
-import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from kouka.domain.checks import Finding
+from kouka import interchange
+from kouka.domain.checks import Finding, check_report
 from kouka.domain.errors import KoukaError
-from kouka.domain.model import Document, Project, Report
+from kouka.domain.model import Document, Report
+from kouka.render.html import render_fragment
 
 
 class Unavailable(KoukaError):
     """A part of kouka this feature needs is not available."""
 
 
-def _function(module: str, name: str) -> Callable[..., Any]:
-    try:
-        found: Callable[..., Any] = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise Unavailable(f"{module}.{name} が利用できません / not available: {exc}") from exc
-    return found
+def _pdf(report: Report) -> bytes:
+    from kouka.render.pdf import render_pdf  # loads WeasyPrint: only when a PDF is asked for
+
+    return render_pdf(report)
 
 
-def draft_verification(project: Project, fiscal_year: int) -> list[str]:
-    """まとめ drafted from the data (kouka.domain.draft)."""
-    lines: list[str] = _function("kouka.domain.draft", "draft_verification")(project, fiscal_year)
-    return lines
+def _xlsx(report: Report) -> bytes:
+    from kouka.render.xlsx import render_xlsx
+
+    return render_xlsx(report)
 
 
-def render_fragment(report: Report) -> str:
-    """The publication renderer's HTML for one report (escaped by the renderer)."""
-    html: str = _function("kouka.render.html", "render_fragment")(report)
-    return html
+def _csv(report: Report) -> str:
+    from kouka.render.opendata import render_csv
+
+    return render_csv(report)
 
 
-def publication_stylesheet() -> str:
-    """The publication renderer's CSS for its fragment."""
-    css: str = _function("kouka.render.html", "stylesheet")()
-    return css
+def _json(report: Report) -> str:
+    return interchange.dumps(Document([report]))
 
 
 @dataclass(frozen=True)
 class Export:
     name: str
     label: str
-    module: str
-    function: str
+    render: Callable[[Report], str | bytes]
     extension: str
     content_type: str
+    requires: tuple[str, ...] = ()  # third-party packages it needs
 
 
 EXPORTS: dict[str, Export] = {e.name: e for e in (
-    Export("pdf", "PDF", "kouka.render.pdf", "render_pdf", "pdf", "application/pdf"),
-    Export("xlsx", "Excel", "kouka.render.xlsx", "render_xlsx", "xlsx",
-           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    Export("csv", "オープンデータ（CSV）", "kouka.render.opendata", "render_csv", "csv", "text/csv; charset=utf-8"),
-    Export("json", "kouka JSON", "kouka.interchange", "dumps", "json", "application/json; charset=utf-8"),
+    Export("pdf", "PDF", _pdf, "pdf", "application/pdf", ("weasyprint",)),
+    Export("xlsx", "Excel", _xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           ("openpyxl",)),
+    Export("csv", "オープンデータ（CSV）", _csv, "csv", "text/csv; charset=utf-8"),
+    Export("json", "kouka JSON", _json, "json", "application/json; charset=utf-8"),
 )}
+
+
+def export_available(name: str) -> bool:
+    return all(importlib.util.find_spec(package) is not None for package in EXPORTS[name].requires)
 
 
 def export(name: str, report: Report) -> bytes:
     spec = EXPORTS[name]
-    function = _function(spec.module, spec.function)
-    result = function(Document([report])) if name == "json" else function(report)
-    if isinstance(result, str):
-        return result.encode("utf-8")
-    if isinstance(result, bytes | bytearray):
-        return bytes(result)
-    raise Unavailable(f"{spec.module}.{spec.function} の戻り値が不明です / unexpected result type")
-
-
-def export_available(name: str) -> bool:
-    spec = EXPORTS[name]
-    try:
-        _function(spec.module, spec.function)
-    except Unavailable:
-        return False
-    return True
+    if not export_available(name):
+        raise Unavailable(f"{spec.label}の出力に必要な {', '.join(spec.requires)} がありません / not installed")
+    result = spec.render(report)
+    return result.encode("utf-8") if isinstance(result, str) else bytes(result)
 
 
 @dataclass(frozen=True)
@@ -90,10 +81,13 @@ class Imported:
 def import_bytes(data: bytes, filename: str) -> Imported:
     """Read an uploaded file with kouka.importers (kouka JSON is read directly)."""
     if filename.lower().endswith(".json"):
-        from kouka import interchange
-        from kouka.domain.checks import check_report
-
         document = interchange.load_bytes(data, source=filename)
         return Imported(document, [f for r in document.reports for f in check_report(r)])
-    result = _function("kouka.importers", "import_bytes")(data, filename, fmt="auto")
+    from kouka.importers import import_bytes as read_upload  # the importers load pdfplumber and openpyxl
+
+    result = read_upload(data, filename, fmt="auto")
     return Imported(result.document, list(result.findings))
+
+
+__all__ = ["EXPORTS", "Export", "Imported", "Unavailable", "export", "export_available", "import_bytes",
+           "render_fragment"]

@@ -1,13 +1,13 @@
 """The one place where stored records and the domain core meet.
 
-Records keep the interchange JSON of their part of a report; :func:`report_of` assembles a whole
-report and builds it with :func:`kouka.interchange.from_json` (so stored data is schema-validated on
-the way out), :func:`store_report` goes the other way.
+Records keep the interchange JSON of their part of a report (a project without its KPIs, each KPI on its
+own); :func:`report_of` assembles a whole report with the interchange's per-node readers, and
+:func:`store_report` goes the other way, turning each KPI into JSON once. Stored JSON was written by kouka
+(or validated when it came in: an import, a file load, the API's input), so it is not validated again each
+time a page reads it.
 """
 
 from typing import Any
-
-from django.db import transaction
 
 from kouka import interchange
 from kouka.domain.model import Kpi, Project, Report
@@ -20,15 +20,18 @@ REPORT_FIELDS = ("title", "introduction", "stated_total_yen", "stated_total_labe
 DEFAULT_PROGRAM: JSON = {"name": "地方創生推進交付金", "rate": "1/2"}
 
 
+def municipality_slug(name: str, code: str) -> str:
+    """The short name of a body in URLs: 伊勢崎市 → isesaki, else body-<body code>."""
+    return {"伊勢崎市": "isesaki"}.get(name, f"body-{code}" if code else "body")
+
+
 def municipality_json(municipality: Municipality) -> JSON:
     return {"name": municipality.name, "prefecture": municipality.prefecture, "code": municipality.code}
 
 
 def project_data(project: Project) -> JSON:
     """A project's interchange JSON without its KPIs (they are stored as their own records)."""
-    data = interchange.project_json(project)
-    data.pop("kpis")
-    return data
+    return interchange.project_json(project, with_kpis=False)
 
 
 def project_record_json(record: ProjectRecord, kpis: list[KpiRecord] | None = None) -> JSON:
@@ -67,11 +70,12 @@ def document_json(cycle: Cycle) -> JSON:
 
 def report_of(cycle: Cycle) -> Report:
     """The domain report a cycle's records make up."""
-    return interchange.from_json(document_json(cycle)).reports[0]
+    return interchange.report_from_json(report_json(cycle))
 
 
 def report_from_document(document: JSON) -> Report:
-    return interchange.from_json(document).reports[0]
+    """The report of a stored document (a publication kouka wrote)."""
+    return interchange.document_from_json(document).reports[0]
 
 
 def project_of(record: ProjectRecord) -> Project:
@@ -81,10 +85,7 @@ def project_of(record: ProjectRecord) -> Project:
 
 
 def kpi_of(record: KpiRecord) -> Kpi:
-    return interchange.from_json({"schema": interchange.SCHEMA_ID, "reports": [{
-        "municipality": {"name": "-"}, "fiscal_year": 2000, "program": DEFAULT_PROGRAM,
-        "projects": [{"number": 1, "title": "-", "period": {"start": 2000, "end": 2000},
-                      "kpis": [kpi_record_json(record)]}]}]}).reports[0].projects[0].kpis[0]
+    return interchange.kpi_from_json(kpi_record_json(record))
 
 
 def department(municipality: Municipality, name: str) -> Department:
@@ -92,39 +93,50 @@ def department(municipality: Municipality, name: str) -> Department:
     return found
 
 
-def save_project(cycle: Cycle, project: Project, record: ProjectRecord | None = None) -> ProjectRecord:
-    """Create or overwrite a project record (and its departments) from a domain project; KPIs untouched."""
+def save_project(cycle: Cycle, project: Project, record: ProjectRecord | None = None,
+                 data: JSON | None = None) -> ProjectRecord:
+    """Create or overwrite a project record (and its departments) from a domain project; KPIs untouched.
+
+    ``data`` is the project's JSON without KPIs when the caller has it already (:func:`project_data`).
+    """
     if record is None:
         record = ProjectRecord(cycle=cycle)
     record.number = project.number
     record.title = project.title
-    record.data = project_data(project)
+    record.data = data if data is not None else project_data(project)
     record.save()
     record.departments.set([department(cycle.municipality, name) for name in project.departments])
     return record
 
 
-def save_kpi(project_record: ProjectRecord, kpi: Kpi, record: KpiRecord | None = None) -> KpiRecord:
+def save_kpi(project_record: ProjectRecord, kpi: Kpi, record: KpiRecord | None = None,
+             data: JSON | None = None) -> KpiRecord:
+    """Create or overwrite a KPI record; ``data`` is the KPI's JSON when the caller has it already."""
     if record is None:
         record = KpiRecord(project=project_record)
     record.number = kpi.number
     record.name = kpi.name
     record.unit = kpi.unit
-    record.data = interchange.kpi_json(kpi)
+    record.data = data if data is not None else interchange.kpi_json(kpi)
     record.save()
     return record
 
 
-def store_report(municipality: Municipality, report: Report) -> Cycle:
-    """Store a domain report as the draft of its fiscal year, replacing that draft's projects."""
-    with transaction.atomic(using=dbrouter.current()):
+def store_report(municipality: Municipality, report: Report, data: JSON | None = None) -> Cycle:
+    """Store a domain report as the draft of its fiscal year, replacing that draft's projects.
+
+    ``data`` is the report's interchange JSON when the caller has it (:func:`kouka.interchange.report_json`);
+    each project and KPI is stored from its part of it.
+    """
+    data = data if data is not None else interchange.report_json(report)
+    with dbrouter.atomic():
         cycle, _ = Cycle.objects.get_or_create(municipality=municipality, fiscal_year=report.fiscal_year)
-        data = interchange.report_json(report)
         cycle.report = {k: data[k] for k in REPORT_FIELDS}
         cycle.save()
         cycle.projects.all().delete()
-        for project in report.projects:
-            record = save_project(cycle, project)
-            for kpi in project.kpis:
-                save_kpi(record, kpi)
+        for project, project_json in zip(report.projects, data["projects"], strict=True):
+            stored = {k: v for k, v in project_json.items() if k != "kpis"}
+            record = save_project(cycle, project, data=stored)
+            for kpi, kpi_json in zip(project.kpis, project_json["kpis"], strict=True):
+                save_kpi(record, kpi, data=kpi_json)
         return cycle

@@ -78,39 +78,52 @@ class Cycle(models.Model):
         return f"{self.municipality} {self.fiscal_year}"
 
 
-class ProjectRecord(models.Model):
+class StoredPart(models.Model):
+    """A numbered part of a report kept as interchange JSON (``data``), with the version optimistic locking
+    compares: a form or API client sends the version it saw, and a stale one is refused."""
+
+    data: Any = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ("number",)
+
+
+class ProjectRecord(StoredPart):
+    """One project (事業) of a year's report; ``data`` is its project_json without "kpis" (they are records of
+    their own)."""
+
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="projects")
     number = models.PositiveSmallIntegerField("事業番号")
     title = models.CharField("事業名", max_length=300)
     departments = models.ManyToManyField(Department, blank=True, related_name="projects")
-    data: Any = models.JSONField(default=dict)  # interchange project_json without "kpis"
-    version = models.PositiveIntegerField(default=1)  # optimistic locking: a stale form is refused
-
-    class Meta:
-        ordering = ("number",)
-        constraints = (models.UniqueConstraint(fields=["cycle", "number"], name="project_unique_number"),)
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    class Meta(StoredPart.Meta):
+        constraints = (models.UniqueConstraint(fields=["cycle", "number"], name="project_unique_number"),)
 
-class KpiRecord(models.Model):
+
+class KpiRecord(StoredPart):
+    """One KPI (成果目標) of a project; ``data`` is its kpi_json."""
+
     project = models.ForeignKey(ProjectRecord, on_delete=models.CASCADE, related_name="kpis")
     number = models.PositiveSmallIntegerField("成果目標番号")
     name = models.CharField("成果目標", max_length=300)
     unit = models.CharField("単位", max_length=20)
-    data: Any = models.JSONField(default=dict)  # interchange kpi_json
-    version = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        ordering = ("number",)
-        constraints = (models.UniqueConstraint(fields=["project", "number"], name="kpi_unique_number"),)
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
+    class Meta(StoredPart.Meta):
+        constraints = (models.UniqueConstraint(fields=["project", "number"], name="kpi_unique_number"),)
+
 
 class Comment(models.Model):
+    """A reviewer's or administrator's comment on a project."""
+
     project = models.ForeignKey(ProjectRecord, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     text = models.TextField("コメント", max_length=4000)
@@ -129,7 +142,7 @@ class Publication(models.Model):
     document: Any = models.JSONField()
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
-    # SHA-256 of the document's canonical JSON (kouka.web.bulkload.digest): a bulk load skips what it holds
+    # SHA-256 of the document's canonical JSON (kouka.web.ops.bulkload.digest): a bulk load skips what it holds
     digest = models.CharField("内容のハッシュ", max_length=64, blank=True, default="")
 
     class Meta:
@@ -154,7 +167,7 @@ class Change(models.Model):
 
 
 class KpiFact(models.Model):
-    """One KPI of one published report, denormalised so dashboards are SQL GROUP BYs (kouka.web.facts).
+    """One KPI of one published report, denormalised so dashboards are SQL GROUP BYs (kouka.web.stats.facts).
 
     A project without KPIs gets one row with no KPI. ``project_row`` marks one row per project in a report,
     the one whose money is summed. A wide-area project appears in every participating body's report, each
@@ -203,7 +216,7 @@ class KpiFact(models.Model):
 
 
 class TallyMeasures(models.Model):
-    """The measures of a rollup row (kouka.web.rollup): sums of the facts of one group.
+    """The measures of a rollup row (kouka.web.stats.rollup): sums of the facts of one group.
 
     A row with ``unit_group`` "" holds the reports, projects and money of its group and its KPIs of every
     unit; a row with a unit group holds only that unit's KPIs.
@@ -253,7 +266,7 @@ class BodyRollup(TallyMeasures):
 
 
 class RollupState(models.Model):
-    """What the fact table looked like when the rollups were last made whole (kouka.web.rollup)."""
+    """What the fact table looked like when the rollups were last made whole (kouka.web.stats.rollup)."""
 
     max_fact_id = models.BigIntegerField(default=0)
     fact_count = models.BigIntegerField(default=0)

@@ -28,6 +28,17 @@ def membership(user: Any) -> Membership | None:
     return found
 
 
+MEMBER_ATTRIBUTE = "kouka_member"  # the request's member, looked up once per request
+
+
+def request_member(request: HttpRequest) -> Membership | None:
+    """The signed-in user's membership, read once per request (the view and its template both ask)."""
+    if not hasattr(request, MEMBER_ATTRIBUTE):
+        setattr(request, MEMBER_ATTRIBUTE, membership(getattr(request, "user", None)))
+    found: Membership | None = getattr(request, MEMBER_ATTRIBUTE)
+    return found
+
+
 def require_member(user: Any) -> Membership:
     found = membership(user)
     if found is None:
@@ -98,4 +109,4 @@ def can_view_history(member: Membership) -> bool:
 
 def context(request: HttpRequest) -> dict[str, Any]:
     """Template context: the signed-in member, if any."""
-    return {"member": membership(getattr(request, "user", None))}
+    return {"member": request_member(request)}

@@ -1,16 +1,20 @@
-"""What every staff view shares: sign-in, the member, refusal as a page."""
+"""What the views share: sign-in and the member for staff pages, refusal as a page, findings, downloads.
+
+Not a view itself: every view module may import it (and no view module imports another)."""
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kouka.domain.checks import Finding
+from kouka.domain.model import Report
+from kouka.web import integrations
 from kouka.web.models import Membership
-from kouka.web.permissions import Denied, membership
+from kouka.web.permissions import Denied, request_member
 
 StaffView = Callable[..., HttpResponse]
 
@@ -22,7 +26,7 @@ def staff_view(view: StaffView) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        member: Membership | None = membership(request.user)
+        member: Membership | None = request_member(request)
         if member is None:
             return refused(request, "職員としての所属が登録されていません / no staff membership")
         try:
@@ -40,3 +44,18 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
 def findings_context(findings: list[Finding]) -> list[dict[str, str]]:
     return [f.as_dict() | {"label": {"error": "誤り", "warning": "注意", "info": "情報"}[f.severity.value],
                            "sentence": f.sentence} for f in findings]
+
+
+def export_response(report: Report, fmt: str, stem: str) -> HttpResponse:
+    """``report`` in publication format ``fmt`` as a download named ``stem``; 404 for an unknown format."""
+    spec = integrations.EXPORTS.get(fmt)
+    if spec is None:
+        raise Http404("形式がありません")
+    try:
+        body = integrations.export(fmt, report)
+    except integrations.Unavailable as exc:
+        return HttpResponse(f"この形式は現在利用できません / unavailable: {exc}", status=503,
+                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type=spec.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{spec.extension}"'
+    return response

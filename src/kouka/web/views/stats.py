@@ -15,17 +15,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from kouka.domain.aggregate import kpi_series, percent
+from kouka.domain.aggregate import Tally, kpi_series, percent
 from kouka.domain.carry import kpi_key
 from kouka.domain.checks import circled
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Kpi, ProjectKind
 from kouka.domain.rules import JUDGEMENT_LABELS, Judgement
-from kouka.web import charts, dashboards, rollup
-from kouka.web.dashboards import Figures, Filters
+from kouka.web import selectors
 from kouka.web.models import Municipality
-from kouka.web.views.public import published_reports
+from kouka.web.stats import charts, dashboards, rollup
+from kouka.web.stats.dashboards import Filters
 
 KIND_LABELS = {ProjectKind.SINGLE: "単独事業", ProjectKind.WIDE_AREA: "広域連携事業"}
 SOURCES_PER_PAGE = 100
@@ -70,18 +70,18 @@ def sources_href(filters: Filters, slug: str = "", **extra: str) -> str:
     return reverse("kouka:stats_sources") + "?" + urlencode(_query(filters, slug, **extra))
 
 
-def _share(figures: Figures, judgement: Judgement) -> str:
+def _share(figures: Tally, judgement: Judgement) -> str:
     share = percent(figures.kpis.share(judgement))
     return f"{figures.kpis[judgement]:,}" + (f"（{share}%）" if share is not None else "")
 
 
-def cells(figures: Figures, filters: Filters, slug: str = "", *, money: bool = True) -> list[Cell]:
+def cells(figures: Tally, filters: Filters, slug: str = "", *, money: bool = True) -> list[Cell]:
     """One table row's numbers, each linking to its sources."""
     projects = sources_href(filters, slug)
     kpis = sources_href(filters, slug, what="kpis")
     row = []
     if money:
-        row += [Cell(f"{figures.reports:,}", projects), Cell(f"{figures.projects:,}", projects),
+        row += [Cell(f"{figures.report_count:,}", projects), Cell(f"{figures.projects:,}", projects),
                 Cell(f"{figures.wide_area_projects:,}", sources_href(replace(filters, kind=ProjectKind.WIDE_AREA),
                                                                      slug)),
                 Cell(format_yen(figures.grant_yen), projects)]
@@ -184,7 +184,7 @@ class SeriesView:
 
 def _series(municipality: Municipality) -> list[SeriesView]:
     """Each KPI over the municipality's published years, charted, linking to the KPI page of its latest year."""
-    reports = sorted(published_reports(municipality), key=lambda r: r.fiscal_year)
+    reports = sorted(selectors.published_reports(municipality), key=lambda r: r.fiscal_year)
     latest: dict[str, tuple[int, int, Kpi]] = {}
     for report in reports:
         for project in report.projects:

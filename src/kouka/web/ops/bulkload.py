@@ -3,11 +3,11 @@
 Each report of each file becomes, for its municipality (found by body code, else by name and prefecture,
 else created) and fiscal year, a :class:`Cycle` in the published state with its :class:`ProjectRecord` and
 :class:`KpiRecord` rows, a frozen :class:`Publication` revision, a :class:`Change` record and its
-:class:`KpiFact` rows (:mod:`kouka.web.facts`).
+:class:`KpiFact` rows (:mod:`kouka.web.stats.facts`).
 
 Files are read, validated and turned into fact rows by worker processes (:func:`parsed_files`, a bounded
 read-ahead) while this process writes them in batches: one transaction per batch of about ``batch_reports``
-reports, rows written with :func:`kouka.web.fastinsert.insert` (``COPY`` on PostgreSQL). A batch boundary
+reports, rows written with :func:`kouka.web.ops.fastinsert.insert` (``COPY`` on PostgreSQL). A batch boundary
 is always a file boundary, so a file is in the database whole or not at all; a process killed part-way
 leaves the batches committed so far and nothing of the one it was writing. ``atomic=True`` makes the whole
 load one transaction instead.
@@ -42,14 +42,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models
 from django.utils import timezone
 
 from kouka import interchange
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Body, Report
-from kouka.web import dbrouter, facts, fastinsert, mapping
-from kouka.web.demo import slug_for
+from kouka.web import dbrouter, mapping, selectors
 from kouka.web.models import (
     Change,
     Cycle,
@@ -61,6 +60,8 @@ from kouka.web.models import (
     Publication,
     State,
 )
+from kouka.web.ops import fastinsert
+from kouka.web.stats import facts
 
 JSON = dict[str, Any]
 
@@ -107,7 +108,7 @@ class ParsedReport:
 
     def report(self) -> Report:
         """The domain report, made again from the document (the writer rarely needs it)."""
-        return interchange.from_json(self.document).reports[0]
+        return interchange.document_from_json(self.document).reports[0]
 
 
 @dataclass
@@ -291,9 +292,9 @@ class _Plan:
     unchanged: int = 0
 
 
-def _find_municipalities(keys: set[tuple[str, ...]], database: str) -> dict[tuple[str, ...], Municipality]:
+def _find_municipalities(keys: set[tuple[str, ...]]) -> dict[tuple[str, ...], Municipality]:
     """The existing municipality of each key that has one."""
-    objects = Municipality.objects.using(database)
+    objects = Municipality.objects
     codes = [k[1] for k in keys if k[0] == "code"]
     names = [k[2] for k in keys if k[0] == "name"]
     found: dict[tuple[str, ...], Municipality] = {}
@@ -304,8 +305,8 @@ def _find_municipalities(keys: set[tuple[str, ...]], database: str) -> dict[tupl
     return {k: v for k, v in found.items() if k in keys}
 
 
-def _create_municipalities(bodies: dict[tuple[str, ...], Body], database: str) -> dict[tuple[str, ...], Municipality]:
-    objects = Municipality.objects.using(database)
+def _create_municipalities(bodies: dict[tuple[str, ...], Body]) -> dict[tuple[str, ...], Municipality]:
+    objects = Municipality.objects
     keys = sorted(bodies)
     slugs = {k: _slug(bodies[k]) for k in keys}
     taken = set(objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
@@ -319,36 +320,34 @@ def _create_municipalities(bodies: dict[tuple[str, ...], Body], database: str) -
 
 
 def _slug(body: Body, *, unique: bool = False) -> str:
-    slug = slug_for(body.name, body.code)
+    slug = mapping.municipality_slug(body.name, body.code)
     if unique or slug == "body":
         slug = "body-" + hashlib.sha1(f"{body.prefecture}/{body.name}/{body.code}".encode()).hexdigest()[:12]
     return slug
 
 
-def _existing(pairs: set[tuple[int, int]], database: str) -> dict[tuple[int, int], _Existing]:
+def _existing(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], _Existing]:
     """The cycles of the (municipality id, fiscal year) pairs that exist, with their latest publication's digest."""
     if not pairs:
         return {}
     cycles = {(c.municipality_id, c.fiscal_year): c
-              for c in Cycle.objects.using(database).select_related("municipality")
+              for c in Cycle.objects.select_related("municipality")
               .filter(municipality_id__in={p[0] for p in pairs}, fiscal_year__in={p[1] for p in pairs})
               if (c.municipality_id, c.fiscal_year) in pairs}
-    latest: dict[int, tuple[int, str]] = {}
-    rows = Publication.objects.using(database).filter(cycle_id__in=[c.pk for c in cycles.values()])
-    for cycle_id, revision, stored in rows.values_list("cycle_id", "revision", "digest"):
-        if cycle_id not in latest or revision > latest[cycle_id][0]:
-            latest[cycle_id] = (revision, stored)
+    rows = selectors.publications_latest().filter(cycle_id__in=[c.pk for c in cycles.values()])
+    latest = {cycle_id: (revision, stored)
+              for cycle_id, revision, stored in rows.values_list("cycle_id", "revision", "digest")}
     result = {}
     for pair, cycle in cycles.items():
         entry = latest.get(cycle.pk)
-        found = "" if entry is None else entry[1] or _stored_digest(cycle, entry[0], database)
+        found = "" if entry is None else entry[1] or _stored_digest(cycle, entry[0])
         result[pair] = _Existing(cycle, found)
     return result
 
 
-def _stored_digest(cycle: Cycle, revision: int, database: str) -> str:
+def _stored_digest(cycle: Cycle, revision: int) -> str:
     """The digest of a publication made without one (published in the web application), in canonical form."""
-    document = Publication.objects.using(database).get(cycle=cycle, revision=revision).document
+    document = Publication.objects.get(cycle=cycle, revision=revision).document
     try:
         report = mapping.report_from_document(document)
     except KoukaError:
@@ -356,58 +355,73 @@ def _stored_digest(cycle: Cycle, revision: int, database: str) -> str:
     return digest({"schema": interchange.SCHEMA_ID, "reports": [interchange.report_json(report)]})
 
 
-def _plan(group: list[ParsedFile], summary: LoadSummary, database: str, revise: bool) -> _Plan:
+def _fate(parsed: ParsedFile, item: ParsedReport, municipality: Municipality | None, found: _Existing | None,
+          revise: bool) -> str:
+    """What happens to one report: "new", "revise" or "same"; :class:`LoadError` when it is refused."""
+    if municipality is None or found is None:
+        return "new"
+    where = f"{parsed.path}: {municipality.name}の{item.fiscal_year}年度"
+    if found.cycle.state != State.PUBLISHED:
+        raise LoadError(f"{where}はWebで{found.cycle.get_state_display()}のため読み込みません / "
+                        "the report is being worked on in the web application; not overwritten")
+    if found.digest == item.digest:
+        return "same"
+    if not revise:
+        raise LoadError(f"{where}は内容の異なる版が公表済みです（--revise で訂正版として読み込み） / "
+                        "a different version is already published")
+    return "revise"
+
+
+def _plan_file(plan: _Plan, parsed: ParsedFile, existing: dict[tuple[int, int], _Existing], revise: bool) -> None:
+    """Add what one file writes to ``plan``; a refused file keeps its error and adds nothing."""
+    new, changed, same = [], [], 0
+    try:
+        for item in parsed.reports:
+            municipality = plan.municipalities.get(item.key)
+            found = None if municipality is None else existing.get((municipality.pk, item.fiscal_year))
+            fate = _fate(parsed, item, municipality, found, revise)
+            if fate == "new":
+                new.append((parsed, item))
+            elif fate == "revise" and found is not None:
+                changed.append((parsed, item, found.cycle))
+            else:
+                same += 1
+    except LoadError as exc:
+        parsed.error = str(exc)
+        return
+    plan.new += new
+    plan.revise += changed
+    plan.unchanged += same
+    if new or changed:
+        plan.files.append(parsed)
+
+
+def _plan(group: list[ParsedFile], summary: LoadSummary, revise: bool) -> _Plan:
     plan = _Plan()
     readable = [f for f in group if not f.error]
-    plan.municipalities = _find_municipalities({r.key for f in readable for r in f.reports}, database)
+    plan.municipalities = _find_municipalities({r.key for f in readable for r in f.reports})
     pairs = {(plan.municipalities[r.key].pk, r.fiscal_year)
              for f in readable for r in f.reports if r.key in plan.municipalities}
-    existing = _existing(pairs, database)
+    existing = _existing(pairs)
     for parsed in readable:
-        new, changed, same = [], [], 0
-        try:
-            for item in parsed.reports:
-                municipality = plan.municipalities.get(item.key)
-                found = None if municipality is None else existing.get((municipality.pk, item.fiscal_year))
-                if municipality is None or found is None:
-                    new.append((parsed, item))
-                    continue
-                where = f"{parsed.path}: {municipality.name}の{item.fiscal_year}年度"
-                if found.cycle.state != State.PUBLISHED:
-                    raise LoadError(f"{where}はWebで{found.cycle.get_state_display()}のため読み込みません / "
-                                    "the report is being worked on in the web application; not overwritten")
-                if found.digest == item.digest:
-                    same += 1
-                elif revise:
-                    changed.append((parsed, item, found.cycle))
-                else:
-                    raise LoadError(f"{where}は内容の異なる版が公表済みです（--revise で訂正版として読み込み） / "
-                                    "a different version is already published")
-        except LoadError as exc:
-            parsed.error = str(exc)
-            continue
-        plan.new += new
-        plan.revise += changed
-        plan.unchanged += same
-        if new or changed:
-            plan.files.append(parsed)
+        _plan_file(plan, parsed, existing, revise)
     # only now, so that a refused file leaves no municipality behind
     missing = {item.key: item.municipality for _, item in plan.new if item.key not in plan.municipalities}
     if missing:
-        plan.municipalities.update(_create_municipalities(missing, database))
+        plan.municipalities.update(_create_municipalities(missing))
     return plan
 
 
-def _write(plan: _Plan, database: str) -> tuple[int, int, int]:
+def _write(plan: _Plan) -> tuple[int, int, int]:
     """Write a planned batch; return (projects, KPIs, facts) written."""
-    cycles = Cycle.objects.using(database)
+    cycles = Cycle.objects
     stale = [cycle for _, _, cycle in plan.revise]
     touched: set[facts.WideKey] = set()
     if stale:
-        old_facts = KpiFact.objects.using(database).filter(cycle__in=stale)
+        old_facts = KpiFact.objects.filter(cycle__in=stale)
         touched |= set(old_facts.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
         old_facts.delete()
-        ProjectRecord.objects.using(database).filter(cycle__in=stale).delete()
+        ProjectRecord.objects.filter(cycle__in=stale).delete()
     written: list[tuple[ParsedFile, ParsedReport, Cycle, int]] = []  # with the revision before
     created = cycles.bulk_create([
         Cycle(municipality=plan.municipalities[item.key], fiscal_year=item.fiscal_year,
@@ -423,19 +437,19 @@ def _write(plan: _Plan, database: str) -> tuple[int, int, int]:
         written.append((parsed, item, cycle, before))
     if plan.revise:
         cycles.bulk_update([cycle for _, _, cycle in plan.revise], ["revision", "version", "report", "updated"])
-    projects, kpis = _write_projects(written, database)
+    projects, kpis = _write_projects(written)
     fastinsert.insert(Publication, (
         {"cycle_id": cycle.pk, "revision": cycle.revision, "document": item.document, "digest": item.digest,
          "note": "" if before == 0 else f"一括読み込みによる訂正（{parsed.path.name}） / bulk-load correction"}
-        for parsed, item, cycle, before in written), database)
+        for parsed, item, cycle, before in written))
     fastinsert.insert(Change, (
         {"municipality_id": cycle.municipality_id, "cycle_id": cycle.pk, "action": ACTION,
          "target": f"{cycle.fiscal_year}年度 一括読み込み（{parsed.path.name}）"[:300],
          "before": {"revision": before} if before else None,
          "after": {"revision": cycle.revision, "file": str(parsed.path), "digest": item.digest}}
-        for parsed, item, cycle, before in written), database)
+        for parsed, item, cycle, before in written))
     rows = [row for _, item, cycle, _ in written for row in _facts(cycle, item)]
-    fastinsert.insert(KpiFact, rows, database)
+    fastinsert.insert(KpiFact, rows)
     touched |= facts.wide_keys(rows)
     facts.settle_wide_area(touched)
     return projects, kpis, len(rows)
@@ -453,18 +467,18 @@ def _report_fields(item: ParsedReport) -> JSON:
     return {k: data[k] for k in mapping.REPORT_FIELDS}
 
 
-def _write_projects(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]], database: str) -> tuple[int, int]:
+def _write_projects(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]]) -> tuple[int, int]:
     """The projects, their KPIs and departments of the written reports, from the documents' JSON (as stored by
     :func:`kouka.web.mapping.save_project` and :func:`~kouka.web.mapping.save_kpi`)."""
-    departments = _departments(written, database)
+    departments = _departments(written)
     projects: list[dict[str, Any]] = []
     for _, item, cycle, _ in written:
         for data in item.document["reports"][0]["projects"]:
             stored = {k: v for k, v in data.items() if k != "kpis"}
             projects.append({"cycle_id": cycle.pk, "number": data["number"], "title": data["title"], "data": stored})
-    count = fastinsert.insert(ProjectRecord, projects, database)
+    count = fastinsert.insert(ProjectRecord, projects)
     cycles = {cycle.pk: cycle for _, _, cycle, _ in written}
-    ids = {(cycle_id, number): pk for pk, cycle_id, number in ProjectRecord.objects.using(database)
+    ids = {(cycle_id, number): pk for pk, cycle_id, number in ProjectRecord.objects
            .filter(cycle_id__in=cycles).values_list("pk", "cycle_id", "number")}
     kpis: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
@@ -475,17 +489,16 @@ def _write_projects(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int
                      for k in data["kpis"]]
             links += [{"projectrecord_id": project_id, "department_id": departments[(cycle.municipality_id, name)]}
                       for name in dict.fromkeys(data.get("departments", []))]
-    fastinsert.insert(KpiRecord, kpis, database)
-    fastinsert.insert(ProjectRecord.departments.through, links, database)
+    fastinsert.insert(KpiRecord, kpis)
+    fastinsert.insert(ProjectRecord.departments.through, links)
     return count, len(kpis)
 
 
-def _departments(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]],
-                 database: str) -> dict[tuple[int, str], int]:
+def _departments(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int]]) -> dict[tuple[int, str], int]:
     """The id of each (municipality, department name) the batch needs, creating the missing ones."""
     wanted = {(cycle.municipality_id, name) for _, item, cycle, _ in written
               for project in item.document["reports"][0]["projects"] for name in project.get("departments", [])}
-    objects = Department.objects.using(database)
+    objects = Department.objects
     ids = {(d.municipality_id, d.name): d.pk
            for d in objects.filter(municipality_id__in={m for m, _ in wanted}, name__in={n for _, n in wanted})}
     missing = sorted(wanted - set(ids))
@@ -515,7 +528,7 @@ def _fault_before(batch: int) -> None:
         _wait_for(ready / "go")
 
 
-def _fault_inside(batch: int, database: str) -> None:
+def _fault_inside(batch: int) -> None:
     """The test hook of :data:`FAULT_ENV` inside a batch's transaction, its rows written."""
     action, ready = _fault_wanted(batch)
     if action == "fail":
@@ -524,8 +537,8 @@ def _fault_inside(batch: int, database: str) -> None:
         if ready is None:
             os.kill(os.getpid(), signal.SIGKILL)
             return
-        seen = {"cycles": Cycle.objects.using(database).count(),
-                "publications": Publication.objects.using(database).count()}
+        seen = {"cycles": Cycle.objects.count(),
+                "publications": Publication.objects.count()}
         (ready / "inside.tmp").write_text(json.dumps(seen), encoding="utf-8")
         (ready / "inside.tmp").rename(ready / "inside")
         while True:  # until the test kills the process
@@ -536,23 +549,23 @@ class _Rollback(Exception):
     """Ends the outer transaction of an atomic load that had a failure."""
 
 
-def _write_group(group: list[ParsedFile], summary: LoadSummary, database: str, revise: bool,
+def _write_group(group: list[ParsedFile], summary: LoadSummary, revise: bool,
                  batch: int | None) -> None:
     """One transaction: plan, write, count."""
-    with transaction.atomic(using=database):
-        plan = _plan(group, summary, database, revise)
-        counts = _write(plan, database)
+    with dbrouter.atomic():
+        plan = _plan(group, summary, revise)
+        counts = _write(plan)
         if batch is not None:
-            _fault_inside(batch, database)
+            _fault_inside(batch)
     _count(group, plan, counts, summary)
 
 
-def _load_group(group: list[ParsedFile], summary: LoadSummary, database: str, revise: bool) -> None:
+def _load_group(group: list[ParsedFile], summary: LoadSummary, revise: bool) -> None:
     """One batch in one transaction; when the database refuses it, each file alone, to name the culprit."""
     summary.batches += 1
     _fault_before(summary.batches)
     try:
-        _write_group(group, summary, database, revise, summary.batches)
+        _write_group(group, summary, revise, summary.batches)
         return
     except (IntegrityError, DataError) as exc:
         if len(group) == 1:
@@ -561,7 +574,7 @@ def _load_group(group: list[ParsedFile], summary: LoadSummary, database: str, re
             return
     for parsed in group:
         try:
-            _write_group([parsed], summary, database, revise, None)
+            _write_group([parsed], summary, revise, None)
         except (IntegrityError, DataError) as exc:
             parsed.error = f"{parsed.path}: データベースが受け付けません / refused by the database: {exc}"
             _count([parsed], None, (0, 0, 0), summary)
@@ -590,7 +603,6 @@ def load(files: Iterable[Path], *, batch_reports: int = BATCH_REPORTS, atomic: b
     """
     if batch_reports < 1:
         raise LoadError(f"バッチの大きさは1以上です / the batch size must be at least 1, not {batch_reports}")
-    database = dbrouter.current()
     summary = LoadSummary()
 
     def run() -> None:
@@ -599,7 +611,7 @@ def load(files: Iterable[Path], *, batch_reports: int = BATCH_REPORTS, atomic: b
                 summary.files += len(group)
                 summary.failures += [Failure(f.path, f.error) for f in group if f.error]
             else:
-                _load_group(group, summary, database, revise)
+                _load_group(group, summary, revise)
             if progress is not None:
                 progress(group, summary)
 
@@ -607,7 +619,7 @@ def load(files: Iterable[Path], *, batch_reports: int = BATCH_REPORTS, atomic: b
         run()
         return summary
     try:
-        with transaction.atomic(using=database):
+        with dbrouter.atomic():
             run()
             if summary.failures:
                 raise _Rollback

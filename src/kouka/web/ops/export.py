@@ -7,19 +7,16 @@ columns of the open-data CSV (:func:`kouka.render.opendata.kpi_rows`) and nothin
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.db.models import F
-
 from kouka.analytics import ExportSummary, export_reports
 from kouka.domain.model import Report
-from kouka.web import dbrouter, mapping
-from kouka.web.models import Publication
+from kouka.web import mapping, selectors
 
 CHUNK = 200
 
 
 def published_reports() -> Iterator[Report]:
     """The latest publication of each published cycle, by body code, name and fiscal year, streamed."""
-    latest = (Publication.objects.using(dbrouter.current()).filter(revision=F("cycle__revision"))
+    latest = (selectors.publications_latest()
               .order_by("cycle__municipality__code", "cycle__municipality__name", "cycle__fiscal_year")
               .values_list("document", flat=True))
     for document in latest.iterator(chunk_size=CHUNK):

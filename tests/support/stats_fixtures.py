@@ -8,8 +8,9 @@ import pytest
 
 from kouka import interchange, synth
 from kouka.domain.model import Document
-from kouka.web import dbrouter, facts, mapping
+from kouka.web import dbrouter, mapping
 from kouka.web.models import Cycle, Municipality, Publication, State
+from kouka.web.stats import facts
 from web_fixtures import ALIASES
 
 BODIES, YEARS, SEED = 40, 3, 7

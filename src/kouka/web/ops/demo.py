@@ -1,21 +1,22 @@
 """The demo: the Isesaki 令和4年度 example published, carried into a 令和5年度 draft, and one user per role."""
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from kouka import interchange
 from kouka.domain.carry import carry_report
-from kouka.web import dbrouter, mapping, workflow
+from kouka.web import dbrouter, mapping
 from kouka.web.models import Department, Membership, Municipality, Role
+from kouka.web.services.cycles import cycle_transition
 
 DEMO_PASSWORD = "kouka-demo"
 
 
-@dataclass(frozen=True)
-class DemoUser:
+class DemoUser(NamedTuple):
+    """One demo login: its role, its departments (editors) and what it is for."""
+
     username: str
     role: Role
     departments: tuple[str, ...]
@@ -30,18 +31,14 @@ DEMO_USERS = (
 )
 
 
-def slug_for(name: str, code: str) -> str:
-    return {"伊勢崎市": "isesaki"}.get(name, f"body-{code}" if code else "body")
-
-
 def load_demo(example: Path) -> tuple[Municipality, list[DemoUser]]:
     """Load ``example`` (a kouka JSON file) as published, carry it into next year's draft, create the users."""
     document = interchange.load(example)
     report = document.report_for(None)
-    with transaction.atomic(using=dbrouter.current()):
+    with dbrouter.atomic():
         body = report.municipality
         municipality, _ = Municipality.objects.get_or_create(
-            slug=slug_for(body.name, body.code),
+            slug=mapping.municipality_slug(body.name, body.code),
             defaults={"name": body.name, "prefecture": body.prefecture, "code": body.code})
         for project in report.projects:
             for name in project.departments:
@@ -50,9 +47,16 @@ def load_demo(example: Path) -> tuple[Municipality, list[DemoUser]]:
         admin = Membership.objects.get(user__username=DEMO_USERS[0].username)
         cycle = mapping.store_report(municipality, report)
         for step in ("submit", "review", "publish"):
-            workflow.apply(admin, cycle, step)
+            cycle_transition(member=admin, cycle=cycle, name=step)
         mapping.store_report(municipality, carry_report(report, report.fiscal_year + 1))
     return municipality, users
+
+
+def demo_present() -> bool:
+    """Whether the database holds the demo already (its municipality and its users)."""
+    model = get_user_model()
+    return (Municipality.objects.filter(slug="isesaki").exists()
+            and model.objects.filter(username__in=[u.username for u in DEMO_USERS]).count() == len(DEMO_USERS))
 
 
 def create_users(municipality: Municipality) -> list[DemoUser]:

@@ -8,7 +8,6 @@ yushikisha reviewer), and a second municipality (othercity) with its own adminis
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +16,10 @@ from django.test import Client
 
 from kouka.domain.model import Body, Project, Report
 from kouka.web import dbrouter, mapping
-from kouka.web.demo import load_demo
 from kouka.web.models import Cycle, Membership, Municipality, Role
+from kouka.web.ops.demo import load_demo
+from paths import EXAMPLE
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "isesaki-2022.json"
 ALIASES = ["default"] + (["postgres"] if os.environ.get("KOUKA_TEST_POSTGRES_URL") else [])
 ROLES = ("anonymous", "kikaku", "shoko", "kigyo", "yushikisha", "other")
 OTHER_TITLE = "他市の秘密の事業"
@@ -37,6 +36,10 @@ class World:
         if role != "anonymous":
             client.force_login(get_user_model().objects.get(username=role))
         return client
+
+    def member(self, role: str) -> Membership:
+        found: Membership = Membership.objects.select_related("municipality", "user").get(user__username=role)
+        return found
 
     def cycle(self, year: int = 2023) -> Cycle:
         return Cycle.objects.get(municipality=self.isesaki, fiscal_year=year)

@@ -8,8 +8,9 @@ from typing import Any
 
 from kouka import interchange
 from kouka.domain.model import Document
+from paths import ROOT
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
 
 
 def json_diff(got: Any, want: Any, path: str = "$") -> Iterator[str]:

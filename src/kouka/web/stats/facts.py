@@ -7,25 +7,26 @@ the table: only publications do.
 
 A wide-area project (広域連携事業) is in the report of its lead and of every partner. Each copy's row keeps
 the body's share of the cost; exactly one copy per project and year is ``counted`` (the lead's; when the
-lead has published nothing, the copy of the lowest body code) so the project and its KPIs count once.
+lead has published nothing, the copy of the lowest body code: :func:`kouka.domain.aggregate.counting_rank`)
+so the project and its KPIs count once.
 
 Bulk loading: build rows with :func:`fact_values` and :func:`with_ids` (or :func:`values_for`), insert them, then call
 :func:`settle_wide_area` once (with the loaded keys, or none for all) so the counted copy is right
-across bodies, and at the end :func:`kouka.web.rollup.refresh_all` (else the first dashboard query does).
+across bodies, and at the end :func:`kouka.web.stats.rollup.refresh_all` (else the first dashboard query does).
 :func:`rebuild` does all of that for some cycles.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
-from kouka.domain.aggregate import is_lead, unit_group, wide_area_key
+from kouka.domain.aggregate import CountingRank, counting_rank, is_lead, unit_group, wide_area_key
 from kouka.domain.carry import kpi_key, project_key
 from kouka.domain.model import Body, Project, ProjectKind, Report
 from kouka.domain.rules import judge_kpi
-from kouka.web import dbrouter, mapping, rollup
-from kouka.web.models import Cycle, KpiFact, Publication
+from kouka.web import dbrouter, selectors
+from kouka.web.models import Cycle, KpiFact
+from kouka.web.stats import rollup
 
 WideKey = tuple[str, int]  # (wide_area_key, fiscal year)
 
@@ -87,66 +88,91 @@ def wide_keys(rows: Iterable[dict[str, Any]]) -> set[WideKey]:
 
 
 def settle_wide_area(keys: Iterable[WideKey] | None = None) -> set[tuple[str, int]]:
-    """Mark exactly one copy of each wide-area project (of ``keys``, or all) as counted.
+    """Mark exactly one copy of each wide-area project (of ``keys``, or all) as counted: the copy the domain's
+    :func:`~kouka.domain.aggregate.counting_rank` puts first (the lead's when the lead has published it,
+    else the lowest body code), as ``kouka stats`` counts it.
 
-    The lead's copy when the lead has published it (the lowest body code among several claiming the
-    lead), else the copy of the lowest body code (then the lowest cycle id and project number). One query
-    reads the copies, and only rows whose flag changes are written. Returns the (prefecture, fiscal year)
-    of the rows changed, whose rollups then need remaking.
+    One query reads the copies, and only rows whose flag changes are written. Returns the (prefecture,
+    fiscal year) of the rows changed, whose rollups then need remaking.
     """
-    facts = KpiFact.objects.using(dbrouter.current())
     wanted = None if keys is None else set(keys)
     if wanted is not None and not wanted:
         return set()
-    rows = facts.exclude(wide_key="")
+    rows = KpiFact.objects.exclude(wide_key="")
     if wanted is not None:
         rows = rows.filter(wide_key__in={key for key, _ in wanted}, fiscal_year__in={year for _, year in wanted})
-    copies: dict[WideKey, list[tuple[bool, str, int, int]]] = {}
-    flags: list[tuple[int, WideKey, tuple[int, int], bool, str]] = []
-    for pk, wide_key, year, lead, code, cycle_id, number, counted, prefecture in rows.values_list(
-            "pk", "wide_key", "fiscal_year", "is_lead", "body_code", "cycle_id", "project_number", "counted",
-            "prefecture"):
-        key = (wide_key, year)
-        if wanted is not None and key not in wanted:
-            continue
-        copies.setdefault(key, []).append((not lead, code, cycle_id, number))
-        flags.append((pk, key, (cycle_id, number), counted, prefecture))
-    chosen = {key: min(found)[2:] for key, found in copies.items()}
-    on = [flag for flag in flags if flag[2] == chosen[flag[1]] and not flag[3]]
-    off = [flag for flag in flags if flag[2] != chosen[flag[1]] and flag[3]]
-    for changed, value in ((on, True), (off, False)):
-        ids = [flag[0] for flag in changed]
+    copies: dict[WideKey, list[_Copy]] = {}
+    for values in rows.values_list("pk", "wide_key", "fiscal_year", "is_lead", "body_code", "body_name",
+                                   "cycle_id", "project_number", "counted", "prefecture"):
+        copy = _Copy(*values)
+        if wanted is None or copy.key in wanted:
+            copies.setdefault(copy.key, []).append(copy)
+    changed: list[_Copy] = []
+    for found in copies.values():
+        chosen = min(found, key=_Copy.rank).project
+        changed += [copy for copy in found if (copy.project == chosen) != copy.counted]
+    for value in (True, False):
+        ids = [copy.pk for copy in changed if copy.counted is not value]
         for start in range(0, len(ids), 500):
-            facts.filter(pk__in=ids[start:start + 500]).update(counted=value)
-    return {(flag[4], flag[1][1]) for flag in on + off}
+            KpiFact.objects.filter(pk__in=ids[start:start + 500]).update(counted=value)
+    return {(copy.prefecture, copy.fiscal_year) for copy in changed}
 
 
-def latest_report(cycle: Cycle) -> Report | None:
-    """The report of the cycle's latest publication, or None when it has never been published."""
-    publication = (Publication.objects.using(dbrouter.current()).filter(cycle=cycle)
-                   .order_by("-revision").only("document").first())
-    return mapping.report_from_document(publication.document) if publication else None
+@dataclass(frozen=True)
+class _Copy:
+    """One fact row of a body's copy of a wide-area project, as :func:`settle_wide_area` reads it."""
+
+    pk: int
+    wide_key: str
+    fiscal_year: int
+    is_lead: bool
+    body_code: str
+    body_name: str
+    cycle_id: int
+    project_number: int
+    counted: bool
+    prefecture: str
+
+    @property
+    def key(self) -> WideKey:
+        return (self.wide_key, self.fiscal_year)
+
+    @property
+    def project(self) -> tuple[int, int]:
+        return (self.cycle_id, self.project_number)
+
+    def rank(self) -> tuple[CountingRank, int]:
+        return (counting_rank(lead=self.is_lead, body_code=self.body_code, body_name=self.body_name,
+                              project_number=self.project_number), self.cycle_id)
 
 
 def rebuild(cycles: Iterable[Cycle]) -> int:
     """Replace the facts of ``cycles`` by those of their latest publications and remake their rollups;
     return the rows written."""
-    database = dbrouter.current()
+    published = []
+    for cycle in cycles:
+        publication = selectors.publication_of_cycle(cycle)
+        published.append((cycle, selectors.publication_report(publication) if publication else None))
+    return replace_facts(published)
+
+
+def replace_facts(published: Iterable[tuple[Cycle, Report | None]]) -> int:
+    """Replace the facts of each cycle by those of its report just published (None: it has none) and remake
+    the rollups concerned; return the rows written."""
     written = 0
-    with transaction.atomic(using=database):
+    with dbrouter.atomic():
         was_fresh = rollup.is_fresh()
         touched: set[WideKey] = set()
         slices: set[rollup.Slice] = set()
-        for cycle in cycles:
+        for cycle, report in published:
             slices.add((cycle.municipality_id, cycle.fiscal_year))
-            old = KpiFact.objects.using(database).filter(cycle=cycle)
+            old = KpiFact.objects.filter(cycle=cycle)
             touched |= set(old.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
             old.delete()
-            report = latest_report(cycle)
             if report is None:
                 continue
             rows = values_for(cycle, report)
-            KpiFact.objects.using(database).bulk_create([KpiFact(**row) for row in rows], batch_size=1000)
+            KpiFact.objects.bulk_create([KpiFact(**row) for row in rows], batch_size=1000)
             touched |= wide_keys(rows)
             written += len(rows)
         areas = settle_wide_area(touched)

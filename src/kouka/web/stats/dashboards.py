@@ -1,4 +1,4 @@
-"""Dashboard queries: each one SQL GROUP BY over the rollups of the fact table (:mod:`kouka.web.rollup`).
+"""Dashboard queries: each one SQL GROUP BY over the rollups of the fact table (:mod:`kouka.web.stats.rollup`).
 
 The sources of a number (the reports behind it) are read from the facts themselves
 (:class:`kouka.web.models.KpiFact`).
@@ -13,7 +13,7 @@ filters (a project has KPIs in several units).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -21,8 +21,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from kouka.domain.aggregate import Aggregate, BodyTally, JudgementCounts, Tally
 from kouka.domain.model import Body, ProjectKind
 from kouka.domain.rules import Judgement
-from kouka.web import rollup
 from kouka.web.models import AreaRollup, BodyRollup, KpiFact, Municipality
+from kouka.web.stats import rollup
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,14 @@ class Filters:
     kind: ProjectKind | None = None
     municipality: int | None = None  # a Municipality's id
 
+    def narrow(self, rows: "QuerySet[Any]") -> "QuerySet[Any]":
+        """``rows`` (facts or rollups) of the year, prefecture and kind asked for."""
+        wanted = {"fiscal_year": self.year, "prefecture": self.prefecture,
+                  "kind": self.kind.value if self.kind is not None else None}
+        return rows.filter(**{field: value for field, value in wanted.items() if value is not None})
+
     def facts(self) -> "QuerySet[KpiFact]":
-        rows = KpiFact.objects.all()
-        if self.year is not None:
-            rows = rows.filter(fiscal_year=self.year)
-        if self.prefecture is not None:
-            rows = rows.filter(prefecture=self.prefecture)
-        if self.kind is not None:
-            rows = rows.filter(kind=self.kind.value)
+        rows = self.narrow(KpiFact.objects.all())
         if self.municipality is not None:
             rows = rows.filter(municipality_id=self.municipality)
         return rows
@@ -57,18 +57,6 @@ class Filters:
         return condition
 
 
-@dataclass
-class Figures:
-    """Reports, projects, money and KPI judgements of one dashboard cell."""
-
-    reports: int = 0
-    projects: int = 0
-    wide_area_projects: int = 0
-    cost_yen: int = 0
-    grant_yen: int = 0
-    kpis: JudgementCounts = field(default_factory=JudgementCounts)
-
-
 def _rollup(filters: Filters, *, bodies: bool = False, units: bool = False) -> "QuerySet[Any]":
     """The rollup rows the filters let through: the bodies' own rows for one body or ``bodies``, else the
     areas' (each wide-area project once); with ``units`` the per-unit rows only."""
@@ -80,12 +68,7 @@ def _rollup(filters: Filters, *, bodies: bool = False, units: bool = False) -> "
             rows = rows.filter(municipality_id=filters.municipality)
     else:
         rows = AreaRollup.objects.all()
-    if filters.year is not None:
-        rows = rows.filter(fiscal_year=filters.year)
-    if filters.prefecture is not None:
-        rows = rows.filter(prefecture=filters.prefecture)
-    if filters.kind is not None:
-        rows = rows.filter(kind=filters.kind.value)
+    rows = filters.narrow(rows)
     if units:
         rows = rows.exclude(unit_group="")
         return rows if filters.unit_group is None else rows.filter(unit_group=filters.unit_group)
@@ -95,7 +78,7 @@ def _rollup(filters: Filters, *, bodies: bool = False, units: bool = False) -> "
 
 
 def _sums(filters: Filters) -> dict[str, Any]:
-    """Sums giving a :class:`Figures`: reports, projects and money from the "" rows, KPIs from the unit's."""
+    """Sums giving a :class:`Tally`: reports, projects and money from the "" rows, KPIs from the unit's."""
     whole = Q(unit_group="")
     kpi = whole if filters.unit_group is None else Q(unit_group=filters.unit_group)
     reports = "reports" if filters.kind is not None else "reports_any"  # a report once, whatever its kinds
@@ -107,36 +90,36 @@ def _sums(filters: Filters) -> dict[str, Any]:
     return sums
 
 
-def _figures(values: Mapping[str, Any]) -> Figures:
+def _tally(values: Mapping[str, Any]) -> Tally:
     counts = JudgementCounts({j: values[f"s_{j.value}"] or 0 for j in Judgement}, values["s_preliminary"] or 0)
-    return Figures(values["s_reports"] or 0, values["s_projects"] or 0, values["s_wide_area_projects"] or 0,
-                   values["s_cost_yen"] or 0, values["s_grant_yen"] or 0, counts)
+    return Tally(values["s_projects"] or 0, values["s_wide_area_projects"] or 0, values["s_cost_yen"] or 0,
+                 values["s_grant_yen"] or 0, counts, counted_reports=values["s_reports"] or 0)
 
 
-def summary(filters: Filters = Filters()) -> Figures:
+def summary(filters: Filters = Filters()) -> Tally:
     """The figures of everything the filters let through."""
-    return _figures(_rollup(filters).aggregate(**_sums(filters)))
+    return _tally(_rollup(filters).aggregate(**_sums(filters)))
 
 
-def _grouped(filters: Filters, key: str) -> list[tuple[Any, Figures]]:
+def _grouped(filters: Filters, key: str) -> list[tuple[Any, Tally]]:
     rows = _rollup(filters).order_by().values(key).annotate(**_sums(filters)).order_by(key)
-    return [(row[key], _figures(row)) for row in rows]
+    return [(row[key], _tally(row)) for row in rows]
 
 
-def by_year(filters: Filters = Filters()) -> list[tuple[int, Figures]]:
+def by_year(filters: Filters = Filters()) -> list[tuple[int, Tally]]:
     return _grouped(filters, "fiscal_year")
 
 
-def by_prefecture(filters: Filters = Filters()) -> list[tuple[str, Figures]]:
+def by_prefecture(filters: Filters = Filters()) -> list[tuple[str, Tally]]:
     return _grouped(filters, "prefecture")
 
 
-def by_unit(filters: Filters = Filters()) -> list[tuple[str, Figures]]:
+def by_unit(filters: Filters = Filters()) -> list[tuple[str, Tally]]:
     """KPI judgements by unit group (projects and money are left out: a project spans units)."""
     rows = _rollup(filters, units=True).order_by().values("unit_group").annotate(
         **{f"s_{name}": Sum(name) for name in rollup.KPI_MEASURES}).order_by("unit_group")
-    return [(row["unit_group"], Figures(kpis=JudgementCounts({j: row[f"s_{j.value}"] for j in Judgement},
-                                                             row["s_preliminary"]))) for row in rows]
+    return [(row["unit_group"], Tally(kpis=JudgementCounts({j: row[f"s_{j.value}"] for j in Judgement},
+                                                           row["s_preliminary"]), counted_reports=0)) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -146,7 +129,7 @@ class Ranked:
     slug: str
     name: str
     prefecture: str
-    figures: Figures
+    figures: Tally
 
 
 def ranking(filters: Filters = Filters()) -> list[Ranked]:
@@ -154,13 +137,11 @@ def ranking(filters: Filters = Filters()) -> list[Ranked]:
     grouped = (_rollup(filters, bodies=True).order_by().values("municipality_id", "body_name", "body_code",
                                                                  "prefecture").annotate(**_sums(filters)))
     aggregate = Aggregate()
-    by_body: dict[Body, tuple[int, Figures]] = {}
+    by_body: dict[Body, tuple[int, Tally]] = {}
     for values in grouped:
-        figures = _figures(values)
+        tally = _tally(values)
         body = Body(values["body_name"], values["prefecture"], values["body_code"])
-        by_body[body] = (values["municipality_id"], figures)
-        tally = Tally(figures.projects, figures.wide_area_projects, figures.cost_yen, figures.grant_yen,
-                      figures.kpis)
+        by_body[body] = (values["municipality_id"], tally)
         aggregate.bodies[str(values["municipality_id"])] = BodyTally(body, tally)
     slugs = dict(Municipality.objects.filter(pk__in=[m for m, _ in by_body.values()]).values_list("pk", "slug"))
     ranked = []

@@ -12,8 +12,10 @@ rows written, not their ids: use ``bulk_create`` where the new ids are needed.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import connections, models
+from django.db import models
 from django.utils import timezone
+
+from kouka.web import dbrouter
 
 BATCH = 5000
 
@@ -26,13 +28,13 @@ def _automatic(field: "models.Field[Any, Any]") -> bool:
     return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
-def insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]], database: str) -> int:
+def insert(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> int:
     """Insert ``rows`` into ``model``'s table in ``database``; return how many were written.
 
     Automatic dates (``auto_now``, ``auto_now_add``) get the time of the call. On PostgreSQL the rows go
     through ``COPY … FROM STDIN``, several times faster than INSERTs for large batches.
     """
-    connection = connections[database]
+    connection = dbrouter.connection()
     fields = _columns(model)
     now = timezone.now()
     # JSON and dates go through their field's preparation; text, numbers, booleans and None go as they are

@@ -1,17 +1,17 @@
 """Rollups of the fact table, so national dashboards sum a few thousand rows instead of every KPI.
 
 :class:`AreaRollup` holds a prefecture's fiscal year by project kind and unit group, each wide-area project
-counted once (its ``counted`` copy, :mod:`kouka.web.facts`) with every body's share of the money;
+counted once (its ``counted`` copy, :mod:`kouka.web.stats.facts`) with every body's share of the money;
 :class:`BodyRollup` holds one body's fiscal year the same way with the body's own copy of everything. A row
 with unit group "" holds reports, projects, money and the KPIs of every unit; a row with a unit group holds
 that unit's KPIs only.
 
 :func:`refresh` remakes the rollups of some bodies' years (and of their prefectures' years); publishing
-calls it through :func:`kouka.web.facts.rebuild`. Whoever writes facts another way calls :func:`ensure_fresh`
+calls it through :func:`kouka.web.stats.facts.rebuild`. Whoever writes facts another way calls :func:`ensure_fresh`
 at the end (``kouka load`` does); every dashboard query calls it too (a dashboard page once for all its
 queries, :func:`checked_once`), so facts changed without their rollups (a load interrupted before the end)
 are noticed (their count or highest id) and everything is remade once.
-Rows are written with :func:`kouka.web.fastinsert.insert`: remaking the national set's 115,000 rows is a few
+Rows are written with :func:`kouka.web.ops.fastinsert.insert`: remaking the national set's 115,000 rows is a few
 seconds.
 """
 
@@ -21,13 +21,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
-from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from kouka.domain.model import ProjectKind
 from kouka.domain.rules import Judgement
-from kouka.web import dbrouter, fastinsert
+from kouka.web import dbrouter
 from kouka.web.models import AreaRollup, BodyRollup, KpiFact, RollupState
+from kouka.web.ops import fastinsert
 
 Slice = tuple[int, int]  # (municipality id, fiscal year)
 P = ParamSpec("P")
@@ -79,60 +79,58 @@ def _rows(facts: "QuerySet[KpiFact]", keys: tuple[str, ...], *, counted_only: bo
     return whole + units
 
 
-def _write(model: type[AreaRollup] | type[BodyRollup], rows: list[dict[str, Any]], database: str) -> None:
+def _write(model: type[AreaRollup] | type[BodyRollup], rows: list[dict[str, Any]]) -> None:
     """Insert rollup rows as plain values (a measure with no facts, a NULL sum, is 0)."""
     fastinsert.insert(model, ({k: (row.get(k) or 0) if k in MEASURES else row[k] for k in (*MEASURES, *row)}
-                              for row in rows), database)
+                              for row in rows))
 
 
 def refresh(slices: Iterable[Slice], prefectures: Iterable[tuple[str, int]] = ()) -> None:
     """Remake the rollups of bodies' fiscal years (``slices``) and of the prefectures' years they are in,
     plus the prefectures' years in ``prefectures`` (where wide-area flags changed)."""
     wanted = set(slices)
-    database = dbrouter.current()
-    facts = KpiFact.objects.using(database)
-    with transaction.atomic(using=database):
+    facts = KpiFact.objects.all()
+    with dbrouter.atomic():
         areas = set(prefectures)
         for municipality_id, year in sorted(wanted):
             body_facts = facts.filter(municipality_id=municipality_id, fiscal_year=year)
             areas |= set(body_facts.values_list("prefecture", "fiscal_year").distinct())
-            areas |= set(BodyRollup.objects.using(database).filter(municipality_id=municipality_id, fiscal_year=year)
+            areas |= set(BodyRollup.objects.filter(municipality_id=municipality_id, fiscal_year=year)
                          .values_list("prefecture", "fiscal_year").distinct())
-            BodyRollup.objects.using(database).filter(municipality_id=municipality_id, fiscal_year=year).delete()
-            _write(BodyRollup, _rows(body_facts, BODY_KEYS, counted_only=False), database)
+            BodyRollup.objects.filter(municipality_id=municipality_id, fiscal_year=year).delete()
+            _write(BodyRollup, _rows(body_facts, BODY_KEYS, counted_only=False))
         for prefecture, year in sorted(areas):
-            AreaRollup.objects.using(database).filter(prefecture=prefecture, fiscal_year=year).delete()
+            AreaRollup.objects.filter(prefecture=prefecture, fiscal_year=year).delete()
             area_facts = facts.filter(prefecture=prefecture, fiscal_year=year)
-            _write(AreaRollup, _rows(area_facts, AREA_KEYS, counted_only=True), database)
+            _write(AreaRollup, _rows(area_facts, AREA_KEYS, counted_only=True))
         _record_state()
 
 
 def _state() -> tuple[int, int]:
-    found = KpiFact.objects.using(dbrouter.current()).aggregate(top=Max("id"), n=Count("id"))
+    found = KpiFact.objects.aggregate(top=Max("id"), n=Count("id"))
     return found["top"] or 0, found["n"]
 
 
 def _record_state() -> None:
     top, count = _state()
-    RollupState.objects.using(dbrouter.current()).update_or_create(pk=1, defaults={
+    RollupState.objects.update_or_create(pk=1, defaults={
         "max_fact_id": top, "fact_count": count})
 
 
 def refresh_all() -> None:
     """Remake every rollup from the facts (after a bulk load)."""
-    database = dbrouter.current()
-    facts = KpiFact.objects.using(database)
-    with transaction.atomic(using=database):
-        BodyRollup.objects.using(database).all().delete()
-        AreaRollup.objects.using(database).all().delete()
-        _write(BodyRollup, _rows(facts, BODY_KEYS, counted_only=False), database)
-        _write(AreaRollup, _rows(facts, AREA_KEYS, counted_only=True), database)
+    facts = KpiFact.objects.all()
+    with dbrouter.atomic():
+        BodyRollup.objects.all().delete()
+        AreaRollup.objects.all().delete()
+        _write(BodyRollup, _rows(facts, BODY_KEYS, counted_only=False))
+        _write(AreaRollup, _rows(facts, AREA_KEYS, counted_only=True))
         _record_state()
 
 
 def is_fresh() -> bool:
     """Whether the rollups were made from the facts as they are (same count and highest id)."""
-    state = RollupState.objects.using(dbrouter.current()).filter(pk=1).values_list(
+    state = RollupState.objects.filter(pk=1).values_list(
         "max_fact_id", "fact_count").first()
     return state == _state()
 

@@ -20,7 +20,7 @@ from typing import Any
 
 Connection = Any  # sqlite3.Connection or psycopg.Connection
 # Columns that hold a surrogate key's value without being a foreign key: the highest fact id the dashboards'
-# rollups were made from (kouka.web.rollup).
+# rollups were made from (kouka.web.stats.rollup).
 ID_VALUED = {("kouka_rollupstate", "max_fact_id")}
 
 

@@ -5,9 +5,7 @@ from pathlib import Path
 
 from kouka import interchange
 from kouka.domain.model import Measurement, Report
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
+from paths import EXAMPLE
 
 # Every cost, grant and the total as the seed (000_4681f277236dbcf0.txt) writes them.
 SEED_MONEY = ("996万2,058円", "498万1,029円", "1,929万3,030円", "964万6,515円", "20万円", "10万円", "1,472万7,544円")
@@ -47,7 +45,7 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def soffice_convert(source: "Path", target_format: str, workdir: "Path", *extra: str) -> "Path":
+def soffice_convert(source: Path, target_format: str, workdir: Path, *extra: str) -> Path:
     """``source`` converted by Debian's LibreOffice, headless (``soffice --convert-to``), into ``workdir``."""
     import shutil
     import subprocess

@@ -1,4 +1,4 @@
-"""Shared by the browser tests (a pytest plugin: ``pytest_plugins = ["browser_support"]``): Debian's chromium
+"""Shared by the browser tests (a plugin of the root conftest): Debian's chromium
 launched once per module, axe-core's checks, the page measurements a phone needs, and screenshots.
 
 axe-core (npm, node_modules/) is injected into the page, so pages served with kouka's Content-Security-Policy
@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from paths import ROOT
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

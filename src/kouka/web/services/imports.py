@@ -1,0 +1,81 @@
+"""Import confirmed after a preview: each year of the document replaces that year's draft.
+
+Nothing is written before the confirmation: the preview remembers a fingerprint of each year it would
+replace. Confirmation is refused (:class:`StaleVersion`) when such a year changed after the preview (someone
+saved a KPI meanwhile), so nothing is lost unseen.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from kouka import interchange
+from kouka.domain.model import Document, Report
+from kouka.web import mapping
+from kouka.web.dbrouter import atomic
+from kouka.web.models import Cycle, Membership, State
+from kouka.web.permissions import Denied, require_admin
+from kouka.web.services.writes import Written, write
+
+CHANGED = ("{year}年度のデータは、取込内容の確認の後に他の人が変更しました。取り込むとその変更は置き換えられます。"
+           "下の内容を確認し、よければもう一度「取り込む」を押してください / the year changed after the preview; "
+           "review and confirm again")
+NOT_PREVIEWED = "not previewed"
+
+
+def import_fingerprint(cycle: Cycle | None) -> str | None:
+    """What an import would replace, in one hash: the cycle's version, state and whole content."""
+    if cycle is None:
+        return None
+    content = [cycle.version, cycle.state, mapping.report_json(cycle)]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class Preview:
+    """What confirming would do: the conflicts to show, and each year's fingerprint now (by fiscal year)."""
+
+    conflicts: list[str] = field(default_factory=list)
+    seen: dict[str, str | None] = field(default_factory=dict)
+
+
+def import_preview(*, member: Membership, document: Document) -> Preview:
+    preview = Preview()
+    name = member.municipality.name
+    for report in document.reports:
+        if report.municipality.name and report.municipality.name != name:
+            preview.conflicts.append(f"ファイルの団体名「{report.municipality.name}」が{name}と"
+                                     f"異なります。取り込むと{name}の報告になります")
+        existing = Cycle.objects.filter(municipality=member.municipality, fiscal_year=report.fiscal_year).first()
+        preview.seen[str(report.fiscal_year)] = import_fingerprint(existing)
+        if existing is not None and existing.state != State.DRAFT:
+            preview.conflicts.append(f"{report.fiscal_year}年度は{existing.get_state_display()}のため取り込めません")
+        elif existing is not None and existing.projects.exists():
+            preview.conflicts.append(f"{report.fiscal_year}年度の作成中データは置き換えられます")
+    return preview
+
+
+def _replace_year(member: Membership, report: Report, seen: object) -> None:
+    def change(existing: Cycle | None) -> Written:
+        if existing is not None and existing.state != State.DRAFT:
+            raise Denied(f"{report.fiscal_year}年度は{existing.get_state_display()}のため取り込めません")
+        before = mapping.report_json(existing) if existing else None
+        data = interchange.report_json(report)
+        cycle = mapping.store_report(member.municipality, report, data)  # open report forms become stale
+        return Written(cycle, cycle, "import", f"{report.fiscal_year}年度 取込", before, data)
+
+    rows = Cycle.objects.filter(municipality=member.municipality, fiscal_year=report.fiscal_year)
+    write(member, rows, seen, change, compare=import_fingerprint,
+          stale=lambda _: CHANGED.format(year=report.fiscal_year))
+
+
+def import_confirm(*, member: Membership, document: Document, seen: dict[str, str | None]) -> int:
+    """Store each report of ``document`` as its year's draft, all or none; the number of projects imported.
+
+    ``seen`` is the preview's fingerprints (:func:`import_preview`).
+    """
+    require_admin(member)
+    with atomic():
+        for report in document.reports:
+            _replace_year(member, report, seen.get(str(report.fiscal_year), NOT_PREVIEWED))
+    return sum(len(r.projects) for r in document.reports)
