@@ -12,7 +12,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from kouka.render.catalog import Download, catalog, published_dataset
-from render_support import ROOT, example_report
+from paths import ROOT
+from render_support import example_report
 
 SCHEMA_DIR = ROOT / "schema" / "dcat-us-1.1"
 BASE = "https://project-open-data.cio.gov/v1.1/schema/"

@@ -11,7 +11,8 @@ from frictionless import validate
 
 from kouka.render.datapackage import CC_BY_4, data_package
 from kouka.render.opendata import COLUMN_NAMES, COLUMN_TITLES, COLUMNS, Headers, kpi_rows, render_csv
-from render_support import ROOT, example_report, hostile_report, soffice_convert
+from paths import ROOT
+from render_support import example_report, hostile_report, soffice_convert
 
 
 def write_package(tmp_path: Path, csv_text: str, headers: Headers, bom: bool) -> Path:
