@@ -45,3 +45,16 @@ def test_seed_tests_pass_in_a_copy_with_nothing_beside_it(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert re.search(r"\d+ passed", done.stdout)
     assert " error" not in done.stdout
+
+
+def test_no_file_holds_a_merge_conflict_marker() -> None:
+    markers = ("<" * 7 + " ", "=" * 7 + "\n", ">" * 7 + " ")
+    offenders = []
+    for name in _repository_files():
+        try:
+            text = (ROOT / name).read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):  # binary files (images, workbooks, compiled catalogues)
+            continue
+        if any(line.startswith(markers) for line in text.splitlines(keepends=True)):
+            offenders.append(name)
+    assert offenders == []
