@@ -255,3 +255,15 @@ def test_the_manifest_keeps_the_versions_given_to_the_export(current: Report) ->
     edit = read_workbook(export_workbook(current, DEPARTMENT, versions=keys))
     assert edit.meta.versions() == keys
     assert [p.number for p in edit.meta.projects] == [1, 3] and edit.meta.department == DEPARTMENT
+
+
+def test_the_plan_speaks_the_language_asked_for(current: Report) -> None:
+    from kouka.domain import i18n
+
+    data = clerk_fills(current)
+    with i18n.language("en"):  # messages are made when the workbook is read and planned
+        plan = plan_changes(read_workbook(data), with_actual(current, 1, 2, 2023, "28人", 28), department=DEPARTMENT)
+        assert [n.sentence for n in plan.conflicts] == [
+            "Project ① KPI ② 令和5年度 actual: changed in kouka from 27人 to 28人 after the workbook was made, so the "
+            "workbook's 29人 is not taken"]
+        assert plan.errors[0].sentence == "sheet 事業③ C25: the unit of “約30件” is not the KPI's unit (社)"

@@ -66,8 +66,10 @@ def cell_text(cell: CellValue) -> str:
 
 def same_cell(shown: CellValue, found: CellValue) -> bool:
     """Whether a cell still holds what the export wrote (27 and 27.0 alike, trailing spaces aside)."""
-    if isinstance(shown, int | float | Decimal) and isinstance(found, int | float | Decimal):
-        return Decimal(repr(shown)) == Decimal(repr(found)) if not isinstance(shown, bool) else shown == found
+    if _numeric(shown) and _numeric(found):
+        return Decimal(cell_text(shown)) == Decimal(cell_text(found))
+    if isinstance(shown, bool) or isinstance(found, bool):
+        return shown is found
     return cell_text(shown) == cell_text(found)
 
 
