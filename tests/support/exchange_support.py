@@ -5,6 +5,7 @@ zip parts to make hostile ones."""
 import copy
 import io
 import re
+import struct
 import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
@@ -16,7 +17,10 @@ from kouka.domain.carry import carry_report
 from kouka.domain.model import Measurement, Report
 from render_support import example_report
 
-__all__ = ["Clerk", "example_report", "next_year_report", "rewrite", "sheet_part"]
+__all__ = ["BILLION_LAUGHS", "EXTERNAL_ENTITY", "MAIN", "Clerk", "example_report", "hostile_workbooks", "lying_sizes",
+           "next_year_report", "rewrite", "sheet_part", "sheet_xml", "with_entity"]
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def next_year_report() -> Report:
@@ -114,3 +118,62 @@ def rewrite(data: bytes, parts: Mapping[str, bytes]) -> bytes:
         for name, content in parts.items():
             target.writestr(name, content)
     return out.getvalue()
+
+
+def sheet_xml(rows: int, *, prefix: str = "") -> bytes:
+    """A sheet of ``rows`` rows without a <dimension> (openpyxl then reads the whole sheet to size it)."""
+    p = f"{prefix}:" if prefix else ""
+    body = "".join(f'<{p}row r="{i}"><{p}c r="A{i}" t="inlineStr"><{p}is><{p}t>x</{p}t></{p}is></{p}c></{p}row>'
+                   for i in range(1, rows + 1))
+    namespace = f'xmlns:{prefix}="{MAIN}"' if prefix else f'xmlns="{MAIN}"'
+    return (f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {namespace}><{p}sheetData>{body}'
+            f"</{p}sheetData></{p}worksheet>").encode()
+
+
+def lying_sizes(data: bytes, part: str, declared: int) -> bytes:
+    """The zip with ``part``'s uncompressed size declared as ``declared`` in both its headers (a zip bomb that
+    lies about its size)."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(part)
+    struct.pack_into("<I", out, info.header_offset + 22, declared)  # local header: uncompressed size
+    name, position = part.encode(), out.find(b"PK\x01\x02")
+    while position != -1:  # the central directory's entry of the part: its name at 46, its size at 24
+        length = struct.unpack_from("<H", out, position + 28)[0]
+        if out[position + 46 : position + 46 + length] == name:
+            struct.pack_into("<I", out, position + 24, declared)
+            return bytes(out)
+        position = out.find(b"PK\x01\x02", position + 4)
+    raise AssertionError(part)
+
+
+def with_entity(workbook: bytes, sheet: str, entity: str, reference: str) -> bytes:
+    """The workbook with ``entity`` declared at the top of ``sheet``'s XML and ``reference`` in its first text."""
+    part = sheet_part(workbook, sheet)
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        xml = archive.read(part).decode()
+    hostile = entity + xml.replace("<t>", f"<t>{reference}", 1)
+    assert reference in hostile
+    return rewrite(workbook, {part: hostile.encode()})
+
+
+EXTERNAL_ENTITY = '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+BILLION_LAUGHS = ('<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                  '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>')
+
+
+def hostile_workbooks(workbook: bytes, sheet: str = "事業①") -> dict[str, bytes]:
+    """Hostile variants of a department workbook, by name: what the tests refuse and the benchmark times."""
+    part = sheet_part(workbook, sheet)
+    lying = rewrite(workbook, {part: b"<a>" + b" " * (30 * 1024 * 1024) + b"</a>"})
+    cells = "".join(f'<c r="A{i}"><v>1</v></c>' for i in range(100_000))
+    return {
+        "zip bomb (40 MB of XML declared)": rewrite(workbook, {"xl/worksheets/sheet9.xml": b"0" * (40 * 1024 * 1024)}),
+        "zip bomb lying about its size": lying_sizes(lying, part, 1000),
+        "external entity (file:///etc/passwd)": with_entity(workbook, sheet, EXTERNAL_ENTITY, "&xxe;"),
+        "entity expansion (billion laughs)": with_entity(workbook, sheet, BILLION_LAUGHS, "&d;"),
+        "100,000-row sheet": rewrite(workbook, {part: sheet_xml(100_000)}),
+        "100,000 cells in one row": rewrite(workbook, {part: f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'
+                                                         f"{cells}</row></sheetData></worksheet>".encode()}),
+        "truncated": workbook[: len(workbook) // 2],
+    }

@@ -21,7 +21,7 @@ refused whole (:class:`~kouka.exchange.errors.WorkbookRefused`).
 import copy
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kouka import interchange
@@ -219,17 +219,19 @@ class Planner:
 
 def storing_problem(ref: FieldRef, project: Project, kpi: Kpi | None, value: Value) -> str:
     """Why the field may not hold ``value`` (:mod:`kouka.domain.validation`'s sentence), or ""."""
-    trial = copy.deepcopy(project)
-    trial_kpi = next((k for k in trial.kpis if k.number == kpi.number), None) if kpi is not None else None
+    if kpi is None:
+        def problems(node: Project) -> list[str]:
+            return [f.sentence for f in project_problems(node, "$", with_kpis=False)]
 
-    def problems() -> list[str]:
-        if trial_kpi is None:
-            return [f.sentence for f in project_problems(trial, "$", with_kpis=False)]
-        return [f.sentence for f in kpi_problems(trial_kpi, trial, "$")]
-
-    before = problems()
-    ref.field.access.put(trial, trial_kpi, ref.year, value)
-    new = [sentence for sentence in problems() if sentence not in before]
+        trial = replace(project)  # a shallow copy will do: a project field is put by replacing the attribute
+        ref.field.access.put(trial, None, ref.year, value)
+        before, after = problems(project), problems(trial)
+    else:
+        trial_kpi = replace(kpi, targets=dict(kpi.targets), actuals=dict(kpi.actuals))  # the series change in place
+        ref.field.access.put(project, trial_kpi, ref.year, value)
+        before = [f.sentence for f in kpi_problems(kpi, project, "$")]
+        after = [f.sentence for f in kpi_problems(trial_kpi, project, "$")]
+    new = [sentence for sentence in after if sentence not in before]
     return new[0] if new else ""
 
 
