@@ -4,6 +4,7 @@ a field changed in kouka meanwhile is refused alone; another department's, year'
 import copy
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,7 @@ from kouka.exchange.errors import PlanInvalid, PlanStale, WorkbookRefused
 from kouka.exchange.export import export_workbook
 from kouka.exchange.plan import Plan, apply_plan, plan_changes
 from kouka.exchange.reading import read_workbook
+from render_support import soffice_convert
 
 DEPARTMENT = "商工労働課"  # 事業① (shared with 都市開発課 and 企画調整課) and 事業③
 
@@ -267,3 +269,13 @@ def test_the_plan_speaks_the_language_asked_for(current: Report) -> None:
             "Project ① KPI ② 令和5年度 actual: changed in kouka from 27人 to 28人 after the workbook was made, so the "
             "workbook's 29人 is not taken"]
         assert plan.errors[0].sentence == "sheet 事業③ C25: the unit of “約30件” is not the KPI's unit (社)"
+
+
+def test_a_workbook_saved_again_by_libreoffice_gives_the_same_plan(current: Report, tmp_path: Path) -> None:
+    """A clerk with LibreOffice Calc rather than Excel: its .xlsx keeps the hidden sheet, the values and the cells."""
+    source = tmp_path / "filled.xlsx"
+    source.write_bytes(clerk_fills(current))
+    resaved = soffice_convert(source, "xlsx:Calc MS Excel 2007 XML", tmp_path).read_bytes()
+    assert resaved != source.read_bytes()
+    expected = plan_changes(read_workbook(source.read_bytes()), current, department=DEPARTMENT)
+    assert sentences(plan_changes(read_workbook(resaved), current, department=DEPARTMENT)) == sentences(expected)
