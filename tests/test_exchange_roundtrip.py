@@ -279,3 +279,14 @@ def test_a_workbook_saved_again_by_libreoffice_gives_the_same_plan(current: Repo
     assert resaved != source.read_bytes()
     expected = plan_changes(read_workbook(source.read_bytes()), current, department=DEPARTMENT)
     assert sentences(plan_changes(read_workbook(resaved), current, department=DEPARTMENT)) == sentences(expected)
+
+
+def test_a_figure_of_a_kpi_whose_unit_changed_in_kouka_is_refused(current: Report) -> None:
+    clerk = Clerk(export_workbook(current, DEPARTMENT))
+    clerk.type("事業①", clerk.kpi_cell("事業①", 3, "実績値", "令和5年度"), "41,200人")
+    now = copy.deepcopy(current)
+    now.project(1).kpi(3).unit = "千人"
+    plan = plan_changes(read_workbook(clerk.save()), now, department=DEPARTMENT)
+    assert plan.changes == () and [n.sentence for n in plan.conflicts] == [
+        "事業① 成果目標③ 令和5年度 実績値: この記入シートを作った後に kouka で成果目標の単位が人から千人に"
+        "変更されたため、取り込みません"]

@@ -202,12 +202,10 @@ class Planner:
         place = where(ref, project, kpi)
         if kind.same(theirs, current) or kind.same(theirs, base):
             return
-        if not kind.same(current, base) or (kpi is not None and base_kpi is not None and kpi.unit != base_kpi.unit):
-            self.conflicts.append(Notice(_(
-                "{where}: この記入シートを作った後に kouka で {base} から {current} に変更されたため、"
-                "記入シートの {theirs} は取り込みません").format(where=place, base=kind.show(base),
-                                                          current=kind.show(current), theirs=kind.show(theirs)),
-                entry.sheet, entry.cell, ref))
+        conflict = self.conflict(place, kind.show(base), kind.show(current), kind.show(theirs)) \
+            if not kind.same(current, base) else self.unit_changed(place, kpi, base_kpi)
+        if conflict:
+            self.conflicts.append(Notice(conflict, entry.sheet, entry.cell, ref))
             return
         problem = storing_problem(ref, project, kpi, theirs)
         if problem:
@@ -215,6 +213,20 @@ class Planner:
                 sheet=entry.sheet, cell=entry.cell, problem=problem), entry.sheet, entry.cell, ref))
             return
         self.changes.append(Change(ref, place, entry.sheet, entry.cell, current, theirs))
+
+    @staticmethod
+    def conflict(place: str, base: str, current: str, theirs: str) -> str:
+        return _("{where}: この記入シートを作った後に kouka で {base} から {current} に変更されたため、"
+                 "記入シートの {theirs} は取り込みません").format(where=place, base=base, current=current,
+                                                          theirs=theirs)
+
+    @staticmethod
+    def unit_changed(place: str, kpi: Kpi | None, base_kpi: Kpi | None) -> str:
+        """A KPI's figure read in the unit the workbook showed, when kouka's unit is another now; "" otherwise."""
+        if kpi is None or base_kpi is None or kpi.unit == base_kpi.unit:
+            return ""
+        return _("{where}: この記入シートを作った後に kouka で成果目標の単位が{base}から{current}に変更されたため、"
+                 "取り込みません").format(where=place, base=base_kpi.unit, current=kpi.unit)
 
 
 def storing_problem(ref: FieldRef, project: Project, kpi: Kpi | None, value: Value) -> str:
