@@ -184,6 +184,12 @@ def manifest_of(workbook: bytes) -> dict[str, object]:
                  id="a field kouka does not know"),
     pytest.param(lambda m: json.dumps({**m, "cells": [["事業①", "ZZZZ99999999", m["cells"][0][2], 1]]}),  # type: ignore[index]
                  id="a cell address out of range"),
+    pytest.param(lambda m: json.dumps({**m, "locked": [["事業①", "XFD1048576", "x", "x"]]}),
+                 id="a cell at the far corner of a sheet"),
+    pytest.param(lambda m: json.dumps({**m, "locked": [["事業①", "A1", "x", "x"]] * 60_000}),
+                 id="more cells than a workbook may hold"),
+    pytest.param(lambda m: json.dumps({**m, "cells": [[*m["cells"][0][:2], ["x", "cost_yen", "", 0], 1]]}),  # type: ignore[index]
+                 id="a project the base does not hold"),
     pytest.param(lambda m: json.dumps({**m, "fiscal_year": "2022"}), id="a year that is text"),
     pytest.param(lambda m: json.dumps({**m, "base": {"schema": "kouka/1", "reports": [{"x": 1}]}}),
                  id="a base breaking the schema"),

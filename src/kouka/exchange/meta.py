@@ -23,12 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
 from kouka import interchange
+from kouka.domain.carry import kpi_key, project_key
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
-from kouka.domain.model import Body, Document, Report
+from kouka.domain.model import Body, Document, Kpi, Project, Report
 from kouka.exchange.errors import WorkbookRefused
 from kouka.exchange.fields import FIELDS, CellValue, FieldRef
+from kouka.exchange.safety import MAX_CELLS, MAX_COLUMNS, MAX_SHEET_ROWS
 
 FORMAT = "kouka-department-workbook"
 VERSION = 1
@@ -140,8 +144,12 @@ def _shown(value: Any) -> CellValue:
 
 
 def _address(value: Any) -> str:
+    """A cell's address within the rows and columns a sheet may have (no XFD1048576 to read up to)."""
     text = _need(value, str)
     if not ADDRESS.fullmatch(text):
+        raise damaged()
+    column, row = coordinate_from_string(text)
+    if row > MAX_SHEET_ROWS or column_index_from_string(column) > MAX_COLUMNS:
         raise damaged()
     return str(text)
 
@@ -210,10 +218,26 @@ def manifest_from_json(data: Any) -> Manifest:
         projects=tuple(_project(item) for item in _need(data.get("projects"), list)),
     )
     base = _base(data.get("base"))
-    if len(base.projects) != len(meta.projects):
+    cells, locked = _need(data.get("cells"), list), _need(data.get("locked"), list)
+    if len(base.projects) != len(meta.projects) or len(cells) + len(locked) > MAX_CELLS:
         raise damaged()
-    return Manifest(meta, base, tuple(_cell(item) for item in _need(data.get("cells"), list)),
-                    tuple(_locked(item) for item in _need(data.get("locked"), list)))
+    manifest = Manifest(meta, base, tuple(_cell(item) for item in cells), tuple(_locked(item) for item in locked))
+    index = nodes_by_key(base)
+    if any((c.ref.project, c.ref.kpi) not in index for c in manifest.cells) or \
+            [p.key for p in meta.projects] != [project_key(base.municipality, p) for p in base.projects]:
+        raise damaged()
+    return manifest
+
+
+def nodes_by_key(report: Report) -> dict[tuple[str, str], tuple[Project, Kpi | None]]:
+    """Every project by (its key, "") and every KPI by (its project's key, its key): kouka.domain.carry's keys."""
+    body = report.municipality
+    found: dict[tuple[str, str], tuple[Project, Kpi | None]] = {}
+    for project in report.projects:
+        key = project_key(body, project)
+        found[(key, "")] = (project, None)
+        found |= {(key, kpi_key(body, project, kpi)): (project, kpi) for kpi in project.kpis}
+    return found
 
 
 def not_kouka() -> WorkbookRefused:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kouka import interchange
-from kouka.domain.carry import kpi_key, project_key
 from kouka.domain.checks import kpi_label, project_label
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.i18n import _
@@ -33,7 +32,7 @@ from kouka.domain.model import Body, Categorised, Kpi, Measurement, Project, Rep
 from kouka.domain.validation import kpi_problems, project_problems, report_problems
 from kouka.exchange.errors import PlanInvalid, PlanStale, WorkbookRefused
 from kouka.exchange.fields import FieldRef, Value, cell_text, clip, where
-from kouka.exchange.meta import WorkbookMeta
+from kouka.exchange.meta import WorkbookMeta, nodes_by_key
 from kouka.exchange.reading import CellRead, WorkbookEdit
 
 
@@ -122,14 +121,6 @@ def _refuse_other(meta: WorkbookMeta, municipality: Body, fiscal_year: int, depa
         raise refused(meta.department or _("全課"), department or _("全課"))
 
 
-def find_project(report: Report, key: str) -> Project | None:
-    return next((p for p in report.projects if project_key(report.municipality, p) == key), None)
-
-
-def find_kpi(report: Report, project: Project, key: str) -> Kpi | None:
-    return next((k for k in project.kpis if kpi_key(report.municipality, project, k) == key), None)
-
-
 @dataclass
 class Planner:
     """Decides each cell of one workbook against one current report."""
@@ -142,6 +133,9 @@ class Planner:
     errors: list[Notice] = field(default_factory=list)
     untouched: list[Notice] = field(default_factory=list)
     named: set[str] = field(default_factory=set)  # projects and KPIs already said to be untouched
+
+    def __post_init__(self) -> None:
+        self.nodes = nodes_by_key(self.current)
 
     def plan(self) -> Plan:
         for sheet in self.edit.missing_sheets:
@@ -170,7 +164,7 @@ class Planner:
         """The current project and KPI of a changed cell, or None (and a notice) when it may not be changed."""
         ref = read.entry.ref
         base_project, base_kpi = self.edit.base_node(ref.project, ref.kpi)
-        project = find_project(self.current, ref.project)
+        project = self.nodes.get((ref.project, ""), (None, None))[0]
         if project is None:
             self._untouched_once(ref.project, _("{project}「{title}」は kouka にないため、取り込みません").format(
                 project=project_label(base_project), title=clip(base_project.title)), read)
@@ -181,7 +175,7 @@ class Planner:
             return None
         if not ref.kpi:
             return project, None
-        kpi = find_kpi(self.current, project, ref.kpi)
+        kpi = self.nodes.get((ref.project, ref.kpi), (None, None))[1]
         if kpi is None:
             assert base_kpi is not None
             self._untouched_once(ref.kpi, _("{kpi}「{name}」は kouka にないため、取り込みません").format(
@@ -272,13 +266,12 @@ def apply_plan(plan: Plan, current: Report) -> Report:
     the result would not validate (:func:`kouka.domain.validation.report_problems`).
     """
     updated = copy.deepcopy(current)
+    nodes = nodes_by_key(updated)
     for change in plan.changes:
         ref = change.ref
-        project = find_project(updated, ref.project)
-        kpi = find_kpi(updated, project, ref.kpi) if project is not None and ref.kpi else None
+        project, kpi = nodes.get((ref.project, ref.kpi), (None, None))
         access, kind = ref.field.access, ref.field.kind
-        if project is None or (ref.kpi and kpi is None) or not kind.same(access.get(project, kpi, ref.year),
-                                                                         change.old):
+        if project is None or not kind.same(access.get(project, kpi, ref.year), change.old):
             raise PlanStale(_("{where} が変更プランの作成後に kouka で変更されました。もう一度取り込み直してください")
                             .format(where=change.where))
         access.put(project, kpi, ref.year, change.new)

@@ -11,11 +11,11 @@ cell ever raises; a file that is no kouka workbook, or one kouka will not open, 
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from kouka.domain.carry import kpi_key
 from kouka.domain.i18n import _
 from kouka.domain.model import Kpi, Project, Report
 from kouka.exchange.errors import CellUnreadable, WorkbookError
@@ -29,6 +29,7 @@ from kouka.exchange.meta import (
     WorkbookMeta,
     damaged,
     manifest_loads,
+    nodes_by_key,
     not_kouka,
 )
 from kouka.exchange.safety import MAX_MANIFEST_ROWS, check_archive, unreadable
@@ -69,20 +70,13 @@ class WorkbookEdit:
     locked: tuple[LockedChange, ...]
     missing_sheets: tuple[str, ...] = ()
 
+    @cached_property
+    def base_nodes(self) -> dict[tuple[str, str], tuple[Project, Kpi | None]]:
+        return nodes_by_key(self.base)
+
     def base_node(self, project: str, kpi: str) -> tuple[Project, Kpi | None]:
-        return base_node(self.meta, self.base, project, kpi)
-
-
-def base_node(meta: WorkbookMeta, base: Report, project: str, kpi: str) -> tuple[Project, Kpi | None]:
-    """The base project and KPI of the keys (the manifest lists the projects in the base's order); KeyError
-    when the manifest does not hold them."""
-    for entry, found in zip(meta.projects, base.projects, strict=True):
-        if entry.key == project:
-            kpis = [k for k in found.kpis if kpi_key(base.municipality, found, k) == kpi]
-            if kpi and not kpis:
-                raise KeyError(kpi)
-            return found, kpis[0] if kpis else None
-    raise KeyError(project)
+        """The base project and KPI of the keys (the manifest holds every key its cells name)."""
+        return self.base_nodes[(project, kpi)]
 
 
 def _open(data: bytes) -> "Workbook":
@@ -159,11 +153,8 @@ def cell_message(sheet: str, cell: str, reason: str) -> str:
     return _("{sheet} シート {cell}: {reason}").format(sheet=sheet, cell=cell, reason=reason)
 
 
-def _read(manifest: Manifest, entry: CellEntry, found: CellValue) -> CellRead:
-    try:
-        project, kpi = base_node(manifest.meta, manifest.base, entry.ref.project, entry.ref.kpi)
-    except KeyError as exc:
-        raise damaged() from exc
+def _read(nodes: dict[tuple[str, str], tuple[Project, Kpi | None]], entry: CellEntry, found: CellValue) -> CellRead:
+    project, kpi = nodes[(entry.ref.project, entry.ref.kpi)]
     field = entry.ref.field
     base = field.access.get(project, kpi, entry.ref.year)
     if same_cell(entry.shown, found):
@@ -178,9 +169,10 @@ def _read(manifest: Manifest, entry: CellEntry, found: CellValue) -> CellRead:
 
 def _reads(manifest: Manifest, grids: dict[str, dict[tuple[int, int], CellValue]],
            missing: tuple[str, ...]) -> Iterator[CellRead]:
+    nodes = nodes_by_key(manifest.base)
     for entry in manifest.cells:
         if entry.sheet not in missing:
-            yield _read(manifest, entry, _found(grids, entry.sheet, entry.cell))
+            yield _read(nodes, entry, _found(grids, entry.sheet, entry.cell))
 
 
 def read_workbook(data: bytes) -> WorkbookEdit:

@@ -31,6 +31,7 @@ MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_BYTES = 16 * 1024 * 1024
 MAX_PARTS = 500
 MAX_SHEET_ROWS = 5_000
+MAX_COLUMNS = 64  # the manifest names no cell right of BL (a project sheet uses A–K)
 MAX_CELLS = 50_000
 MAX_MARKUP = 250_000
 MAX_MANIFEST_ROWS = 1_000  # pieces of 30,000 characters: far past MAX_EXPANDED_BYTES already
