@@ -5,11 +5,12 @@ import itertools
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from kouka.domain.i18n import _
 from kouka.importers.blocks import Block, paragraph, row
 
 if TYPE_CHECKING:
@@ -196,6 +197,48 @@ def _misplaced_objects(xrefs: "list[PDFBaseXRef]", data: bytes) -> int:
     return misplaced
 
 
+# How much of one compressed stream the damage check inflates (in chunks, keeping none of it): far more than
+# any font or page of a report; a larger stream is left to the reader's own limits.
+_FLATE_CHECK_BYTES = 64 * 1024 * 1024
+_FLATE_CHUNK = 1024 * 1024
+
+
+def _damaged_flate(raw: bytes) -> bool:
+    """Whether zlib data ends early or fails its checksum (a bit flipped inside a font or a page)."""
+    import zlib
+
+    inflater = zlib.decompressobj()
+    pending, produced = raw, 0
+    try:
+        while pending and produced <= _FLATE_CHECK_BYTES and not inflater.eof:
+            produced += len(inflater.decompress(pending, _FLATE_CHUNK))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        return True
+    return produced <= _FLATE_CHECK_BYTES and not inflater.eof
+
+
+def _damaged_streams(xrefs: "list[PDFBaseXRef]", resolve: "Callable[[int], object]") -> int:
+    """How many Flate-compressed streams of the file do not inflate whole: pdfminer reads such a stream as far
+    as it goes without a word, and a font whose program is cut draws other characters."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+
+    damaged = checked = 0
+    for xref in xrefs:
+        for objid in xref.get_objids():
+            checked += 1
+            if checked > 100_000:
+                return damaged
+            try:
+                stream = resolve(objid)
+            except Exception:  # an object that does not parse: the cross-reference checks report the file
+                continue
+            if isinstance(stream, PDFStream) and stream.get_filters()[:1] and \
+                    stream.get_filters()[0][0] in LITERALS_FLATE_DECODE and _damaged_flate(stream.rawdata or b""):
+                damaged += 1
+    return damaged
+
+
 def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
@@ -217,6 +260,10 @@ def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
             if misplaced:
                 log.notes.append(f"相互参照表の示す位置に{misplaced}個のオブジェクトが見つかりません / {misplaced} "
                                  "object(s) are not where the cross-reference table puts them")
+        damaged = _damaged_streams(pdf.doc.xrefs, pdf.doc.getobj)
+        if damaged:
+            log.notes.append(_("圧縮されたデータのうち{count}個が壊れています（フォントや図の一部が正しく読めない"
+                               "おそれがあります）").format(count=damaged))
         for page_number, page in enumerate(pdf.pages, start=1):
             log.page = page_number
             found = page.find_tables()
@@ -247,7 +294,7 @@ def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
                 else:
                     items.append((top, 0, paragraph(text, f"{page_number}ページ")))
                 laid_out = isinstance(text, list)
-            for _, _, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
+            for _top, _order, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
                 if isinstance(item, list):
                     blocks += item
                 else:
