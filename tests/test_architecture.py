@@ -57,6 +57,14 @@ def test_the_domain_imports_only_the_standard_library_and_itself() -> None:
     assert offenders == {}
 
 
+def test_the_exchange_imports_only_render_interchange_and_the_domain() -> None:
+    allowed = ("kouka.exchange", "kouka.render", "kouka.interchange", "kouka.domain")
+    offenders = {module: sorted(name for name in kouka_imports(module, found)
+                                if name != "kouka" and not name.startswith(allowed))
+                 for module, found in sources().items() if module.startswith("kouka.exchange")}
+    assert {m: found for m, found in offenders.items() if found} == {}
+
+
 def test_a_view_never_imports_another_view() -> None:
     views = {module for module in sources()
              if module.startswith("kouka.web.views.") and module != "kouka.web.views.common"}
@@ -92,10 +100,11 @@ def test_the_web_application_imports_kouka_by_name_not_by_string() -> None:
 
 
 def test_no_function_of_the_web_domain_interchange_or_cli_is_too_complex() -> None:
-    """What ``radon cc -n D src/kouka/web src/kouka/domain src/kouka/interchange.py src/kouka/cli`` checks."""
+    """What ``radon cc -n D src/kouka/web src/kouka/domain src/kouka/exchange src/kouka/interchange.py src/kouka/cli``
+    checks."""
     from radon.complexity import cc_visit
 
-    roots = [SRC / "kouka" / name for name in ("web", "domain", "cli")] + [SRC / "kouka" / "interchange.py"]
+    roots = [SRC / "kouka" / name for name in ("web", "domain", "exchange", "cli")] + [SRC / "kouka" / "interchange.py"]
     paths = [path for root in roots for path in ([root] if root.is_file() else sorted(root.rglob("*.py")))]
     complex_ = [f"{path.relative_to(SRC)}:{block.lineno} {block.name} ({block.complexity})"
                 for path in paths for block in cc_visit(path.read_text(encoding="utf-8")) if block.complexity > 20]

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "kouka.cli.web",
     "kouka.cli.backup",
     "kouka.cli.reporting",
+    "kouka.cli.workbook",
     "kouka.cli.loading",
 )
 
