@@ -109,7 +109,7 @@ def token_revoke(*, member: Membership, token: ApiToken) -> ApiToken:
     if token.municipality_id != member.municipality_id:
         raise Denied(_("他の団体のトークンは取り消せません"))
     with atomic():
-        locked = ApiToken.objects.select_for_update().select_related("department").get(pk=token.pk)
+        locked = ApiToken.objects.select_for_update(of=("self",)).select_related("department").get(pk=token.pk)
         if locked.revoked is None:
             before = token_json(locked)
             locked.revoked = timezone.now()
