@@ -143,6 +143,7 @@ def user_update(*, member: Membership, person: Membership, fields: PersonFields,
 def user_active_set(*, member: Membership, person: Membership, active: bool) -> Membership:
     """Deactivate a person (they can no longer sign in, and a session they hold ends) or reactivate them.
     Their name stays on what they wrote."""
+    _require_own(member, person)
     if person.pk == member.pk and not active:
         raise PersonInvalid(_("自分自身を無効にすることはできません"))
 

@@ -96,6 +96,7 @@ def person_edit(request: HttpRequest, member: Membership, pk: int) -> HttpRespon
 @staff_view
 @require_POST
 def person_password(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
+    require_admin(member)
     person = selectors.person_get(member, pk)
     password = user_password_reset(member=member, person=person)
     return shown_once(request, "kouka/staff/people/password_once.html",
@@ -105,6 +106,7 @@ def person_password(request: HttpRequest, member: Membership, pk: int) -> HttpRe
 @staff_view
 @require_POST
 def person_active(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
+    require_admin(member)
     person = selectors.person_get(member, pk)
     active = request.POST.get("active") == "1"
     try:
@@ -121,6 +123,7 @@ def person_active(request: HttpRequest, member: Membership, pk: int) -> HttpResp
 @staff_view
 @require_POST
 def person_unlock(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
+    require_admin(member)
     person = selectors.person_get(member, pk)
     user_unlock(member=member, person=person)
     messages.success(request, _("{name} のログインの制限を解除しました").format(
@@ -145,6 +148,7 @@ def tokens(request: HttpRequest, member: Membership) -> HttpResponse:
 @staff_view
 @require_POST
 def token_revoke_view(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
+    require_admin(member)
     token = token_revoke(member=member, token=selectors.token_get(member, pk))
     messages.success(request, _("APIトークン「{name}」を取り消しました。以後このトークンは使えません").format(
         name=token.name))
