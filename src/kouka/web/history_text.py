@@ -33,6 +33,7 @@ from kouka.web.models import Change, Role, TokenScope, user_label
 SHORT = 40  # characters of a paragraph quoted in a line; the change's page shows it whole (whole_texts)
 QUOTE_LIMIT: ContextVar[int | None] = ContextVar("kouka_history_quote_limit", default=SHORT)
 NONE = gettext_noop("（なし）")
+SEPARATOR = gettext_noop("、")  # between the items of a list (商工労働課、企業誘致課)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ def quoted(text: str, limit: int | None = None) -> str:
     text = " ".join(str(text).split())
     default = QUOTE_LIMIT.get()
     cut = None if default is None else (limit or default)
-    return f"「{text[:cut]}…」" if cut is not None and len(text) > cut else f"「{text}」"
+    shown = f"{text[:cut]}…" if cut is not None and len(text) > cut else text
+    return _("「{text}」").format(text=shown)
 
 
 def measurement_text(data: Any) -> str:
@@ -116,7 +118,7 @@ def categorised_text(value: Any) -> str:
 
 
 def list_text(value: Any) -> str:
-    return "、".join(str(v) for v in value) if isinstance(value, list) and value else _(NONE)
+    return _(SEPARATOR).join(str(v) for v in value) if isinstance(value, list) and value else _(NONE)
 
 
 def text_text(value: Any) -> str:
@@ -349,7 +351,7 @@ def person_name(change: Change) -> str:
     data = as_dict(change.after) or as_dict(change.before)
     username = str(data.get("username") or change.target)
     shown = data.get("display_name")
-    return _("「{name}」（{username}）").format(name=shown, username=username) if shown else f"「{username}」"
+    return _("「{name}」（{username}）").format(name=shown, username=username) if shown else quoted(username)
 
 
 def person_change(change: Change, context: Context) -> list[str]:
@@ -360,7 +362,7 @@ def person_change(change: Change, context: Context) -> list[str]:
                 for key, word, write in PERSON_FIELDS if before.get(key) != after.get(key)] or [
             _("職員{person}を保存しました（変更なし）").format(person=person)]
     after = as_dict(change.after)
-    details = "、".join(_("{field}: {value}").format(field=_(word), value=write(after.get(key)))
+    details = _(SEPARATOR).join(_("{field}: {value}").format(field=_(word), value=write(after.get(key)))
                         for key, word, write in PERSON_FIELDS[1:4])
     phrase = PERSON_ACTIONS.get(change.action, OTHER_PERSON_ACTION)
     return [_(phrase).format(person=person, details=details)]

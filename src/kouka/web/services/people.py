@@ -187,4 +187,4 @@ def user_password_change(*, user: Any, form: "SetPasswordForm[Any]") -> None:
             Membership.objects.filter(pk=person.pk).update(must_change_password=False)
             person.must_change_password = False
             recorded(person, Written(person, None, "user:password_change", user.get_username(), None,
-                                     {"username": user.get_username()}))
+                                     {"username": user.get_username(), "display_name": person.display_name}))
