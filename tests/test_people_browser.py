@@ -185,11 +185,11 @@ def history_in_words(site: str, admin: "Page", steps: Steps) -> None:
         assert sentence in text, sentence
     assert "user:" not in text and "token:" not in text and "{" not in text
     steps.check(admin, "14-history-in-words")
-    admin.get_by_role("button", name="English").click()
+    admin.get_by_role("link", name="English").click()
     admin.get_by_role("heading", name="History of staff, departments and API tokens").wait_for()
     assert "Deactivated the staff user “kigyo”" in admin.locator("main").inner_text()
     steps.check(admin, "15-history-in-english")
-    admin.get_by_role("button", name="日本語").click()
+    admin.get_by_role("link", name="日本語").click()
     admin.goto(f"{site}/m/isesaki/2099/")
     admin.get_by_role("heading", name="ページが見つかりません").wait_for()
     steps.check(admin, "16-not-found")

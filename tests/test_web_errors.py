@@ -62,8 +62,8 @@ def test_a_missing_page_is_the_site_s_404_in_the_reader_s_language(world: "World
         content = page(response)
         assert response.status_code == 404 and "<h1>ページが見つかりません</h1>" in content, path
         assert HEADER in content and "職員ページへ戻る" in content and "Not Found" not in content
-    english = Client(headers={"Accept-Language": "en"})
-    switched = english.post("/i18n/setlang/", data={"language": "en", "next": "/no-such-page/"})
+    english = Client()
+    switched = english.get("/i18n/en/?next=/no-such-page/")
     assert switched.status_code == 302 and switched["Location"] == "/no-such-page/"
     content = page(english.get("/no-such-page/"))
     assert '<html lang="en">' in content and "<h1>Page not found</h1>" in content
@@ -91,11 +91,16 @@ def test_a_form_s_address_opened_directly_is_a_405_page(world: "World") -> None:
 @pytest.mark.django_db(databases=list(settings.DATABASES))
 def test_the_language_switch_is_on_every_page_and_changes_the_header(world: "World") -> None:
     reader = Client()
-    for path in ("/", "/m/isesaki/2022/", "/stats/", "/accounts/login/", "/no-such-page/"):
+    for path, back in (("/", "/"), ("/m/isesaki/2022/", "/m/isesaki/2022/"), ("/accounts/login/", "/accounts/login/"),
+                       ("/stats/群馬県/", "/stats/%E7%BE%A4%E9%A6%AC%E7%9C%8C/"), ("/no-such-page/", "/no-such-page/")):
         content = page(reader.get(path))
-        assert 'action="/i18n/setlang/"' in content and 'lang="en">English</button>' in content, path
-    reader.post("/i18n/setlang/", data={"language": "en", "next": "/"})
+        assert f'href="/i18n/en/?next={back}" lang="en" hreflang="en" rel="nofollow">English</a>' in content, path
+        if path != "/accounts/login/":  # (the sign-in form has its token)
+            assert "csrfmiddlewaretoken" not in content  # a public page stays the same for every reader
+    prefecture = "/stats/%E7%BE%A4%E9%A6%AC%E7%9C%8C/"
+    assert reader.get(f"/i18n/en/?next={prefecture}")["Location"] == prefecture
     english = page(reader.get("/"))
     assert '<html lang="en">' in english and ">Publications</a>" in english and ">Staff sign-in</a>" in english
-    reader.post("/i18n/setlang/", data={"language": "ja", "next": "/"})
+    assert reader.get("/i18n/ja/?next=https://elsewhere.example/")["Location"] == "/"  # never off the site
     assert ">公表資料</a>" in page(reader.get("/"))
+    assert reader.get("/i18n/fr/").status_code == 404

@@ -41,13 +41,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kouka.web.language.CoreLanguageMiddleware",
-    "kouka.web.views.errors.ErrorPageMiddleware",  # a bare 405 gets the site's error page
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kouka.web.views.errors.ErrorPageMiddleware",  # a bare 405 gets the site's error page (innermost: headers apply)
 ]
 
 ROOT_URLCONF = "kouka.web.urls"

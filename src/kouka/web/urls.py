@@ -1,12 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
 from kouka.web.api import api
 from kouka.web.forms import LoginForm
-from kouka.web.views import errors, imports, people, public, staff, stats
+from kouka.web.views import errors, imports, language, people, public, staff, stats
 
 app_name = "kouka"
 
@@ -55,9 +53,7 @@ urlpatterns = [
                                                                    authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", people.PasswordChange.as_view(), name="password_change"),
-    # No CSRF token in the language switch: every public page stays one page for every reader (kouka.web.pagecache),
-    # and a forged switch can only change the language a reader sees.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("i18n/<str:code>/", language.switch, name="language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
