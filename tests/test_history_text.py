@@ -17,11 +17,13 @@ from kouka.web import mapping, selectors
 from kouka.web.history_text import Context, Described, describe, when_text, whole_texts
 from kouka.web.models import Change, Department, KpiRecord, ProjectRecord, Role, TokenScope
 from kouka.web.services.cycles import cycle_create, cycle_transition
+from kouka.web.services.comments import comment_create
 from kouka.web.services.departments import department_create
 from kouka.web.services.imports import import_confirm, import_preview
 from kouka.web.services.kpis import kpi_actual_set, kpi_update
 from kouka.web.services.people import PersonFields, user_active_set, user_create, user_password_reset, user_update
 from kouka.web.services.projects import project_update, project_verification_set
+from kouka.web.services.reports import report_update
 from kouka.web.services.tokens import TokenFields, token_create, token_revoke
 from paths import EXAMPLE
 
@@ -177,6 +179,17 @@ def test_what_a_write_token_wrote_is_signed_by_the_token(world: "World") -> None
     kpi_actual_set(member=token.member, cycle=world.cycle(), record=record, year=2023, text="3社",
                    version=record.version)
     assert words(world, "kpi:update").author == "APIトークン「商工の集計表」"
+
+
+def test_a_comment_and_the_report_as_a_whole_read_as_sentences(world: "World") -> None:
+    record = ProjectRecord.objects.get(cycle=world.cycle(), number=2)
+    comment_create(member=world.member("yushikisha"), cycle=world.cycle(), record=record, text="根拠を示してください")
+    assert words(world, "comment:create").lines == ["事業②にコメントしました: 「根拠を示してください」"]
+    report_update(member=world.member("kikaku"), cycle=world.cycle(), version=world.cycle().version,
+                  fields={"title": "令和5年度 地方創生推進交付金事業の効果検証", "stated_total_yen": 14_727_544})
+    lines = words(world, "report:update").lines
+    assert "令和5年度 報告全体 交付額: （なし） → 1,472万7,544円" in lines
+    assert any(line.startswith("令和5年度 報告全体 表題: ") for line in lines), lines
 
 
 def test_an_action_without_words_yet_names_its_target_only(world: "World") -> None:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kouka.domain.checks import check_kpi, check_project, check_report
@@ -47,7 +48,7 @@ from kouka.web.views.common import export_response, findings_context, staff_view
 STALE = ("他の人が先にこの内容を保存しました。あなたの入力は下に残してあります。最新の内容を確認してから"
          "もう一度保存してください / someone saved this first; your input is kept below, "
          "review the latest and save again")
-HISTORY_ONLY = "変更履歴は管理者と確認者が閲覧できます / history is for administrators and reviewers"
+HISTORY_ONLY = gettext_lazy("変更履歴は管理者と確認者が閲覧できます")
 
 
 def saved(request: HttpRequest, form: forms.Form, save: Callable[[], object]) -> bool:
