@@ -8,6 +8,7 @@ without a mail relay, and no password travels by e-mail.
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from kouka.domain.errors import KoukaError
@@ -100,21 +102,25 @@ def user_create(*, member: Membership, username: str, fields: PersonFields) -> t
     require_admin(member)
     model = get_user_model()
     password = one_time_password()
-    with atomic():
-        if model.objects.filter(username__iexact=username).exists():
-            raise PersonInvalid(_("ユーザー名「{name}」は既に使われています").format(name=username))
-        user = model(username=username)
-        user.set_password(_checked_password(password, user))
-        user.save()
-        person = Membership.objects.create(user=user, municipality=member.municipality, role=fields.role,
-                                           must_change_password=True)
-        _apply(person, fields)
-        recorded(member, Written(person, None, "user:create", username, None, person_json(person)))
+    taken = PersonInvalid(_("ユーザー名「{name}」は既に使われています").format(name=username))
+    try:
+        with atomic():
+            if model.objects.filter(username__iexact=username).exists():
+                raise taken
+            user = model(username=username)
+            user.set_password(_checked_password(password, user))
+            user.save()
+            person = Membership.objects.create(user=user, municipality=member.municipality, role=fields.role,
+                                               must_change_password=True)
+            _apply(person, fields)
+            recorded(member, Written(person, None, "user:create", username, None, person_json(person)))
+    except IntegrityError as exc:  # the same name added by someone else at the same moment
+        raise taken from exc
     return person, password
 
 
 def _person_write(member: Membership, person: Membership, version: int | None, action: str,
-                  change: Any) -> Membership:
+                  change: Callable[[Membership], None]) -> Membership:
     """Lock the person, refuse a stale ``version`` (None: not compared), apply ``change(locked)`` and record
     ``action`` with what the person was and is."""
     _require_own(member, person)
