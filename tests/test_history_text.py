@@ -16,8 +16,8 @@ from kouka import interchange
 from kouka.web import mapping, selectors
 from kouka.web.history_text import Context, Described, describe, when_text, whole_texts
 from kouka.web.models import Change, Department, KpiRecord, ProjectRecord, Role, TokenScope
-from kouka.web.services.cycles import cycle_create, cycle_transition
 from kouka.web.services.comments import comment_create
+from kouka.web.services.cycles import cycle_create, cycle_transition
 from kouka.web.services.departments import department_create
 from kouka.web.services.imports import import_confirm, import_preview
 from kouka.web.services.kpis import kpi_actual_set, kpi_update

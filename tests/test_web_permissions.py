@@ -273,8 +273,12 @@ def _request(world: "World", client: Client, role: str, case: Case, path: str) -
     return response
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+# Every role × every case, but an API token only where tokens are read: the API (on a page a token is no
+# sign-in, which test_a_token_is_no_sign_in_on_a_page shows once for every page case).
+MATRIX = [(case, role) for case in CASES for role in ROLES if role not in TOKENS or case.path.startswith("/api/")]
+
+
+@pytest.mark.parametrize(("case", "role"), MATRIX, ids=[f"{c.name}-{r}" for c, r in MATRIX])
 def test_permission_matrix(world: "World", case: Case, role: str) -> None:
     path = case.path.format(**ids(world)) if "{" in case.path else case.path
     client = world.client(role)  # (a token role's token is made here, before anything is counted)
@@ -300,6 +304,15 @@ def test_permission_matrix(world: "World", case: Case, role: str) -> None:
             assert after == before, (case.name, role)
     if role not in case.changed_for and case.method != "get" and role not in ("other", "token_other"):
         assert Change.objects.filter(municipality=world.isesaki).count() <= changes_before
+
+
+def test_a_token_is_no_sign_in_on_a_page(world: "World") -> None:
+    """Each page case, asked with a valid write token: the answer is the anonymous visitor's."""
+    pages = [case for case in CASES if not case.path.startswith("/api/") and case.method == "get"]
+    token, anonymous = world.client("token_write"), world.client("anonymous")
+    found = {case.name: token.get(case.path.format(**ids(world))).status_code for case in pages}
+    assert found == {case.name: anonymous.get(case.path.format(**ids(world))).status_code for case in pages}
+    assert found["dashboard"] == LOGIN and found["published report"] == 200
 
 
 def test_editor_sees_only_own_projects(world: "World") -> None:
