@@ -34,8 +34,8 @@ def _fields(text: str) -> list[str]:
 
 
 def test_the_compiled_catalogue_is_the_catalogue() -> None:
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(CATALOGUE)).translated_entries()}
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(COMPILED)) if e.msgid}
+    source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(CATALOGUE)).translated_entries()}
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(COMPILED)) if e.msgid}
     assert compiled == source, "run: cd src/kouka && django-admin compilemessages"
 
 
@@ -46,8 +46,9 @@ def test_every_marked_message_of_the_code_is_in_the_catalogue(tmp_path: Path) ->
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kouka.web.settings"}
     subprocess.run([sys.executable, "-m", "django", "makemessages", "-l", "en", "--no-obsolete", "--no-location",
                     "-e", "py,html,txt"], cwd=package, env=env, check=True, capture_output=True)
-    extracted = {e.msgid for e in polib.pofile(str(package / "locale/en/LC_MESSAGES/django.po")) if e.msgid}
-    committed = {e.msgid for e in polib.pofile(str(CATALOGUE))}
+    extracted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(package / "locale/en/LC_MESSAGES/django.po"))
+                 if e.msgid}
+    committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(CATALOGUE))}
     assert extracted - committed == set(), "new messages: run makemessages in src/kouka and translate them"
     assert committed - extracted == set(), "messages no longer in the code: run makemessages --no-obsolete"
 

@@ -46,6 +46,8 @@ COLUMNS: list[tuple[type[models.Model], str, limits.TextLimit]] = [
     (web_models.KpiRecord, "unit", limits.UNIT),
     (web_models.Comment, "text", limits.COMMENT),
     (web_models.Publication, "note", limits.CORRECTION_NOTE),
+    (web_models.Membership, "display_name", limits.DISPLAY_NAME),
+    (web_models.ApiToken, "name", limits.TOKEN_NAME),
 ]
 # Columns derived from a stored report (the dashboards' facts): at least as long as what they copy.
 DERIVED: list[tuple[type[models.Model], str, limits.TextLimit]] = [

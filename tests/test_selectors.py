@@ -73,3 +73,35 @@ def test_nothing_unpublished_is_read_for_the_public(world: "World") -> None:
     hits = selectors.published_search("まちなか")
     assert hits and {hit["cycle"].fiscal_year for hit in hits} == {2022}
     assert selectors.published_search("他市の秘密の事業") == []
+
+
+def test_people_of_a_municipality_are_its_staff_without_the_tokens_memberships(world: "World") -> None:
+    world.token("token_write")
+    names = [p.user.get_username() for p in selectors.people_of(world.member("kikaku"))]
+    assert names == ["kikaku", "kigyo", "shoko", "yushikisha"]  # by role (admin, editor, reviewer), then name
+    assert [p.user.get_username() for p in selectors.people_of(world.member("other"))] == ["other"]
+    with pytest.raises(Http404):
+        selectors.person_get(world.member("other"), world.member("shoko").pk)
+    assert selectors.person_get(world.member("kikaku"), world.member("shoko").pk).user.get_username() == "shoko"
+    editors = {d.name: [m.user.get_username() for m in d.members.all()]
+               for d in selectors.departments_with_members(world.member("kikaku"))}
+    assert editors["商工労働課"] == ["shoko"]
+
+
+def test_tokens_of_a_municipality_are_its_own(world: "World") -> None:
+    world.token("token_read")
+    world.token("token_other")
+    assert [t.name for t in selectors.tokens_of(world.member("kikaku"))] == ["token_read"]
+    other = selectors.tokens_of(world.member("other")).get()
+    with pytest.raises(Http404):
+        selectors.token_get(world.member("kikaku"), other.pk)
+
+
+def test_project_numbers_and_the_changes_of_no_year(world: "World") -> None:
+    from kouka.web.services.departments import department_create
+
+    numbers = selectors.project_numbers(world.cycle())
+    assert sorted(numbers.values()) == [1, 2, 3] and numbers["Made in いせさき しごと創生プロジェクト"] == 2
+    department_create(member=world.member("kikaku"), name="新設課")
+    department_create(member=world.member("other"), name="他市の新設課")
+    assert [c.target for c in selectors.changes_outside_years(world.member("kikaku"))] == ["新設課"]

@@ -1,7 +1,9 @@
 """The permission matrix: every role × every page and API endpoint, with the Django test client.
 
 Refusals must not leak: a refused response never contains the title of the project asked for, and one
-municipality never sees another's data.
+municipality never sees another's data. The roles include other systems with API tokens (web_fixtures'
+TOKEN_ROLES): a token is no sign-in on a page, its scope is enforced on every API endpoint, and a revoked or
+expired token is refused (401) wherever it is sent.
 """
 
 import json
@@ -11,11 +13,26 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.test import Client
 
 from kouka.web import mapping
 from kouka.web.forms import KpiForm, ProjectForm
-from kouka.web.models import Change, Comment, Cycle, KpiRecord, ProjectRecord, State
+from kouka.web.models import (
+    ApiToken,
+    Change,
+    Comment,
+    Cycle,
+    KpiRecord,
+    Membership,
+    ProjectRecord,
+    State,
+    TokenScope,
+    user_label,
+)
+from kouka.web.services.departments import department_create
+from kouka.web.services.tokens import TokenFields, token_create
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -26,18 +43,51 @@ pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 P1_TITLE = "まちなか創業とにぎわい創出を核とした官民連携による持続的経済活力向上プロジェクト"
 P2_TITLE = "Made in いせさき しごと創生プロジェクト"
 OTHER_TITLE = "他市の秘密の事業"
-ROLES = ("anonymous", "kikaku", "shoko", "kigyo", "yushikisha", "other")
+TOKENS = ("token_read", "token_write", "token_revoked", "token_expired", "token_other")
+ROLES = ("anonymous", "kikaku", "shoko", "kigyo", "yushikisha", "other", *TOKENS)
 LOGIN = 302
 
 
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(ROLES, status)
+def everyone(status: int, **tokens: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status) | tokens
 
 
 def staff(anonymous: int = LOGIN, kikaku: int = 200, shoko: int = 200, kigyo: int = 200, yushikisha: int = 200,
-          other: int = 200) -> dict[str, int]:
+          other: int = 200, **tokens: int) -> dict[str, int]:
+    """People's answers; a token is no sign-in, so on a page it gets what the anonymous visitor gets."""
     return {"anonymous": anonymous, "kikaku": kikaku, "shoko": shoko, "kigyo": kigyo, "yushikisha": yushikisha,
-            "other": other}
+            "other": other} | dict.fromkeys(TOKENS, anonymous) | tokens
+
+
+def api(read: int, write: int, other: int) -> dict[str, int]:
+    """What each API token gets from an endpoint: 伊勢崎市's read token, 商工労働課's write token, 他市's write
+    token; a revoked or expired token is refused (401) on every endpoint that takes tokens."""
+    return {"token_read": read, "token_write": write, "token_other": other, "token_revoked": 401,
+            "token_expired": 401}
+
+
+ADMIN_ONLY = {"shoko": 403, "kigyo": 403, "yushikisha": 403}
+
+
+def ids(world: "World") -> dict[str, int]:
+    """What the paths name by number: shoko's membership, an API token of 伊勢崎市 (市のCMS) and a change of no year."""
+    kikaku = world.member("kikaku")
+    token = ApiToken.objects.filter(name="市のCMS").first() or token_create(
+        member=kikaku, fields=TokenFields("市のCMS", TokenScope.READ, None, None))[0]
+    if not Change.objects.filter(action="department:create", municipality=world.isesaki).exists():
+        department_create(member=kikaku, name="履歴の課")
+    change = Change.objects.filter(action="department:create", municipality=world.isesaki).get()
+    return {"shoko": world.member("shoko").pk, "token": token.pk, "change": change.pk}
+
+
+def person_payload(world: "World", role: str) -> dict[str, Any]:
+    shoko = world.member("shoko")
+    return {"display_name": "商工 太郎", "email": "taro@example.jp", "role": "editor", "version": shoko.version,
+            "departments": [d.pk for d in shoko.departments.all()]}
+
+
+def shoko_user(world: "World") -> Any:
+    return get_user_model().objects.get(username="shoko")
 
 
 def project_payload(world: "World", role: str) -> dict[str, Any]:
@@ -144,69 +194,107 @@ CASES = [
          effect=lambda w: w.isesaki.departments.filter(name="新設課").count(), changed_for=("kikaku",)),
     Case("import confirm without preview", "post", "/staff/import/confirm/",
          staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302)),
+    # people and API tokens (the administrator's), a user's own account, the language switch, error pages
+    Case("people", "get", "/staff/people/", staff(**ADMIN_ONLY)),
+    Case("new person form", "get", "/staff/people/new/", staff(**ADMIN_ONLY)),
+    Case("person page", "get", "/staff/people/{shoko}/", staff(**ADMIN_ONLY, other=404)),
+    Case("add person", "post", "/staff/people/new/", staff(**ADMIN_ONLY, kikaku=200, other=200),
+         payload=lambda w, r: {"username": "hanako", "display_name": "新人 花子", "email": "hanako@example.jp",
+                               "role": "reviewer"},
+         effect=lambda w: Membership.objects.filter(user__username="hanako").values_list("municipality", flat=True)
+         .first(), changed_for=("kikaku", "other")),
+    Case("save person", "post", "/staff/people/{shoko}/", staff(**ADMIN_ONLY, kikaku=302, other=404),
+         payload=person_payload, effect=lambda w: w.member("shoko").display_name, changed_for=("kikaku",)),
+    Case("reset a password", "post", "/staff/people/{shoko}/password/", staff(**ADMIN_ONLY, kikaku=200, other=404),
+         secret="kouka-demo", effect=lambda w: shoko_user(w).password, changed_for=("kikaku",)),
+    Case("deactivate", "post", "/staff/people/{shoko}/active/", staff(**ADMIN_ONLY, kikaku=302, other=404),
+         payload=lambda w, r: {"active": "0"}, effect=lambda w: shoko_user(w).is_active, changed_for=("kikaku",)),
+    Case("unlock", "post", "/staff/people/{shoko}/unlock/", staff(**ADMIN_ONLY, kikaku=302, other=404),
+         effect=lambda w: Change.objects.filter(action="user:unlock").count(), changed_for=("kikaku",)),
+    Case("tokens", "get", "/staff/tokens/", staff(**ADMIN_ONLY), secret="市のCMS"),
+    Case("create a token", "post", "/staff/tokens/", staff(**ADMIN_ONLY, kikaku=200, other=200),
+         payload=lambda w, r: {"name": "権限テストのトークン", "scope": "read"},
+         effect=lambda w: ApiToken.objects.filter(name="権限テストのトークン").count(),
+         changed_for=("kikaku", "other")),
+    Case("revoke a token", "post", "/staff/tokens/{token}/revoke/", staff(**ADMIN_ONLY, kikaku=302, other=404),
+         effect=lambda w: ApiToken.objects.get(name="市のCMS").revoked is None, changed_for=("kikaku",)),
+    Case("history of no year", "get", "/staff/history/", staff(**ADMIN_ONLY), secret="履歴の課"),
+    Case("a change of no year", "get", "/staff/changes/{change}/", staff(**ADMIN_ONLY, other=404), secret="履歴の課"),
+    Case("own account", "get", "/staff/me/", staff()),
+    Case("own password form", "get", "/accounts/password/", staff()),
+    Case("language switch", "get", "/i18n/en/?next=/", everyone(302)),
+    Case("an address that does not exist", "get", "/no-such-page/", everyone(404)),
     # API
-    Case("api public list", "get", "/api/public/reports", everyone(200), secret="2023"),
-    Case("api published report", "get", "/api/public/reports/isesaki/2022", everyone(200)),
-    Case("api draft report", "get", "/api/public/reports/isesaki/2023", everyone(404), secret=P1_TITLE),
+    Case("api public list", "get", "/api/public/reports", everyone(200, **api(200, 200, 200)), secret="2023"),
+    Case("api published report", "get", "/api/public/reports/isesaki/2022", everyone(200, **api(200, 200, 403))),
+    Case("api draft report", "get", "/api/public/reports/isesaki/2023", everyone(404, **api(404, 404, 403)),
+         secret=P1_TITLE),
     Case("api openapi", "get", "/api/openapi.json", everyone(200)),
     Case("api docs", "get", "/api/docs", everyone(200)),
-    Case("api cycle", "get", "/api/staff/cycles/2023", staff(anonymous=401), secret=OTHER_TITLE),
-    Case("api project 1", "get", "/api/staff/cycles/2023/projects/1", staff(anonymous=401, kigyo=404, other=404),
-         secret=P1_TITLE),
-    Case("api project 2", "get", "/api/staff/cycles/2023/projects/2", staff(anonymous=401, shoko=404, other=404),
-         secret=P2_TITLE),
+    Case("api reading", "get", "/api/staff/reading?text=3社&unit=社", staff(anonymous=401, **api(403, 200, 200))),
+    Case("api cycle", "get", "/api/staff/cycles/2023", staff(anonymous=401, **api(403, 200, 200)),
+         secret=OTHER_TITLE),
+    Case("api project 1", "get", "/api/staff/cycles/2023/projects/1", staff(anonymous=401, kigyo=404, other=404,
+                                                                           **api(403, 200, 404)), secret=P1_TITLE),
+    Case("api project 2", "get", "/api/staff/cycles/2023/projects/2", staff(anonymous=401, shoko=404, other=404,
+                                                                           **api(403, 404, 404)), secret=P2_TITLE),
     Case("api put actual", "put", "/api/staff/cycles/2023/projects/1/kpis/1/actuals/2023",
-         staff(anonymous=401, kikaku=200, shoko=200, kigyo=404, yushikisha=403, other=404),
+         staff(anonymous=401, kikaku=200, shoko=200, kigyo=404, yushikisha=403, other=404, **api(403, 200, 404)),
          payload=lambda w, r: {"text": "3社", "version": 1}, json_body=True, effect=actual_text,
-         changed_for=("kikaku", "shoko")),
+         changed_for=("kikaku", "shoko", "token_write")),
     Case("api put verification", "put", "/api/staff/cycles/2023/projects/1/verification",
-         staff(anonymous=401, kikaku=200, shoko=200, kigyo=404, yushikisha=403, other=404),
+         staff(anonymous=401, kikaku=200, shoko=200, kigyo=404, yushikisha=403, other=404, **api(403, 200, 404)),
          payload=lambda w, r: {"paragraphs": ["API からのまとめ"], "version": 1}, json_body=True,
          effect=lambda w: ProjectRecord.objects.get(cycle=w.cycle(), number=1).data["verification"],
-         changed_for=("kikaku", "shoko")),
+         changed_for=("kikaku", "shoko", "token_write")),
     Case("api comment", "post", "/api/staff/cycles/2023/projects/1/comments",
-         staff(anonymous=401, kikaku=201, shoko=403, kigyo=404, yushikisha=201, other=404),
+         staff(anonymous=401, kikaku=201, shoko=403, kigyo=404, yushikisha=201, other=404, **api(403, 403, 403)),
          payload=lambda w, r: {"text": "API からの確認"}, json_body=True,
          effect=comment_count, changed_for=("kikaku", "yushikisha")),
     Case("api submit", "post", "/api/staff/cycles/2023/transitions/submit",
-         staff(anonymous=401, kikaku=200, shoko=200, kigyo=200, yushikisha=409, other=200),
+         staff(anonymous=401, kikaku=200, shoko=200, kigyo=200, yushikisha=409, other=200, **api(403, 403, 403)),
          payload=lambda w, r: {}, json_body=True, effect=lambda w: w.cycle().state,
          changed_for=("kikaku", "shoko", "kigyo")),
     Case("api publish a draft", "post", "/api/staff/cycles/2023/transitions/publish",
-         staff(anonymous=401, kikaku=409, shoko=409, kigyo=409, yushikisha=409, other=409),
+         staff(anonymous=401, kikaku=409, shoko=409, kigyo=409, yushikisha=409, other=409, **api(403, 403, 403)),
          payload=lambda w, r: {}, json_body=True, effect=lambda w: w.cycle().state),
 ]
 
 
-def _request(world: "World", role: str, case: Case) -> HttpResponse:
-    client = world.client(role)
+def _request(world: "World", client: Client, role: str, case: Case, path: str) -> HttpResponse:
     payload = case.payload(world, role) if case.payload else {}
     if case.json_body:
-        response: HttpResponse = getattr(client, case.method)(case.path, data=json.dumps(payload),
+        response: HttpResponse = getattr(client, case.method)(path, data=json.dumps(payload),
                                                               content_type="application/json")
     elif case.method == "get":
-        response = client.get(case.path)
+        response = client.get(path)
     else:
-        response = getattr(client, case.method)(case.path, data=payload)
+        response = getattr(client, case.method)(path, data=payload)
     return response
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+# Every role × every case, but an API token only where tokens are read: the API (on a page a token is no
+# sign-in, which test_a_token_is_no_sign_in_on_a_page shows once for every page case).
+MATRIX = [(case, role) for case in CASES for role in ROLES if role not in TOKENS or case.path.startswith("/api/")]
+
+
+@pytest.mark.parametrize(("case", "role"), MATRIX, ids=[f"{c.name}-{r}" for c, r in MATRIX])
 def test_permission_matrix(world: "World", case: Case, role: str) -> None:
+    path = case.path.format(**ids(world)) if "{" in case.path else case.path
+    client = world.client(role)  # (a token role's token is made here, before anything is counted)
     before = case.effect(world) if case.effect else None
     changes_before = Change.objects.count()
-    response = _request(world, role, case)
+    response = _request(world, client, role, case, path)
     expected = case.expected[role]
     assert response.status_code == expected, (case.name, role, response.content[:300])
-    if expected == LOGIN and role == "anonymous":
+    if expected == LOGIN and role == "anonymous" and not path.startswith("/i18n/"):  # the switch goes back
         assert response["Location"].startswith("/accounts/login/")
     content = response.content.decode("utf-8", "replace")
     if expected >= 300 and case.secret:
         assert case.secret not in content
-    if role != "other":
+    if role not in ("other", "token_other"):
         assert OTHER_TITLE not in content
-    if role == "other" and case.path.startswith(("/staff", "/api/staff")):
+    if role in ("other", "token_other", "token_read") and case.path.startswith(("/staff", "/api/staff")):
         assert P1_TITLE not in content and P2_TITLE not in content
     if case.effect is not None:
         after = case.effect(world)
@@ -214,8 +302,17 @@ def test_permission_matrix(world: "World", case: Case, role: str) -> None:
             assert after != before, (case.name, role)
         else:
             assert after == before, (case.name, role)
-    if role not in case.changed_for and case.method != "get" and role != "other":
+    if role not in case.changed_for and case.method != "get" and role not in ("other", "token_other"):
         assert Change.objects.filter(municipality=world.isesaki).count() <= changes_before
+
+
+def test_a_token_is_no_sign_in_on_a_page(world: "World") -> None:
+    """Each page case, asked with a valid write token: the answer is the anonymous visitor's."""
+    pages = [case for case in CASES if not case.path.startswith("/api/") and case.method == "get"]
+    token, anonymous = world.client("token_write"), world.client("anonymous")
+    found = {case.name: token.get(case.path.format(**ids(world))).status_code for case in pages}
+    assert found == {case.name: anonymous.get(case.path.format(**ids(world))).status_code for case in pages}
+    assert found["dashboard"] == LOGIN and found["published report"] == 200
 
 
 def test_editor_sees_only_own_projects(world: "World") -> None:
@@ -244,6 +341,53 @@ def test_api_write_needs_csrf_token(world: "World") -> None:
                           data=json.dumps({"text": "3社", "version": 1}), content_type="application/json")
     assert response.status_code == 403
     assert actual_text(world) is None
+
+
+def test_token_requests_need_no_csrf_token_and_session_requests_still_do(world: "World") -> None:
+    def put(client: Client) -> HttpResponse:
+        response: HttpResponse = client.put("/api/staff/cycles/2023/projects/1/kpis/1/actuals/2023",
+                                            data=json.dumps({"text": "3社", "version": 1}),
+                                            content_type="application/json")
+        return response
+
+    assert put(world.client("kikaku", enforce_csrf_checks=True)).status_code == 403
+    assert actual_text(world) is None
+    assert put(world.client("token_write", enforce_csrf_checks=True)).status_code == 200
+    assert actual_text(world) == "3社"
+    change = Change.objects.select_related("user__membership__api_token").get(action="kpi:update")
+    assert user_label(change.user) == "APIトークン「token_write」"  # the use is the token's in the history
+
+
+def test_a_refused_token_is_told_why_in_japanese(world: "World") -> None:
+    for role, words in (("token_revoked", "取り消されています"), ("token_expired", "有効期限が切れています")):
+        response = world.client(role).get("/api/public/reports")
+        assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
+        assert words in response.json()["detail"]
+    unknown = Client(headers={"Authorization": "Bearer kouka_not-a-token"}).get("/api/staff/cycles/2023")
+    assert unknown.status_code == 401 and "正しくありません" in unknown.json()["detail"]
+    nobody = Client().get("/api/staff/cycles/2023")
+    assert nobody.status_code == 401 and "APIトークン" in nobody.json()["detail"]
+    scoped = world.client("token_read").post("/api/staff/cycles/2023/transitions/submit", data="{}",
+                                             content_type="application/json")
+    assert scoped.status_code == 403 and "公表データの読み取り" in scoped.json()["detail"]
+
+
+def test_a_token_reads_only_its_own_municipality(world: "World") -> None:
+    listed = world.client("token_other").get("/api/public/reports").json()
+    assert listed == []  # 他市 has published nothing; 伊勢崎市's years are not listed for its token
+    assert {r["slug"] for r in world.client("token_read").get("/api/public/reports").json()} == {"isesaki"}
+    assert world.client("anonymous").get("/api/public/reports").status_code == 200
+
+
+def test_an_administrator_sees_only_their_own_people_and_tokens(world: "World") -> None:
+    world.token("token_read")
+    own = world.client("other").get("/staff/people/").content.decode()
+    assert "other" in own and "shoko" not in own and "kikaku" not in own
+    assert "token_read" not in world.client("other").get("/staff/tokens/").content.decode()
+    tokens = world.client("kikaku").get("/staff/tokens/").content.decode()
+    assert "token_read" in tokens and world.token("token_read") not in tokens  # the secret is never shown again
+    people = world.client("kikaku").get("/staff/people/").content.decode()
+    assert "shoko" in people and "token:" not in people  # a token's own membership is not a person
 
 
 DRAFT_TITLE = "下書きだけの事業名（集計に出てはならない）"

@@ -7,21 +7,27 @@ yushikisha reviewer), and a second municipality (othercity) with its own adminis
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from kouka.domain.model import Body, Project, Report
 from kouka.web import dbrouter, mapping
-from kouka.web.models import Cycle, Membership, Municipality, Role
+from kouka.web.models import ApiToken, Cycle, Department, Membership, Municipality, Role, TokenScope
 from kouka.web.ops.demo import load_demo
+from kouka.web.services.tokens import TokenFields, token_create, token_revoke
 from paths import EXAMPLE
 
 ALIASES = ["default"] + (["postgres"] if os.environ.get("KOUKA_TEST_POSTGRES_URL") else [])
 ROLES = ("anonymous", "kikaku", "shoko", "kigyo", "yushikisha", "other")
+# Other systems with API tokens: 伊勢崎市's read token and 商工労働課's write token, a revoked and an expired write
+# token of 商工労働課, and a write token of 他市's 総務課.
+TOKEN_ROLES = ("token_read", "token_write", "token_revoked", "token_expired", "token_other")
 OTHER_TITLE = "他市の秘密の事業"
 
 
@@ -31,11 +37,22 @@ class World:
     isesaki: Municipality
     other: Municipality
 
-    def client(self, role: str) -> Client:
-        client = Client()
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def client(self, role: str, **options: Any) -> Client:
+        """A person signed in as ``role``, or another system sending the API token of a token role."""
+        if role in TOKEN_ROLES:
+            return Client(headers={"Authorization": f"Bearer {self.token(role)}"}, **options)
+        client = Client(**options)
         if role != "anonymous":
             client.force_login(get_user_model().objects.get(username=role))
         return client
+
+    def token(self, role: str) -> str:
+        """The secret of the API token of ``role``, made on first use."""
+        if role not in self.tokens:
+            self.tokens[role] = make_token(self, role)
+        return self.tokens[role]
 
     def member(self, role: str) -> Membership:
         found: Membership = Membership.objects.select_related("municipality", "user").get(user__username=role)
@@ -43,6 +60,20 @@ class World:
 
     def cycle(self, year: int = 2023) -> Cycle:
         return Cycle.objects.get(municipality=self.isesaki, fiscal_year=year)
+
+
+def make_token(world: World, role: str) -> str:
+    municipality = world.other if role == "token_other" else world.isesaki
+    admin = Membership.objects.get(municipality=municipality, role=Role.ADMIN, user__username__in=("kikaku", "other"))
+    department = Department.objects.get_or_create(municipality=municipality,
+                                                  name="総務課" if role == "token_other" else "商工労働課")[0]
+    scope = TokenScope.READ if role == "token_read" else TokenScope.WRITE
+    token, secret = token_create(member=admin, fields=TokenFields(role, scope, department, None))
+    if role == "token_revoked":
+        token_revoke(member=admin, token=token)
+    if role == "token_expired":
+        ApiToken.objects.filter(pk=token.pk).update(expires=timezone.now() - timedelta(minutes=1))
+    return secret
 
 
 def build_world(alias: str) -> World:

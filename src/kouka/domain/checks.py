@@ -57,7 +57,13 @@ class Finding:
 
 def project_label(project: Project) -> str:
     """事業②."""
-    return _("事業{number}").format(number=circled(project.number))
+    return number_label(project.number)
+
+
+def number_label(project: int, kpi: int | None = None) -> str:
+    """The city's name of a project or KPI by its numbers: 事業② (2), 事業② 成果目標③ (2, 3)."""
+    label = _("事業{number}").format(number=circled(project))
+    return label if kpi is None else _("{project} 成果目標{number}").format(project=label, number=circled(kpi))
 
 
 def names_project(where: str, number: int) -> bool:
@@ -69,7 +75,7 @@ def names_project(where: str, number: int) -> bool:
 
 def kpi_label(project: Project, kpi: Kpi) -> str:
     """事業② 成果目標③."""
-    return _("{project} 成果目標{number}").format(project=project_label(project), number=circled(kpi.number))
+    return number_label(project.number, kpi.number)
 
 
 def check_report(report: Report, path: str = "$") -> list[Finding]:

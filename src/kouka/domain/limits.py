@@ -92,6 +92,10 @@ MARK = TextLimit(gettext_noop("評価記号"), 10)
 COMMENT = TextLimit(gettext_noop("コメント"), 4000, multiline=True)
 CORRECTION_NOTE = TextLimit(gettext_noop("訂正内容"), 2000, multiline=True)
 
+# People and other systems on the site (kouka.web.services.people, kouka.web.services.tokens).
+DISPLAY_NAME = TextLimit(gettext_noop("表示名"), 60)
+TOKEN_NAME = TextLimit(gettext_noop("トークンの名前"), 100, required=True)
+
 # The city's word for each field of the interchange document, by the object that holds it: what a message
 # names instead of the field's code name (a path such as $.reports[0].projects[1].verification[2]).
 LABELS: dict[tuple[str, str], str] = {

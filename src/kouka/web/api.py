@@ -1,21 +1,24 @@
 """The JSON API (django-ninja; OpenAPI document at /api/openapi.json, browsable at /api/docs).
 
-Public read of published data; authenticated write with the same permissions as the pages
-(session sign-in with CSRF, so the API is as safe as the forms). Each endpoint parses its input, calls one
-selector or service, and answers; errors are translated once, by the exception handlers below.
+Public read of published data; authenticated write with the same permissions as the pages: a person's session
+sign-in with CSRF (so the API is as safe as the forms), or another system's API token, scoped and revocable
+(``Authorization: Bearer kouka_…``; :mod:`kouka.web.api_auth` says which endpoint takes which). Each endpoint
+parses its input, calls one selector or service, and answers; errors are translated once, by the exception
+handlers below.
 """
 
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
-from ninja.security import django_auth
 
 from kouka.domain.errors import KoukaError
 from kouka.domain.rules import judge_kpi
 from kouka.web import selectors
+from kouka.web.api_auth import PEOPLE, PUBLIC, STAFF, request_token, require_token_municipality
 from kouka.web.models import KpiRecord, Membership
 from kouka.web.permissions import Denied, cycle_for, project_for, request_member
 from kouka.web.reading import read_aloud
@@ -23,6 +26,7 @@ from kouka.web.services.comments import comment_create
 from kouka.web.services.cycles import WorkflowError, cycle_transition
 from kouka.web.services.kpis import kpi_actual_set
 from kouka.web.services.projects import project_verification_set
+from kouka.web.services.tokens import TokenRefused
 from kouka.web.services.writes import StaleVersion
 
 api = NinjaAPI(title="kouka API", version="1", urls_namespace="kouka-api",
@@ -99,6 +103,22 @@ def _denied(request: HttpRequest, exc: Denied) -> Any:
     return api.create_response(request, {"detail": str(exc)}, status=403)
 
 
+def _unauthorised(request: HttpRequest, detail: str) -> Any:
+    response = api.create_response(request, {"detail": detail}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="kouka"'
+    return response
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request: HttpRequest, exc: TokenRefused) -> Any:
+    return _unauthorised(request, str(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def _no_credentials(request: HttpRequest, exc: AuthenticationError) -> Any:
+    return _unauthorised(request, _("ログインするか、APIトークンを付けて送ってください"))
+
+
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> Any:
     return api.create_response(request, {"detail": "見つかりません / not found"}, status=404)
@@ -127,16 +147,22 @@ def _domain_error(request: HttpRequest, exc: KoukaError) -> Any:
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
-@api.get("/public/reports", response=list[YearOut], tags=["public"])
+@api.get("/public/reports", response=list[YearOut], auth=PUBLIC, tags=["public"])
 def public_reports(request: HttpRequest) -> list[YearOut]:
+    """Every published year (with an API token: its municipality's)."""
+    cycles = selectors.published_cycles()
+    token = request_token(request)
+    if token is not None:
+        cycles = cycles.filter(municipality=token.municipality)
     return [YearOut(municipality=c.municipality.name, slug=c.municipality.slug, fiscal_year=c.fiscal_year,
                     revision=c.revision)
-            for c in selectors.published_cycles().order_by("municipality__slug", "-fiscal_year")]
+            for c in cycles.order_by("municipality__slug", "-fiscal_year")]
 
 
-@api.get("/public/reports/{slug}/{year}", response=dict[str, Any], tags=["public"])
+@api.get("/public/reports/{slug}/{year}", response=dict[str, Any], auth=PUBLIC, tags=["public"])
 def public_report(request: HttpRequest, slug: str, year: int) -> dict[str, Any]:
     """The latest published revision as a kouka/1 interchange document."""
+    require_token_municipality(request, slug)
     publication = selectors.publication_latest(slug=slug, year=year)
     data = dict(publication.document)
     data["revision"] = {"number": publication.revision, "note": publication.note,
@@ -149,7 +175,7 @@ class ReadingOut(Schema):
     reading: str
 
 
-@api.get("/staff/reading", response=ReadingOut, auth=django_auth, tags=["staff"])
+@api.get("/staff/reading", response=ReadingOut, auth=STAFF, tags=["staff"])
 def reading(request: HttpRequest, text: str, unit: str = "") -> ReadingOut:
     """How a typed figure is read (``90社(速報値)`` → 値 90社・速報値), for feedback as staff type."""
     _member(request)
@@ -159,7 +185,7 @@ def reading(request: HttpRequest, text: str, unit: str = "") -> ReadingOut:
         return ReadingOut(ok=False, reading=str(exc))
 
 
-@api.get("/staff/cycles/{year}", response=CycleOut, auth=django_auth, tags=["staff"])
+@api.get("/staff/cycles/{year}", response=CycleOut, auth=STAFF, tags=["staff"])
 def staff_cycle(request: HttpRequest, year: int) -> CycleOut:
     member = _member(request)
     cycle = cycle_for(member, year)
@@ -171,7 +197,7 @@ def staff_cycle(request: HttpRequest, year: int) -> CycleOut:
         for p in projects])
 
 
-@api.get("/staff/cycles/{year}/projects/{number}", response=dict[str, Any], auth=django_auth, tags=["staff"])
+@api.get("/staff/cycles/{year}/projects/{number}", response=dict[str, Any], auth=STAFF, tags=["staff"])
 def staff_project(request: HttpRequest, year: int, number: int) -> dict[str, Any]:
     member = _member(request)
     record = project_for(member, cycle_for(member, year), number)
@@ -185,7 +211,7 @@ def _kpi_out(record: KpiRecord, year: int) -> KpiOut:
 
 
 @api.put("/staff/cycles/{year}/projects/{number}/kpis/{kpi}/actuals/{actual_year}", response={
-    200: KpiOut, 409: Message}, auth=django_auth, tags=["staff"])
+    200: KpiOut, 409: Message}, auth=STAFF, tags=["staff"])
 def put_actual(request: HttpRequest, year: int, number: int, kpi: int, actual_year: int,
                body: MeasurementIn) -> Any:
     """Set one actual as staff type it (``90社(速報値)``); refused with 409 when ``version`` is stale."""
@@ -203,7 +229,7 @@ class VerificationIn(Schema):
 
 
 @api.put("/staff/cycles/{year}/projects/{number}/verification", response={200: Message, 409: Message},
-         auth=django_auth, tags=["staff"])
+         auth=STAFF, tags=["staff"])
 def put_verification(request: HttpRequest, year: int, number: int, body: VerificationIn) -> Any:
     """Set a project's まとめ（検証結果）, one string per paragraph; 409 when ``version`` is stale."""
     member = _member(request)
@@ -214,7 +240,7 @@ def put_verification(request: HttpRequest, year: int, number: int, body: Verific
     return Status(200, Message(detail="ok"))
 
 
-@api.post("/staff/cycles/{year}/projects/{number}/comments", response={201: Message}, auth=django_auth,
+@api.post("/staff/cycles/{year}/projects/{number}/comments", response={201: Message}, auth=PEOPLE,
           tags=["staff"])
 def post_comment(request: HttpRequest, year: int, number: int, body: CommentIn) -> Any:
     member = _member(request)
@@ -223,7 +249,7 @@ def post_comment(request: HttpRequest, year: int, number: int, body: CommentIn) 
     return Status(201, Message(detail="ok"))
 
 
-@api.post("/staff/cycles/{year}/transitions/{name}", response={200: Message, 409: Message}, auth=django_auth,
+@api.post("/staff/cycles/{year}/transitions/{name}", response={200: Message, 409: Message}, auth=PEOPLE,
           tags=["staff"])
 def post_transition(request: HttpRequest, year: int, name: str, body: TransitionIn) -> Any:
     member = _member(request)

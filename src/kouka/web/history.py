@@ -11,9 +11,3 @@ def record(user: Any, municipality: Municipality, cycle: Cycle | None, action: s
     return Change.objects.create(municipality=municipality, cycle=cycle, user=author, action=action,
                                  target=target[:300], before=before, after=after)
 
-
-def changed_keys(before: Any, after: Any) -> list[str]:
-    """The top-level keys whose values differ (for a compact history view)."""
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return []
-    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))

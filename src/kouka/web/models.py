@@ -7,12 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "企画担当（管理者）"
-    EDITOR = "editor", "担当課（編集者）"
-    REVIEWER = "reviewer", "外部有識者・確認者"
+    ADMIN = "admin", gettext_lazy("企画担当（管理者）")
+    EDITOR = "editor", gettext_lazy("担当課（編集者）")
+    REVIEWER = "reviewer", gettext_lazy("外部有識者・確認者")
 
 
 class State(models.TextChoices):
@@ -54,9 +55,28 @@ class Membership(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="members")
     role = models.CharField("役割", max_length=10, choices=Role.choices)
     departments = models.ManyToManyField(Department, blank=True, related_name="members")
+    display_name = models.CharField("表示名", max_length=60, blank=True)  # 商工 太郎; blank: the user name
+    must_change_password = models.BooleanField("パスワードの変更が必要", default=False)  # after a one-time password
+    version = models.PositiveIntegerField(default=1)  # optimistic locking of the administrator's form
 
     def __str__(self) -> str:
         return f"{self.user} ({self.municipality}, {self.role})"
+
+
+def user_label(user: Any) -> str:
+    """The name a user is shown by in the history and beside comments: the display name (商工 太郎), else the
+    user name; an API token's writes are shown as the token (APIトークン「市のCMS」); nobody is 「－」.
+
+    Reads ``user.membership`` and its ``api_token``: select them with the user (``user__membership__api_token``)."""
+    if user is None:
+        return "－"
+    member = getattr(user, "membership", None)  # a missing reverse one-to-one is an AttributeError
+    if member is None:
+        return str(user.get_username())
+    token = getattr(member, "api_token", None)
+    if token is not None:
+        return gettext("APIトークン「{name}」").format(name=token.name)
+    return str(member.display_name or user.get_username())
 
 
 class Cycle(models.Model):
@@ -164,6 +184,43 @@ class Change(models.Model):
 
     class Meta:
         ordering = ("-at", "-id",)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", gettext_lazy("公表データの読み取り")
+    WRITE = "write", gettext_lazy("担当課の実績値・まとめの入力")
+
+
+class ApiToken(models.Model):
+    """A key another system (the city's CMS, a prefecture's collector) uses for the API instead of a person's
+    sign-in: of one municipality, with a scope, revocable, optionally expiring; only its SHA-256 is stored.
+
+    A write token acts through ``member``, a membership of its own (an editor of ``department`` whose user cannot
+    sign in), so the services' permission rules apply to it unchanged and its writes are recorded as its own.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名前", max_length=100)
+    scope = models.CharField("範囲", max_length=10, choices=TokenScope.choices)
+    department = models.ForeignKey(Department, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="api_tokens")
+    member = models.OneToOneField(Membership, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="api_token")
+    digest = models.CharField(max_length=64, unique=True)  # SHA-256 of the secret, hex
+    prefix = models.CharField("先頭の文字", max_length=16)  # the secret's first characters, to recognise it by
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    expires = models.DateTimeField("有効期限", null=True, blank=True)
+    revoked = models.DateTimeField("取消日時", null=True, blank=True)
+    last_used = models.DateTimeField("最終使用日時", null=True, blank=True)
+    uses = models.PositiveIntegerField("使用回数", default=0)
+
+    class Meta:
+        ordering = ("-created", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
 
 
 class KpiFact(models.Model):

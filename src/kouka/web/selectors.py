@@ -6,8 +6,11 @@ cycle's revision on, so a cycle's latest publication is the one whose revision i
 
 from typing import Any
 
-from django.db.models import F, Max, QuerySet
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import F, Max, Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
@@ -15,6 +18,7 @@ from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Kpi, Report
 from kouka.web import mapping
 from kouka.web.models import (
+    ApiToken,
     Change,
     Cycle,
     Department,
@@ -167,7 +171,9 @@ def department_choices(member: Membership) -> "QuerySet[Department]":
 
 
 def departments_with_members(member: Membership) -> "QuerySet[Department]":
-    return Department.objects.filter(municipality=member.municipality).prefetch_related("members__user")
+    people = Membership.objects.filter(api_token__isnull=True).select_related("user")
+    return Department.objects.filter(municipality=member.municipality).prefetch_related(
+        Prefetch("members", queryset=people))
 
 
 def project_next_number(cycle: Cycle) -> int:
@@ -186,13 +192,62 @@ def kpi_next_number(record: ProjectRecord) -> int:
     return (record.kpis.order_by("-number").values_list("number", flat=True).first() or 0) + 1
 
 
+AUTHOR = "user__membership__api_token"  # what names the author of a change (kouka.web.models.user_label)
+
+
 def changes_of(member: Membership, cycle: Cycle) -> "QuerySet[Change]":
-    return Change.objects.filter(municipality=member.municipality, cycle=cycle).select_related("user")[:500]
+    return Change.objects.filter(municipality=member.municipality, cycle=cycle).select_related(AUTHOR, "cycle")[:500]
+
+
+def project_numbers(cycle: Cycle) -> dict[str, int]:
+    """The year's projects' numbers by title (what the history names a project by: 事業①)."""
+    return dict(cycle.projects.values_list("title", "number"))
+
+
+def changes_outside_years(member: Membership) -> "QuerySet[Change]":
+    """The municipality's changes that belong to no year: its departments, people and API tokens."""
+    return Change.objects.filter(municipality=member.municipality, cycle=None).select_related(AUTHOR)[:500]
 
 
 def change_get(member: Membership, pk: int) -> Change:
     try:
-        change: Change = Change.objects.select_related("user", "cycle").get(pk=pk, municipality=member.municipality)
+        change: Change = Change.objects.select_related(AUTHOR, "cycle").get(pk=pk, municipality=member.municipality)
     except Change.DoesNotExist as exc:
         raise Http404("変更がありません") from exc
     return change
+
+
+# --- people and API tokens --------------------------------------------------------------------------------
+
+
+def people_of(member: Membership) -> "QuerySet[Membership]":
+    """The staff users of the member's municipality (the API tokens' memberships aside), by role and name."""
+    return (Membership.objects.filter(municipality=member.municipality, api_token__isnull=True)
+            .select_related("user").prefetch_related("departments").order_by("role", "user__username"))
+
+
+def person_get(member: Membership, pk: int) -> Membership:
+    """A staff user of the member's municipality; Http404 for anyone else's (their existence does not leak)."""
+    found: Membership | None = people_of(member).filter(pk=pk).first()
+    if found is None:
+        raise Http404("職員がいません")
+    return found
+
+
+def people_locked(usernames: list[str]) -> set[str]:
+    """Which of ``usernames`` django-axes refuses now (too many failed sign-ins within the cool-off time)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = AccessAttempt.objects.filter(username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                                        attempt_time__gte=since)
+    return set(rows.values_list("username", flat=True))
+
+
+def tokens_of(member: Membership) -> "QuerySet[ApiToken]":
+    return ApiToken.objects.filter(municipality=member.municipality).select_related("department", "created_by")
+
+
+def token_get(member: Membership, pk: int) -> ApiToken:
+    found: ApiToken | None = tokens_of(member).filter(pk=pk).first()
+    if found is None:
+        raise Http404("トークンがありません")
+    return found

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kouka.web.views.errors.ErrorPageMiddleware",  # a bare 405 gets the site's error page (innermost: headers apply)
 ]
 
 ROOT_URLCONF = "kouka.web.urls"

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from kouka.web.api import api
 from kouka.web.forms import LoginForm
-from kouka.web.views import imports, public, staff, stats
+from kouka.web.views import errors, imports, language, people, public, staff, stats
 
 app_name = "kouka"
 
@@ -22,6 +22,16 @@ kouka_patterns = [
     path("stats/<str:prefecture>/", stats.prefecture_view, name="stats_prefecture"),
     path("staff/", staff.dashboard, name="dashboard"),
     path("staff/departments/", staff.departments, name="departments"),
+    path("staff/people/", people.people, name="people"),
+    path("staff/people/new/", people.person_new, name="person_new"),
+    path("staff/people/<int:pk>/", people.person_edit, name="person"),
+    path("staff/people/<int:pk>/password/", people.person_password, name="person_password"),
+    path("staff/people/<int:pk>/active/", people.person_active, name="person_active"),
+    path("staff/people/<int:pk>/unlock/", people.person_unlock, name="person_unlock"),
+    path("staff/tokens/", people.tokens, name="tokens"),
+    path("staff/tokens/<int:pk>/revoke/", people.token_revoke_view, name="token_revoke"),
+    path("staff/history/", people.municipality_history, name="municipality_history"),
+    path("staff/me/", people.me, name="me"),
     path("staff/import/", imports.upload, name="import"),
     path("staff/import/confirm/", imports.confirm, name="import_confirm"),
     path("staff/changes/<int:pk>/", staff.change_detail, name="change"),
@@ -42,6 +52,14 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="kouka/login.html",
                                                                    authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", people.PasswordChange.as_view(), name="password_change"),
+    path("i18n/<str:code>/", language.switch, name="language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# The site's own error pages (kouka.web.views.errors); Django uses them when DEBUG is off.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -5,6 +7,7 @@ from kouka.domain import checks
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.rules import KpiResult
 from kouka.render import html
+from kouka.web.models import user_label
 
 register = template.Library()
 
@@ -25,3 +28,9 @@ def circled(number: int) -> str:
 def judgement_mark(result: KpiResult) -> SafeString:
     """The publication's mark of a judgement (○ 達成, × 未達成), escaped by the renderer."""
     return mark_safe(html.judgement_mark(result))
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A user as people know them: 商工 太郎 (the display name), else the user name; 「－」 for nobody."""
+    return user_label(user)

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from kouka.domain.checks import Finding
 from kouka.domain.model import Report
@@ -28,7 +29,9 @@ def staff_view(view: StaffView) -> Callable[..., HttpResponse]:
             return redirect_to_login(request.get_full_path())
         member: Membership | None = request_member(request)
         if member is None:
-            return refused(request, "職員としての所属が登録されていません / no staff membership")
+            return refused(request, _("職員としての所属が登録されていません"))
+        if member.must_change_password:  # signed in with a one-time password: their own one first
+            return redirect("password_change")
         try:
             return view(request, member, *args, **kwargs)
         except Denied as exc:

@@ -1,12 +1,12 @@
 """Staff pages: the year's report, projects and KPIs with findings beside the form, comments, workflow, history."""
 
-import json
 from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kouka.domain.checks import check_kpi, check_project, check_report
@@ -15,7 +15,7 @@ from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Kpi, Project, Report
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi
-from kouka.web import history, integrations, selectors
+from kouka.web import history_text, integrations, selectors
 from kouka.web.forms import (
     CommentForm,
     DepartmentForm,
@@ -48,7 +48,7 @@ from kouka.web.views.common import export_response, findings_context, staff_view
 STALE = ("他の人が先にこの内容を保存しました。あなたの入力は下に残してあります。最新の内容を確認してから"
          "もう一度保存してください / someone saved this first; your input is kept below, "
          "review the latest and save again")
-HISTORY_ONLY = "変更履歴は管理者と確認者が閲覧できます / history is for administrators and reviewers"
+HISTORY_ONLY = gettext_lazy("変更履歴は管理者と確認者が閲覧できます")
 
 
 def saved(request: HttpRequest, form: forms.Form, save: Callable[[], object]) -> bool:
@@ -168,7 +168,7 @@ def project_page(request: HttpRequest, member: Membership, cycle: Cycle, record:
         "cycle": cycle, "record": record, "project": project, "form": form, "can_edit": can_edit(member, cycle),
         "findings": findings_context(check_project(project, report, path)),
         "kpis": [(k, judge_kpi(project.kpi(k.number), cycle.fiscal_year)) for k in record.kpis.all()],
-        "comments": record.comments.select_related("author"), "comment_form": CommentForm(),
+        "comments": record.comments.select_related("author__membership__api_token"), "comment_form": CommentForm(),
         "can_comment": can_comment(member),
     }, status=status)
 
@@ -291,7 +291,8 @@ def history_view(request: HttpRequest, member: Membership, year: int) -> HttpRes
     cycle = cycle_for(member, year)
     if not can_view_history(member):
         raise Denied(HISTORY_ONLY)
-    rows = [(c, history.changed_keys(c.before, c.after)) for c in selectors.changes_of(member, cycle)]
+    context = history_text.Context(selectors.project_numbers(cycle))
+    rows = [(c, history_text.describe(c, context)) for c in selectors.changes_of(member, cycle)]
     return render(request, "kouka/staff/history.html", {"cycle": cycle, "rows": rows})
 
 
@@ -300,11 +301,12 @@ def change_detail(request: HttpRequest, member: Membership, pk: int) -> HttpResp
     if not can_view_history(member):
         raise Denied(HISTORY_ONLY)
     change = selectors.change_get(member, pk)
-    return render(request, "kouka/staff/change.html", {
-        "change": change,
-        "before": json.dumps(change.before, ensure_ascii=False, indent=2),
-        "after": json.dumps(change.after, ensure_ascii=False, indent=2),
-        "keys": history.changed_keys(change.before, change.after)})
+    if change.cycle is None:  # a department, a person, a token: the administrator's
+        require_admin(member)
+    context = history_text.Context(selectors.project_numbers(change.cycle) if change.cycle else {})
+    with history_text.whole_texts():
+        words = history_text.describe(change, context)
+    return render(request, "kouka/staff/change.html", {"change": change, "words": words})
 
 
 @staff_view
