@@ -8,6 +8,7 @@ the pages show the finding naming the field, and the administrator fixes the val
 """
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,12 +19,14 @@ from django.db import connections
 
 import db_snapshot
 from database_support import fresh_database
+from kouka import interchange
+from kouka.domain.aggregate import wide_area_key
 from kouka.domain.model import Body, Document, Project, Report
 from kouka.domain.validation import report_problems
 from kouka.web import mapping
-from kouka.web.models import Cycle, KpiRecord, ProjectRecord, Publication, State
+from kouka.web.models import Cycle, KpiFact, KpiRecord, ProjectRecord, Publication, State
 from kouka.web.ops import backup
-from kouka.web.services.imports import import_confirm
+from kouka.web.services.imports import import_confirm, import_preview
 from kouka.web.services.writes import Invalid
 from write_support import (
     API,
@@ -329,3 +332,39 @@ def test_a_published_revision_holding_a_control_character_still_exports(world: "
     Publication.objects.filter(pk=publication.pk).update(document=document)
     response = world.client("anonymous").get("/m/isesaki/2022/export/xlsx/")
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_the_longest_values_the_schema_allows_are_stored_and_published(world: "World") -> None:
+    """Every text at its limit (a title of characters NFKC makes eighteen each, so the dashboards' derived keys
+    are long too) is imported, published and counted on every database: the columns hold what the schema allows."""
+    publication = Publication.objects.get(cycle__fiscal_year=2022, revision=1)
+    document = json.loads(json.dumps(publication.document))
+    report = document["reports"][0]
+    report["fiscal_year"] = 2025
+    report["title"] = "表" * 300
+    project = report["projects"][0]
+    project.pop("key", None)
+    project |= {"title": "\ufdfa" * 300, "kind": "wide_area", "lead_body": "桐" * 60, "partner_bodies": ["桐" * 60],
+                "departments": ["課" * 60], "kpi_scope_label": "対" * 100, "cost_label": "費" * 50}
+    kpi = project["kpis"][0]
+    kpi |= {"name": "標" * 300, "unit": "単" * 20}
+    kpi.pop("key", None)
+    for measurement in [kpi["baseline"], *kpi["targets"].values(), *kpi["actuals"].values()]:
+        if measurement and measurement.get("value") is not None:
+            measurement["unit"] = kpi["unit"]
+    admin = world.member("kikaku")
+    parsed = interchange.from_json(document)  # the schema accepts it
+    import_confirm(member=admin, document=parsed, seen=import_preview(member=admin, document=parsed).seen)
+    client = world.client("kikaku")
+    for name in ("submit", "review", "publish"):
+        response = client.post(f"/staff/2025/transition/{name}/",
+                               {"version": Cycle.objects.get(municipality=world.isesaki, fiscal_year=2025).version})
+        assert response.status_code == 302
+    cycle = Cycle.objects.get(municipality=world.isesaki, fiscal_year=2025)
+    assert cycle.revision == 1, [str(m) for m in client.get("/staff/2025/").context["messages"]]
+    fact = KpiFact.objects.filter(cycle=cycle, project_number=project["number"]).first()
+    assert fact is not None and len(fact.wide_key) <= 400 and fact.wide_key.endswith(
+        hashlib.sha256(wide_area_key(parsed.reports[0].projects[0]).encode()).hexdigest())
+    assert ProjectRecord.objects.get(cycle=cycle, number=project["number"]).title == "\ufdfa" * 300
+    for path in ("/m/isesaki/2025/", "/m/isesaki/2025/export/xlsx/", "/m/isesaki/2025/export/csv/"):
+        assert world.client("anonymous").get(path).status_code == 200, path
