@@ -121,8 +121,9 @@ def project_problems(project: Project, path: str, *, with_kpis: bool = True) -> 
     found.year("period.end", project.end_year, limits.PROJECT_YEARS)
     if project.end_year < project.start_year:
         found.add("period.end", _("事業期間の終わりが始まりより前です"))
-    found.text("lead_body", project.lead_body, limits.BODY_NAME)
-    found.texts("partner_bodies", project.partner_bodies, limits.BODY_NAME)
+    found.text("lead_body", project.lead_body, replace(limits.BODY_NAME, label=limits.LABELS[("project", "lead_body")]))
+    found.texts("partner_bodies", project.partner_bodies,
+                replace(limits.BODY_NAME, label=limits.LABELS[("project", "partner_bodies")]))
     found.text("cost_label", project.cost_label, limits.COST_LABEL)
     found.yen("cost_yen", project.cost_yen, limits.LABELS[("project", "cost_yen")])
     found.yen("grant_yen", project.grant_yen, limits.LABELS[("project", "grant_yen")])

@@ -27,7 +27,7 @@ from kouka.web.services.cycles import WorkflowError, cycle_transition
 from kouka.web.services.kpis import kpi_actual_set
 from kouka.web.services.projects import project_verification_set
 from kouka.web.services.tokens import TokenRefused
-from kouka.web.services.writes import StaleVersion
+from kouka.web.services.writes import Invalid, StaleVersion
 
 api = NinjaAPI(title="kouka API", version="1", urls_namespace="kouka-api",
                description="地方創生交付金事業の効果検証データ / effect verification data")
@@ -140,6 +140,15 @@ def _stale(request: HttpRequest, exc: StaleVersion) -> Any:
 @api.exception_handler(WorkflowError)
 def _refused(request: HttpRequest, exc: WorkflowError) -> Any:
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(Invalid)
+def _invalid_value(request: HttpRequest, exc: Invalid) -> Any:
+    """Values that may not be stored: nothing was written; each finding names its field in the city's words."""
+    return api.create_response(request, {
+        "detail": _("保存できない値があるため保存しませんでした: {reasons}").format(
+            reasons=" ／ ".join(f.sentence for f in exc.findings)),
+        "findings": [f.as_dict() for f in exc.findings]}, status=400)
 
 
 @api.exception_handler(KoukaError)

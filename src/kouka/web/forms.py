@@ -1,13 +1,17 @@
 """Data-entry forms. What staff type is read by the domain core (Japanese numbers, the city's KPI
 notation with 速報値・集計中・事業開始前・its own reference year); the forms only collect text."""
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from kouka.domain.eras import format_fiscal_year
+from kouka.domain import limits
+from kouka.domain.checks import Finding
+from kouka.domain.eras import format_fiscal_year, year_mistake
 from kouka.domain.errors import KoukaError
 from kouka.domain.jpnumbers import format_grouped, parse_yen
 from kouka.domain.model import (
@@ -40,6 +44,25 @@ def joined(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
+def field_of(path: str, fields: Mapping[str, str], known: Iterable[str]) -> str | None:
+    """The form field a finding's JSON path names (``$.cost_yen`` → cost, ``$.actuals.2023.value`` →
+    actual_2023), or None when the form has no such field (the finding is then the form's own error)."""
+    parts = [p for p in re.split(r"[.\[\]]", path.removeprefix("$")) if p]
+    if not parts:
+        return None
+    if parts[0] in ("targets", "actuals") and len(parts) > 1:
+        name = f"{parts[0][:-1]}_{parts[1]}"
+    else:
+        name = fields.get(".".join(parts[:2]), fields.get(parts[0], parts[0]))
+    return name if name in set(known) else None
+
+
+def add_findings(form: forms.Form, findings: Iterable[Finding], fields: Mapping[str, str] | None = None) -> None:
+    """Show each finding of :mod:`kouka.domain.validation` at the field it names."""
+    for finding in findings:
+        form.add_error(field_of(finding.path, fields or getattr(form, "FIELDS", {}), form.fields), finding.sentence)
+
+
 class YenField(forms.CharField):
     """An amount of money as staff type it (9,962,058 or 996万2,058円), read by the domain core into integer yen;
     blank is None."""
@@ -55,13 +78,19 @@ class YenField(forms.CharField):
 
 
 class ProjectForm(forms.Form):
+    # The interchange's name of a field (a finding's path) where the form's differs.
+    FIELDS: ClassVar[dict[str, str]] = {"cost_yen": "cost", "grant_yen": "grant", "period.start": "start_year",
+                                        "period.end": "end_year"}
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = forms.IntegerField(label="事業番号", min_value=1, max_value=999)
     title = forms.CharField(label="事業名", max_length=300)
     departments = forms.ModelMultipleChoiceField(label="担当課", queryset=Department.objects.none(), required=False,
                                                  widget=forms.CheckboxSelectMultiple)
-    start_year = forms.IntegerField(label="事業開始年度（西暦）", min_value=1989, max_value=2100)
-    end_year = forms.IntegerField(label="事業終了年度（西暦）", min_value=1989, max_value=2100)
+    start_year = forms.IntegerField(label="事業開始年度（西暦）", min_value=limits.PROJECT_YEARS.first,
+                                    max_value=limits.PROJECT_YEARS.last)
+    end_year = forms.IntegerField(label="事業終了年度（西暦）", min_value=limits.PROJECT_YEARS.first,
+                                  max_value=limits.PROJECT_YEARS.last)
     summary = forms.CharField(label="事業概要", required=False, max_length=8000, widget=forms.Textarea(attrs=TEXT))
     cost = YenField(label="事業費（円）", required=False, max_length=40, help_text="例: 9,962,058 または 996万2,058円")
     grant = YenField(label="交付金充当額（円）", required=False, max_length=40)
@@ -149,7 +178,8 @@ class KpiForm(forms.Form):
                                                              (Direction.LOWER.value, "少ないほどよい")])
     scope = forms.ChoiceField(label="対象", choices=[(KpiScope.MUNICIPALITY.value, "本市の事業"),
                                                    (KpiScope.WIDE_AREA.value, "広域（全体）の指標")])
-    baseline_year = forms.IntegerField(label="基準値の年度（西暦）", required=False, min_value=1989, max_value=2100)
+    baseline_year = forms.IntegerField(label="基準値の年度（西暦）", required=False,
+                                       min_value=limits.FIGURE_YEARS.first, max_value=limits.FIGURE_YEARS.last)
     baseline = forms.CharField(label="基準値", required=False, max_length=100,
                                help_text="例: 27,700人 ／（事業開始前）")
     notes = forms.CharField(label="注記（1行に1つ）", required=False, max_length=2000,
@@ -174,6 +204,9 @@ class KpiForm(forms.Form):
         if not text:
             return None
         unit = self.cleaned_data.get("unit", "").strip()
+        if why := year_mistake(text):
+            self.add_error(name, why)
+            return None
         try:
             return read_measurement(text, unit)
         except KoukaError as exc:
@@ -215,6 +248,8 @@ class KpiForm(forms.Form):
 
 class ReportForm(forms.Form):
     """The report as a whole: its title, introduction and the stated total (本市交付額)."""
+
+    FIELDS: ClassVar[dict[str, str]] = {"stated_total_yen": "stated_total"}
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label="表題", required=False, max_length=300)
@@ -285,4 +320,5 @@ class LoginForm(AuthenticationForm):
 
 
 class NewCycleForm(forms.Form):
-    fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=1989, max_value=2100)
+    fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=limits.REPORT_YEARS.first,
+                                     max_value=limits.REPORT_YEARS.last)

@@ -16,6 +16,7 @@ from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Kpi, Report
+from kouka.domain.validation import report_problems
 from kouka.web import mapping
 from kouka.web.models import (
     ApiToken,
@@ -112,8 +113,11 @@ def municipality_get(slug: str) -> Municipality:
 
 
 def cycle_findings(member: Membership, report: Report, projects: list[ProjectRecord]) -> list[Finding]:
-    """The checks' findings of a year as ``member`` sees them: an editor's are those of their own projects."""
-    findings = check_report(report)
+    """The checks' findings of a year as ``member`` sees them: an editor's are those of their own projects.
+
+    Values that may not be stored (:mod:`kouka.domain.validation`: written before that check, or by hand in
+    the database) come first, each naming its field, so the page shows what to fix instead of failing."""
+    findings = report_problems(report) + check_report(report)
     if member.role != Role.EDITOR:
         return findings
     numbers = {p.number for p in projects}

@@ -42,9 +42,13 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from kouka import __version__
+from kouka import __version__, interchange
 from kouka.atomicfile import write_atomically
+from kouka.domain.checks import Finding
 from kouka.domain.errors import KoukaError
+from kouka.domain.model import Project
+from kouka.domain.validation import kpi_problems, project_problems, report_problems
+from kouka.web.mapping import DEFAULT_PROGRAM, REPORT_FIELDS
 
 FORMAT = "kouka-dump"
 VERSION = 1
@@ -302,12 +306,45 @@ def _instance(model: type[models.Model], row: Any, resolve: Callable[[str, list[
     return model(**values)
 
 
+def _content_problems(label: str, row: Any, projects: dict[Any, int]) -> list[Finding]:
+    """What a restored row of report content (a year's report, a project, a KPI: what staff edit) holds that
+    may not be stored (:mod:`kouka.domain.validation`).
+
+    ``projects`` maps each restored project's key to its number (for naming a KPI: 事業① 成果目標②)."""
+    if label == "kouka.cycle":
+        report = {"program": dict(DEFAULT_PROGRAM), "introduction": [],
+                  **{k: v for k, v in dict(row.report).items() if k in REPORT_FIELDS},
+                  "municipality": {"name": "－"}, "fiscal_year": row.fiscal_year, "projects": []}
+        return report_problems(interchange.report_from_json(report))
+    if label == "kouka.projectrecord":
+        projects[row.pk] = row.number
+        project = {**dict(row.data), "number": row.number, "title": row.title, "kpis": []}
+        project.setdefault("departments", [])
+        return project_problems(interchange.project_from_json(project), "$", with_kpis=False)
+    if label == "kouka.kpirecord":
+        kpi = interchange.kpi_from_json({**dict(row.data), "number": row.number, "name": row.name,
+                                         "unit": row.unit})
+        return kpi_problems(kpi, Project(projects.get(row.project_id, 0), "", 0, 0), "$")
+    return []  # a publication is a frozen copy of records that passed this check (its signature: the backup's)
+
+
+def _check_content(label: str, row: Any, projects: dict[Any, int], where: str) -> None:
+    """Refuse a restored record of report content that may not be stored, naming its line and field."""
+    try:
+        problems = _content_problems(label, row, projects)
+    except (KoukaError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackupError(f"{where} {label}: 報告の内容が読めません / unreadable report content: {exc}") from exc
+    if problems:
+        raise BackupError(f"{where} {label}: 保存できない値があります: " + "／".join(f.sentence for f in problems))
+
+
 def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: str) -> int:
     tables = {m._meta.label_lower: m for m in _tables(apps)}
     resolve = _resolver(apps, using)
     counts: dict[str, int] = {}
     total = -1
     ended = False
+    projects: dict[Any, int] = {}
     for number, item in enumerate(_lines(data, source), start=1):
         if number == 1:
             continue
@@ -320,7 +357,9 @@ def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: s
         model = tables.get(label) if isinstance(label, str) else None
         if model is None:
             raise BackupError(f"{source} {number}行目: 不明な表 {label!r} / unknown table")
-        _instance(model, item.get("row"), resolve, number).save_base(raw=True, force_insert=True, using=using)
+        instance = _instance(model, item.get("row"), resolve, number)
+        _check_content(model._meta.label_lower, instance, projects, f"{source} {number}行目")
+        instance.save_base(raw=True, force_insert=True, using=using)
         counts[model._meta.label_lower] = counts.get(model._meta.label_lower, 0) + 1
     if not ended:
         raise BackupError(f"{source}: ファイルが途中で切れています（終端がありません） / the file is cut off")

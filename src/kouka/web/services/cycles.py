@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report, has_errors
 from kouka.domain.errors import KoukaError
+from kouka.domain.validation import report_problems
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership, Publication, Role, State
@@ -72,7 +73,7 @@ def _publish(member: Membership, cycle: Cycle, note: str) -> list[Finding]:
     """
     document = mapping.document_json(cycle)
     report = interchange.report_from_json(document["reports"][0])
-    findings = check_report(report)
+    findings = report_problems(report) + check_report(report)
     if has_errors(findings):
         raise WorkflowError("検証で誤りが見つかったため公表できません / cannot publish with errors: "
                             + "; ".join(f.message for f in findings if f.severity.value == "error"))

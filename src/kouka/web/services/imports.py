@@ -10,12 +10,14 @@ import json
 from dataclasses import dataclass, field
 
 from kouka import interchange
+from kouka.domain.checks import Finding
 from kouka.domain.model import Document, Report
+from kouka.domain.validation import report_problems
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership, State
 from kouka.web.permissions import Denied, require_admin
-from kouka.web.services.writes import Written, write
+from kouka.web.services.writes import Written, require_valid, write
 
 CHANGED = ("{year}年度のデータは、取込内容の確認の後に他の人が変更しました。取り込むとその変更は置き換えられます。"
            "下の内容を確認し、よければもう一度「取り込む」を押してください / the year changed after the preview; "
@@ -33,15 +35,18 @@ def import_fingerprint(cycle: Cycle | None) -> str | None:
 
 @dataclass
 class Preview:
-    """What confirming would do: the conflicts to show, and each year's fingerprint now (by fiscal year)."""
+    """What confirming would do: the conflicts to show, each year's fingerprint now (by fiscal year), and the
+    values that may not be stored (confirmation is refused while there are any)."""
 
     conflicts: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
     seen: dict[str, str | None] = field(default_factory=dict)
 
 
 def import_preview(*, member: Membership, document: Document) -> Preview:
     preview = Preview()
     name = member.municipality.name
+    preview.problems = document_problems(document)
     for report in document.reports:
         if report.municipality.name and report.municipality.name != name:
             preview.conflicts.append(f"ファイルの団体名「{report.municipality.name}」が{name}と"
@@ -53,6 +58,12 @@ def import_preview(*, member: Membership, document: Document) -> Preview:
         elif existing is not None and existing.projects.exists():
             preview.conflicts.append(f"{report.fiscal_year}年度の作成中データは置き換えられます")
     return preview
+
+
+def document_problems(document: Document) -> list[Finding]:
+    """What of ``document`` may not be stored (:mod:`kouka.domain.validation`), each naming its field."""
+    return [problem for index, report in enumerate(document.reports)
+            for problem in report_problems(report, f"$.reports[{index}]")]
 
 
 def _replace_year(member: Membership, report: Report, seen: object) -> None:
@@ -75,6 +86,7 @@ def import_confirm(*, member: Membership, document: Document, seen: dict[str, st
     ``seen`` is the preview's fingerprints (:func:`import_preview`).
     """
     require_admin(member)
+    require_valid(document_problems(document))
     with atomic():
         for report in document.reports:
             _replace_year(member, report, seen.get(str(report.fiscal_year), NOT_PREVIEWED))

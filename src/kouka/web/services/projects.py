@@ -1,14 +1,18 @@
 """Writes to a year's projects (事業): create, update, and the まとめ the API sets."""
 
+from dataclasses import replace
+
 from django.db import IntegrityError
 
+from kouka import interchange
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Project
+from kouka.domain.validation import project_problems
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Department, Membership, ProjectRecord, Role
 from kouka.web.permissions import Denied, require_admin, require_edit
-from kouka.web.services.writes import Written, recorded, write
+from kouka.web.services.writes import Written, recorded, require_valid, write
 
 NUMBER_TAKEN = "この事業番号は既に使われています / this project number is taken"
 
@@ -48,6 +52,7 @@ def project_create(*, member: Membership, cycle: Cycle, project: Project) -> Pro
     """A new project of the year; :class:`NumberTaken` when its number is in use."""
     require_admin(member)
     require_edit(member, cycle)
+    require_valid(project_problems(project, "$", with_kpis=False))
     data = mapping.project_data(project)
     try:
         with atomic():
@@ -60,8 +65,10 @@ def project_create(*, member: Membership, cycle: Cycle, project: Project) -> Pro
 
 def project_update(*, member: Membership, cycle: Cycle, record: ProjectRecord, before: Project, after: Project,
                    version: int | None) -> ProjectRecord:
-    """Overwrite a project (not its KPIs); :class:`StaleVersion` when ``version`` is not the record's."""
+    """Overwrite a project (not its KPIs); :class:`StaleVersion` when ``version`` is not the record's,
+    :class:`Invalid` (nothing written) when a field may not be stored."""
     require_edit(member, cycle)
+    require_valid(project_problems(after, "$", with_kpis=False))
 
     def change(locked: ProjectRecord | None) -> Written:
         assert locked is not None
@@ -85,6 +92,8 @@ def project_verification_set(*, member: Membership, cycle: Cycle, record: Projec
 
     def change(locked: ProjectRecord | None) -> Written:
         assert locked is not None
+        project = interchange.project_from_json(mapping.project_record_json(locked, []))
+        require_valid(project_problems(replace(project, verification=paragraphs), "$", with_kpis=False))
         before = dict(locked.data)
         locked.data = {**locked.data, "verification": paragraphs}
         locked.save()

@@ -2,15 +2,20 @@
 
 from typing import Any
 
+from kouka import interchange
+from kouka.domain.validation import report_problems
+from kouka.web import mapping
 from kouka.web.models import Cycle, Membership
 from kouka.web.permissions import require_admin, require_edit
-from kouka.web.services.writes import Written, write
+from kouka.web.services.writes import Written, require_valid, write
 
 
 def report_update(*, member: Membership, cycle: Cycle, fields: dict[str, Any], version: int | None) -> Cycle:
-    """Set the report-level interchange ``fields``; :class:`StaleVersion` when ``version`` is not the cycle's."""
+    """Set the report-level interchange ``fields``; :class:`StaleVersion` when ``version`` is not the cycle's,
+    :class:`Invalid` (nothing written) when a field may not be stored."""
     require_admin(member)
     require_edit(member, cycle)
+    require_valid(report_problems(interchange.report_from_json({**mapping.report_json(cycle, []), **fields})))
 
     def change(locked: Cycle | None) -> Written:
         assert locked is not None

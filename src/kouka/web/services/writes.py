@@ -14,6 +14,7 @@ from django.db import IntegrityError, models
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from kouka.domain.checks import Finding, Severity
 from kouka.domain.errors import KoukaError
 from kouka.web import history
 from kouka.web.dbrouter import atomic
@@ -24,6 +25,22 @@ STALE = "他の人が先に保存しました。最新の内容を読み込ん�
 
 class StaleVersion(KoukaError):
     """What the user acted on changed since they loaded it (another save, a transition, an import)."""
+
+
+class Invalid(KoukaError):
+    """A value that may not be stored (:mod:`kouka.domain.validation`): ``findings`` name each field in the
+    city's words; nothing was written."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__("\n".join(f.sentence for f in findings))
+
+
+def require_valid(findings: list[Finding]) -> None:
+    """Refuse with :class:`Invalid` when ``findings`` (of :mod:`kouka.domain.validation`) hold an error."""
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        raise Invalid(errors)
 
 
 V = TypeVar("V", bound=models.Model)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kouka import interchange
@@ -20,7 +21,7 @@ from kouka.web.forms import UploadForm
 from kouka.web.models import Membership
 from kouka.web.permissions import require_admin
 from kouka.web.services.imports import import_confirm, import_preview
-from kouka.web.services.writes import StaleVersion
+from kouka.web.services.writes import Invalid, StaleVersion
 from kouka.web.views.common import findings_context, staff_view
 
 SESSION_KEY = "kouka_import_preview"
@@ -35,8 +36,9 @@ def preview_page(request: HttpRequest, member: Membership, document: Document, s
     request.session[SEEN_KEY] = preview.seen
     request.session[SHOWN_KEY] = shown
     return render(request, "kouka/staff/import_preview.html", {
-        "reports": document.reports, "findings": shown["findings"], "conflicts": preview.conflicts,
-        "filename": shown["filename"]}, status=status)
+        "reports": document.reports, "findings": findings_context(preview.problems) + shown["findings"],
+        "conflicts": preview.conflicts, "filename": shown["filename"], "refused": bool(preview.problems)},
+        status=status)
 
 
 @staff_view
@@ -66,9 +68,17 @@ def confirm(request: HttpRequest, member: Membership) -> HttpResponse:
     if data is None:
         messages.error(request, "取り込むデータがありません。もう一度アップロードしてください / nothing to import")
         return redirect("kouka:import")
-    document = interchange.from_json(data)
+    try:
+        document = interchange.from_json(data)
+    except KoukaError as exc:  # kept by an earlier version of kouka, or values the schema refuses
+        messages.error(request, _("取り込めません: {reason}").format(reason=exc))
+        return redirect("kouka:import")
     try:
         count = import_confirm(member=member, document=document, seen=request.session.get(SEEN_KEY, {}))
+    except Invalid as exc:
+        messages.error(request, _("保存できない値があるため取り込めません: {reason}").format(reason=exc))
+        shown = request.session.get(SHOWN_KEY) or {"findings": [], "filename": ""}
+        return preview_page(request, member, document, shown, status=400)
     except StaleVersion as exc:
         messages.error(request, str(exc))
         shown = request.session.get(SHOWN_KEY) or {"findings": [], "filename": ""}

@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kouka.domain import limits
 from kouka.domain.checks import check_kpi, check_project, check_report
 from kouka.domain.draft import draft_verification
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Kpi, Project, Report
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi
+from kouka.domain.validation import kpi_problems, project_problems, report_problems
 from kouka.web import history_text, integrations, selectors
 from kouka.web.forms import (
     CommentForm,
@@ -24,6 +26,7 @@ from kouka.web.forms import (
     ProjectForm,
     ReportForm,
     TransitionForm,
+    add_findings,
 )
 from kouka.web.models import Cycle, KpiRecord, Membership, ProjectRecord, Role
 from kouka.web.permissions import (
@@ -42,7 +45,7 @@ from kouka.web.services.departments import department_create
 from kouka.web.services.kpis import kpi_create, kpi_update
 from kouka.web.services.projects import NumberTaken, project_create, project_departments, project_update
 from kouka.web.services.reports import report_update
-from kouka.web.services.writes import StaleVersion
+from kouka.web.services.writes import Invalid, StaleVersion
 from kouka.web.views.common import export_response, findings_context, staff_view
 
 STALE = ("他の人が先にこの内容を保存しました。あなたの入力は下に残してあります。最新の内容を確認してから"
@@ -51,16 +54,20 @@ STALE = ("他の人が先にこの内容を保存しました。あなたの入�
 HISTORY_ONLY = gettext_lazy("変更履歴は管理者と確認者が閲覧できます")
 
 
-def saved(request: HttpRequest, form: forms.Form, save: Callable[[], object]) -> bool:
-    """Whether ``save`` (a service call) saved: a message says so; a stale version is the form's error instead,
-    the user's input kept, for the page to show again (409)."""
+def saved(request: HttpRequest, form: forms.Form, save: Callable[[], object]) -> int:
+    """0 when ``save`` (a service call) saved (a message says so); else the status of the form shown again
+    with the user's input kept: 409 for a stale version (the form's error), 400 for values that may not be
+    stored (each at its field)."""
     try:
         save()
     except StaleVersion:
         form.add_error(None, STALE)
-        return False
+        return 409
+    except Invalid as exc:
+        add_findings(form, exc.findings)
+        return 400
     messages.success(request, "保存しました / saved")
-    return True
+    return 0
 
 
 @staff_view
@@ -107,16 +114,18 @@ def report_edit(request: HttpRequest, member: Membership, year: int) -> HttpResp
     if request.method == "POST":
         require_edit(member, cycle)
         if form.is_valid():
-            if saved(request, form, lambda: report_update(member=member, cycle=cycle, fields=form.fields_json(),
-                                                          version=form.cleaned_data["version"])):
+            status = saved(request, form, lambda: report_update(
+                member=member, cycle=cycle, fields=form.fields_json(), version=form.cleaned_data["version"]))
+            if not status:
                 return redirect("kouka:cycle", year=year)
-            status = 409
-            cycle.refresh_from_db()
-            report = selectors.cycle_report_whole(cycle)
-            latest = ReportForm.initial_for(report, cycle.version)
+            if status == 409:
+                cycle.refresh_from_db()
+                report = selectors.cycle_report_whole(cycle)
+                latest = ReportForm.initial_for(report, cycle.version)
     return render(request, "kouka/staff/report_form.html", {
         "cycle": cycle, "form": form, "can_edit": can_edit(member, cycle), "latest": latest,
-        "findings": findings_context([f for f in check_report(report) if f.code == "total_mismatch"])},
+        "findings": findings_context([f for f in report_problems(report) if not f.path.startswith("$.projects")]
+                                     + [f for f in check_report(report) if f.code == "total_mismatch"])},
         status=status)
 
 
@@ -154,6 +163,8 @@ def project_new(request: HttpRequest, member: Membership, year: int) -> HttpResp
             record = project_create(member=member, cycle=cycle, project=project)
         except NumberTaken as exc:
             form.add_error("number", str(exc))
+        except Invalid as exc:
+            add_findings(form, exc.findings)
         else:
             return redirect("kouka:project", year=year, number=record.number)
     return render(request, "kouka/staff/project_form.html", {"cycle": cycle, "form": form, "new": True,
@@ -166,7 +177,7 @@ def project_page(request: HttpRequest, member: Membership, cycle: Cycle, record:
     path = f"$.projects[{report.projects.index(project)}]"
     return render(request, "kouka/staff/project_form.html", {
         "cycle": cycle, "record": record, "project": project, "form": form, "can_edit": can_edit(member, cycle),
-        "findings": findings_context(check_project(project, report, path)),
+        "findings": findings_context(project_problems(project, path) + check_project(project, report, path)),
         "kpis": [(k, judge_kpi(project.kpi(k.number), cycle.fiscal_year)) for k in record.kpis.all()],
         "comments": record.comments.select_related("author__membership__api_token"), "comment_form": CommentForm(),
         "can_comment": can_comment(member),
@@ -191,10 +202,11 @@ def project_edit(request: HttpRequest, member: Membership, year: int, number: in
             names = project_departments(member=member, record=record, project=project,
                                         chosen=list(form.cleaned_data["departments"]))
             updated = form.apply_to(project, names)
-            if saved(request, form, lambda: project_update(member=member, cycle=cycle, record=record, before=project,
-                                                           after=updated, version=form.cleaned_data["version"])):
+            status = saved(request, form, lambda: project_update(
+                member=member, cycle=cycle, record=record, before=project, after=updated,
+                version=form.cleaned_data["version"]))
+            if not status:
                 return redirect("kouka:project", year=year, number=updated.number)
-            status = 409
     return project_page(request, member, cycle, record, report, form, status)
 
 
@@ -222,7 +234,9 @@ def kpi_edit(request: HttpRequest, member: Membership, year: int, number: int, k
     kpi_record = selectors.kpi_get(record, kpi) if kpi is not None else None
     current = project.kpi(kpi) if kpi is not None else Kpi(
         number=selectors.kpi_next_number(record), name="", unit="", baseline_year=project.start_year - 1)
-    years = years_of(project, cycle)
+    # years that may not be stored (written before the check) get rows of their own, so they can be cleared
+    years = years_of(project, cycle) + sorted({y for y in (*current.targets, *current.actuals)
+                                               if y not in limits.FIGURE_YEARS})
     form = KpiForm(request.POST or None, years=years,
                    initial=KpiForm.initial_for(current, kpi_record.version if kpi_record else 0))
     status = 200
@@ -237,12 +251,15 @@ def kpi_edit(request: HttpRequest, member: Membership, year: int, number: int, k
                     return kpi_update(member=member, cycle=cycle, record=kpi_record, before=current, after=updated,
                                       version=form.cleaned_data["version"])
 
-                if saved(request, form, save):
+                status = saved(request, form, save)
+                if not status:
                     return redirect("kouka:project", year=year, number=number)
-                status = 409
     latest = latest_figures(kpi_record, years) if status == 409 and kpi_record is not None else []
     index = report.projects.index(project)
-    findings = check_kpi(current, project, report, f"$.projects[{index}].kpis") if kpi is not None else []
+    findings = []
+    if kpi is not None:
+        findings = kpi_problems(current, project, f"$.projects[{index}].kpis[{project.kpis.index(current)}]")
+        findings += check_kpi(current, project, report, f"$.projects[{index}].kpis")
     return render(request, "kouka/staff/kpi_form.html", {
         "cycle": cycle, "record": record, "project": project, "kpi": kpi_record, "form": form,
         "can_edit": can_edit(member, cycle), "findings": findings_context(findings),
@@ -278,10 +295,14 @@ def departments(request: HttpRequest, member: Membership) -> HttpResponse:
     require_admin(member)
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        department, created = department_create(member=member, name=form.cleaned_data["name"])
-        if created:
-            messages.success(request, f"{department.name} を追加しました")
-        return redirect("kouka:departments")
+        try:
+            department, created = department_create(member=member, name=form.cleaned_data["name"])
+        except Invalid as exc:
+            add_findings(form, exc.findings)
+        else:
+            if created:
+                messages.success(request, f"{department.name} を追加しました")
+            return redirect("kouka:departments")
     return render(request, "kouka/staff/departments.html", {
         "departments": selectors.departments_with_members(member), "form": form})
 
