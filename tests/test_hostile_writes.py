@@ -160,6 +160,12 @@ def test_heisei_40_is_refused(world: "World", before: Any) -> None:
     unchanged(world, before)
 
 
+def test_the_reading_beside_the_field_says_heisei_40_is_no_year(world: "World") -> None:
+    reading = world.client("shoko").get("/api/staff/reading",
+                                        {"text": "5社（平成" + "40年度）", "unit": "社"}).json()
+    assert reading == {"ok": False, "reading": "平成は31年までです: 「平成40年度」"}
+
+
 def test_control_character_in_a_kpi_name_is_refused(world: "World", before: Any) -> None:
     response = world.client("shoko").post(KPI, kpi_post(world, name="創業" + chr(0x7F) + "件数"))
     refused_at(response, "name", "制御文字 U+007F")
