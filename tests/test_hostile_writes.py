@@ -336,8 +336,11 @@ def test_a_published_revision_holding_a_control_character_still_exports(world: "
     document = publication.document
     document["reports"][0]["projects"][0]["title"] = "創業" + chr(1) + "支援"
     Publication.objects.filter(pk=publication.pk).update(document=document)
-    response = world.client("anonymous").get("/m/isesaki/2022/export/xlsx/")
+    visitor = world.client("anonymous")
+    response = visitor.get("/m/isesaki/2022/export/xlsx/")
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    for path in ("/m/isesaki/2022/", "/m/isesaki/2022/export/csv/", "/m/isesaki/2022/export/json/"):
+        assert visitor.get(path).status_code == 200, path
 
 
 def test_the_longest_values_the_schema_allows_are_stored_and_published(world: "World") -> None:
