@@ -160,6 +160,12 @@ def test_heisei_40_is_refused(world: "World", before: Any) -> None:
     unchanged(world, before)
 
 
+def test_the_reading_beside_the_field_says_heisei_40_is_no_year(world: "World") -> None:
+    reading = world.client("shoko").get("/api/staff/reading",
+                                        {"text": "5社（平成" + "40年度）", "unit": "社"}).json()
+    assert reading == {"ok": False, "reading": "平成は31年までです: 「平成40年度」"}
+
+
 def test_control_character_in_a_kpi_name_is_refused(world: "World", before: Any) -> None:
     response = world.client("shoko").post(KPI, kpi_post(world, name="創業" + chr(0x7F) + "件数"))
     refused_at(response, "name", "制御文字 U+007F")
@@ -330,8 +336,11 @@ def test_a_published_revision_holding_a_control_character_still_exports(world: "
     document = publication.document
     document["reports"][0]["projects"][0]["title"] = "創業" + chr(1) + "支援"
     Publication.objects.filter(pk=publication.pk).update(document=document)
-    response = world.client("anonymous").get("/m/isesaki/2022/export/xlsx/")
+    visitor = world.client("anonymous")
+    response = visitor.get("/m/isesaki/2022/export/xlsx/")
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    for path in ("/m/isesaki/2022/", "/m/isesaki/2022/export/csv/", "/m/isesaki/2022/export/json/"):
+        assert visitor.get(path).status_code == 200, path
 
 
 def test_the_longest_values_the_schema_allows_are_stored_and_published(world: "World") -> None:
@@ -368,3 +377,37 @@ def test_the_longest_values_the_schema_allows_are_stored_and_published(world: "W
     assert ProjectRecord.objects.get(cycle=cycle, number=project["number"]).title == "\ufdfa" * 300
     for path in ("/m/isesaki/2025/", "/m/isesaki/2025/export/xlsx/", "/m/isesaki/2025/export/csv/"):
         assert world.client("anonymous").get(path).status_code == 200, path
+
+
+def test_an_uploaded_publication_with_a_value_that_may_not_be_stored_is_refused(
+        world: "World", before: Any, tmp_path: Path, seed_path: Path) -> None:
+    """A published report (the city's text) with a 400-character title: refused at the upload with the field
+    named, no confirmation offered; confirming anyway finds nothing to import, and nothing is stored."""
+    text = seed_path.read_text(encoding="utf-8").replace(
+        "事業①\tまちなか創業とにぎわい創出を核とした官民連携による持続的経済活力向上プロジェクト",
+        "事業①\t" + "題" * 400, 1)
+    upload = tmp_path / "isesaki.txt"
+    upload.write_text(text, encoding="utf-8")
+    client = world.client("kikaku")
+    with upload.open("rb") as handle:
+        preview = client.post("/staff/import/", {"file": handle})
+    page = preview.content.decode()
+    assert preview.status_code == 200 and "事業名が長すぎます（400文字、上限300文字）" in page
+    assert "取り込む</button>" not in page
+    assert client.post("/staff/import/confirm/").status_code == 302  # nothing to import
+    unchanged(world, before)
+
+
+def test_a_preview_kept_from_before_the_checks_is_not_imported(world: "World", before: Any) -> None:
+    """A document kept in the session by an earlier preview (before these checks) that the schema now refuses:
+    confirming it is refused with the field named, not a 500, and nothing is stored."""
+    document = mapping.document_json(world.cycle(YEAR))
+    document["reports"][0]["fiscal_year"] = 2025
+    document["reports"][0]["projects"][0]["title"] = "題" * 400
+    client = world.client("kikaku")
+    session = client.session
+    session["kouka_import_preview"] = document
+    session.save()
+    response = client.post("/staff/import/confirm/", follow=True)
+    assert "取り込めません" in response.content.decode() and "事業名" in response.content.decode()
+    unchanged(world, before)

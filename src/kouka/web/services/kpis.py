@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
 
 from kouka import interchange
 from kouka.domain import limits
@@ -67,8 +68,9 @@ def kpi_actual_set(*, member: Membership, cycle: Cycle, record: KpiRecord, year:
     found = Problems("$", "")
     found.year(f"actuals.{year}", year, limits.FIGURE_YEARS)
     if not found.found and (why := year_mistake(text)):
-        found.add(f"actuals.{year}", f"{format_fiscal_year(year)}{limits.LABELS[('kpi', 'actuals')]}: {why}")
+        found.add(f"actuals.{year}", f"{format_fiscal_year(year)}{_(limits.LABELS[('kpi', 'actuals')])}: {why}")
     require_valid(found.found)
+    read_measurement(text, record.unit)  # an unreadable figure is refused before the row is even locked
 
     def change(locked: KpiRecord | None) -> Written:
         assert locked is not None
