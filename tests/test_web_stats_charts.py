@@ -16,6 +16,7 @@ from kouka.web.stats.charts import AreaValue, prefecture_map_svg, prefecture_pat
 
 if TYPE_CHECKING:
     from stats_fixtures import SynthWorld
+    from web_fixtures import World
 
 pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
 
@@ -110,12 +111,13 @@ def test_prefecture_and_municipality_pages_chart_their_own_figures(synth_world: 
     assert body.select("#series ~ section svg")  # each KPI's series against its targets
 
 
-def test_yen_kpis_are_listed_as_including_oku_and_man_yen(synth_world: "SynthWorld") -> None:
+def test_yen_kpis_are_listed_as_including_oku_and_man_yen(world: "World") -> None:
+    """伊勢崎市's 事業③ counts a KPI in 円: its group says that 万円 and 億円 KPIs are in it too."""
     soup = BeautifulSoup(Client().get("/stats/").content.decode(), "html.parser")
     units = table_after(soup, "by-unit")
-    assert "円" not in units
-    if any(label.startswith("円") for label in units):
-        assert "円（千円・万円・億円の成果目標を含む）" in units
+    assert "円" not in units and "円（千円・万円・億円の成果目標を含む）" in units
+    options = [o.get_text() for o in soup.select("#f-unit option")]
+    assert "円（千円・万円・億円の成果目標を含む）" in options
 
 
 def test_every_prefecture_has_a_shape_and_an_empty_map_says_so() -> None:

@@ -74,17 +74,17 @@ def shares_by_year_svg(years: Sequence[YearShares], *, chart_id: str = "kouka-sh
     """The year-by-year bars; "" when there is no year to draw."""
     if not years:
         return ""
-    width, left, bar_width, row, top = 640, 96, 400, 44, 56
+    width, left, bar_width, row, top = 420, 84, 250, 44, 56  # narrow: its words stay legible on a phone
     height = top + row * len(years) + 8
     title = "成果目標の判定の内訳と達成割合（年度別）"
     desc = "。".join(y.sentence() for y in years) + "。達成割合は 達成 ÷（達成＋未達成）です。"
-    legend, x = [], left
+    legend, x = [], 8
     for judgement in Judgement:
         legend.append(f'<rect x="{x}" y="8" width="14" height="14" fill="{JUDGEMENT_FILLS[judgement]}" '
                       f'stroke="#404040" stroke-width="0.5"/><text x="{x + 18}" y="20" font-size="13">'
                       f"{_e(JUDGEMENT_LABELS[judgement])}</text>")
         x += 18 + 14 * len(JUDGEMENT_LABELS[judgement]) + 16
-    legend.append(f'<text x="{left + bar_width + 12}" y="44" font-size="12">達成割合</text>')
+    legend.append(f'<text x="{left + bar_width + 8}" y="48" font-size="13">達成割合</text>')
     bars = []
     for index, year in enumerate(years):
         y = top + index * row
@@ -106,7 +106,7 @@ def shares_by_year_svg(years: Sequence[YearShares], *, chart_id: str = "kouka-sh
             f'<text x="{left - 8}" y="{y + 18}" font-size="13" text-anchor="end">{_e(year.label)}</text>'
             f'<rect x="{left}" y="{y}" width="{bar_width}" height="26" fill="none" stroke="#404040" '
             f'stroke-width="0.5"/>{"".join(marks)}'
-            f'<text x="{left + bar_width + 12}" y="{y + 18}" font-size="14" font-weight="bold">'
+            f'<text x="{left + bar_width + 8}" y="{y + 18}" font-size="15" font-weight="bold">'
             f"{_e(share_text(year.met_share))}</text></g>")
     return (f'<svg class="stats-chart shares" viewBox="0 0 {width} {height}" role="img" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
