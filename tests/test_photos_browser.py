@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
 from browser_support import axe_violations, horizontal_overflow, save_screenshot
 from paths import ROOT
 from photo_support import SVG_WITH_SCRIPT, photo_jpeg
