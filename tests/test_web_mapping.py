@@ -9,8 +9,8 @@ from django.conf import settings
 from kouka import interchange
 from kouka.domain.checks import check_report
 from kouka.web import mapping
-from kouka.web.ops.demo import with_placeholders
 from kouka.web.models import KpiRecord, ProjectRecord, Publication, State
+from kouka.web.ops.demo import with_placeholders
 
 if TYPE_CHECKING:
     from web_fixtures import World
