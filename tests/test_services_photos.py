@@ -15,6 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from kouka import interchange
+from kouka.domain.model import Figure
+from kouka.render.html import render_fragment
 from kouka.web import history_text, integrations, selectors
 from kouka.web.figures import MAX_SIDE, PhotoRefused, photo_read, placeholder
 from kouka.web.models import Change, ProjectRecord
@@ -23,6 +26,7 @@ from kouka.web.permissions import Denied
 from kouka.web.services.photos import photo_add, photo_remove
 from kouka.web.services.projects import project_verification_set
 from kouka.web.services.writes import StaleVersion
+from paths import EXAMPLE
 from photo_support import SVG_WITH_SCRIPT, huge_file, photo_jpeg, png_bomb, stored_files
 
 if TYPE_CHECKING:
@@ -219,3 +223,23 @@ def test_removing_a_photo_deletes_its_file_unless_a_publication_shows_it(world: 
     photo_remove(member=admin, cycle=published, record=record(world, 1, 2022), index=0,
                  version=record(world, 1, 2022).version)
     assert (Path(settings.MEDIA_ROOT) / placeholder_name).is_file()
+
+
+def test_caption_and_alt_are_text_never_markup(world: "World") -> None:
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    photo_add(member=world.member("shoko"), cycle=world.cycle(), record=record(world), data=photo_jpeg(400, 300),
+              filename="a.jpg", caption=evil, alt=evil, after=0, version=record(world).version)
+    page = world.client("shoko").get("/staff/2023/projects/1/").content.decode()
+    fragment = integrations.render_fragment(selectors.cycle_report_whole(world.cycle()))
+    for html in (page, fragment):
+        assert "<script>alert(1)" not in html and "onerror=alert(2)>" not in html.replace("&quot;", "")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_report_read_from_a_file_prints_the_text_alternative_where_its_image_would_be() -> None:
+    report = interchange.load(EXAMPLE).reports[0]
+    report.projects[0].figures = [Figure(f"figures/{'0' * 64}.jpg", CAPTION, ALT, 1)]
+    again = interchange.from_json(interchange.to_json(interchange.Document([report]))).reports[0]
+    assert again.projects[0].figures == report.projects[0].figures  # the JSON keeps where it goes, not the image
+    html = render_fragment(again)
+    assert f"［写真：{ALT}］" in html and f"▲{CAPTION}" in html and "<img" not in html
