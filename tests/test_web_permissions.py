@@ -6,6 +6,7 @@ TOKEN_ROLES): a token is no sign-in on a page, its scope is enforced on every AP
 expired token is refused (401) wherever it is sent.
 """
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
+from PIL import Image
 
 from kouka.web import mapping
 from kouka.web.forms import KpiForm, ProjectForm
@@ -112,6 +115,22 @@ def actual_text(world: "World") -> str | None:
     return None if actual is None else str(actual["text"])
 
 
+def photo_payload(world: "World", role: str) -> dict[str, Any]:
+    record = ProjectRecord.objects.get(cycle=world.cycle(), number=1)
+    return {"photo-image": SimpleUploadedFile("photo.png", photo_png()), "photo-caption": "権限テストの写真",
+            "photo-alt": "権限テストの代替テキスト", "photo-after": "0", "photo-version": str(record.version)}
+
+
+def photo_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def photo_count(world: "World") -> int:
+    return len(ProjectRecord.objects.get(cycle=world.cycle(), number=1).data.get("figures") or [])
+
+
 def comment_count(world: "World") -> int:
     return Comment.objects.filter(project__cycle=world.cycle()).count()
 
@@ -184,6 +203,13 @@ CASES = [
          staff(kikaku=302, shoko=403, kigyo=404, yushikisha=302, other=404),
          payload=lambda w, r: {"text": "確認しました"},
          effect=comment_count, changed_for=("kikaku", "yushikisha")),
+    Case("add photo", "post", "/staff/2023/projects/1/photos/",
+         staff(kikaku=302, shoko=302, kigyo=404, yushikisha=403, other=404),
+         payload=photo_payload, secret=P1_TITLE, effect=photo_count, changed_for=("kikaku", "shoko")),
+    Case("remove photo", "post", "/staff/2023/projects/1/photos/0/remove/",
+         staff(kikaku=302, shoko=302, kigyo=404, yushikisha=403, other=404),
+         payload=lambda w, r: {"version": ProjectRecord.objects.get(cycle=w.cycle(), number=1).version},
+         secret=P1_TITLE),
     Case("submit", "post", "/staff/2023/transition/submit/", staff(302, 302, 302, 302, 302, 302),
          effect=lambda w: w.cycle().state, changed_for=("kikaku", "shoko", "kigyo")),
     Case("publish a draft", "post", "/staff/2023/transition/publish/", staff(302, 302, 302, 302, 302, 302),

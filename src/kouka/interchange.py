@@ -20,7 +20,7 @@ from kouka.domain import limits, model
 from kouka.domain.eras import YearRef
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
-from kouka.domain.model import Body, Document, Kpi, Measurement, Project, ProjectKind, Report
+from kouka.domain.model import Body, Document, Figure, Kpi, Measurement, Project, ProjectKind, Report
 
 SCHEMA_ID = "kouka/1"
 
@@ -205,6 +205,7 @@ def project_from_json(data: JSON) -> Project:
         kpis=[kpi_from_json(item) for item in data.get("kpis", [])],
         verification=list(data.get("verification", [])),
         figure_captions=list(data.get("figure_captions", [])),
+        figures=[figure_from_json(item) for item in data.get("figures", [])],
         notes=list(data.get("notes", [])),
         reviewer_opinion=list(data.get("reviewer_opinion", [])),
         evaluation=_evaluation(data.get("evaluation")),
@@ -325,9 +326,24 @@ def project_json(p: Project, *, with_kpis: bool = True) -> JSON:
         "next_direction": _categorised_json(p.next_direction),
         "direction_reason": list(p.direction_reason),
     }
+    if p.figures:  # only where there are some, so a file without photos is written as before
+        data["figures"] = [figure_json(f) for f in p.figures]
     if p.key:
         data["key"] = p.key
     return data
+
+
+def figure_from_json(data: JSON) -> Figure:
+    """A photo of a まとめ: {"name": "figures/3f…c1.jpg", "caption": "…", "alt": "…", "after": 1, …}."""
+    return Figure(name=data["name"], caption=data.get("caption", ""), alt=data.get("alt", ""),
+                  after=data.get("after", 0), width=data.get("width", 0), height=data.get("height", 0),
+                  media_type=data.get("media_type", "image/jpeg"))
+
+
+def figure_json(f: Figure) -> JSON:
+    """A figure's interchange JSON: where its image is stored, never the image itself."""
+    return {"name": f.name, "caption": f.caption, "alt": f.alt, "after": f.after, "width": f.width,
+            "height": f.height, "media_type": f.media_type}
 
 
 def report_json(r: Report) -> JSON:

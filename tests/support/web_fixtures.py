@@ -87,6 +87,13 @@ def build_world(alias: str) -> World:
     return World(alias, isesaki, other)
 
 
+@pytest.fixture
+def media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The storage's folder for the photos of the まとめ (kouka.web.figures), one per test."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(params=ALIASES)
 def world(request: pytest.FixtureRequest) -> Iterator[World]:
     """The demo world in each database; every query of the test (and its test client) goes to that database."""
@@ -96,6 +103,7 @@ def world(request: pytest.FixtureRequest) -> Iterator[World]:
     request.getfixturevalue("_django_db_helper")
     # fast hashing for the test users (the real hasher costs a third of a second a user)
     request.getfixturevalue("settings").PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    request.getfixturevalue("media")
     with dbrouter.using_database(alias):
         yield build_world(alias)
 
@@ -104,6 +112,7 @@ def world(request: pytest.FixtureRequest) -> Iterator[World]:
 def site(request: pytest.FixtureRequest, transactional_db: Any, settings: Any) -> str:
     """The address of a live server holding the demo world on SQLite (for the browser tests)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    request.getfixturevalue("media")
     build_world("default")
     server = request.getfixturevalue("live_server")
     return str(server.url)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy
 
 from kouka.domain import limits
 from kouka.domain.checks import Finding
@@ -310,6 +311,40 @@ class UploadForm(forms.Form):
         except KoukaError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return uploaded
+
+
+class PhotoForm(forms.Form):
+    """A photo or figure for the まとめ: the file (checked and re-encoded by the service, kouka.web.figures), its
+    caption and text alternative, and the paragraph it follows; ``refusal`` as for :class:`UploadForm`."""
+
+    prefix = "photo"  # beside the project form on one page: its own field names and ids
+    version = forms.IntegerField(widget=forms.HiddenInput)  # the project's, when the page was loaded
+    image = forms.FileField(label=gettext_lazy("写真・図（JPEG・PNG・WebP、10MBまで）"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    caption = forms.CharField(label=gettext_lazy("説明（キャプション、写真の下に表示）"), required=False,
+                              max_length=200)
+    alt = forms.CharField(label=gettext_lazy("代替テキスト（写真が見えない人に何が写っているかを伝える文）"),
+                          max_length=500)
+    after = forms.TypedChoiceField(label=gettext_lazy("置く場所"), coerce=int, initial=0)
+
+    def __init__(self, *args: Any, paragraphs: list[str] | None = None, refusal: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+        if refusal:
+            self.fields["image"].required = False
+        texts = paragraphs or []
+        choices = [(0, gettext_lazy("まとめの最初"))] + [
+            (i + 1, gettext_lazy("{number}段落目「{start}…」の後").format(number=i + 1, start=text[:20]))
+            for i, text in enumerate(texts)]
+        after = self.fields["after"]
+        assert isinstance(after, forms.TypedChoiceField)
+        after.choices = choices
+
+    def clean_image(self) -> Any:
+        if self.refusal:
+            raise forms.ValidationError(self.refusal)
+        return self.cleaned_data["image"]
 
 
 class LoginForm(AuthenticationForm):

@@ -383,6 +383,22 @@ def token_change(change: Change, context: Context) -> list[str]:
     return [_("{token}を作成しました（{until}）").format(token=token, until=until)]
 
 
+def photo_change(change: Change, context: Context) -> list[str]:
+    """事業① まとめに写真「表彰式の様子」を追加しました（代替テキスト: …、まとめの最初）."""
+    before, after = as_dict(change.before), as_dict(change.after)
+    number = after.get("number", before.get("number"))
+    subject = number_label(number) if isinstance(number, int) else context.project(change.target)
+    figure = after if change.action == "photo:add" else before
+    caption = figure.get("caption") or _("（説明なし）")
+    if change.action == "photo:remove":
+        return [_("{subject} まとめから写真{caption}を削除しました").format(subject=subject,
+                                                                              caption=quoted(caption))]
+    place = (_("まとめの{number}段落目の後").format(number=figure["after"]) if figure.get("after")
+             else _("まとめの最初"))
+    return [_("{subject} まとめに写真{caption}を追加しました（代替テキスト: {alt}、{place}）").format(
+        subject=subject, caption=quoted(caption), alt=quoted(figure.get("alt", "")), place=place)]
+
+
 def unknown_change(change: Change, context: Context) -> list[str]:
     """An action this module has no words for yet: what it changed, without code names."""
     return [_("{target}を変更しました").format(target=quoted(change.target))]
@@ -392,7 +408,7 @@ def unknown_change(change: Change, context: Context) -> list[str]:
 ACTIONS: dict[str, Callable[[Change, Context], list[str]]] = {
     "project": project_change, "kpi": kpi_change, "report": report_change, "workflow": workflow_change,
     "cycle": cycle_change, "import": import_change, "comment": comment_change, "department": department_change,
-    "user": person_change, "token": token_change,
+    "user": person_change, "token": token_change, "photo": photo_change,
 }
 
 

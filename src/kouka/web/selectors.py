@@ -4,6 +4,7 @@
 cycle's revision on, so a cycle's latest publication is the one whose revision is the cycle's.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -15,9 +16,10 @@ from django.utils import timezone
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
-from kouka.domain.model import Kpi, Report
+from kouka.domain.model import Figure, Kpi, Project, Report
 from kouka.domain.validation import report_problems
 from kouka.web import mapping
+from kouka.web.figures import data_uri, figures_attach
 from kouka.web.models import (
     ApiToken,
     Change,
@@ -59,7 +61,8 @@ def publication_of_cycle(cycle: Cycle) -> Publication | None:
 
 
 def publication_report(publication: Publication) -> Report:
-    return mapping.report_from_document(publication.document)
+    """A published revision's report, its photos read from the storage (for its page, fragment and exports)."""
+    return figures_attach(mapping.report_from_document(publication.document))
 
 
 def published_cycles() -> "QuerySet[Cycle]":
@@ -147,8 +150,14 @@ def cycle_project(member: Membership, cycle: Cycle, number: int) -> tuple[Report
 
 
 def cycle_report_whole(cycle: Cycle) -> Report:
-    """The year's whole report as its records hold it now (for administrators, reviewers and exports)."""
-    return mapping.report_of(cycle)
+    """The year's whole report as its records hold it now, photos included (for administrators, reviewers and
+    exports)."""
+    return figures_attach(mapping.report_of(cycle))
+
+
+def project_figures(project: Project) -> list[Figure]:
+    """A project's photos with their images read from the storage (the staff page shows them)."""
+    return [replace(figure, src=data_uri(figure)) for figure in project.figures]
 
 
 def project_json(record: ProjectRecord) -> dict[str, Any]:

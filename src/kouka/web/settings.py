@@ -5,6 +5,7 @@ to PostgreSQL (``postgresql://user:pass@host:5432/name``). ``KOUKA_TEST_POSTGRES
 database alias ``postgres`` that the test suite runs the same tests against.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -125,6 +126,18 @@ STATIC_URL = "/static/"
 # collectstatic's target (production); kouka serve creates DATA_DIR/static so WhiteNoise finds a folder.
 STATIC_ROOT = Path(os.environ["KOUKA_STATIC_ROOT"]) if os.environ.get("KOUKA_STATIC_ROOT") else (
     DATA_DIR / "static" if (DATA_DIR / "static").is_dir() else None)
+# Photos of the まとめ (kouka.web.figures) go through Django's default storage: files under MEDIA_ROOT
+# (KOUKA_MEDIA_ROOT, else DATA_DIR/media) unless KOUKA_STORAGE_BACKEND names another backend (e.g.
+# storages.backends.s3.S3Storage) with KOUKA_STORAGE_OPTIONS as its JSON options. Pages show them as data URIs,
+# so MEDIA_URL is never served.
+MEDIA_ROOT = Path(os.environ.get("KOUKA_MEDIA_ROOT", "") or DATA_DIR / "media").resolve()
+MEDIA_URL = "/media/"
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": os.environ.get("KOUKA_STORAGE_BACKEND", "")
+                or "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": json.loads(os.environ.get("KOUKA_STORAGE_OPTIONS", "") or "{}")},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (kouka serve)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"

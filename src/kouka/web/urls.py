@@ -43,6 +43,9 @@ kouka_patterns = [
     path("staff/<int:year>/projects/new/", staff.project_new, name="project_new"),
     path("staff/<int:year>/projects/<int:number>/", staff.project_edit, name="project"),
     path("staff/<int:year>/projects/<int:number>/comments/", staff.comment_add, name="comment"),
+    path("staff/<int:year>/projects/<int:number>/photos/", staff.photo_add_view, name="photo_add"),
+    path("staff/<int:year>/projects/<int:number>/photos/<int:index>/remove/", staff.photo_remove_view,
+         name="photo_remove"),
     path("staff/<int:year>/projects/<int:number>/kpis/new/", staff.kpi_edit, name="kpi_new"),
     path("staff/<int:year>/projects/<int:number>/kpis/<int:kpi>/", staff.kpi_edit, name="kpi_edit"),
 ]

@@ -7,11 +7,14 @@ from django.contrib.auth import get_user_model
 
 from kouka import interchange
 from kouka.domain.carry import carry_report
+from kouka.domain.model import Figure, Report
 from kouka.web import dbrouter, mapping
+from kouka.web.figures import photo_store, placeholder
 from kouka.web.models import Department, Membership, Municipality, Role
 from kouka.web.services.cycles import cycle_transition
 
 DEMO_PASSWORD = "kouka-demo"
+PLACEHOLDER_ALT = "写真の見本（kouka が描いた代わりの画像です。市が公表した写真はここに入ります）"
 
 
 class DemoUser(NamedTuple):
@@ -45,11 +48,25 @@ def load_demo(example: Path) -> tuple[Municipality, list[DemoUser]]:
                 mapping.department(municipality, name)
         users = create_users(municipality)
         admin = Membership.objects.get(user__username=DEMO_USERS[0].username)
-        cycle = mapping.store_report(municipality, report)
+        cycle = mapping.store_report(municipality, with_placeholders(report))
         for step in ("submit", "review", "publish"):
             cycle_transition(member=admin, cycle=cycle, name=step)
         mapping.store_report(municipality, carry_report(report, report.fiscal_year + 1))
     return municipality, users
+
+
+def with_placeholders(report: Report) -> Report:
+    """Each caption the seed published without its photo (事業①'s 表彰式の様子) gets an image kouka draws, put
+    where the seed printed the caption: before the まとめ's first paragraph."""
+    for project in report.projects:
+        figures = []
+        for caption in project.figure_captions:
+            photo = placeholder(caption)
+            photo_store(photo)
+            figures.append(Figure(photo.name, caption.lstrip("▲"), PLACEHOLDER_ALT, 0, photo.width, photo.height,
+                                  photo.media_type))
+        project.figures, project.figure_captions = figures + project.figures, []
+    return report
 
 
 def demo_present() -> bool:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -18,11 +19,13 @@ from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi
 from kouka.domain.validation import kpi_problems, project_problems, report_problems
 from kouka.web import history_text, integrations, selectors
+from kouka.web.figures import PhotoRefused
 from kouka.web.forms import (
     CommentForm,
     DepartmentForm,
     KpiForm,
     NewCycleForm,
+    PhotoForm,
     ProjectForm,
     ReportForm,
     TransitionForm,
@@ -43,9 +46,11 @@ from kouka.web.services.comments import CommentInvalid, comment_create
 from kouka.web.services.cycles import TRANSITIONS, WorkflowError, cycle_create, cycle_transition, cycle_transitions
 from kouka.web.services.departments import department_create
 from kouka.web.services.kpis import kpi_create, kpi_update
+from kouka.web.services.photos import PhotoTextRefused, photo_add, photo_remove
 from kouka.web.services.projects import NumberTaken, project_create, project_departments, project_update
 from kouka.web.services.reports import report_update
 from kouka.web.services.writes import Invalid, StaleVersion
+from kouka.web.uploads import refusal
 from kouka.web.views.common import export_response, findings_context, staff_view
 
 STALE = ("他の人が先にこの内容を保存しました。あなたの入力は下に残してあります。最新の内容を確認してから"
@@ -172,15 +177,18 @@ def project_new(request: HttpRequest, member: Membership, year: int) -> HttpResp
 
 
 def project_page(request: HttpRequest, member: Membership, cycle: Cycle, record: ProjectRecord, report: Report,
-                 form: ProjectForm, status: int = 200) -> HttpResponse:
+                 form: ProjectForm, status: int = 200, photo_form: PhotoForm | None = None) -> HttpResponse:
     project = report.project(record.number)
+    photo_form = photo_form or PhotoForm(initial={"version": record.version, "after": len(project.verification)},
+                                         paragraphs=project.verification)
     path = f"$.projects[{report.projects.index(project)}]"
     return render(request, "kouka/staff/project_form.html", {
         "cycle": cycle, "record": record, "project": project, "form": form, "can_edit": can_edit(member, cycle),
         "findings": findings_context(project_problems(project, path) + check_project(project, report, path)),
         "kpis": [(k, judge_kpi(project.kpi(k.number), cycle.fiscal_year)) for k in record.kpis.all()],
         "comments": record.comments.select_related("author__membership__api_token"), "comment_form": CommentForm(),
-        "can_comment": can_comment(member),
+        "can_comment": can_comment(member), "photo_form": photo_form,
+        "figures": selectors.project_figures(project),
     }, status=status)
 
 
@@ -208,6 +216,45 @@ def project_edit(request: HttpRequest, member: Membership, year: int, number: in
             if not status:
                 return redirect("kouka:project", year=year, number=updated.number)
     return project_page(request, member, cycle, record, report, form, status)
+
+
+@staff_view
+@require_POST
+def photo_add_view(request: HttpRequest, member: Membership, year: int, number: int) -> HttpResponse:
+    """Add a photo to the まとめ; a refused file shows the project page again with the reason (400)."""
+    cycle = cycle_for(member, year)
+    report, record = selectors.cycle_project(member, cycle, number)
+    project = report.project(number)
+    form = PhotoForm(request.POST, request.FILES, paragraphs=project.verification, refusal=refusal(request))
+    if form.is_valid():
+        upload = form.cleaned_data["image"]
+        try:
+            photo_add(member=member, cycle=cycle, record=record, data=upload.read(), filename=upload.name,
+                      caption=form.cleaned_data["caption"], alt=form.cleaned_data["alt"],
+                      after=form.cleaned_data["after"], version=form.cleaned_data["version"])
+        except (PhotoRefused, PhotoTextRefused, StaleVersion) as exc:
+            form.add_error("image" if isinstance(exc, PhotoRefused) else None, str(exc))
+        else:
+            messages.success(request, _("写真を追加しました"))
+            return redirect("kouka:project", year=year, number=number)
+    project_form = ProjectForm(initial=ProjectForm.initial_for(project, record.version) | {
+        "departments": list(record.departments.all())}, departments=selectors.department_choices(member))
+    return project_page(request, member, cycle, record, report, project_form, 400, photo_form=form)
+
+
+@staff_view
+@require_POST
+def photo_remove_view(request: HttpRequest, member: Membership, year: int, number: int, index: int) -> HttpResponse:
+    cycle = cycle_for(member, year)
+    _report, record = selectors.cycle_project(member, cycle, number)
+    try:
+        photo_remove(member=member, cycle=cycle, record=record, index=index,
+                     version=int(request.POST.get("version") or 0))
+    except (PhotoTextRefused, StaleVersion) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("写真を削除しました"))
+    return redirect("kouka:project", year=year, number=number)
 
 
 def with_draft(request: HttpRequest, member: Membership, cycle: Cycle, record: ProjectRecord,

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from kouka.domain.aggregate import Tally, kpi_series, percent
+from kouka.domain.aggregate import Tally, kpi_series, percent, unit_group_label
 from kouka.domain.carry import kpi_key
 from kouka.domain.checks import circled
 from kouka.domain.eras import format_fiscal_year
@@ -98,7 +98,7 @@ def _filter_form(filters: Filters, *, prefecture: bool = False) -> dict[str, Any
     available = dashboards.choices()
     return {
         "years": [(y, format_fiscal_year(y), y == filters.year) for y in available.years],
-        "units": [(u, u == filters.unit_group) for u in available.unit_groups],
+        "units": [(u, unit_group_label(u), u == filters.unit_group) for u in available.unit_groups],
         "kinds": [(k.value, label, k == filters.kind) for k, label in KIND_LABELS.items()],
         "prefectures": [(p, p == filters.prefecture) for p in available.prefectures] if prefecture else [],
     }
@@ -113,21 +113,37 @@ def _describe(filters: Filters, municipality: Municipality | None = None) -> str
     if filters.kind:
         parts.append(KIND_LABELS[filters.kind])
     if filters.unit_group:
-        parts.append(f"単位「{filters.unit_group}」の成果目標")
+        parts.append(f"単位「{unit_group_label(filters.unit_group)}」の成果目標")
     return "・".join(parts)
 
 
-def _tables(filters: Filters, slug: str = "", *, by_prefecture: bool) -> dict[str, Any]:
-    years = [Line(format_fiscal_year(year), "", cells(f, replace(filters, year=year), slug))
-             for year, f in dashboards.by_year(filters)]
-    units = [Line(unit, "", cells(f, replace(filters, unit_group=unit), slug, money=False))
+def _tables(filters: Filters, slug: str = "", *, by_prefecture: bool, measure: str = "share") -> dict[str, Any]:
+    """The tables and, drawn from the very same figures, the charts beside them."""
+    by_year = dashboards.by_year(filters)
+    years = [Line(format_fiscal_year(year), "", cells(f, replace(filters, year=year), slug)) for year, f in by_year]
+    shares = charts.shares_by_year_svg([charts.YearShares.of(format_fiscal_year(year), f) for year, f in by_year])
+    units = [Line(unit_group_label(unit), "", cells(f, replace(filters, unit_group=unit), slug, money=False))
              for unit, f in dashboards.by_unit(filters)]
-    prefectures = []
+    prefectures, japan = [], ""
     if by_prefecture:
+        by_area = dashboards.by_prefecture(filters)
         prefectures = [Line(p, reverse("kouka:stats_prefecture", args=[p]) + _suffix(filters),
-                            cells(f, replace(filters, prefecture=p))) for p, f in dashboards.by_prefecture(filters)]
+                            cells(f, replace(filters, prefecture=p))) for p, f in by_area]
+        japan = charts.prefecture_map_svg([charts.AreaValue.of(p, f) for p, f in by_area], measure)
     return {"years": years, "units": units, "prefectures": prefectures,
-            "total": cells(dashboards.summary(filters), filters, slug)}
+            "total": cells(dashboards.summary(filters), filters, slug),
+            "shares_chart": mark_safe(shares), "map": mark_safe(japan)}
+
+
+def map_links(filters: Filters, measure: str) -> list[tuple[str, str, bool]]:
+    """The map's two colourings as links keeping the filters: (label, href, current)."""
+    return [(label, "?" + urlencode(_query(filters) | {"map": key}) + "#map", key == measure)
+            for key, label in charts.MEASURES.items()]
+
+
+def measure_from(query: QueryDict) -> str:
+    """What the map is coloured by: 達成割合 (share, the default) or 交付金充当額 (grant)."""
+    return query.get("map", "") if query.get("map", "") in charts.MEASURES else "share"
 
 
 def _suffix(filters: Filters) -> str:
@@ -152,7 +168,8 @@ def national(request: HttpRequest) -> HttpResponse:
     ranking, page = _ranking(filters, request.GET.get("page"))
     return render(request, "kouka/public/stats.html", {
         "title": "全国の集計", "scope": _describe(filters), "filters": _filter_form(filters),
-        "tables": _tables(filters, by_prefecture=True), "ranking": ranking, "page": page,
+        "tables": _tables(filters, by_prefecture=True, measure=measure_from(request.GET)), "ranking": ranking,
+        "page": page, "map_links": map_links(filters, measure_from(request.GET)),
         "page_query": urlencode(_query(filters)), "judgements": list(JUDGEMENT_LABELS.values()),
     })
 
