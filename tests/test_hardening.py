@@ -1,0 +1,117 @@
+"""Issue 12, item 4: each failed probe of the hardening review replayed as a named test, with its hostile
+input made here, on SQLite and PostgreSQL where a database is involved."""
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.conf import settings
+
+from kouka.domain.model import Kpi, Project
+from kouka.web import mapping
+from kouka.web.models import Change, Cycle, KpiRecord, ProjectRecord, State
+from kouka.web.services.cycles import cycle_transition
+from kouka.web.services.kpis import kpi_actual_set, kpi_create, kpi_update
+from kouka.web.services.projects import project_create, project_update, project_verification_set
+from kouka.web.services.reports import report_update
+from kouka.web.services.writes import StaleVersion
+
+if TYPE_CHECKING:
+    from web_fixtures import World
+
+pytestmark = pytest.mark.django_db(databases=list(settings.DATABASES))
+
+
+# --- saves that started before a submission, review or publication --------------------------------------
+
+Save = Callable[["World", str, Cycle], Any]
+
+
+def _project(world: "World") -> ProjectRecord:
+    return ProjectRecord.objects.get(cycle=world.cycle(), number=1)
+
+
+def _kpi(world: "World") -> KpiRecord:
+    return KpiRecord.objects.get(project=_project(world), number=1)
+
+
+def save_project(world: "World", role: str, seen: Cycle) -> Any:
+    record = _project(world)
+    before = mapping.project_of(record)
+    return project_update(member=world.member(role), cycle=seen, record=record, before=before,
+                          after=replace(before, title="遅れて届いた事業名"), version=record.version)
+
+
+def save_summary(world: "World", role: str, seen: Cycle) -> Any:
+    record = _project(world)
+    return project_verification_set(member=world.member(role), cycle=seen, record=record,
+                                    paragraphs=["遅れて届いたまとめ"], version=record.version)
+
+
+def save_kpi(world: "World", role: str, seen: Cycle) -> Any:
+    record = _kpi(world)
+    before = mapping.kpi_of(record)
+    return kpi_update(member=world.member(role), cycle=seen, record=record, before=before,
+                      after=replace(before, name="遅れて届いた成果目標"), version=record.version)
+
+
+def save_actual(world: "World", role: str, seen: Cycle) -> Any:
+    record = _kpi(world)
+    return kpi_actual_set(member=world.member(role), cycle=seen, record=record, year=2023, text="99社",
+                          version=record.version)
+
+
+def create_project(world: "World", role: str, seen: Cycle) -> Any:
+    return project_create(member=world.member(role), cycle=seen,
+                          project=Project(9, "遅れて届いた新規事業", 2023, 2024, departments=["商工労働課"]))
+
+
+def create_kpi(world: "World", role: str, seen: Cycle) -> Any:
+    return kpi_create(member=world.member(role), cycle=seen, project=_project(world),
+                      kpi=Kpi(9, "遅れて届いた新規成果目標", "社"))
+
+
+def save_report(world: "World", role: str, seen: Cycle) -> Any:
+    return report_update(member=world.member(role), cycle=seen, fields={"title": "遅れて届いた表題"},
+                         version=seen.version)
+
+
+SAVES: list[tuple[str, Save, str]] = [
+    ("project", save_project, "shoko"), ("summary", save_summary, "shoko"), ("kpi", save_kpi, "shoko"),
+    ("actual", save_actual, "shoko"), ("new_kpi", create_kpi, "shoko"), ("project_admin", save_project, "kikaku"),
+    ("new_project", create_project, "kikaku"), ("report", save_report, "kikaku"),
+]
+STEPS = {"submit": ("submit",), "review": ("submit", "review"), "publish": ("submit", "review", "publish")}
+
+
+def _stored() -> Any:
+    return (list(ProjectRecord.objects.order_by("pk").values_list("title", "data", "version")),
+            list(KpiRecord.objects.order_by("pk").values_list("name", "data", "version")),
+            list(Cycle.objects.order_by("pk").values_list("report", flat=True)))
+
+
+@pytest.mark.parametrize("steps", list(STEPS), ids=list(STEPS))
+@pytest.mark.parametrize(("save", "role"), [(s, r) for _, s, r in SAVES], ids=[n for n, _, _ in SAVES])
+def test_a_save_started_before_a_transition_is_refused_after_it(world: "World", save: Save, role: str,
+                                                                 steps: str) -> None:
+    seen = world.cycle()  # the save's request read the year while it was a draft
+    assert seen.state == State.DRAFT
+    admin = world.member("kikaku")
+    moving = world.cycle()
+    for step in STEPS[steps]:  # meanwhile the year moves on
+        if step == "publish":  # the carried draft's checks may find errors: publish what the records hold
+            Cycle.objects.filter(pk=moving.pk).update(state=State.PUBLISHED)
+            continue
+        cycle_transition(member=admin, cycle=moving, name=step)
+    stored, changes = _stored(), Change.objects.count()
+    with pytest.raises(StaleVersion, match="保存されていません"):
+        save(world, role, seen)
+    assert _stored() == stored and Change.objects.count() == changes
+
+
+@pytest.mark.parametrize(("save", "role"), [(s, r) for _, s, r in SAVES], ids=[n for n, _, _ in SAVES])
+def test_a_save_in_a_year_that_did_not_move_still_lands(world: "World", save: Save, role: str) -> None:
+    changes = Change.objects.count()
+    save(world, role, world.cycle())
+    assert Change.objects.count() == changes + 1
