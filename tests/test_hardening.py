@@ -115,3 +115,40 @@ def test_a_save_in_a_year_that_did_not_move_still_lands(world: "World", save: Sa
     changes = Change.objects.count()
     save(world, role, world.cycle())
     assert Change.objects.count() == changes + 1
+
+
+# --- public pages and malformed query parameters ---------------------------------------------------------
+
+PUBLIC_PAGES = ["/", "/search/", "/m/isesaki/", "/m/isesaki/2022/", "/m/isesaki/2022/kpi/1/1/",
+                "/m/isesaki/2022/export/csv/", "/m/isesaki/2022/export/json/", "/stats/", "/stats/sources/",
+                "/stats/m/isesaki/", "/stats/群馬県/"]
+PARAMETERS = ["year", "q", "m", "page", "unit", "kind", "prefecture", "judgement", "what"]
+MALFORMED = ["²", "\x00", "2022\x00", "9" * 30, "-1", "２０２２", "%'\"<>", "\u202e\ud7ff"]
+
+
+def test_public_pages_answer_malformed_parameters_without_a_500(world: "World") -> None:
+    client = world.client("anonymous")
+    answers: dict[tuple[str, str, str], int] = {}
+    for page in PUBLIC_PAGES:
+        for name in PARAMETERS:
+            for value in MALFORMED:
+                answers[(page, name, value)] = client.get(page, {name: value}).status_code
+        answers[(page, "\x00", "1")] = client.get(page, {"\x00": "1"}).status_code
+    assert {key: code for key, code in answers.items() if code not in (200, 400, 404)} == {}
+    nul = {key: code for key, code in answers.items() if "\x00" in key[1] + key[2]}
+    assert set(nul.values()) == {400}
+    assert answers[("/stats/", "year", "²")] == 200  # a year that is no year is ignored: everything is shown
+
+
+@pytest.mark.parametrize("path", ["/stats/%00/", "/m/isesaki/%00/", "/stats/m/%00/", "/search/%00"])
+def test_a_nul_byte_in_the_path_is_a_400_or_404(world: "World", path: str) -> None:
+    assert world.client("anonymous").get(path).status_code in (400, 404)
+
+
+@pytest.mark.parametrize("path", ["/stats/sources/?m=othercity", "/stats/sources/?m=othercity&year=2023",
+                                  "/stats/m/othercity/", "/stats/m/othercity/?year=2023", "/m/othercity/",
+                                  "/m/othercity/2023/", "/search/?q=秘密の事業", "/stats/", "/stats/群馬県/", "/"])
+def test_no_public_page_names_a_municipality_that_published_nothing(world: "World", path: str) -> None:
+    response = world.client("anonymous").get(path)
+    assert response.status_code in (200, 404)
+    assert "他市" not in response.content.decode()

@@ -138,6 +138,13 @@ def search_hits(query: str, entries: Iterable[SearchEntry]) -> list[SearchHit]:
                       format_fiscal_year(entry.fiscal_year)) for entry in entries]
 
 
+def municipality_published(slug: str) -> Municipality | None:
+    """The municipality of ``slug`` when it has published a report (None otherwise: the public pages never
+    name a body that has published nothing)."""
+    found: Municipality | None = Municipality.objects.filter(slug=slug, cycles__revision__gt=0).distinct().first()
+    return found
+
+
 def municipality_get(slug: str) -> Municipality:
     municipality: Municipality | None = Municipality.objects.filter(slug=slug).first()
     if municipality is None:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kouka.web.security.SecurityHeadersMiddleware",
+    "kouka.web.security.NulBytesMiddleware",  # a 400, not a database error, for a NUL in the path or parameters
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
