@@ -152,3 +152,36 @@ def test_no_public_page_names_a_municipality_that_published_nothing(world: "Worl
     response = world.client("anonymous").get(path)
     assert response.status_code in (200, 404)
     assert "他市" not in response.content.decode()
+
+
+# --- passwords ------------------------------------------------------------------------------------------
+
+WEAK_PASSWORDS = [("password", "よく使われる"), ("12345678", "数字だけ"), ("kikaku2024", "似すぎています"),
+                  ("short", "短すぎます")]
+
+
+@pytest.mark.parametrize(("password", "message"), WEAK_PASSWORDS)
+def test_the_password_change_page_refuses_a_weak_password(world: "World", password: str, message: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    from kouka.web.ops.demo import DEMO_PASSWORD
+
+    client = world.client("kikaku")
+    response = client.post("/accounts/password/", {"old_password": DEMO_PASSWORD, "new_password1": password,
+                                                   "new_password2": password})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert get_user_model().objects.get(username="kikaku").check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.parametrize(("password", "message"), [("password", "一般的すぎます"), ("12345678", "数字しか"),
+                                                   ("tanaka2024", "似すぎています")])
+def test_kouka_adduser_refuses_a_weak_password(tmp_path: Any, password: str, message: str) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    kouka = Path(sys.executable).parent / "kouka"
+    done = subprocess.run([str(kouka), "adduser", "tanaka", "--municipality", "前橋市", "--slug", "maebashi",
+                           "--role", "admin", "--data", str(tmp_path)], input=f"{password}\n{password}\n",
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr

@@ -111,8 +111,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Passwords: Django's default hasher (PBKDF2-SHA256); PASSWORD_HASHERS is deliberately not set.
 
+# Every door that sets a password checks it with these (the password change page, the administrator's
+# one-time passwords, ``kouka adduser``, Django's admin): at least 8 characters, not a common password, not
+# close to the user's name or e-mail address, not only digits.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "ja"
