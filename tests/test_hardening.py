@@ -1,6 +1,7 @@
 """Issue 12, item 4: each failed probe of the hardening review replayed as a named test, with its hostile
 input made here, on SQLite and PostgreSQL where a database is involved."""
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -185,3 +186,43 @@ def test_kouka_adduser_refuses_a_weak_password(tmp_path: Any, password: str, mes
                            "--role", "admin", "--data", str(tmp_path)], input=f"{password}\n{password}\n",
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+# --- errors are logged ------------------------------------------------------------------------------------
+
+
+@pytest.mark.urls("error_urls")
+def test_a_500_is_logged_with_its_traceback_to_the_file_and_the_console(tmp_path: Any,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    import logging.config
+
+    from django.test import Client
+
+    from kouka.web.settings import logging_config
+
+    log = tmp_path / "logs" / "kouka.log"  # a folder that does not exist yet
+    logging.config.dictConfig(logging_config(str(log), "WARNING"))
+    try:
+        response = Client(raise_request_exception=False).get("/fail/")
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    assert response.status_code == 500
+    written = log.read_text(encoding="utf-8")
+    assert "ERROR django.request" in written and "/fail/" in written
+    assert "Traceback (most recent call last)" in written and "RuntimeError: a fault in the server" in written
+    assert "RuntimeError: a fault in the server" in capsys.readouterr().err
+
+
+def test_the_log_file_and_level_come_from_the_environment(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    script = ("import logging, django; django.setup(); "
+              "logging.getLogger('kouka').info('an info line'); logging.getLogger('kouka').error('an error line')")
+    log = tmp_path / "site.log"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kouka.web.settings", "KOUKA_DATA_DIR": str(tmp_path),
+           "KOUKA_LOG_FILE": str(log), "KOUKA_LOG_LEVEL": "error"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "an error line" in log.read_text(encoding="utf-8") and "an info line" not in log.read_text(encoding="utf-8")
+    assert "an error line" in done.stderr

@@ -92,6 +92,30 @@ def _databases() -> dict[str, Any]:
 
 
 DATABASES = _databases()
+
+
+def logging_config(log_file: str, level: str) -> dict[str, Any]:
+    """Records of ``level`` and above (errors with their tracebacks: a 500's comes from ``django.request``) to
+    the console (standard error, which gunicorn and systemd's journal keep) and to ``log_file`` (rotated at
+    10 MB, five old files kept; "" for none)."""
+    handlers: dict[str, Any] = {"console": {"class": "logging.StreamHandler", "formatter": "plain"}}
+    if log_file:
+        handlers["file"] = {"class": "kouka.web.logfile.LogFileHandler", "filename": log_file,
+                            "maxBytes": 10_000_000, "backupCount": 5, "formatter": "plain"}
+    return {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"}},
+        "handlers": handlers,
+        "root": {"handlers": list(handlers), "level": level},
+        # Django's own loggers otherwise send errors to mail_admins only (no ADMINS: nowhere)
+        "loggers": {"django": {"handlers": list(handlers), "level": level, "propagate": False}},
+    }
+
+
+# KOUKA_LOG_FILE: where errors are written besides the console ("" for the console only);
+# KOUKA_LOG_LEVEL: WARNING by default (errors, and refused requests such as 404s); ERROR for errors only.
+LOG_FILE = os.environ.get("KOUKA_LOG_FILE", str(DATA_DIR / "kouka.log"))
+LOGGING = logging_config(LOG_FILE, os.environ.get("KOUKA_LOG_LEVEL", "WARNING").upper())
 DATABASE_ROUTERS = ["kouka.web.dbrouter.SelectedDatabaseRouter"]
 
 # Rendered pages of frozen publications (kouka.web.pagecache): a file cache shared by every server process,
