@@ -3,7 +3,8 @@ is written (the data folder of a new installation may not exist yet when the set
 
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import IO, Any
+from io import TextIOWrapper
+from typing import Any
 
 
 class LogFileHandler(RotatingFileHandler):
@@ -12,6 +13,6 @@ class LogFileHandler(RotatingFileHandler):
     def __init__(self, filename: str, **options: Any) -> None:
         super().__init__(filename, delay=True, encoding="utf-8", **options)
 
-    def _open(self) -> IO[Any]:
+    def _open(self) -> TextIOWrapper:
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
         return super()._open()
