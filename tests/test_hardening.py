@@ -226,3 +226,51 @@ def test_the_log_file_and_level_come_from_the_environment(tmp_path: Any) -> None
     assert done.returncode == 0, done.stderr
     assert "an error line" in log.read_text(encoding="utf-8") and "an info line" not in log.read_text(encoding="utf-8")
     assert "an error line" in done.stderr
+
+
+# --- huge integers in JSON --------------------------------------------------------------------------------
+
+HUGE = "9" * 5000  # past Python's 4,300-digit limit of int(), which json.loads would raise a ValueError on
+
+
+def huge_document() -> str:
+    from paths import EXAMPLE
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert '"fiscal_year": 2022' in text
+    return text.replace('"fiscal_year": 2022', f'"fiscal_year": {HUGE}', 1)
+
+
+@pytest.mark.parametrize("command", ["check", "show", "judge"])
+def test_a_huge_integer_in_a_json_file_is_exit_2_with_a_message(tmp_path: Any, command: str) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "huge.json"
+    path.write_text(huge_document(), encoding="utf-8")
+    done = subprocess.run([str(Path(sys.executable).parent / "kouka"), command, str(path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "数値の桁数が多すぎます（5,000桁" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_huge_integer_in_an_upload_is_refused_with_a_message(world: "World") -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stored = _stored()
+    response = world.client("kikaku").post(
+        "/staff/import/", {"file": SimpleUploadedFile("huge.json", huge_document().encode())})
+    assert response.status_code in (200, 400)
+    assert "数値の桁数が多すぎます" in response.content.decode()
+    assert _stored() == stored
+
+
+def test_a_huge_integer_in_an_api_body_is_a_400(world: "World") -> None:
+    record = _kpi(world)
+    response = world.client("token_write").put(
+        "/api/staff/cycles/2023/projects/1/kpis/1/actuals/2023",
+        data='{"text": "1社", "version": ' + HUGE + "}", content_type="application/json")
+    assert response.status_code in (400, 422), response.content[:500]
+    record.refresh_from_db()
+    assert record.version == _kpi(world).version

@@ -1,9 +1,9 @@
 """The log file handler of ``settings.LOGGING``: a rotating file whose folder is made when the first record
 is written (the data folder of a new installation may not exist yet when the settings are read)."""
 
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from io import TextIOWrapper
 from typing import Any
 
 
