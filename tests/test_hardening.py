@@ -274,3 +274,133 @@ def test_a_huge_integer_in_an_api_body_is_a_400(world: "World") -> None:
     assert response.status_code in (400, 422), response.content[:500]
     record.refresh_from_db()
     assert record.version == _kpi(world).version
+
+
+# --- backups: signed, and bounded when restored -----------------------------------------------------------
+
+
+def _edited(data: bytes, change: Callable[[list[Any]], list[Any]]) -> bytes:
+    """The dump with its lines changed as someone editing the file would (the footer's signature kept)."""
+    import gzip
+    import json
+
+    lines = [json.loads(line) for line in gzip.decompress(data).splitlines()]
+    return gzip.compress(b"".join(json.dumps(x, ensure_ascii=False).encode() + b"\n" for x in change(lines)))
+
+
+def _new_superuser(lines: list[Any]) -> list[Any]:
+    user = next(line for line in lines[1:-1] if line.get("model") == "auth.user")
+    intruder = {"model": "auth.user", "row": user["row"] | {"id": 999, "username": "intruder", "is_superuser": True,
+                                                          "is_staff": True}}
+    lines[0]["tables"]["auth.user"] += 1
+    lines[-1]["rows"] += 1
+    return [*lines[:-1], intruder, lines[-1]]
+
+
+def _forged_title(lines: list[Any]) -> list[Any]:
+    for line in lines:
+        if line.get("model") == "kouka.publication":
+            line["row"]["document"]["reports"][0]["projects"][0]["title"] = "偽の事業名"
+    return lines
+
+
+def _unsigned(lines: list[Any]) -> list[Any]:
+    del lines[-1]["signature"]
+    return lines
+
+
+@pytest.mark.parametrize(("edit", "message"), [(_new_superuser, "署名が一致しません"),
+                                               (_forged_title, "署名が一致しません"), (_unsigned, "署名がありません")])
+def test_a_tampered_backup_is_refused_unless_accepted(world: "World", tmp_path: Any, edit: Any, message: str) -> None:
+    from database_support import fresh_database
+    from kouka.web.ops import backup
+
+    data = backup.dump_bytes(world.alias)
+    assert backup.signature_problem(data) == ""
+    tampered = _edited(data, edit)
+    with fresh_database("sqlite", tmp_path) as alias:
+        with pytest.raises(backup.BackupError, match=message):
+            backup.restore_bytes(tampered, alias)
+        assert backup._data_rows(alias) == {}
+        assert backup.restore_bytes(tampered, alias, accept_unsigned=True) > 50  # told to accept it: restored
+
+
+def test_a_backup_signed_with_another_key_is_refused(world: "World", settings: Any) -> None:
+    from kouka.web.ops import backup
+
+    data = backup.dump_bytes(world.alias)
+    settings.KOUKA_BACKUP_KEY = "the key of another installation"
+    assert "署名が一致しません" in backup.signature_problem(data)
+
+
+def test_kouka_restore_refuses_a_tampered_file_and_accepts_it_when_told(world: "World", tmp_path: Any) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kouka.web.ops import backup
+
+    if world.alias != "default":
+        pytest.skip("the command restores into its own SQLite file; the dump's engine does not matter here")
+    path = tmp_path / "forged.jsonl.gz"
+    path.write_bytes(_edited(backup.dump_bytes(world.alias), _forged_title))
+    kouka = str(Path(sys.executable).parent / "kouka")
+    refused = subprocess.run([kouka, "restore", str(path), "--data", str(tmp_path / "a")], capture_output=True,
+                             text=True, timeout=300)
+    assert refused.returncode == 2 and "署名が一致しません" in refused.stderr and "--accept-unsigned" in refused.stderr
+    accepted = subprocess.run([kouka, "restore", str(path), "--data", str(tmp_path / "b"), "--accept-unsigned"],
+                              capture_output=True, text=True, timeout=300)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "警告" in accepted.stdout + accepted.stderr and "復元しました" in accepted.stdout
+
+
+BOMB_CHILD = """
+import json, os, resource, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+import gzip, zlib
+from kouka.web.ops import backup
+header = gzip.decompress(backup.dump_bytes("default")).split(b"\\n", 1)[0] + b"\\n"  # a real header of this schema
+filler = bytes.fromhex(sys.argv[1])
+packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+block = filler * (1024 * 1024 // len(filler))
+data = b"".join([packer.compress(header), *(packer.compress(block) for _ in range(1024)), packer.flush()])
+assert len(data) < 4 * 1024 * 1024, len(data)  # a megabyte or three that inflates to a gigabyte
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+try:
+    backup.restore_bytes(data, accept_unsigned=sys.argv[2] == "accept")
+    outcome = "restored"
+except backup.BackupError as exc:
+    outcome = str(exc)
+print(json.dumps({"seconds": time.perf_counter() - started, "outcome": outcome,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "before_mib": before / 1024}))
+"""
+
+
+@pytest.mark.parametrize("accept", ["check", "accept"])
+@pytest.mark.parametrize("filler", [b"\x00", b"\n", b'{"model":"kouka.change","row":{}}\n'],
+                         ids=["nul", "lines", "rows"])
+def test_a_gzip_bomb_is_refused_early_in_time_and_memory(tmp_path: Any, filler: bytes, accept: str) -> None:
+    """A 1 GiB bomb of about a megabyte (the probe's): refused within 5 s and 512 MiB (the signature check,
+    and the restore itself when told to accept an unsigned file)."""
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "data").mkdir()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kouka.web.settings", "KOUKA_DATA_DIR": str(tmp_path / "data"),
+           "KOUKA_LOG_FILE": ""}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", BOMB_CHILD, filler.hex(), accept], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # refused for its size, or (restoring rows as they come) for its first row that is no row
+    assert result["outcome"] != "restored" and "/" in result["outcome"], result
+    if accept == "check" or filler != b'{"model":"kouka.change","row":{}}\n':
+        assert "上限を超えます" in result["outcome"], result
+    assert result["seconds"] < 5 and result["peak_mib"] < 512, result

@@ -93,6 +93,11 @@ def _databases() -> dict[str, Any]:
 
 DATABASES = _databases()
 
+# Backups (kouka.web.ops.backup): the key they are signed with and checked against at restore (else one derived
+# from SECRET_KEY), and the most a backup may inflate to when it is restored.
+KOUKA_BACKUP_KEY = os.environ.get("KOUKA_BACKUP_KEY", "")
+KOUKA_RESTORE_MAX_BYTES = int(os.environ.get("KOUKA_RESTORE_MAX_BYTES", str(8 * 1024 ** 3)))
+
 
 def logging_config(log_file: str, level: str) -> dict[str, Any]:
     """Records of ``level`` and above (errors with their tracebacks: a 500's comes from ``django.request``) to
