@@ -6,6 +6,7 @@ Load and save are lossless. A document that breaks the schema is refused with an
 
 import json
 import os
+import re
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -370,10 +371,44 @@ def dumps(document: Document) -> str:
     return json.dumps(to_json(document), ensure_ascii=False, indent=2) + "\n"
 
 
+MAX_INTEGER_DIGITS = 100  # far beyond any amount or value of a report; Python refuses 4,300 with a ValueError
+
+
+class _HugeInteger(Exception):
+    """Raised inside json.loads by :func:`_bounded_int`; :func:`parse_json` turns it into an InterchangeError."""
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise _HugeInteger(digits)
+    return int(digits)
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (from 1) of ``index`` in ``text``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def parse_json(text: str, *, source: str = "") -> Any:
+    """``json.loads`` with every integer of more than :data:`MAX_INTEGER_DIGITS` digits refused with its place:
+    ``InterchangeError('数値の桁数が多すぎます（5000桁、上限100桁）… (line 3, column 18)')``."""
+    try:
+        return json.loads(text, parse_int=_bounded_int)
+    except _HugeInteger as exc:
+        digits = str(exc.args[0])
+        found = re.search(f"-?[0-9]{{{MAX_INTEGER_DIGITS + 1},}}", text)
+        line, column = _position(text, found.start()) if found else (0, 0)
+        where = f"{source}:" if source else ""
+        raise InterchangeError(
+            f"数値の桁数が多すぎます（{len(digits.lstrip('-')):,}桁、上限{MAX_INTEGER_DIGITS}桁） / number too long "
+            f"({where}line {line}, column {column})", "") from None
+
+
 def loads(text: str, *, source: str = "") -> Document:
     """Parse and validate a kouka JSON text."""
     try:
-        data = json.loads(text)
+        data = parse_json(text, source=source)
     except RecursionError as exc:
         raise InterchangeError("JSONの入れ子が深すぎます / JSON nested too deeply", "") from exc
     except json.JSONDecodeError as exc:

@@ -27,16 +27,32 @@ def dump(file: FileArgument, data: DataOption = Path("data")) -> None:
 
 
 @app.command()
-def restore(file: FileArgument, data: DataOption = Path("data")) -> None:
-    """kouka dump のファイルを空のデータベースに復元します / restore a dump into an empty database."""
+def restore(
+    file: FileArgument,
+    data: DataOption = Path("data"),
+    accept_unsigned: Annotated[bool, typer.Option(
+        "--accept-unsigned", help="署名のない・一致しないファイルも復元します（内容を確かめた場合のみ） / "
+                                  "restore a file whose signature is missing or wrong")] = False,
+) -> None:
+    """kouka dump のファイルを空のデータベースに復元します（署名を確認） / restore a dump into an empty database."""
     if not file.is_file():
         fail(f"{file} がありません / no such file")
     prepare_data(data, "127.0.0.1")
-    from kouka.web.ops.backup import BackupError
-    from kouka.web.ops.backup import restore as restore_database
+    from kouka.web.ops.backup import BackupError, read_header, restore_bytes, signature_problem
 
     try:
-        rows = restore_database(file)
+        content = file.read_bytes()
+        read_header(content, str(file))
+        problem = signature_problem(content, str(file))
+        if problem and not accept_unsigned:
+            fail(problem + "。内容を確かめたうえで --accept-unsigned を付けると復元できます / check the file, then "
+                 "use --accept-unsigned")
+        if problem:
+            console.print(f"[bold red]警告 / warning:[/] {problem}。--accept-unsigned の指定により復元します",
+                          highlight=False)
+        rows = restore_bytes(content, source=str(file), accept_unsigned=True)
+    except OSError as exc:
+        fail(f"{file}: 読めません / cannot read: {exc.strerror}")
     except BackupError as exc:
         fail(str(exc))
     console.print(f"{file} から {rows} 行を復元しました / restored", highlight=False)

@@ -119,8 +119,8 @@ def add_user(
 
     from kouka.web.models import Department, Membership, Municipality
 
-    try:
-        validate_password(password)
+    try:  # with the user name, so that a password close to it is refused too
+        validate_password(password, get_user_model()(username=username))
     except ValidationError as exc:
         fail(" ".join(exc.messages))
     found = Municipality.objects.filter(name=municipality).first()

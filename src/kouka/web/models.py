@@ -327,3 +327,23 @@ class RollupState(models.Model):
 
     max_fact_id = models.BigIntegerField(default=0)
     fact_count = models.BigIntegerField(default=0)
+
+
+class SearchEntry(models.Model):
+    """One project of a cycle's latest publication as the public search reads it (kouka.web.stats.search).
+
+    ``text`` is the project's title, まとめ and KPI names, folded (kouka.domain.search.folded), one per line;
+    SQLite indexes it with an FTS5 trigram table kept by triggers, PostgreSQL with a pg_trgm GIN index
+    (migration 0008). Rows are derived: replaced with each publication, never edited.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="search_entries")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="search_entries")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    project_number = models.PositiveSmallIntegerField("事業番号")
+    title = models.TextField("事業名")
+    kpis: Any = models.JSONField(default=list)  # [[number, name], ...] to show which KPIs matched
+    text = models.TextField()
+
+    class Meta:
+        indexes = (models.Index(fields=["-fiscal_year", "cycle", "project_number"], name="search_order"),)

@@ -4,12 +4,15 @@
 cycle's revision on, so a cycle's latest publication is the one whose revision is the cycle's.
 """
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db import connections
 from django.db.models import F, Max, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,6 +20,7 @@ from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Figure, Kpi, Project, Report
+from kouka.domain.search import INDEXED_CHARS, folded, search_terms, too_short
 from kouka.domain.validation import report_problems
 from kouka.web import mapping
 from kouka.web.figures import data_uri, figures_attach
@@ -31,6 +35,7 @@ from kouka.web.models import (
     ProjectRecord,
     Publication,
     Role,
+    SearchEntry,
 )
 
 NO_PUBLICATION = "公表された報告がありません / no published report"
@@ -90,19 +95,57 @@ def published_years(municipality: Municipality) -> list[tuple[Cycle, str]]:
     return [(c, format_fiscal_year(c.fiscal_year)) for c in cycles.order_by("-fiscal_year")]
 
 
-def published_search(query: str) -> list[dict[str, Any]]:
-    """The projects of the latest publications whose title or summary, or a KPI's name, holds ``query``."""
-    hits: list[dict[str, Any]] = []
-    for publication in publications_latest().select_related("cycle__municipality").order_by("-cycle__fiscal_year",
-                                                                                             "cycle_id"):
-        cycle = publication.cycle
-        for project in publication_report(publication).projects:
-            project_hit = query in project.title or query in " ".join(project.summary)
-            kpi_hits = [k for k in project.kpis if query in k.name]
-            if project_hit or kpi_hits:
-                hits.append({"cycle": cycle, "project": project, "kpis": kpi_hits,
-                             "year_label": format_fiscal_year(cycle.fiscal_year)})
-    return hits
+SEARCH_PAGE = 20  # hits per page of the public search
+SEARCH_FTS = "SELECT rowid FROM kouka_search_fts WHERE kouka_search_fts MATCH %s"  # migration 0008_search
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One project found, with the KPIs whose names hold a word of the query."""
+
+    entry: SearchEntry
+    kpis: list[tuple[int, str]]
+    year_label: str
+
+
+def published_search(query: str) -> "QuerySet[SearchEntry]":
+    """The projects of the latest publications whose title, まとめ or a KPI's name holds every word of
+    ``query`` (folded: ＡＢＣ finds abc), newest year first; none when the query is too short
+    (:func:`kouka.domain.search.too_short`).
+
+    The index (:mod:`kouka.web.stats.search`) is read, never the publications: on SQLite the words of three
+    characters or more go through the FTS5 trigram table and shorter ones are matched in the rows it found
+    (or, when every word is short, in the whole table); PostgreSQL's LIKE uses the pg_trgm index.
+    """
+    terms = search_terms(query)
+    rows = SearchEntry.objects.all()
+    if too_short(terms):
+        return rows.none()
+    scanned = terms
+    if connections[rows.db].vendor == "sqlite":
+        indexed = [term for term in terms if len(term) >= INDEXED_CHARS]
+        scanned = [term for term in terms if len(term) < INDEXED_CHARS]
+        if indexed:
+            phrases = " AND ".join('"' + term.replace('"', '""') + '"' for term in indexed)
+            rows = rows.filter(pk__in=RawSQL(SEARCH_FTS, [phrases]))
+    for term in scanned:
+        rows = rows.filter(text__contains=term)
+    return rows.select_related("municipality").order_by("-fiscal_year", "cycle_id", "project_number")
+
+
+def search_hits(query: str, entries: Iterable[SearchEntry]) -> list[SearchHit]:
+    """A page of :func:`published_search` as the page shows it (the municipality read with each)."""
+    terms = search_terms(query)
+    return [SearchHit(entry, [(number, name) for number, name in entry.kpis
+                              if any(term in folded(name) for term in terms)],
+                      format_fiscal_year(entry.fiscal_year)) for entry in entries]
+
+
+def municipality_published(slug: str) -> Municipality | None:
+    """The municipality of ``slug`` when it has published a report (None otherwise: the public pages never
+    name a body that has published nothing)."""
+    found: Municipality | None = Municipality.objects.filter(slug=slug, cycles__revision__gt=0).distinct().first()
+    return found
 
 
 def municipality_get(slug: str) -> Municipality:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kouka.web.security.SecurityHeadersMiddleware",
+    "kouka.web.security.NulBytesMiddleware",  # a 400, not a database error, for a NUL in the path or parameters
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,6 +93,35 @@ def _databases() -> dict[str, Any]:
 
 
 DATABASES = _databases()
+
+# Backups (kouka.web.ops.backup): the key they are signed with and checked against at restore (else one derived
+# from SECRET_KEY), and the most a backup may inflate to when it is restored.
+KOUKA_BACKUP_KEY = os.environ.get("KOUKA_BACKUP_KEY", "")
+KOUKA_RESTORE_MAX_BYTES = int(os.environ.get("KOUKA_RESTORE_MAX_BYTES", str(8 * 1024 ** 3)))
+
+
+def logging_config(log_file: str, level: str) -> dict[str, Any]:
+    """Records of ``level`` and above (errors with their tracebacks: a 500's comes from ``django.request``) to
+    the console (standard error, which gunicorn and systemd's journal keep) and to ``log_file`` (rotated at
+    10 MB, five old files kept; "" for none)."""
+    handlers: dict[str, Any] = {"console": {"class": "logging.StreamHandler", "formatter": "plain"}}
+    if log_file:
+        handlers["file"] = {"class": "kouka.web.logfile.LogFileHandler", "filename": log_file,
+                            "maxBytes": 10_000_000, "backupCount": 5, "formatter": "plain"}
+    return {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"}},
+        "handlers": handlers,
+        "root": {"handlers": list(handlers), "level": level},
+        # Django's own loggers otherwise send errors to mail_admins only (no ADMINS: nowhere)
+        "loggers": {"django": {"handlers": list(handlers), "level": level, "propagate": False}},
+    }
+
+
+# KOUKA_LOG_FILE: where errors are written besides the console ("" for the console only);
+# KOUKA_LOG_LEVEL: WARNING by default (errors, and refused requests such as 404s); ERROR for errors only.
+LOG_FILE = os.environ.get("KOUKA_LOG_FILE", str(DATA_DIR / "kouka.log"))
+LOGGING = logging_config(LOG_FILE, os.environ.get("KOUKA_LOG_LEVEL", "WARNING").upper())
 DATABASE_ROUTERS = ["kouka.web.dbrouter.SelectedDatabaseRouter"]
 
 # Rendered pages of frozen publications (kouka.web.pagecache): a file cache shared by every server process,
@@ -111,8 +141,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Passwords: Django's default hasher (PBKDF2-SHA256); PASSWORD_HASHERS is deliberately not set.
 
+# Every door that sets a password checks it with these (the password change page, the administrator's
+# one-time passwords, ``kouka adduser``, Django's admin): at least 8 characters, not a common password, not
+# close to the user's name or e-mail address, not only digits.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "ja"

@@ -15,7 +15,7 @@ from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, KpiRecord, Membership, ProjectRecord
 from kouka.web.permissions import require_edit
-from kouka.web.services.writes import STALE, StaleVersion, Written, recorded, require_valid, write
+from kouka.web.services.writes import STALE, StaleVersion, Written, recorded, require_valid, still_editable, write
 
 
 def _target(project: ProjectRecord, kpi: Kpi) -> str:
@@ -34,6 +34,7 @@ def kpi_create(*, member: Membership, cycle: Cycle, project: ProjectRecord, kpi:
     data = interchange.kpi_json(kpi)
     try:
         with atomic():
+            still_editable(member, cycle)
             record = mapping.save_kpi(project, kpi, data=data)
             recorded(member, Written(record, cycle, "kpi:create", _target(project, kpi), None, data))
     except IntegrityError as exc:  # the number was taken since the form was loaded
@@ -54,7 +55,7 @@ def kpi_update(*, member: Membership, cycle: Cycle, record: KpiRecord, before: K
         mapping.save_kpi(project, after, locked, data=data)
         return Written(locked, cycle, "kpi:update", _target(project, after), interchange.kpi_json(before), data)
 
-    row = write(member, KpiRecord.objects.filter(pk=record.pk), version, change).row
+    row = write(member, KpiRecord.objects.filter(pk=record.pk), version, change, editable=cycle).row
     assert isinstance(row, KpiRecord)
     return row
 
@@ -82,6 +83,6 @@ def kpi_actual_set(*, member: Membership, cycle: Cycle, record: KpiRecord, year:
         mapping.save_kpi(project, after, locked, data=data)
         return Written(locked, cycle, "kpi:update", _target(project, after), before, data)
 
-    row = write(member, KpiRecord.objects.filter(pk=record.pk), version, change).row
+    row = write(member, KpiRecord.objects.filter(pk=record.pk), version, change, editable=cycle).row
     assert isinstance(row, KpiRecord)
     return row

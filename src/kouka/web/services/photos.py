@@ -65,7 +65,7 @@ def photo_add(*, member: Membership, cycle: Cycle, record: ProjectRecord, data: 
 
     existed = named_elsewhere(photo.name)
     try:
-        write(member, ProjectRecord.objects.filter(pk=record.pk), version, change)
+        write(member, ProjectRecord.objects.filter(pk=record.pk), version, change, editable=cycle)
     except Exception:  # a stale or refused write: a file this call stored would be named by nothing
         if not existed:
             photo_delete(photo.name)
@@ -91,7 +91,7 @@ def photo_remove(*, member: Membership, cycle: Cycle, record: ProjectRecord, ind
         return Written(locked, cycle, "photo:remove", locked.title, {"number": locked.number, **gone},
                        {"number": locked.number})
 
-    write(member, ProjectRecord.objects.filter(pk=record.pk), version, change)
+    write(member, ProjectRecord.objects.filter(pk=record.pk), version, change, editable=cycle)
     if not named_elsewhere(removed[0].name):
         photo_delete(removed[0].name)
     return removed[0]

@@ -12,7 +12,7 @@ from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Department, Membership, ProjectRecord, Role
 from kouka.web.permissions import Denied, require_admin, require_edit
-from kouka.web.services.writes import Written, recorded, require_valid, write
+from kouka.web.services.writes import Written, recorded, require_valid, still_editable, write
 
 NUMBER_TAKEN = "この事業番号は既に使われています / this project number is taken"
 
@@ -56,6 +56,7 @@ def project_create(*, member: Membership, cycle: Cycle, project: Project) -> Pro
     data = mapping.project_data(project)
     try:
         with atomic():
+            still_editable(member, cycle)
             record = mapping.save_project(cycle, project, data=data)
             recorded(member, Written(record, cycle, "project:create", project.title, None, data))
     except IntegrityError as exc:
@@ -76,7 +77,7 @@ def project_update(*, member: Membership, cycle: Cycle, record: ProjectRecord, b
         mapping.save_project(cycle, after, locked, data=data)
         return Written(locked, cycle, "project:update", after.title, mapping.project_data(before), data)
 
-    row = write(member, ProjectRecord.objects.filter(pk=record.pk), version, change).row
+    row = write(member, ProjectRecord.objects.filter(pk=record.pk), version, change, editable=cycle).row
     assert isinstance(row, ProjectRecord)
     return row
 
@@ -99,6 +100,6 @@ def project_verification_set(*, member: Membership, cycle: Cycle, record: Projec
         locked.save()
         return Written(locked, cycle, "project:update", locked.title, before, locked.data)
 
-    row = write(member, ProjectRecord.objects.filter(pk=record.pk), version, change).row
+    row = write(member, ProjectRecord.objects.filter(pk=record.pk), version, change, editable=cycle).row
     assert isinstance(row, ProjectRecord)
     return row

@@ -24,6 +24,6 @@ def report_update(*, member: Membership, cycle: Cycle, fields: dict[str, Any], v
         Cycle.objects.filter(pk=locked.pk).update(report=locked.report)
         return Written(locked, locked, "report:update", f"{locked.fiscal_year}年度 報告全体", before, locked.report)
 
-    row = write(member, Cycle.objects.filter(pk=cycle.pk), version, change).row
+    row = write(member, Cycle.objects.filter(pk=cycle.pk), version, change, editable=cycle).row
     assert isinstance(row, Cycle)
     return row

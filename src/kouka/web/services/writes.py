@@ -13,12 +13,14 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kouka.domain.checks import Finding, Severity
 from kouka.domain.errors import KoukaError
 from kouka.web import history
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership
+from kouka.web.permissions import can_edit
 
 STALE = "他の人が先に保存しました。最新の内容を読み込んでください / stale version: reload and try again"
 
@@ -68,15 +70,33 @@ def recorded(member: Membership, written: Written) -> None:
                    written.before, written.after)
 
 
+def still_editable(member: Membership, cycle: Cycle) -> Cycle:
+    """Lock the year's cycle and refuse with :class:`StaleVersion` when it left the state ``cycle`` was read in
+    (submitted, reviewed, published or returned while the save was on its way) or ``member`` may no longer
+    edit it. Call inside the write's transaction, before locking the row written: a transition, which locks
+    the cycle too, then either waits for the save or the save sees the new state."""
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if locked.state != cycle.state or not can_edit(member, locked):
+        raise StaleVersion(_("保存する前に、%(year)s年度の報告の状態が「%(state)s」に変わりました。保存されていません。"
+                             "画面を読み込み直してください。") % {"year": locked.fiscal_year,
+                                                         "state": locked.get_state_display()})
+    return locked
+
+
 def write(member: Membership, rows: "QuerySet[V]", seen: object, change: Callable[[V | None], Written], *,
-          compare: Callable[[V | None], object] = version_of, stale: Callable[[V | None], str] = lambda _: STALE
-          ) -> Written:
+          compare: Callable[[V | None], object] = version_of, stale: Callable[[V | None], str] = lambda _: STALE,
+          editable: Cycle | None = None) -> Written:
     """Lock the row of ``rows`` (or none), refuse with :class:`StaleVersion` unless ``compare(row)`` is still
     ``seen``, apply ``change``, move the written row's version on and record the change; one transaction.
 
-    A unique constraint the change breaks (a number someone took meanwhile) is a stale write too.
+    ``editable``: the year the row belongs to, as the request read it; its state is checked again under its
+    lock first (:func:`still_editable`), so a save that started before a submission, review or publication
+    is refused after it. A unique constraint the change breaks (a number someone took meanwhile) is a stale
+    write too.
     """
     with atomic():
+        if editable is not None:
+            still_editable(member, editable)
         row = rows.select_for_update().first()
         if compare(row) != seen:
             raise StaleVersion(stale(row))

@@ -27,7 +27,7 @@ from kouka.domain.model import Body, Project, ProjectKind, Report
 from kouka.domain.rules import judge_kpi
 from kouka.web import dbrouter, selectors
 from kouka.web.models import Cycle, KpiFact
-from kouka.web.stats import rollup
+from kouka.web.stats import rollup, search
 
 WideKey = tuple[str, int]  # (wide_area_key, fiscal year)
 
@@ -173,10 +173,13 @@ def rebuild(cycles: Iterable[Cycle]) -> int:
 
 
 def replace_facts(published: Iterable[tuple[Cycle, Report | None]]) -> int:
-    """Replace the facts of each cycle by those of its report just published (None: it has none) and remake
-    the rollups concerned; return the rows written."""
+    """Replace the facts of each cycle by those of its report just published (None: it has none), remake
+    the rollups concerned and replace the cycle's rows of the public search (:mod:`kouka.web.stats.search`);
+    return the fact rows written."""
+    published = list(published)
     written = 0
     with dbrouter.atomic():
+        search.replace_entries(published)
         was_fresh = rollup.is_fresh()
         touched: set[WideKey] = set()
         slices: set[rollup.Slice] = set()

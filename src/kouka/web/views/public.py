@@ -1,7 +1,9 @@
 """Public pages: published reports only, no sign-in. Everything shown comes from a frozen publication."""
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,6 +20,7 @@ from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Measurement, Report
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi, report_total
+from kouka.domain.search import MAX_QUERY_CHARS, MIN_CHARS, search_terms, too_short
 from kouka.render.html import stylesheet
 from kouka.web import integrations, pagecache, selectors
 from kouka.web.models import Publication
@@ -131,6 +134,11 @@ def export_view(request: HttpRequest, slug: str, year: int, fmt: str) -> HttpRes
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    hits = selectors.published_search(query) if query else []
-    return render(request, "kouka/public/search.html", {"query": query, "hits": hits})
+    """Paginated hits of the search index (``?q=観光&page=2``); a query of one character is refused with a
+    message rather than finding nearly everything."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    short = bool(query) and too_short(search_terms(query))
+    page = Paginator(selectors.published_search(query), selectors.SEARCH_PAGE).get_page(request.GET.get("page"))
+    return render(request, "kouka/public/search.html", {
+        "query": query, "too_short": short, "page": page, "hits": selectors.search_hits(query, page.object_list),
+        "page_query": urlencode({"q": query}), "min_chars": MIN_CHARS})

@@ -46,7 +46,8 @@ class Line:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) <= 4 else None
+    """'2022' → 2022; anything else (², ２０２２, -1, 12345) → None (the filter is ignored)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 4 else None
 
 
 def filters_from(query: QueryDict, **fixed: Any) -> Filters:
@@ -220,7 +221,7 @@ def _series(municipality: Municipality) -> list[SeriesView]:
 
 @rollup.once_per_view
 def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = Municipality.objects.filter(slug=slug).first()
+    municipality = selectors.municipality_published(slug)
     if municipality is None:
         raise Http404("団体がありません / no such body")
     filters = filters_from(request.GET, prefecture=None, municipality=municipality.pk)
@@ -236,7 +237,9 @@ def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
 def sources_view(request: HttpRequest) -> HttpResponse:
     """The published reports behind a number, with how many of its projects or KPIs each holds."""
     slug = request.GET.get("m", "")[:40]
-    municipality = Municipality.objects.filter(slug=slug).first() if slug else None
+    municipality = selectors.municipality_published(slug) if slug else None
+    if slug and municipality is None:  # a body that has published nothing is not named on a public page
+        raise Http404("団体がありません / no such body")
     filters = filters_from(request.GET)
     if municipality is not None:
         filters = replace(filters, municipality=municipality.pk)
