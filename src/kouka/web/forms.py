@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext, gettext_lazy
 
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
@@ -274,6 +275,26 @@ class UploadForm(forms.Form):
             check_upload(data, uploaded.name)
         except KoukaError as exc:
             raise forms.ValidationError(str(exc)) from exc
+        return uploaded
+
+
+class WorkbookUploadForm(UploadForm):
+    """A filled department workbook (.xlsx) and the department it is for."""
+
+    department = forms.ChoiceField(label=gettext_lazy("担当課"))
+
+    def __init__(self, *args: Any, departments: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = departments
+        self.fields["file"].label = gettext_lazy("記入済みの記入シート（.xlsx）")
+        self.order_fields(["department", "file"])
+
+    def clean_file(self) -> Any:
+        uploaded = super().clean_file()
+        if uploaded is not None and not uploaded.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(gettext("Excelのワークブック（.xlsx）を選んでください"))
         return uploaded
 
 

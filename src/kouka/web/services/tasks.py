@@ -1,0 +1,48 @@
+"""Reading an uploaded file outside the request: what the task queue's worker does with an
+:class:`~kouka.web.models.UploadTask` (kouka.web.queue hands it the task's id).
+
+The task moves queued → running → done (its ``result`` is what the review page shows) or failed (its
+``message`` says why, in the user's words). Nothing but the task itself is written: saving what was read is the
+user's explicit confirmation on the review page.
+"""
+
+import logging
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kouka.domain.errors import KoukaError
+from kouka.web.models import TaskKind, TaskState, UploadTask
+from kouka.web.permissions import Denied
+from kouka.web.services.imports import import_read
+from kouka.web.services.workbooks import workbook_plan
+
+log = logging.getLogger(__name__)
+
+
+def task_read(task: UploadTask) -> dict[str, Any]:
+    """What reading the task's file finds, by the kind of upload."""
+    if task.kind == TaskKind.WORKBOOK:
+        return workbook_plan(member=task.member, task=task)
+    return import_read(task=task)
+
+
+def task_run(*, task_id: int) -> str:
+    """Read the upload ``task_id`` and keep what was found; the state it ends in ("" when the task is gone:
+    cancelled before its turn)."""
+    claimed = UploadTask.objects.filter(pk=task_id, state=TaskState.QUEUED).update(state=TaskState.RUNNING)
+    task = UploadTask.objects.select_related("member__municipality", "member__user").filter(pk=task_id).first()
+    if task is None or not claimed:
+        return "" if task is None else str(task.state)
+    fields: dict[str, Any] = {"finished": timezone.now()}
+    try:
+        fields |= {"result": task_read(task), "state": TaskState.DONE}
+    except (KoukaError, Denied) as exc:
+        fields |= {"message": str(exc), "state": TaskState.FAILED}
+    except Exception:  # a defect of kouka's, never the user's: logged with its traceback, told in words
+        log.exception("reading upload %s (%s) failed", task.pk, task.filename)
+        fields |= {"message": _("ファイルを読み込めませんでした（kouka の内部の誤り）。管理者に連絡してください"),
+                   "state": TaskState.FAILED}
+    UploadTask.objects.filter(pk=task.pk).update(**fields)
+    return str(fields["state"])
