@@ -19,7 +19,7 @@ from paths import EXAMPLE, SEED
 os.environ.setdefault("KOUKA_QUEUE_URL", "immediate")
 django_settings.KOUKA_QUEUE_URL = os.environ["KOUKA_QUEUE_URL"]
 
-pytest_plugins = ["web_fixtures", "stats_fixtures", "browser_support"]
+pytest_plugins = ["web_fixtures", "stats_fixtures", "browser_support", "queue_support"]
 
 
 @pytest.fixture

@@ -89,4 +89,5 @@ class ThreadConsumer(Consumer):  # type: ignore[misc]
 def consumer(workers: int = 1, **options: Any) -> ThreadConsumer:
     """A consumer of the site's queue: ``start()`` it in a thread of this process (tests, embedded), ``run()``
     it as a process's main loop (``kouka worker``); ``stop(graceful=True)`` ends it."""
+    options = {"initial_delay": 0.1, "max_delay": 1.0, "check_worker_health": False} | options  # a user waits
     return ThreadConsumer(current().huey, workers=workers, worker_type="thread", periodic=False, **options)
