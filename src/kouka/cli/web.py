@@ -80,7 +80,7 @@ def _run(host: str, port: int, data: Path) -> None:
 def worker(data: DataOption = Path("data"),
            workers: Annotated[int, typer.Option("--workers", help="同時に読むファイルの数 / files read at once")] = 1
            ) -> None:
-    """アップロードされたファイルを読むワーカーを起動します（kouka serve は自動で起動） / run the upload queue's worker."""
+    """アップロードされたファイルを読むワーカーを起動します（kouka serve は自動で起動）/ the upload worker."""
     prepare_data(data, "127.0.0.1")
     from django.conf import settings
 
