@@ -80,3 +80,27 @@ def test_kouka_worker_is_refused_in_immediate_mode(tmp_path: Path) -> None:
     done = subprocess.run([str(KOUKA), "worker", "--data", str(tmp_path)], cwd=ROOT,
                           env=environment(tmp_path, "immediate"), capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "ワーカーは不要です" in done.stdout + done.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_kouka_serve_starts_a_worker_of_its_own(tmp_path: Path) -> None:
+    env = environment(tmp_path, "")
+    demo = subprocess.run([str(KOUKA), "demo", "--data", str(tmp_path), "--no-serve"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    server = subprocess.Popen([str(KOUKA), "serve", "--data", str(tmp_path), "--port", str(free_port())], cwd=ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    try:
+        done = subprocess.run([sys.executable, "-c", UPLOAD, str(SEED)], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.stdout.split() == ["done", "3"], done.stdout + done.stderr
+    finally:
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl+C reaches the site and its worker
+        output = server.communicate(timeout=60)[0]
+    assert "アップロードの読み込みを待っています" in output, output
