@@ -74,6 +74,7 @@ def test_a_public_page_answers_quickly_while_a_slow_import_is_read(site: str, qu
     review = admin.get(f"/staff/tasks/{task.pk}/").content.decode()
     assert "取込の確認: hanasato-large.html" in review and 'http-equiv="refresh"' not in review
     assert admin.post("/staff/import/confirm/").status_code == 302  # the preview's confirm, as before
+    assert not UploadTask.objects.exists()  # the kept file is forgotten once saved
 
 
 def test_a_file_that_cannot_be_read_ends_as_a_message_and_nothing_else(site: str, queue_worker: Any) -> None:

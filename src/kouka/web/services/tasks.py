@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kouka.domain.errors import KoukaError
-from kouka.web.models import TaskKind, TaskState, UploadTask
+from kouka.web.models import Membership, TaskKind, TaskState, UploadTask
 from kouka.web.permissions import Denied
 from kouka.web.services.imports import import_read
 from kouka.web.services.workbooks import workbook_plan
@@ -46,3 +46,9 @@ def task_run(*, task_id: int) -> str:
                    "state": TaskState.FAILED}
     UploadTask.objects.filter(pk=task.pk).update(**fields)
     return str(fields["state"])
+
+
+def task_forget(*, member: Membership, task_id: object) -> None:
+    """Delete ``member``'s own upload ``task_id`` (its kept bytes) once what it read was saved or dropped."""
+    if isinstance(task_id, int):
+        UploadTask.objects.filter(pk=task_id, member=member).delete()

@@ -30,12 +30,14 @@ from kouka.web.forms import UploadForm, WorkbookUploadForm
 from kouka.web.models import Membership, TaskKind, TaskState, UploadTask
 from kouka.web.permissions import cycle_for, require_admin
 from kouka.web.services.imports import import_confirm, import_preview, report_upload
+from kouka.web.services.tasks import task_forget
 from kouka.web.services.workbooks import workbook_apply, workbook_cancel, workbook_export, workbook_upload
 from kouka.web.services.writes import StaleVersion
 from kouka.web.views.common import staff_view
 
 SESSION_KEY = "kouka_import_preview"
 SEEN_KEY = "kouka_import_seen"  # fiscal year → fingerprint of the existing cycle when the preview was shown
+TASK_KEY = "kouka_import_task"  # the upload whose reading the preview shows, forgotten at confirmation
 SHOWN_KEY = "kouka_import_shown"  # the preview's findings and file name, to show it again
 
 
@@ -77,7 +79,8 @@ def confirm(request: HttpRequest, member: Membership) -> HttpResponse:
         messages.error(request, str(exc))
         shown = request.session.get(SHOWN_KEY) or {"findings": [], "filename": ""}
         return preview_page(request, member, document, shown, status=409)
-    for key in (SESSION_KEY, SEEN_KEY, SHOWN_KEY):
+    task_forget(member=member, task_id=request.session.get(TASK_KEY))
+    for key in (SESSION_KEY, SEEN_KEY, SHOWN_KEY, TASK_KEY):
         request.session.pop(key, None)
     messages.success(request, f"{count}事業を取り込みました / imported {count} projects")
     return redirect("kouka:cycle", year=document.reports[0].fiscal_year)
@@ -116,6 +119,7 @@ def task_page(request: HttpRequest, member: Membership, task: UploadTask, status
     if task.state == TaskState.DONE and task.kind == TaskKind.REPORT:
         document = interchange.from_json(task.result["document"])
         request.session[SESSION_KEY] = task.result["document"]
+        request.session[TASK_KEY] = task.pk
         findings = [f | {"label": {"error": "誤り", "warning": "注意", "info": "情報"}[f["severity"]]}
                     for f in task.result["findings"]]
         return preview_page(request, member, document, {"findings": findings, "filename": task.filename})
