@@ -3,17 +3,25 @@ thread as under ``kouka serve``): the upload answers at once, the user watches t
 endpoint for the script, a self-refreshing page without it) and then reviews; a public page answers quickly while
 a slow, large but legal file is being read."""
 
+import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from browser_support import save_screenshot
 from kouka.web.models import TaskState, UploadTask
 from kouka.web.services.tasks import task_run
 from paths import ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between synchronous browser calls
+ARTIFACTS = ROOT / "artifacts" / "queue"
 
 HANASATO = ROOT / "tests" / "fixtures" / "import" / "hanasato-2021.html"
 
@@ -38,13 +46,30 @@ def wait_for(task_id: int, states: tuple[str, ...], limit: float = 60) -> str:
         state = UploadTask.objects.get(pk=task_id).state
         if state in states:
             return str(state)
-        time.sleep(0.02)
+        time.sleep(0.1)
     raise AssertionError(f"task {task_id} never reached {states}")
 
 
-def test_a_public_page_answers_quickly_while_a_slow_import_is_read(site: str, queue_worker: Any) -> None:
+def screenshots_of_the_status(browser: "Browser", site: str, path: str) -> None:
+    """The status page as the user sees it while the file is read, at 1280 and 360 px."""
+    page = browser.new_page(locale="ja-JP")
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("ユーザー名").fill("kikaku")
+    page.get_by_label("パスワード").fill("kouka-demo")
+    page.get_by_role("button", name="ログイン").click()
+    page.goto(f"{site}{path}")
+    page.get_by_text("読み込み中").first.wait_for()
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        save_screenshot(page, ARTIFACTS / f"status-{width}.png")
+    page.close()
+
+
+def test_a_public_page_answers_quickly_while_a_slow_import_is_read(site: str, queue_worker: Any,
+                                                                  browser: "Browser") -> None:
     admin = signed_in("kikaku")
-    data = large_legal_html(500)
+    assert requests.get(f"{site}/m/isesaki/2022/", timeout=30).status_code == 200  # the page's first rendering
+    data = large_legal_html(700)
     assert len(data) > 1_500_000
     started = time.monotonic()
     response = admin.post("/staff/import/", {"file": SimpleUploadedFile("hanasato-large.html", data)})
@@ -67,6 +92,7 @@ def test_a_public_page_answers_quickly_while_a_slow_import_is_read(site: str, qu
         assert answer.status_code == 200 and "伊勢崎市" in answer.text
     assert UploadTask.objects.get(pk=task.pk).state == TaskState.RUNNING, "the file was read too fast to show it"
     assert max(timings) < 1.0, timings
+    screenshots_of_the_status(browser, site, response["Location"])
     print(f'public page while reading: {[round(t, 3) for t in timings]} s')
 
     assert wait_for(task.pk, (TaskState.DONE, TaskState.FAILED)) == TaskState.DONE

@@ -7,8 +7,11 @@ user's explicit confirmation on the review page.
 """
 
 import logging
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,21 @@ from kouka.web.services.imports import import_read
 from kouka.web.services.workbooks import workbook_plan
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+PATIENCE = 10.0  # seconds a worker waits for SQLite to let it read or write
+
+
+def patiently(step: Callable[[], T]) -> T:
+    """``step()``, tried again while SQLite says a table is locked by another connection (a shared-cache database,
+    or a busy one past its timeout): the site's own requests have the right of way, the worker waits."""
+    deadline = time.monotonic() + PATIENCE
+    while True:
+        try:
+            return step()
+        except OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def task_read(task: UploadTask) -> dict[str, Any]:
@@ -31,20 +49,23 @@ def task_read(task: UploadTask) -> dict[str, Any]:
 def task_run(*, task_id: int) -> str:
     """Read the upload ``task_id`` and keep what was found; the state it ends in ("" when the task is gone:
     cancelled before its turn)."""
-    claimed = UploadTask.objects.filter(pk=task_id, state=TaskState.QUEUED).update(state=TaskState.RUNNING)
-    task = UploadTask.objects.select_related("member__municipality", "member__user").filter(pk=task_id).first()
+    claimed = patiently(lambda: UploadTask.objects.filter(pk=task_id, state=TaskState.QUEUED).update(
+        state=TaskState.RUNNING))
+    task = patiently(lambda: UploadTask.objects.select_related("member__municipality", "member__user").filter(
+        pk=task_id).first())
     if task is None or not claimed:
         return "" if task is None else str(task.state)
-    fields: dict[str, Any] = {"finished": timezone.now()}
+    fields: dict[str, Any] = {}
     try:
-        fields |= {"result": task_read(task), "state": TaskState.DONE}
+        fields |= {"result": patiently(lambda: task_read(task)), "state": TaskState.DONE}
     except (KoukaError, Denied) as exc:
         fields |= {"message": str(exc), "state": TaskState.FAILED}
     except Exception:  # a defect of kouka's, never the user's: logged with its traceback, told in words
         log.exception("reading upload %s (%s) failed", task.pk, task.filename)
         fields |= {"message": _("ファイルを読み込めませんでした（kouka の内部の誤り）。管理者に連絡してください"),
                    "state": TaskState.FAILED}
-    UploadTask.objects.filter(pk=task.pk).update(**fields)
+    fields["finished"] = timezone.now()
+    patiently(lambda: UploadTask.objects.filter(pk=task.pk).update(**fields))
     return str(fields["state"])
 
 
