@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from exchange_support import Clerk, hostile_workbooks
 from kouka.domain.errors import KoukaError
@@ -14,6 +15,7 @@ from kouka.web.history_text import describe
 from kouka.web.models import Change, Cycle, KpiRecord, UploadTask
 from kouka.web.permissions import Denied
 from kouka.web.services.kpis import kpi_actual_set
+from kouka.web.services.tasks import task_run
 from kouka.web.services.workbooks import (
     workbook_apply,
     workbook_cancel,
@@ -154,3 +156,15 @@ def test_a_hostile_workbook_ends_in_a_clear_error_within_two_seconds_and_nothing
         message = str(refused.value)
         assert message and "Error" not in message and "Traceback" not in message, (name, message)
         assert snapshot(world) == before, name
+
+
+def test_the_queue_reads_a_workbook_in_the_uploaders_language(world: "World") -> None:
+    shoko = world.member("shoko")
+    data = filled(workbook_export(member=shoko, cycle=world.cycle(), department=DEPARTMENT))
+    with translation.override("en"):
+        task = workbook_upload(member=shoko, cycle=world.cycle(), department=DEPARTMENT, filename="x.xlsx", data=data)
+    assert task_run(task_id=task.pk) == "done"  # the worker has no request, and no language of its own
+    task.refresh_from_db()
+    first = task.result["changes"][0]
+    assert first["where"].startswith("Project ①") and first["old"] == "(blank)"
+    assert task.result["errors"] == ["sheet 事業③ C25: the unit of “約30件” is not the KPI's unit (社)"]

@@ -351,6 +351,7 @@ class UploadTask(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
     department = models.CharField("課名", max_length=60, blank=True)  # "": every department
     filename = models.CharField("ファイル名", max_length=255)
+    language = models.CharField("言語", max_length=10, blank=True)  # the uploader's: what reading it says is in it
     data = models.BinaryField()
     digest = models.CharField(max_length=64)  # SHA-256 of data, hex
     state = models.CharField("状態", max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)

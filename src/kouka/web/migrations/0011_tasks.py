@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 ("fiscal_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="年度")),
                 ("department", models.CharField(blank=True, max_length=60, verbose_name="課名")),
                 ("filename", models.CharField(max_length=255, verbose_name="ファイル名")),
+                ("language", models.CharField(blank=True, max_length=10, verbose_name="言語")),
                 ("data", models.BinaryField()),
                 ("digest", models.CharField(max_length=64)),
                 ("state", models.CharField(choices=[("queued", "順番待ち"), ("running", "読み込み中"),

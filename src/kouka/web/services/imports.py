@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language
+
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report
 from kouka.domain.model import Document, Report
@@ -48,7 +50,8 @@ def import_parse(data: bytes, filename: str) -> Parsed:
 def report_upload(*, member: Membership, filename: str, data: bytes) -> UploadTask:
     """Keep an uploaded report file for reading by the task queue; nothing else is written."""
     require_admin(member)
-    return UploadTask.objects.create(member=member, kind=TaskKind.REPORT, filename=filename[:255], data=bytes(data),
+    return UploadTask.objects.create(member=member, kind=TaskKind.REPORT, filename=filename[:255],
+                                     language=get_language() or "", data=bytes(data),
                                      digest=hashlib.sha256(data).hexdigest())
 
 

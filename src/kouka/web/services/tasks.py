@@ -11,11 +11,13 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import language
 from kouka.web.models import Membership, TaskKind, TaskState, UploadTask
 from kouka.web.permissions import Denied
 from kouka.web.services.imports import import_read
@@ -40,10 +42,12 @@ def patiently(step: Callable[[], T]) -> T:
 
 
 def task_read(task: UploadTask) -> dict[str, Any]:
-    """What reading the task's file finds, by the kind of upload."""
-    if task.kind == TaskKind.WORKBOOK:
-        return workbook_plan(member=task.member, task=task)
-    return import_read(task=task)
+    """What reading the task's file finds, by the kind of upload, in the uploader's language."""
+    code = task.language or settings.LANGUAGE_CODE
+    with translation.override(code), language(code):
+        if task.kind == TaskKind.WORKBOOK:
+            return workbook_plan(member=task.member, task=task)
+        return import_read(task=task)
 
 
 def task_run(*, task_id: int) -> str:

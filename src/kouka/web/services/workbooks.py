@@ -15,6 +15,7 @@ import hashlib
 from typing import Any
 
 from django.db.models import F
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kouka.domain.carry import kpi_key, project_key
@@ -79,7 +80,8 @@ def workbook_upload(*, member: Membership, cycle: Cycle, department: str | None,
         raise WorkbookUploadRefused(_("{name}: Excelのワークブック（.xlsx）ではありません").format(name=filename))
     return UploadTask.objects.create(
         member=member, kind=TaskKind.WORKBOOK, fiscal_year=cycle.fiscal_year, department=department or "",
-        filename=filename[:255], data=bytes(data), digest=hashlib.sha256(data).hexdigest())
+        filename=filename[:255], language=get_language() or "", data=bytes(data),
+        digest=hashlib.sha256(data).hexdigest())
 
 
 def task_cycle(member: Membership, task: UploadTask) -> Cycle:
