@@ -4,17 +4,20 @@ foreign workbook ends as a message and nothing written; a save between review an
 plan; cancelling writes nothing."""
 
 import time
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from exchange_support import Clerk, hostile_workbooks
 from kouka.web import mapping
 from kouka.web.models import Change, KpiRecord, UploadTask
 from kouka.web.services.kpis import kpi_actual_set
+from kouka.web.services.workbooks import workbook_upload
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -84,3 +87,15 @@ def test_cancel_writes_nothing_and_forgets_the_file(world: "World") -> None:
     response = client.post(f"/staff/tasks/{task.pk}/cancel/", follow=True)
     assert "何も保存していません" in response.content.decode()
     assert not UploadTask.objects.exists() and (mapping.report_json(world.cycle()), Change.objects.count()) == before
+
+
+def test_an_upload_nobody_reads_is_given_up_on_its_status_page(world: "World") -> None:
+    client = world.client("shoko")
+    task = workbook_upload(member=world.member("shoko"), cycle=world.cycle(), department="商工労働課",
+                           filename="記入シート.xlsx", data=download(client))  # queued, and no worker takes it
+    waiting = client.get(f"/staff/tasks/{task.pk}/").content.decode()
+    assert "順番待ち" in waiting and 'http-equiv="refresh"' in waiting
+    UploadTask.objects.filter(pk=task.pk).update(created=timezone.now() - timedelta(minutes=16))
+    assert client.get(f"/staff/tasks/{task.pk}/status/").json()["finished"] is True
+    page = client.get(f"/staff/tasks/{task.pk}/").content.decode()
+    assert "15分たっても読み込みが終わりません" in page and 'http-equiv="refresh"' not in page

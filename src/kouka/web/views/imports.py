@@ -13,10 +13,12 @@ confirming plans again from the kept bytes and is refused when the plan changed 
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -98,9 +100,15 @@ def started(request: HttpRequest, member: Membership, task: UploadTask) -> HttpR
     return redirect("kouka:task", pk=task.pk)
 
 
+def overdue(task: UploadTask) -> bool:
+    """Still waiting or being read after KOUKA_UPLOAD_PATIENCE seconds: no worker runs, or the file is too much."""
+    waited = (timezone.now() - task.created).total_seconds()
+    return task.state in (TaskState.QUEUED, TaskState.RUNNING) and waited > settings.KOUKA_UPLOAD_PATIENCE
+
+
 def status_json(task: UploadTask) -> dict[str, Any]:
     return {"state": task.state, "label": str(task.get_state_display()), "finished": task.state in (
-        TaskState.DONE, TaskState.FAILED), "url": reverse("kouka:task", kwargs={"pk": task.pk})}
+        TaskState.DONE, TaskState.FAILED) or overdue(task), "url": reverse("kouka:task", kwargs={"pk": task.pk})}
 
 
 @staff_view
@@ -128,9 +136,12 @@ def task_page(request: HttpRequest, member: Membership, task: UploadTask, status
             "task": task, "plan": task.result, "year": task.fiscal_year}, status=status)
     back = reverse("kouka:workbook", kwargs={"year": task.fiscal_year}) if task.kind == TaskKind.WORKBOOK \
         else reverse("kouka:import")
+    message = task.message if task.state == TaskState.FAILED else _(
+        "{minutes}分たっても読み込みが終わりません。ファイルが大きすぎるか、読み込むワーカー（kouka worker）が動いて"
+        "いません。管理者に連絡してください").format(minutes=settings.KOUKA_UPLOAD_PATIENCE // 60)
     return render(request, "kouka/staff/task.html", {
-        "task": task, "status": status_json(task), "back": back,
-        "failed": task.state == TaskState.FAILED}, status=status)
+        "task": task, "status": status_json(task), "back": back, "message": message,
+        "failed": task.state == TaskState.FAILED or overdue(task)}, status=status)
 
 
 # --- the department workbook ----------------------------------------------------------------------------------
