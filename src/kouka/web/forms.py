@@ -283,11 +283,11 @@ class WorkbookUploadForm(UploadForm):
 
     department = forms.ChoiceField(label=gettext_lazy("担当課"))
 
-    def __init__(self, *args: Any, departments: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, departments: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["department"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = departments
+        field.choices = departments or []
         self.fields["file"].label = gettext_lazy("記入済みの記入シート（.xlsx）")
         self.order_fields(["department", "file"])
 
