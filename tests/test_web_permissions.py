@@ -32,10 +32,12 @@ from kouka.web.models import (
     ProjectRecord,
     State,
     TokenScope,
+    UploadTask,
     user_label,
 )
 from kouka.web.services.departments import department_create
 from kouka.web.services.tokens import TokenFields, token_create
+from kouka.web.services.workbooks import workbook_export, workbook_upload
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -80,7 +82,19 @@ def ids(world: "World") -> dict[str, int]:
     if not Change.objects.filter(action="department:create", municipality=world.isesaki).exists():
         department_create(member=kikaku, name="履歴の課")
     change = Change.objects.filter(action="department:create", municipality=world.isesaki).get()
-    return {"shoko": world.member("shoko").pk, "token": token.pk, "change": change.pk}
+    task = UploadTask.objects.filter(member=kikaku).first() or workbook_upload(
+        member=kikaku, cycle=world.cycle(), department="商工労働課", filename="記入シート.xlsx",
+        data=workbook_export(member=kikaku, cycle=world.cycle(), department="商工労働課"))
+    return {"shoko": world.member("shoko").pk, "token": token.pk, "change": change.pk, "task": task.pk}
+
+
+def workbook_payload(world: "World", role: str) -> dict[str, Any]:
+    data = workbook_export(member=world.member("kikaku"), cycle=world.cycle(), department="商工労働課")
+    return {"department": "商工労働課", "file": SimpleUploadedFile("記入シート.xlsx", data)}
+
+
+def uploads_of(role: str) -> int:
+    return UploadTask.objects.filter(member__user__username=role).count()
 
 
 def person_payload(world: "World", role: str) -> dict[str, Any]:
@@ -220,6 +234,26 @@ CASES = [
          effect=lambda w: w.isesaki.departments.filter(name="新設課").count(), changed_for=("kikaku",)),
     Case("import confirm without preview", "post", "/staff/import/confirm/",
          staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302)),
+    # the department workbook (記入シート) and uploads read by the task queue (private to who uploaded them)
+    Case("workbook page", "get", "/staff/2023/workbook/", staff(), secret=P1_TITLE),
+    Case("workbook download", "get", "/staff/2023/workbook/download/?department=商工労働課",
+         staff(kigyo=403, yushikisha=403, other=302), secret=P1_TITLE),
+    Case("workbook of every department", "get", "/staff/2023/workbook/download/",
+         staff(shoko=403, kigyo=403, yushikisha=403), secret=P2_TITLE),
+    Case("workbook upload", "post", "/staff/2023/workbook/",
+         staff(kikaku=200, shoko=200, kigyo=400, yushikisha=400, other=400), payload=workbook_payload,
+         effect=lambda w: sum(uploads_of(r) for r in ("kikaku", "shoko", "kigyo", "yushikisha", "other")),
+         changed_for=("kikaku", "shoko")),
+    Case("an upload's page", "get", "/staff/tasks/{task}/", staff(shoko=404, kigyo=404, yushikisha=404, other=404),
+         secret="事業①"),
+    Case("an upload's status", "get", "/staff/tasks/{task}/status/",
+         staff(shoko=404, kigyo=404, yushikisha=404, other=404)),
+    Case("confirm an upload", "post", "/staff/tasks/{task}/confirm/",
+         staff(kikaku=200, shoko=404, kigyo=404, yushikisha=404, other=404), payload=lambda w, r: {"digest": "x"},
+         effect=lambda w: Change.objects.filter(action="workbook:import").count()),
+    Case("cancel an upload", "post", "/staff/tasks/{task}/cancel/",
+         staff(kikaku=302, shoko=404, kigyo=404, yushikisha=404, other=404),
+         effect=lambda w: uploads_of("kikaku"), changed_for=("kikaku",)),
     # people and API tokens (the administrator's), a user's own account, the language switch, error pages
     Case("people", "get", "/staff/people/", staff(**ADMIN_ONLY)),
     Case("new person form", "get", "/staff/people/new/", staff(**ADMIN_ONLY)),

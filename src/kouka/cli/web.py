@@ -6,6 +6,8 @@ Both keep their data in a folder (an SQLite database and the secret key) and app
 
 import os
 import secrets
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -52,18 +54,51 @@ def prepare_data(data: Path, host: str) -> None:
         fail(f"データベースを準備できません / cannot prepare the database: {exc}")
 
 
-def _run(host: str, port: int) -> None:
+def start_worker(data: Path) -> subprocess.Popen[bytes] | None:
+    """``kouka worker`` in a process of its own beside the site (none when uploads are read in the request)."""
+    from django.conf import settings
+
+    if settings.KOUKA_QUEUE_URL == "immediate":
+        return None
+    return subprocess.Popen([sys.executable, "-m", "kouka", "worker", "--data", str(data)])
+
+
+def _run(host: str, port: int, data: Path) -> None:
     from django.core.management import call_command
 
+    worker = start_worker(data)
     console.print(f"http://{host}:{port}/ で公開中（Ctrl+C で終了） / serving on http://{host}:{port}/", soft_wrap=True)
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+@app.command()
+def worker(data: DataOption = Path("data"),
+           workers: Annotated[int, typer.Option("--workers", help="同時に読むファイルの数 / files read at once")] = 1
+           ) -> None:
+    """アップロードされたファイルを読むワーカーを起動します（kouka serve は自動で起動）/ the upload worker."""
+    prepare_data(data, "127.0.0.1")
+    from django.conf import settings
+
+    from kouka.web import queue
+
+    if settings.KOUKA_QUEUE_URL == "immediate":
+        fail("KOUKA_QUEUE_URL=immediate ではワーカーは不要です（要求の中で読みます） / no worker in immediate mode")
+    where = settings.KOUKA_QUEUE_URL or str(Path(settings.DATA_DIR) / "queue.sqlite3")
+    console.print(f"アップロードの読み込みを待っています（{where}、Ctrl+C で終了） / worker waiting on {where}",
+                  highlight=False, soft_wrap=True)
+    queue.consumer(workers=max(1, workers)).run()
 
 
 @app.command()
 def serve(data: DataOption = Path("data"), host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     """Webアプリを起動します（SQLite、DATABASE_URL で PostgreSQL） / run the web application."""
     prepare_data(data, host)
-    _run(host, port)
+    _run(host, port, data)
 
 
 @app.command()
@@ -94,7 +129,7 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
     for user in users:
         console.print(f"  {user.username:<12} {user.description}", highlight=False)
     if serve_:
-        _run(host, port)
+        _run(host, port, data)
 
 
 @app.command("adduser")

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from kouka.domain import limits
 from kouka.domain.checks import Finding
@@ -345,6 +345,24 @@ class PhotoForm(forms.Form):
         if self.refusal:
             raise forms.ValidationError(self.refusal)
         return self.cleaned_data["image"]
+class WorkbookUploadForm(UploadForm):
+    """A filled department workbook (.xlsx) and the department it is for."""
+
+    department = forms.ChoiceField(label=gettext_lazy("担当課"))
+
+    def __init__(self, *args: Any, departments: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = departments or []
+        self.fields["file"].label = gettext_lazy("記入済みの記入シート（.xlsx）")
+        self.order_fields(["department", "file"])
+
+    def clean_file(self) -> Any:
+        uploaded = super().clean_file()
+        if uploaded is not None and not uploaded.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(gettext("Excelのワークブック（.xlsx）を選んでください"))
+        return uploaded
 
 
 class LoginForm(AuthenticationForm):

@@ -312,6 +312,24 @@ def import_change(change: Change, context: Context) -> list[str]:
     return lines
 
 
+def workbook_change(change: Change, context: Context) -> list[str]:
+    """A department workbook saved: one line that says whose, then each field it changed (事業① 事業費: …)."""
+    before, after = as_dict(change.before), as_dict(change.after)
+    department = after.get("department") or _("全課")
+    lines = [_("{year}の記入シート（{department}）を取り込みました（{count}件の変更）").format(
+        year=year_of(change), department=department, count=after.get("count", 0))]
+    old_projects, new_projects = as_dict(before.get("projects")), as_dict(after.get("projects"))
+    for number, data in new_projects.items():
+        subject = number_label(int(number)) if str(number).isdigit() else quoted(str(number))
+        lines += field_lines("project", subject, as_dict(old_projects.get(number)), as_dict(data))
+    old_kpis, new_kpis = as_dict(before.get("kpis")), as_dict(after.get("kpis"))
+    for name, data in new_kpis.items():
+        project, _dash, kpi = str(name).partition("-")
+        subject = number_label(int(project), int(kpi)) if project.isdigit() and kpi.isdigit() else quoted(name)
+        lines += field_lines("kpi", subject, as_dict(old_kpis.get(name)), as_dict(data))
+    return lines
+
+
 def comment_change(change: Change, context: Context) -> list[str]:
     text = as_dict(change.after).get("comment", "")
     return [_("{subject}にコメントしました: {text}").format(subject=context.project(change.target),
@@ -407,8 +425,8 @@ def unknown_change(change: Change, context: Context) -> list[str]:
 # Each action (or its family before ":") → how its change reads.
 ACTIONS: dict[str, Callable[[Change, Context], list[str]]] = {
     "project": project_change, "kpi": kpi_change, "report": report_change, "workflow": workflow_change,
-    "cycle": cycle_change, "import": import_change, "comment": comment_change, "department": department_change,
-    "user": person_change, "token": token_change, "photo": photo_change,
+    "cycle": cycle_change, "import": import_change, "workbook": workbook_change, "comment": comment_change,
+    "department": department_change, "user": person_change, "token": token_change, "photo": photo_change,
 }
 
 

@@ -347,3 +347,39 @@ class SearchEntry(models.Model):
 
     class Meta:
         indexes = (models.Index(fields=["-fiscal_year", "cycle", "project_number"], name="search_order"),)
+class TaskKind(models.TextChoices):
+    REPORT = "report", gettext_lazy("公表資料・データの取込")
+    WORKBOOK = "workbook", gettext_lazy("記入シートの取込")
+
+
+class TaskState(models.TextChoices):
+    QUEUED = "queued", gettext_lazy("順番待ち")
+    RUNNING = "running", gettext_lazy("読み込み中")
+    DONE = "done", gettext_lazy("読み込み完了")
+    FAILED = "failed", gettext_lazy("読み込めませんでした")
+
+
+class UploadTask(models.Model):
+    """An uploaded file kept until it is read (outside the request, by the task queue) and then confirmed or
+    cancelled: its bytes and their SHA-256, who uploaded it for which year and department, how far reading got,
+    and what reading found (``result``, what the review page shows)."""
+
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="upload_tasks")
+    kind = models.CharField("種類", max_length=10, choices=TaskKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    department = models.CharField("課名", max_length=60, blank=True)  # "": every department
+    filename = models.CharField("ファイル名", max_length=255)
+    language = models.CharField("言語", max_length=10, blank=True)  # the uploader's: what reading it says is in it
+    data = models.BinaryField()
+    digest = models.CharField(max_length=64)  # SHA-256 of data, hex
+    state = models.CharField("状態", max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)
+    message = models.TextField(blank=True)  # why reading failed, in the user's words
+    result: Any = models.JSONField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.state})"

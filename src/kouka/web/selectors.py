@@ -15,6 +15,7 @@ from django.db.models import F, Max, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
@@ -36,6 +37,7 @@ from kouka.web.models import (
     Publication,
     Role,
     SearchEntry,
+    UploadTask,
 )
 
 NO_PUBLICATION = "公表された報告がありません / no published report"
@@ -307,3 +309,24 @@ def token_get(member: Membership, pk: int) -> ApiToken:
     if found is None:
         raise Http404("トークンがありません")
     return found
+
+
+def upload_task_get(member: Membership, pk: int) -> UploadTask:
+    """One of ``member``'s own uploads (404 for anyone else's: an upload is private to who made it)."""
+    try:
+        task: UploadTask = UploadTask.objects.select_related("member__municipality").get(pk=pk, member=member)
+    except UploadTask.DoesNotExist as exc:
+        raise Http404("取込がありません") from exc
+    return task
+
+
+def workbook_departments(member: Membership, cycle: Cycle) -> list[tuple[str, str]]:
+    """The departments whose workbook ``member`` may handle for the year, as (value, label): every department
+    with a project of the year for the planning division (and "" for all of them), an editor's own."""
+    names = list(Department.objects.filter(projects__cycle=cycle).order_by("name").values_list("name", flat=True)
+                 .distinct())
+    if member.role == Role.EDITOR:
+        own = set(member.departments.values_list("name", flat=True))
+        return [(name, name) for name in names if name in own]
+    choices = [(name, name) for name in names]
+    return [*choices, ("", gettext("全課（すべての事業）"))] if member.role == Role.ADMIN else []

@@ -219,3 +219,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kouka.web.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "kouka.web.security.client_ip"
+
+# The task queue that reads uploads (kouka.web.queue): "" = SQLite in DATA_DIR, redis://…, or "immediate".
+KOUKA_QUEUE_URL = os.environ.get("KOUKA_QUEUE_URL", "")
+# After how many seconds an upload still waiting or being read is given up on its status page.
+KOUKA_UPLOAD_PATIENCE = int(os.environ.get("KOUKA_UPLOAD_PATIENCE", "") or 900)

@@ -8,14 +8,17 @@ saved a KPI meanwhile), so nothing is lost unseen.
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import get_language
 
 from kouka import interchange
-from kouka.domain.checks import Finding
+from kouka.domain.checks import Finding, check_report
 from kouka.domain.model import Document, Report
 from kouka.domain.validation import report_problems
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
-from kouka.web.models import Cycle, Membership, State
+from kouka.web.models import Cycle, Membership, State, TaskKind, UploadTask
 from kouka.web.permissions import Denied, require_admin
 from kouka.web.services.writes import Written, require_valid, write
 
@@ -23,6 +26,41 @@ CHANGED = ("{year}年度のデータは、取込内容の確認の後に他の�
            "下の内容を確認し、よければもう一度「取り込む」を押してください / the year changed after the preview; "
            "review and confirm again")
 NOT_PREVIEWED = "not previewed"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An uploaded file read: the document and what the checks found in it."""
+
+    document: Document
+    findings: list[Finding]
+
+
+def import_parse(data: bytes, filename: str) -> Parsed:
+    """Read an uploaded file into a document: THE one call of the importers for the site's uploads (run by the
+    task queue, outside any request). kouka JSON is read directly; anything else by :mod:`kouka.importers`."""
+    if filename.lower().endswith(".json"):
+        document = interchange.load_bytes(data, source=filename)
+        return Parsed(document, [f for r in document.reports for f in check_report(r)])
+    from kouka.importers import import_bytes  # the importers load pdfplumber and openpyxl
+
+    result = import_bytes(data, filename, fmt="auto")
+    return Parsed(result.document, list(result.findings))
+
+
+def report_upload(*, member: Membership, filename: str, data: bytes) -> UploadTask:
+    """Keep an uploaded report file for reading by the task queue; nothing else is written."""
+    require_admin(member)
+    return UploadTask.objects.create(member=member, kind=TaskKind.REPORT, filename=filename[:255],
+                                     language=get_language() or "", data=bytes(data),
+                                     digest=hashlib.sha256(data).hexdigest())
+
+
+def import_read(*, task: UploadTask) -> dict[str, Any]:
+    """Read a kept report upload (the task queue's work): the document as kouka JSON and its findings."""
+    parsed = import_parse(bytes(task.data), task.filename)
+    return {"document": interchange.to_json(parsed.document),
+            "findings": [f.as_dict() | {"sentence": f.sentence} for f in parsed.findings]}
 
 
 def import_fingerprint(cycle: Cycle | None) -> str | None:
