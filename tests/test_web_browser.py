@@ -52,13 +52,16 @@ def test_enter_submit_review_publish_read(browser: "Browser", site: str) -> None
     editor.get_by_text("保存しました").wait_for()
     shot(editor, "2-editor-enters-summary")
     editor.get_by_role("link", name="令和5年度", exact=True).click()
-    editor.get_by_role("button", name="提出する").click()
-    assert editor.locator("#cycle-state").inner_text() == "提出済み"
+    editor.get_by_role("link", name="提出状況と提出").click()
+    editor.get_by_role("link", name="提出する").click()
+    editor.get_by_role("button", name="商工労働課の2事業を提出します").click()
+    assert "提出済み" in editor.locator("section.part").first.inner_text()
     shot(editor, "3-editor-submitted")
     editor.close()
 
     admin = log_in(browser, site, "kikaku")
     admin.get_by_role("link", name="令和5年度", exact=True).click()
+    admin.get_by_role("button", name="提出する").click()  # the whole city at once (企業誘致課 with it)
     admin.get_by_role("button", name="確認済みにする").click()
     assert admin.locator("#cycle-state").inner_text() == "確認済み"
     admin.get_by_role("button", name="公表する").click()

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from kouka.web import mapping
 from kouka.web.forms import KpiForm, ProjectForm
-from kouka.web.models import Change, Cycle, KpiRecord, ProjectRecord, Publication, State
+from kouka.web.models import Change, Cycle, Department, KpiRecord, ProjectRecord, Publication, State
 from paths import EXAMPLE
 
 if TYPE_CHECKING:
@@ -102,7 +102,13 @@ def test_full_cycle_and_a_correction(world: "World") -> None:
     editor.post(KPI_PATH, kpi_form(world, target_2023="4社", actual_2023="6社"))
     editor.post("/staff/2023/projects/1/", project_form(world, "shoko", verification="目標を達成した。"))
     assert public.get("/m/isesaki/2023/").status_code == 404
-    editor.post("/staff/2023/transition/submit/")
+    assert editor.post("/staff/2023/transition/submit/").status_code == 302  # not the whole city's: refused
+    assert world.cycle().state == State.DRAFT
+    for role, name in (("shoko", "商工労働課"), ("kigyo", "企業誘致課")):  # each department its own projects
+        pk = Department.objects.get(municipality=world.isesaki, name=name).pk
+        confirm = world.client(role).get(f"/staff/2023/parts/{pk}/submit/").content.decode()
+        assert f"{name}の" in confirm and "事業を提出します" in confirm
+        assert world.client(role).post(f"/staff/2023/parts/{pk}/submit/", {"version": 0, "count": 1}).status_code == 302
     assert world.cycle().state == State.SUBMITTED
     assert editor.post(KPI_PATH, kpi_form(world, actual_2023="7社")).status_code == 403  # editors wait now
     admin.post("/staff/2023/transition/review/")

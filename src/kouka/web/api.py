@@ -25,6 +25,7 @@ from kouka.web.reading import read_aloud
 from kouka.web.services.comments import comment_create
 from kouka.web.services.cycles import WorkflowError, cycle_transition
 from kouka.web.services.kpis import kpi_actual_set
+from kouka.web.services.parts import part_act
 from kouka.web.services.projects import project_verification_set
 from kouka.web.services.tokens import TokenRefused
 from kouka.web.services.writes import StaleVersion
@@ -256,3 +257,50 @@ def post_transition(request: HttpRequest, year: int, name: str, body: Transition
     cycle = cycle_for(member, year)
     cycle_transition(member=member, cycle=cycle, name=name, note=body.note, version=body.version)
     return Status(200, Message(detail=cycle.state))
+
+
+class BoardProjectOut(Schema):
+    number: int
+    title: str
+    status: str  # not_started, open, submitted, returned, confirmed
+    missing: list[str]  # in words: 実績値, まとめ, 事業費
+
+
+class PartOut(Schema):
+    department_id: int
+    department: str
+    state: str  # open, submitted, returned, confirmed
+    reason: str  # the return's reason, for the department and the planning division
+    version: int  # 0: not submitted yet
+    projects: list[BoardProjectOut]
+
+
+class PartIn(Schema):
+    reason: str = Field("", max_length=2000)
+    version: int | None = None  # the part's version the client saw (GET …/departments); stale → 409
+    count: int = 0  # the number of projects the client showed the person
+
+
+@api.get("/staff/cycles/{year}/departments", response=list[PartOut], auth=STAFF, tags=["staff"])
+def staff_parts(request: HttpRequest, year: int) -> list[PartOut]:
+    """Each department's part of the year that the caller may see: its state, return reason and projects."""
+    member = _member(request)
+    cycle = cycle_for(member, year)
+    return [PartOut(department_id=part.department.pk, department=part.department.name, state=part.state,
+                    reason=part.reason, version=part.version, projects=[BoardProjectOut(
+                        number=p.record.number, title=p.record.title, status=p.status,
+                        missing=[_(m) for m in p.missing]) for p in part.projects])
+            for part in selectors.cycle_board(member, cycle)]
+
+
+@api.post("/staff/cycles/{year}/departments/{department}/{name}", response={200: Message, 409: Message},
+          auth=PEOPLE, tags=["staff"])
+def post_part(request: HttpRequest, year: int, department: int, name: str, body: PartIn) -> Any:
+    """A step on one department's part: submit (the department), return with a reason or confirm (the
+    planning division)."""
+    member = _member(request)
+    cycle = cycle_for(member, year)
+    part = selectors.cycle_part(member, cycle, department)
+    stored = part_act(member=member, cycle=cycle, department=part.department, name=name, reason=body.reason,
+                      version=body.version, count=body.count or part.count)
+    return Status(200, Message(detail=stored.state))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy
 
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
@@ -286,3 +287,13 @@ class LoginForm(AuthenticationForm):
 
 class NewCycleForm(forms.Form):
     fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=1989, max_value=2100)
+
+
+class PartActionForm(forms.Form):
+    """A step on one department's part, confirmed: the part's version when shown, the number of projects the
+    confirmation named, and (for a return) the reason the department will read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    count = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.CharField(label=gettext_lazy("差し戻しの理由（担当課に表示されます）"), required=False,
+                             max_length=2000, widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 4}))

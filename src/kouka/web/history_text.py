@@ -296,6 +296,24 @@ def workflow_change(change: Change, context: Context) -> list[str]:
     return lines
 
 
+# A step on a department's part of the year (kouka.web.services.parts.PART_ACTIONS) as a sentence.
+PART_STEPS = {
+    "submit": gettext_noop("{year} {department}の{count}事業を提出しました"),
+    "return": gettext_noop("{year} {department}の{count}事業を差し戻しました"),
+    "confirm": gettext_noop("{year} {department}の{count}事業を確認済みにしました"),
+}
+
+
+def part_change(change: Change, context: Context) -> list[str]:
+    after = as_dict(change.after)
+    phrase = PART_STEPS.get(change.action.split(":", 1)[1], OTHER_TRANSITION)
+    lines = [_(phrase).format(year=year_of(change), department=after.get("department", change.target),
+                              count=after.get("count", ""))]
+    if after.get("reason"):
+        lines.append(_("差し戻しの理由: {reason}").format(reason=quoted(after["reason"], 200)))
+    return lines
+
+
 def cycle_change(change: Change, context: Context) -> list[str]:
     return [_("{year}を追加しました").format(year=year_of(change))]
 
@@ -392,7 +410,7 @@ def unknown_change(change: Change, context: Context) -> list[str]:
 ACTIONS: dict[str, Callable[[Change, Context], list[str]]] = {
     "project": project_change, "kpi": kpi_change, "report": report_change, "workflow": workflow_change,
     "cycle": cycle_change, "import": import_change, "comment": comment_change, "department": department_change,
-    "user": person_change, "token": token_change,
+    "user": person_change, "token": token_change, "part": part_change,
 }
 
 

@@ -4,6 +4,7 @@
 cycle's revision on, so a cycle's latest publication is the one whose revision is the cycle's.
 """
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -16,15 +17,18 @@ from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Kpi, Report
+from kouka.domain.progress import project_missing, project_started
 from kouka.web import mapping
 from kouka.web.models import (
     ApiToken,
     Change,
     Cycle,
     Department,
+    DepartmentPart,
     KpiRecord,
     Membership,
     Municipality,
+    PartState,
     ProjectRecord,
     Publication,
     Role,
@@ -251,3 +255,68 @@ def token_get(member: Membership, pk: int) -> ApiToken:
     if found is None:
         raise Http404("トークンがありません")
     return found
+
+
+# --- departments' parts of a year --------------------------------------------------------------------
+
+# A project's status on the board, by its department's part: 未着手 / 作成中 / 提出済み / 差し戻し / 確認済み.
+NOT_STARTED = "not_started"
+
+
+@dataclass
+class BoardProject:
+    record: ProjectRecord
+    status: str  # NOT_STARTED or a PartState
+    missing: list[str]  # message ids of kouka.domain.progress
+
+
+@dataclass
+class BoardPart:
+    """One department's part of the year: its state, the return reason, its projects."""
+
+    department: Department
+    state: PartState
+    reason: str
+    version: int  # 0: no part yet
+    projects: list[BoardProject] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.projects)
+
+    @property
+    def missing(self) -> bool:
+        return any(p.missing for p in self.projects)
+
+
+def cycle_board(member: Membership, cycle: Cycle) -> list[BoardPart]:
+    """Every department's part of the year that ``member`` may see (an editor: their own departments), with
+    each project it leads (:func:`kouka.web.mapping.lead_department`), the project's status and what is still
+    missing; projects without a department are not on the board."""
+    report, rows = cycle_report(member, cycle)
+    parts = {p.department_id: p for p in DepartmentPart.objects.filter(cycle=cycle)}
+    own = {d.pk for d in member.departments.all()} if member.role == Role.EDITOR else None
+    board: dict[int, BoardPart] = {}
+    for record in rows:
+        project = report.project(record.number)
+        department = mapping.lead_department(record)
+        if department is not None and (own is None or department.pk in own):
+            if department.pk not in board:
+                stored = parts.get(department.pk)
+                board[department.pk] = BoardPart(
+                    department, PartState(stored.state) if stored else PartState.OPEN,
+                    stored.reason if stored else "", stored.version if stored else 0)
+            part = board[department.pk]
+            status = str(part.state)
+            if part.state == PartState.OPEN and not project_started(project, cycle.fiscal_year):
+                status = NOT_STARTED
+            part.projects.append(BoardProject(record, status, project_missing(project, cycle.fiscal_year)))
+    return sorted(board.values(), key=lambda p: p.department.name)
+
+
+def cycle_part(member: Membership, cycle: Cycle, department_id: int) -> BoardPart:
+    """One department's part of the board; Http404 when ``member`` may not see it or it has no projects."""
+    for part in cycle_board(member, cycle):
+        if part.department.pk == department_id:
+            return part
+    raise Http404("担当課がありません")

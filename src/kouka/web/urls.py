@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from kouka.web.api import api
 from kouka.web.forms import LoginForm
-from kouka.web.views import errors, imports, language, people, public, staff, stats
+from kouka.web.views import errors, imports, language, parts, people, public, staff, stats
 
 app_name = "kouka"
 
@@ -37,6 +37,8 @@ kouka_patterns = [
     path("staff/changes/<int:pk>/", staff.change_detail, name="change"),
     path("staff/<int:year>/", staff.cycle_view, name="cycle"),
     path("staff/<int:year>/history/", staff.history_view, name="history"),
+    path("staff/<int:year>/board/", parts.board, name="board"),
+    path("staff/<int:year>/parts/<int:department>/<str:name>/", parts.part_action, name="part_action"),
     path("staff/<int:year>/report/", staff.report_edit, name="report_edit"),
     path("staff/<int:year>/export/<str:fmt>/", staff.staff_export, name="staff_export"),
     path("staff/<int:year>/transition/<str:name>/", staff.transition, name="transition"),

@@ -11,8 +11,9 @@ from kouka.domain.checks import Finding, check_report, has_errors
 from kouka.domain.errors import KoukaError
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
-from kouka.web.models import Cycle, Membership, Publication, Role, State
+from kouka.web.models import Cycle, Membership, PartState, Publication, Role, State
 from kouka.web.permissions import require_admin
+from kouka.web.services.parts import set_all_parts
 from kouka.web.services.writes import STALE, Written, recorded, version_of, write
 from kouka.web.stats import facts
 
@@ -31,12 +32,20 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
-    Transition("submit", "提出する", (State.DRAFT,), State.SUBMITTED, (Role.ADMIN, Role.EDITOR)),
+    # the whole city at once, by the planning division; a department submits its own part (services.parts)
+    Transition("submit", "提出する", (State.DRAFT,), State.SUBMITTED, (Role.ADMIN,)),
     Transition("review", "確認済みにする", (State.SUBMITTED,), State.REVIEWED, (Role.ADMIN,)),
     Transition("return", "差し戻す", (State.SUBMITTED, State.REVIEWED), State.DRAFT, (Role.ADMIN,)),
     Transition("publish", "公表する", (State.REVIEWED,), State.PUBLISHED, (Role.ADMIN,)),
     Transition("correct", "訂正を開始する", (State.PUBLISHED,), State.DRAFT, (Role.ADMIN,)),
 )}
+
+
+# What the year's own transitions do to every department's part (None: back to not submitted).
+PART_FOLLOWS: dict[str, PartState | None] = {
+    "submit": PartState.SUBMITTED, "review": PartState.CONFIRMED, "return": PartState.RETURNED,
+    "publish": PartState.CONFIRMED, "correct": None,
+}
 
 
 def cycle_transitions(member: Membership, cycle: Cycle) -> list[Transition]:
@@ -110,6 +119,7 @@ def cycle_transition(*, member: Membership, cycle: Cycle, name: str, note: str =
             findings.extend(_publish(member, locked, note))
         locked.state = transition.target
         locked.save()
+        set_all_parts(locked, PART_FOLLOWS[transition.name], note)
         return Written(locked, locked, f"workflow:{name}", f"{locked.fiscal_year}年度 {transition.label}",
                        {"state": before}, {"state": locked.state, "revision": locked.revision, "note": note})
 

@@ -10,7 +10,7 @@ from kouka.domain.notation import read_measurement
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, KpiRecord, Membership, ProjectRecord
-from kouka.web.permissions import require_edit
+from kouka.web.permissions import require_edit_project
 from kouka.web.services.writes import STALE, StaleVersion, Written, recorded, write
 
 
@@ -20,7 +20,7 @@ def _target(project: ProjectRecord, kpi: Kpi) -> str:
 
 def kpi_create(*, member: Membership, cycle: Cycle, project: ProjectRecord, kpi: Kpi) -> KpiRecord:
     """A new KPI of ``project``; :class:`StaleVersion` when its number was taken meanwhile."""
-    require_edit(member, cycle)
+    require_edit_project(member, cycle, project)
     data = interchange.kpi_json(kpi)
     try:
         with atomic():
@@ -34,8 +34,8 @@ def kpi_create(*, member: Membership, cycle: Cycle, project: ProjectRecord, kpi:
 def kpi_update(*, member: Membership, cycle: Cycle, record: KpiRecord, before: Kpi, after: Kpi,
                version: int | None) -> KpiRecord:
     """Overwrite a KPI with what the form made of it; :class:`StaleVersion` when ``version`` is stale."""
-    require_edit(member, cycle)
     project = record.project
+    require_edit_project(member, cycle, project)
 
     def change(locked: KpiRecord | None) -> Written:
         assert locked is not None
@@ -51,8 +51,8 @@ def kpi_update(*, member: Membership, cycle: Cycle, record: KpiRecord, before: K
 def kpi_actual_set(*, member: Membership, cycle: Cycle, record: KpiRecord, year: int, text: str,
                    version: int) -> KpiRecord:
     """Set one actual as staff type it (90社(速報値)); :class:`StaleVersion` when ``version`` is old."""
-    require_edit(member, cycle)
     project = record.project
+    require_edit_project(member, cycle, project)
 
     def change(locked: KpiRecord | None) -> Written:
         assert locked is not None

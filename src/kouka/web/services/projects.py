@@ -7,7 +7,7 @@ from kouka.domain.model import Project
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Department, Membership, ProjectRecord, Role
-from kouka.web.permissions import Denied, require_admin, require_edit
+from kouka.web.permissions import Denied, require_admin, require_edit, require_edit_project
 from kouka.web.services.writes import Written, recorded, write
 
 NUMBER_TAKEN = "この事業番号は既に使われています / this project number is taken"
@@ -61,7 +61,7 @@ def project_create(*, member: Membership, cycle: Cycle, project: Project) -> Pro
 def project_update(*, member: Membership, cycle: Cycle, record: ProjectRecord, before: Project, after: Project,
                    version: int | None) -> ProjectRecord:
     """Overwrite a project (not its KPIs); :class:`StaleVersion` when ``version`` is not the record's."""
-    require_edit(member, cycle)
+    require_edit_project(member, cycle, record)
 
     def change(locked: ProjectRecord | None) -> Written:
         assert locked is not None
@@ -78,7 +78,7 @@ def project_verification_set(*, member: Membership, cycle: Cycle, record: Projec
                              version: int) -> ProjectRecord:
     """Set a project's まとめ（検証結果）, one string per paragraph (blank ones dropped, 8000 characters in all);
     :class:`StaleVersion` when stale."""
-    require_edit(member, cycle)
+    require_edit_project(member, cycle, record)
     paragraphs = [p.strip() for p in paragraphs if p.strip()]
     if len(paragraphs) > MAX_PARAGRAPHS or sum(len(p) for p in paragraphs) > MAX_VERIFICATION:
         raise VerificationTooLong("8000字以内で入力してください / at most 8000 characters")

@@ -92,6 +92,7 @@ def cycle_page(request: HttpRequest, member: Membership, year: int, note: str = 
         "can_edit": can_edit(member, cycle), "is_admin": member.role == Role.ADMIN,
         "can_view_history": can_view_history(member), "publication": selectors.publication_of_cycle(cycle),
         "exports": list(integrations.EXPORTS.values()), "kept_note": note,
+        "parts": selectors.cycle_board(member, cycle) if member.role == Role.EDITOR else [],
     }, status=status)
 
 
