@@ -10,7 +10,7 @@ from kouka.web.models import Change, Department, DepartmentPart, PartState, Stat
 from kouka.web.permissions import Denied, can_edit_project
 from kouka.web.selectors import NOT_STARTED, cycle_board
 from kouka.web.services.cycles import cycle_transition
-from kouka.web.services.parts import PartRefused, part_act
+from kouka.web.services.parts import PartRefused, ReasonMissing, part_act
 from kouka.web.services.writes import StaleVersion
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def test_a_return_needs_a_reason_and_touches_one_department_only(world: "World")
         part_act(member=member, cycle=cycle, department=department(world, name), name="submit")
     with pytest.raises(Denied):
         part_act(member=shoko, cycle=cycle, department=department(world, "企業誘致課"), name="return", reason="x")
-    with pytest.raises(PartRefused, match="理由"):
+    with pytest.raises(ReasonMissing, match="理由"):
         part_act(member=admin, cycle=cycle, department=department(world, "商工労働課"), name="return", reason="  ")
     assert state_of(world, "商工労働課") == PartState.SUBMITTED
     part_act(member=admin, cycle=cycle, department=department(world, "商工労働課"), name="return",

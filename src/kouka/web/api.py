@@ -25,7 +25,7 @@ from kouka.web.reading import read_aloud
 from kouka.web.services.comments import comment_create
 from kouka.web.services.cycles import WorkflowError, cycle_transition
 from kouka.web.services.kpis import kpi_actual_set
-from kouka.web.services.parts import part_act
+from kouka.web.services.parts import PartRefused, part_act
 from kouka.web.services.projects import project_verification_set
 from kouka.web.services.tokens import TokenRefused
 from kouka.web.services.writes import StaleVersion
@@ -86,6 +86,7 @@ class CommentIn(Schema):
 class TransitionIn(Schema):
     note: str = Field("", max_length=2000)
     version: int | None = None  # the cycle's version the client saw (GET /staff/cycles/{year}); stale → 409
+    acknowledged: bool = False  # publish: the checklist's warnings were shown to a person and acknowledged
 
 
 class Message(Schema):
@@ -140,6 +141,11 @@ def _stale(request: HttpRequest, exc: StaleVersion) -> Any:
 
 @api.exception_handler(WorkflowError)
 def _refused(request: HttpRequest, exc: WorkflowError) -> Any:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PartRefused)
+def _part_refused(request: HttpRequest, exc: PartRefused) -> Any:
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
@@ -255,7 +261,8 @@ def post_comment(request: HttpRequest, year: int, number: int, body: CommentIn) 
 def post_transition(request: HttpRequest, year: int, name: str, body: TransitionIn) -> Any:
     member = _member(request)
     cycle = cycle_for(member, year)
-    cycle_transition(member=member, cycle=cycle, name=name, note=body.note, version=body.version)
+    cycle_transition(member=member, cycle=cycle, name=name, note=body.note, version=body.version,
+                     acknowledged=body.acknowledged)
     return Status(200, Message(detail=cycle.state))
 
 
@@ -293,7 +300,7 @@ def staff_parts(request: HttpRequest, year: int) -> list[PartOut]:
             for part in selectors.cycle_board(member, cycle)]
 
 
-@api.post("/staff/cycles/{year}/departments/{department}/{name}", response={200: Message, 409: Message},
+@api.post("/staff/cycles/{year}/departments/{department}/{name}", response={200: Message, 400: Message, 409: Message},
           auth=PEOPLE, tags=["staff"])
 def post_part(request: HttpRequest, year: int, department: int, name: str, body: PartIn) -> Any:
     """A step on one department's part: submit (the department), return with a reason or confirm (the

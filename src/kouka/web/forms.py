@@ -251,6 +251,7 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the cycle's, when the page was loaded
     note = forms.CharField(label="訂正内容（訂正版の公表時に必須）", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
+    acknowledged = forms.BooleanField(label=gettext_lazy("注意事項を確認しました"), required=False)
 
 
 class UploadForm(forms.Form):

@@ -12,7 +12,7 @@ from typing import Any
 from kouka import interchange
 from kouka.domain.model import Kpi, Project, Report
 from kouka.web import dbrouter
-from kouka.web.models import Cycle, Department, KpiRecord, Municipality, ProjectRecord
+from kouka.web.models import Cycle, Department, KpiRecord, Municipality, ProjectRecord, Publication
 
 JSON = dict[str, Any]
 
@@ -161,3 +161,12 @@ def lead_projects(cycle: Cycle) -> dict[int, list[ProjectRecord]]:
         if lead is not None:
             found.setdefault(lead.pk, []).append(record)
     return found
+
+
+def previous_report(cycle: Cycle) -> Report | None:
+    """The municipality's latest published report of the year before ``cycle``'s, if any (for the checklist's
+    comparison with last year: a unit that changed)."""
+    publication = (Publication.objects.filter(cycle__municipality_id=cycle.municipality_id,
+                                              cycle__fiscal_year=cycle.fiscal_year - 1)
+                   .order_by("-revision").first())
+    return report_from_document(publication.document) if publication is not None else None

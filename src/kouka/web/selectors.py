@@ -16,6 +16,7 @@ from django.utils import timezone
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
+from kouka.domain.gate import publication_findings
 from kouka.domain.model import Kpi, Report
 from kouka.domain.progress import project_missing, project_started
 from kouka.web import mapping
@@ -320,3 +321,16 @@ def cycle_part(member: Membership, cycle: Cycle, department_id: int) -> BoardPar
         if part.department.pk == department_id:
             return part
     raise Http404("担当課がありません")
+
+
+def cycle_checklist(cycle: Cycle) -> tuple[Report, list[Finding]]:
+    """The year's whole report as it would be published and the publication checklist's findings for it
+    (:func:`kouka.domain.gate.publication_findings`, compared with last year's published report)."""
+    report = mapping.report_of(cycle)
+    return report, publication_findings(report, mapping.previous_report(cycle))
+
+
+def publication_preview(cycle: Cycle, note: str = "") -> Publication:
+    """The publication that 公表する would make now, unsaved: the exact public page is rendered from it."""
+    return Publication(cycle=cycle, revision=cycle.revision + 1, note=note, document=mapping.document_json(cycle),
+                       published_at=timezone.now())

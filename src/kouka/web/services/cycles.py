@@ -6,9 +6,12 @@ next publication becomes a new revision with a note that the public page shows.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from kouka import interchange
-from kouka.domain.checks import Finding, check_report, has_errors
+from kouka.domain.checks import Finding, Severity
 from kouka.domain.errors import KoukaError
+from kouka.domain.gate import publication_findings
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership, PartState, Publication, Role, State
@@ -74,17 +77,32 @@ def _stale(cycle: Cycle | None) -> str:
             f"ください / the report changed since you loaded the page; reload and try again")
 
 
-def _publish(member: Membership, cycle: Cycle, note: str) -> list[Finding]:
-    """Freeze the cycle's records as its next revision and count it in the dashboards; refused with errors.
+class PublishRefused(WorkflowError):
+    """Publication refused by the checklist: ``findings`` are its errors, or the warnings not acknowledged."""
+
+    def __init__(self, message: str, findings: list[Finding]) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+def _publish(member: Membership, cycle: Cycle, note: str, acknowledged: bool) -> list[Finding]:
+    """Freeze the cycle's records as its next revision and count it in the dashboards; refused while the
+    checklist (:func:`kouka.domain.gate.publication_findings`) finds errors, or finds warnings that the
+    administrator has not acknowledged.
 
     The document is read from the records once: the checks, the publication and the facts use that one.
     """
     document = mapping.document_json(cycle)
     report = interchange.report_from_json(document["reports"][0])
-    findings = check_report(report)
-    if has_errors(findings):
-        raise WorkflowError("検証で誤りが見つかったため公表できません / cannot publish with errors: "
-                            + "; ".join(f.message for f in findings if f.severity.value == "error"))
+    findings = publication_findings(report, mapping.previous_report(cycle))
+    errors = [f for f in findings if f.severity == Severity.ERROR]
+    if errors:
+        raise PublishRefused(_("検証で誤りが見つかったため公表できません。次の点を直してください: {items}").format(
+            items=_("；").join(f.message for f in errors)), errors)
+    warnings = [f for f in findings if f.severity == Severity.WARNING]
+    if warnings and not acknowledged:
+        raise PublishRefused(_("注意事項が{count}件あります。内容を確認し、「注意事項を確認しました」に"
+                               "チェックしてから公表してください").format(count=len(warnings)), warnings)
     if cycle.revision > 0 and not note:
         raise WorkflowError("訂正版の公表には訂正内容の記載が必要です / a correction needs a note")
     cycle.revision += 1
@@ -95,10 +113,11 @@ def _publish(member: Membership, cycle: Cycle, note: str) -> list[Finding]:
 
 
 def cycle_transition(*, member: Membership, cycle: Cycle, name: str, note: str = "",
-                     version: int | None = None) -> list[Finding]:
+                     version: int | None = None, acknowledged: bool = False) -> list[Finding]:
     """Move ``cycle`` along transition ``name``; :class:`WorkflowError` when not allowed.
 
-    Publishing is refused while the core's checks find errors; those findings are returned in the error.
+    Publishing is refused (:class:`PublishRefused`) while the publication checklist finds errors, or warnings
+    not ``acknowledged``; the error holds those findings.
     ``version`` is the cycle's version the user saw (None: not checked): when the cycle changed since
     (another transition, the report-level form, an import), :class:`StaleVersion` is raised. Every
     transition moves the version on; ``cycle`` is updated to what was stored.
@@ -116,7 +135,7 @@ def cycle_transition(*, member: Membership, cycle: Cycle, name: str, note: str =
                                 f"できません / not allowed now")
         before = locked.state
         if transition.name == "publish":
-            findings.extend(_publish(member, locked, note))
+            findings.extend(_publish(member, locked, note, acknowledged))
         locked.state = transition.target
         locked.save()
         set_all_parts(locked, PART_FOLLOWS[transition.name], note)

@@ -24,7 +24,11 @@ MAX_REASON = 2000
 
 
 class PartRefused(KoukaError):
-    """A step on a department's part that is not possible now (its state, the year's state, no reason)."""
+    """A step on a department's part that is not possible now (its state, the year's state)."""
+
+
+class ReasonMissing(KoukaError):
+    """A return without the reason the department is to read."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def part_act(*, member: Membership, cycle: Cycle, department: Department, name: 
         raise Denied(_("{department}の事業に対するこの操作はできません").format(department=department.name))
     reason = reason.strip()[:MAX_REASON]
     if action.name == "return" and not reason:
-        raise PartRefused(_("差し戻しの理由を書いてください。担当課に表示されます"))
+        raise ReasonMissing(_("差し戻しの理由を書いてください。担当課に表示されます"))
 
     def change(locked: DepartmentPart | None) -> Written:
         current = Cycle.objects.select_for_update().get(pk=cycle.pk)

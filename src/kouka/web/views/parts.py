@@ -12,7 +12,7 @@ from kouka.web.forms import PartActionForm
 from kouka.web.models import Membership, Role
 from kouka.web.permissions import Denied, cycle_for
 from kouka.web.selectors import NOT_STARTED, BoardPart, BoardProject
-from kouka.web.services.parts import PART_ACTIONS, PartRefused, part_act
+from kouka.web.services.parts import PART_ACTIONS, PartRefused, ReasonMissing, part_act
 from kouka.web.services.writes import StaleVersion
 from kouka.web.views.common import staff_view
 
@@ -64,7 +64,7 @@ def part_action(request: HttpRequest, member: Membership, year: int, department:
             part_act(member=member, cycle=cycle, department=part.department, name=name,
                      reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
                      count=form.cleaned_data["count"])
-        except PartRefused as exc:
+        except (PartRefused, ReasonMissing) as exc:
             form.add_error("reason" if name == "return" else None, str(exc))
             status = 400
         except StaleVersion as exc:

@@ -37,7 +37,14 @@ from kouka.web.permissions import (
     require_edit,
 )
 from kouka.web.services.comments import CommentInvalid, comment_create
-from kouka.web.services.cycles import TRANSITIONS, WorkflowError, cycle_create, cycle_transition, cycle_transitions
+from kouka.web.services.cycles import (
+    TRANSITIONS,
+    PublishRefused,
+    WorkflowError,
+    cycle_create,
+    cycle_transition,
+    cycle_transitions,
+)
 from kouka.web.services.departments import department_create
 from kouka.web.services.kpis import kpi_create, kpi_update
 from kouka.web.services.projects import NumberTaken, project_create, project_departments, project_update
@@ -129,8 +136,12 @@ def transition(request: HttpRequest, member: Membership, year: int, name: str) -
     valid = form.is_valid()
     note = form.cleaned_data["note"] if valid else ""
     version = form.cleaned_data["version"] if valid else None
+    acknowledged = bool(form.cleaned_data["acknowledged"]) if valid else False
     try:
-        cycle_transition(member=member, cycle=cycle, name=name, note=note, version=version)
+        cycle_transition(member=member, cycle=cycle, name=name, note=note, version=version, acknowledged=acknowledged)
+    except PublishRefused as exc:  # the checklist and the preview, with what is refused
+        messages.error(request, str(exc))
+        return redirect("kouka:publish", year=year)
     except StaleVersion as exc:  # the page again with what is true now, the typed note kept
         messages.error(request, str(exc))
         return cycle_page(request, member, year, note, status=409)
