@@ -349,9 +349,12 @@ def test_report_fields_and_the_stated_total_check(world: "World") -> None:
 
 
 def test_project_form_keeps_wide_area_fields_and_opinion(world: "World") -> None:
-    admin = world.client("kikaku")
+    admin = world.client("kikaku")  # the opinion is the reviewers' (their own form); the department's keeps it
+    version = ProjectRecord.objects.get(cycle=world.cycle(), number=1).version
+    world.client("yushikisha").post("/staff/2023/projects/1/review/", {"version": version,
+                                                                        "opinion": "有識者の意見です。"})
     admin.post("/staff/2023/projects/1/", project_form(world, kind="wide_area", partner_bodies="群馬県\n前橋市",
-                                                       reviewer_opinion="有識者の意見です。"))
+                                                       reviewer_opinion="部署が書き換えた意見"))
     project = mapping.report_of(world.cycle()).project(1)
     assert project.kind.value == "wide_area" and project.partner_bodies == ["群馬県", "前橋市"]
     assert project.reviewer_opinion == ["有識者の意見です。"]

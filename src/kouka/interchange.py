@@ -207,6 +207,9 @@ def project_from_json(data: JSON) -> Project:
         figure_captions=list(data.get("figure_captions", [])),
         notes=list(data.get("notes", [])),
         reviewer_opinion=list(data.get("reviewer_opinion", [])),
+        reviewer_label=data.get("reviewer_label", ""),
+        council_remarks=list(data.get("council_remarks", [])),
+        review_response=list(data.get("review_response", [])),
         evaluation=_evaluation(data.get("evaluation")),
         next_direction=_next_direction(data.get("next_direction")),
         direction_reason=list(data.get("direction_reason", [])),
@@ -325,6 +328,9 @@ def project_json(p: Project, *, with_kpis: bool = True) -> JSON:
         "next_direction": _categorised_json(p.next_direction),
         "direction_reason": list(p.direction_reason),
     }
+    for name in ("reviewer_label", "council_remarks", "review_response"):  # written only when the city has them
+        if getattr(p, name):
+            data[name] = getattr(p, name) if name == "reviewer_label" else list(getattr(p, name))
     if p.key:
         data["key"] = p.key
     return data

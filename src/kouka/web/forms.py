@@ -75,8 +75,6 @@ class ProjectForm(forms.Form):
         choices=[("", "（未選択）")] + [(k.value, v) for k, v in DIRECTION_LABELS.items()])
     direction_reason = forms.CharField(label="今後の方針の理由", required=False, max_length=4000,
                                        widget=forms.Textarea(attrs=TEXT))
-    reviewer_opinion = forms.CharField(label="外部有識者の意見", required=False, max_length=4000,
-                                       widget=forms.Textarea(attrs=TEXT))
     kind = forms.ChoiceField(label="事業の区分", required=False, initial=ProjectKind.SINGLE.value,
                              choices=[(ProjectKind.SINGLE.value, "市単独事業"),
                                       (ProjectKind.WIDE_AREA.value, "広域連携事業")])
@@ -109,7 +107,7 @@ class ProjectForm(forms.Form):
             "next_direction": project.next_direction.category.value
             if project.next_direction and project.next_direction.category else "",
             "direction_reason": joined(project.direction_reason),
-            "reviewer_opinion": joined(project.reviewer_opinion), "kind": project.kind.value,
+            "kind": project.kind.value,
             "partner_bodies": joined(project.partner_bodies), "kpi_scope_label": project.kpi_scope_label,
         }
 
@@ -133,7 +131,6 @@ class ProjectForm(forms.Form):
             start_year=data["start_year"], end_year=data["end_year"], summary=paragraphs(data["summary"]),
             cost_yen=data["cost"], grant_yen=data["grant"], verification=paragraphs(data["verification"]),
             evaluation=evaluation, next_direction=direction, direction_reason=paragraphs(data["direction_reason"]),
-            reviewer_opinion=paragraphs(data["reviewer_opinion"]),
             kind=ProjectKind(data["kind"] or ProjectKind.SINGLE.value),
             partner_bodies=paragraphs(data["partner_bodies"]), kpi_scope_label=data["kpi_scope_label"].strip(),
         )
@@ -288,6 +285,31 @@ class LoginForm(AuthenticationForm):
 
 class NewCycleForm(forms.Form):
     fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=1989, max_value=2100)
+
+
+class ReviewForm(forms.Form):
+    """The reviewers' part of a project: the opinion under the city's heading, the council's remarks, the 対応."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    label = forms.ChoiceField(label=gettext_lazy("見出し"), required=False, choices=[
+        ("", gettext_lazy("外部有識者の意見")), ("推進会議の評価", gettext_lazy("推進会議の評価"))])
+    opinion = forms.CharField(label=gettext_lazy("意見（評価）"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs=TEXT))
+    council = forms.CharField(label=gettext_lazy("議会の意見（任意）"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs=TEXT))
+    response = forms.CharField(label=gettext_lazy("対応（意見をどう反映するか）"), required=False, max_length=4000,
+                               widget=forms.Textarea(attrs=TEXT))
+
+    @staticmethod
+    def initial_for(project: Project, version: int) -> dict[str, Any]:
+        return {"version": version, "label": project.reviewer_label, "opinion": joined(project.reviewer_opinion),
+                "council": joined(project.council_remarks), "response": joined(project.review_response)}
+
+    def review(self) -> dict[str, Any]:
+        """The project fields the form sets, as the interchange names them."""
+        data = self.cleaned_data
+        return {"reviewer_label": data["label"], "reviewer_opinion": paragraphs(data["opinion"]),
+                "council_remarks": paragraphs(data["council"]), "review_response": paragraphs(data["response"])}
 
 
 class PartActionForm(forms.Form):

@@ -152,7 +152,7 @@ VALUES: dict[str, Callable[[Any], str]] = {
     "rate": number_text,
 }
 PARAGRAPHS = {"title_notes", "summary", "verification", "figure_captions", "notes", "reviewer_opinion",
-              "direction_reason", "kpi_notes", "introduction"}
+              "direction_reason", "kpi_notes", "introduction", "council_remarks", "review_response"}
 BY_YEAR = {"targets": measurement_text, "actuals": measurement_text, "marks": text_text}
 
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from kouka.web.api import api
 from kouka.web.forms import LoginForm
-from kouka.web.views import errors, imports, language, parts, people, public, publish, staff, stats
+from kouka.web.views import errors, imports, language, parts, people, public, publish, review, staff, stats
 
 app_name = "kouka"
 
@@ -46,6 +46,7 @@ kouka_patterns = [
     path("staff/<int:year>/projects/new/", staff.project_new, name="project_new"),
     path("staff/<int:year>/projects/<int:number>/", staff.project_edit, name="project"),
     path("staff/<int:year>/projects/<int:number>/comments/", staff.comment_add, name="comment"),
+    path("staff/<int:year>/projects/<int:number>/review/", review.review_edit, name="review"),
     path("staff/<int:year>/projects/<int:number>/kpis/new/", staff.kpi_edit, name="kpi_new"),
     path("staff/<int:year>/projects/<int:number>/kpis/<int:kpi>/", staff.kpi_edit, name="kpi_edit"),
 ]

@@ -181,7 +181,7 @@ def project_page(request: HttpRequest, member: Membership, cycle: Cycle, record:
         "findings": findings_context(check_project(project, report, path)),
         "kpis": [(k, judge_kpi(project.kpi(k.number), cycle.fiscal_year)) for k in record.kpis.all()],
         "comments": record.comments.select_related("author__membership__api_token"), "comment_form": CommentForm(),
-        "can_comment": can_comment(member),
+        "can_comment": can_comment(member), "can_review": member.role in (Role.ADMIN, Role.REVIEWER),
     }, status=status)
 
 
