@@ -196,6 +196,12 @@ CASES = [
          effect=lambda w: w.cycle().state, changed_for=("kikaku",)),
     # departments' parts: the board, a step's confirmation page, the step
     Case("board", "get", "/staff/2023/board/", staff(), secret=OTHER_TITLE),
+    Case("carry page", "get", "/staff/2024/carry/", staff(shoko=403, kigyo=403, yushikisha=403),
+         secret=OTHER_TITLE),
+    Case("carry", "post", "/staff/2024/carry/", staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302),
+         payload=lambda w, r: {"project-1": "on"},
+         effect=lambda w: Cycle.objects.filter(fiscal_year=2024, municipality=w.isesaki).count(),
+         changed_for=("kikaku",)),
     Case("review form", "get", "/staff/2023/projects/1/review/", staff(shoko=403, kigyo=403, other=404),
          secret=P1_TITLE),
     Case("save review", "post", "/staff/2023/projects/1/review/",

@@ -315,6 +315,10 @@ def part_change(change: Change, context: Context) -> list[str]:
 
 
 def cycle_change(change: Change, context: Context) -> list[str]:
+    after = as_dict(change.after)
+    if change.action == "cycle:carry":
+        return [_("{year}を{last}から始めました（引き継いだ事業 {count}件）").format(
+            year=year_of(change), last=year_text(after.get("from")), count=len(after.get("projects") or []))]
     return [_("{year}を追加しました").format(year=year_of(change))]
 
 

@@ -14,10 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from kouka import interchange
+from kouka.domain.carry import continues_into
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.gate import publication_findings
 from kouka.domain.model import Kpi, Report
+from kouka.domain.notation import write_measurement
 from kouka.domain.progress import project_missing, project_started
 from kouka.web import mapping
 from kouka.web.models import (
@@ -334,3 +336,41 @@ def publication_preview(cycle: Cycle, note: str = "") -> Publication:
     """The publication that 公表する would make now, unsaved: the exact public page is rendered from it."""
     return Publication(cycle=cycle, revision=cycle.revision + 1, note=note, document=mapping.document_json(cycle),
                        published_at=timezone.now())
+
+
+@dataclass
+class CarryKpi:
+    kpi: Kpi
+    baseline: str
+    last_target: str  # last year's target, read-only beside the entry field
+    last_actual: str  # last year's actual, read-only
+    plan_target: str  # the target of the new year the plan holds already, "" when none
+
+
+@dataclass
+class CarryOffer:
+    project: Any  # kouka.domain.model.Project of last year
+    kpis: list[CarryKpi]
+
+
+def carry_source(member: Membership, fiscal_year: int) -> Report | None:
+    """Last year's report to start ``fiscal_year`` from: its latest publication, else its draft; None when the
+    municipality has no such year."""
+    cycle = Cycle.objects.filter(municipality=member.municipality, fiscal_year=fiscal_year - 1).first()
+    if cycle is None:
+        return None
+    publication = publication_of_cycle(cycle)
+    return publication_report(publication) if publication is not None else mapping.report_of(cycle)
+
+
+def carry_offers(source: Report, fiscal_year: int) -> list[CarryOffer]:
+    """The projects of ``source`` whose 事業期間 covers ``fiscal_year`` (and that are not stopped), each KPI
+    with its baseline and last year's target and actual in words."""
+    def text(m: Any) -> str:
+        return write_measurement(m) if m is not None else "－"
+
+    return [CarryOffer(project, [CarryKpi(k, text(k.baseline), text(k.targets.get(source.fiscal_year)),
+                                          text(k.actuals.get(source.fiscal_year)),
+                                          write_measurement(k.targets[fiscal_year]) if fiscal_year in k.targets
+                                          else "") for k in project.kpis])
+            for project in source.projects if continues_into(project, fiscal_year)]

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from kouka.web.api import api
 from kouka.web.forms import LoginForm
-from kouka.web.views import errors, imports, language, parts, people, public, publish, review, staff, stats
+from kouka.web.views import carry, errors, imports, language, parts, people, public, publish, review, staff, stats
 
 app_name = "kouka"
 
@@ -38,6 +38,7 @@ kouka_patterns = [
     path("staff/<int:year>/", staff.cycle_view, name="cycle"),
     path("staff/<int:year>/history/", staff.history_view, name="history"),
     path("staff/<int:year>/board/", parts.board, name="board"),
+    path("staff/<int:year>/carry/", carry.carry, name="carry"),
     path("staff/<int:year>/publish/", publish.publish_gate, name="publish"),
     path("staff/<int:year>/parts/<int:department>/<str:name>/", parts.part_action, name="part_action"),
     path("staff/<int:year>/report/", staff.report_edit, name="report_edit"),

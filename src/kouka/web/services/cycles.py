@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from kouka import interchange
-from kouka.domain.checks import Finding, Severity
+from kouka.domain.carry import CarryError, carry_project
+from kouka.domain.checks import Finding, Severity, project_label
+from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
 from kouka.domain.gate import publication_findings
+from kouka.domain.model import MeasurementStatus, Report
+from kouka.domain.notation import read_measurement
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership, PartState, Publication, Role, State
@@ -149,3 +153,50 @@ def cycle_transition(*, member: Membership, cycle: Cycle, name: str, note: str =
     assert isinstance(stored, Cycle)
     cycle.state, cycle.revision, cycle.version = stored.state, stored.revision, stored.version
     return findings
+
+
+class CarryRefused(KoukaError):
+    """A new year that cannot be started from the last (it has projects already, a target that is unreadable)."""
+
+
+def cycle_carry(*, member: Membership, fiscal_year: int, source: Report, chosen: dict[int, dict[int, str]]
+                ) -> Cycle:
+    """Start ``fiscal_year`` from last year's report ``source`` with the projects the administrator chose.
+
+    ``chosen`` maps each chosen project's number to its KPIs' targets of the year as typed (number → text;
+    "" keeps the target the plan already has, or none). Nothing is carried that is not chosen; each carried
+    project keeps its identity, departments, period and its KPIs' identity, units, baselines and targets
+    (:func:`kouka.domain.carry.carry_project`); actuals, cost and まとめ start empty.
+    """
+    require_admin(member)
+    projects = []
+    for project in source.projects:
+        if project.number not in chosen:
+            continue
+        try:
+            carried = carry_project(source.municipality, project, fiscal_year)
+        except CarryError as exc:
+            raise CarryRefused(str(exc)) from exc
+        for kpi in carried.kpis:
+            text = chosen[project.number].get(kpi.number, "").strip()
+            if text:
+                try:
+                    figure = read_measurement(text, kpi.unit)
+                except KoukaError:
+                    figure = None
+                if figure is None or (figure.value is None and figure.status is MeasurementStatus.FINAL):
+                    raise CarryRefused(_("{project} 成果目標{kpi}の目標値「{text}」を数として読めません"
+                                         "（例: 12{unit}）").format(project=project_label(project), kpi=kpi.number,
+                                                                    text=text, unit=kpi.unit))
+                kpi.targets[fiscal_year] = figure
+        projects.append(carried)
+    report = Report(municipality=source.municipality, fiscal_year=fiscal_year, program=source.program,
+                    projects=projects)
+    with atomic():
+        cycle, _created = Cycle.objects.get_or_create(municipality=member.municipality, fiscal_year=fiscal_year)
+        if cycle.projects.exists() or cycle.state != State.DRAFT:
+            raise CarryRefused(_("{year}には既に事業があります").format(year=format_fiscal_year(fiscal_year)))
+        mapping.store_report(member.municipality, report)
+        recorded(member, Written(cycle, cycle, "cycle:carry", format_fiscal_year(fiscal_year), None, {
+            "fiscal_year": fiscal_year, "from": source.fiscal_year, "projects": sorted(chosen)}))
+    return cycle

@@ -76,7 +76,11 @@ def dashboard(request: HttpRequest, member: Membership) -> HttpResponse:
     if request.method == "POST":
         require_admin(member)
         if form.is_valid():
-            cycle = cycle_create(member=member, fiscal_year=form.cleaned_data["fiscal_year"])
+            year = form.cleaned_data["fiscal_year"]
+            if selectors.carry_source(member, year) is not None and not Cycle.objects.filter(
+                    municipality=member.municipality, fiscal_year=year).exists():
+                return redirect("kouka:carry", year=year)  # the administrator chooses what goes on
+            cycle = cycle_create(member=member, fiscal_year=year)
             return redirect("kouka:cycle", year=cycle.fiscal_year)
     cycles = Cycle.objects.filter(municipality=member.municipality)
     return render(request, "kouka/staff/dashboard.html", {"cycles": cycles, "form": form})
