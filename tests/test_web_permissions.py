@@ -196,6 +196,11 @@ CASES = [
          effect=lambda w: w.cycle().state, changed_for=("kikaku",)),
     # departments' parts: the board, a step's confirmation page, the step
     Case("board", "get", "/staff/2023/board/", staff(), secret=OTHER_TITLE),
+    Case("set deadlines", "post", "/staff/2023/deadlines/",
+         staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302),
+         payload=lambda w, r: {"version": Cycle.objects.get(municipality=w.other if r == "other" else w.isesaki,
+                                                            fiscal_year=2023).version, "submit_deadline": "2024-06-30"},
+         effect=lambda w: w.cycle().submit_deadline, changed_for=("kikaku",)),
     Case("carry page", "get", "/staff/2024/carry/", staff(shoko=403, kigyo=403, yushikisha=403),
          secret=OTHER_TITLE),
     Case("carry", "post", "/staff/2024/carry/", staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302),

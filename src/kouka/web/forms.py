@@ -312,6 +312,18 @@ class ReviewForm(forms.Form):
                 "council_remarks": paragraphs(data["council"]), "review_response": paragraphs(data["response"])}
 
 
+class DeadlinesForm(forms.Form):
+    """The planning division's deadlines of a year."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    submit_deadline = forms.DateField(label=gettext_lazy("提出期限"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    review_deadline = forms.DateField(label=gettext_lazy("確認期限"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    publish_date = forms.DateField(label=gettext_lazy("公表予定日"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class PartActionForm(forms.Form):
     """A step on one department's part, confirmed: the part's version when shown, the number of projects the
     confirmation named, and (for a return) the reason the department will read."""

@@ -314,8 +314,18 @@ def part_change(change: Change, context: Context) -> list[str]:
     return lines
 
 
+# The year's deadlines (kouka.web.services.cycles.cycle_deadlines_set) by their names.
+DEADLINES = (("submit_deadline", gettext_noop("提出期限")), ("review_deadline", gettext_noop("確認期限")),
+             ("publish_date", gettext_noop("公表予定日")))
+
+
 def cycle_change(change: Change, context: Context) -> list[str]:
     after = as_dict(change.after)
+    if change.action == "cycle:deadlines":
+        before = as_dict(change.before)
+        return [arrow(year_of(change), _(word), before.get(key) or _(NONE), after.get(key) or _(NONE))
+                for key, word in DEADLINES if before.get(key) != after.get(key)] or [
+            _("{year}の期限を保存しました（変更なし）").format(year=year_of(change))]
     if change.action == "cycle:carry":
         return [_("{year}を{last}から始めました（引き継いだ事業 {count}件）").format(
             year=year_of(change), last=year_text(after.get("from")), count=len(after.get("projects") or []))]

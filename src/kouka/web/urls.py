@@ -39,6 +39,7 @@ kouka_patterns = [
     path("staff/<int:year>/history/", staff.history_view, name="history"),
     path("staff/<int:year>/board/", parts.board, name="board"),
     path("staff/<int:year>/carry/", carry.carry, name="carry"),
+    path("staff/<int:year>/deadlines/", parts.deadlines, name="deadlines"),
     path("staff/<int:year>/publish/", publish.publish_gate, name="publish"),
     path("staff/<int:year>/parts/<int:department>/<str:name>/", parts.part_action, name="part_action"),
     path("staff/<int:year>/report/", staff.report_edit, name="report_edit"),

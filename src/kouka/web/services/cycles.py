@@ -5,6 +5,7 @@ next publication becomes a new revision with a note that the public page shows.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext as _
 
@@ -200,3 +201,25 @@ def cycle_carry(*, member: Membership, fiscal_year: int, source: Report, chosen:
         recorded(member, Written(cycle, cycle, "cycle:carry", format_fiscal_year(fiscal_year), None, {
             "fiscal_year": fiscal_year, "from": source.fiscal_year, "projects": sorted(chosen)}))
     return cycle
+
+
+def cycle_deadlines_set(*, member: Membership, cycle: Cycle, submit: date | None, review: date | None,
+                        publish: date | None, version: int | None) -> Cycle:
+    """The planning division's deadlines of the year (提出期限, 確認期限, 公表予定日; None: not set)."""
+    require_admin(member)
+
+    def change(locked: Cycle | None) -> Written:
+        assert locked is not None
+        before = {"submit_deadline": str(locked.submit_deadline or ""), "review_deadline":
+                  str(locked.review_deadline or ""), "publish_date": str(locked.publish_date or "")}
+        locked.submit_deadline, locked.review_deadline, locked.publish_date = submit, review, publish
+        locked.save()
+        return Written(locked, locked, "cycle:deadlines", format_fiscal_year(locked.fiscal_year), before,
+                       {"submit_deadline": str(submit or ""), "review_deadline": str(review or ""),
+                        "publish_date": str(publish or "")})
+
+    rows = Cycle.objects.select_related("municipality").filter(pk=cycle.pk, municipality=member.municipality)
+    stored = write(member, rows, version, change, stale=_stale,
+                   compare=version_of if version is not None else lambda _: None).row
+    assert isinstance(stored, Cycle)
+    return stored

@@ -18,6 +18,7 @@ from kouka.domain.errors import KoukaError
 from kouka.web import mapping
 from kouka.web.models import Cycle, Department, DepartmentPart, Membership, PartState, Role, State
 from kouka.web.permissions import Denied
+from kouka.web.services.notices import notice_part
 from kouka.web.services.writes import Written, write
 
 MAX_REASON = 2000
@@ -164,5 +165,6 @@ def part_act(*, member: Membership, cycle: Cycle, department: Department, name: 
     written = write(member, rows, version, change, compare=compare, stale=part_stale(cycle, department))
     part = written.row
     assert isinstance(part, DepartmentPart)
+    notice_part(part=part, name=name, count=count or len(mapping.lead_projects(cycle).get(department.pk, [])))
     return part
 

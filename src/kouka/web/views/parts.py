@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
 
 from kouka.web import selectors
-from kouka.web.forms import PartActionForm
+from kouka.web.forms import DeadlinesForm, PartActionForm
 from kouka.web.models import Membership, Role
 from kouka.web.permissions import Denied, cycle_for
 from kouka.web.selectors import NOT_STARTED, BoardPart, BoardProject
+from kouka.web.services.cycles import cycle_deadlines_set
 from kouka.web.services.parts import PART_ACTIONS, PartRefused, ReasonMissing, part_act
 from kouka.web.services.writes import StaleVersion
 from kouka.web.views.common import staff_view
@@ -40,12 +42,35 @@ def board(request: HttpRequest, member: Membership, year: int) -> HttpResponse:
     rows = [(part, _(STATUS_WORDS[part.state]),
              [(n, _(PART_ACTIONS[n].label)) for n in actions_of(member, part)] if cycle.state != "published" else [],
              projects_words(part)) for part in parts]
-    return render(request, "kouka/staff/board.html", {"cycle": cycle, "rows": rows})
+    form = DeadlinesForm(initial={"version": cycle.version, "submit_deadline": cycle.submit_deadline,
+                                  "review_deadline": cycle.review_deadline, "publish_date": cycle.publish_date})
+    return render(request, "kouka/staff/board.html", {
+        "cycle": cycle, "rows": rows, "is_admin": member.role == Role.ADMIN, "deadlines_form": form})
 
 
 def projects_words(part: BoardPart) -> list[tuple[BoardProject, str, list[str]]]:
     """Each project of ``part`` with its status and what is missing, in words."""
     return [(p, _(STATUS_WORDS[p.status]), [_(m) for m in p.missing]) for p in part.projects]
+
+
+@staff_view
+@require_POST
+def deadlines(request: HttpRequest, member: Membership, year: int) -> HttpResponse:
+    """The planning division sets the year's deadlines (from the board)."""
+    cycle = cycle_for(member, year)
+    form = DeadlinesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("日付を「2024-06-30」の形で入力してください"))
+        return redirect("kouka:board", year=year)
+    try:
+        cycle_deadlines_set(member=member, cycle=cycle, submit=form.cleaned_data["submit_deadline"],
+                            review=form.cleaned_data["review_deadline"], publish=form.cleaned_data["publish_date"],
+                            version=form.cleaned_data["version"])
+    except StaleVersion as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("期限を保存しました"))
+    return redirect("kouka:board", year=year)
 
 
 @staff_view
