@@ -110,10 +110,15 @@ def test_the_whole_cycle_with_departments(browser: "Browser", site: str) -> None
     admin.get_by_role("button", name="商工労働課の2事業を差し戻します").click()
     assert "提出済み" in part(admin, "企業誘致課").inner_text()  # the other department is untouched
     steps.check(admin, "6-administrator-returned-one-department")
+    admin.set_viewport_size({"width": 360, "height": 800})  # the board on a phone
+    save_screenshot(admin, ARTIFACTS / "6-board-at-360px.png")
+    admin.set_viewport_size({"width": 1280, "height": 800})
 
     shoko.goto(f"{site}/staff/2023/")
     assert REASON in shoko.content()
     steps.check(shoko, "7-department-sees-the-reason")
+    shoko.set_viewport_size({"width": 360, "height": 800})
+    save_screenshot(shoko, ARTIFACTS / "7-reason-at-360px.png")
     shoko.goto(f"{site}/staff/2023/projects/1/")
     shoko.get_by_label("まとめ（検証結果）").fill(FIXED)
     shoko.get_by_role("button", name="保存", exact=True).click()
