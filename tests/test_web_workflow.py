@@ -261,13 +261,21 @@ def test_kpi_page_shows_every_published_year(world: "World") -> None:
 def test_reading_says_back_what_was_typed(world: "World") -> None:
     editor = world.client("shoko")
     said = editor.get("/api/staff/reading", {"text": "11,788億円（令和元年）", "unit": "億円"}).json()
-    assert said == {"ok": True, "reading": "値 11,788億円・確定値・令和元年の数値"}
+    assert said == {"ok": True, "reading": "値 11,788億円・確定値・令和元年の数値", "advice": []}
     said = editor.get("/api/staff/reading", {"text": "90社(速報値)", "unit": "社"}).json()
-    assert said == {"ok": True, "reading": "値 90社・速報値"}
+    assert said == {"ok": True, "reading": "値 90社・速報値", "advice": []}
     said = editor.get("/api/staff/reading", {"text": "県において集計中", "unit": "社"}).json()
     assert said["ok"] and said["reading"].startswith("集計中")
     assert editor.get("/api/staff/reading", {"text": "たくさん", "unit": "社"}).json()["ok"] is False
     assert world.client("anonymous").get("/api/staff/reading", {"text": "1社"}).status_code == 401
+    # before saving, in a clerk's words with the accepted forms: a unit other than the KPI's, a negative figure
+    said = editor.get("/api/staff/reading", {"text": "3件", "unit": "社"}).json()
+    assert not said["ok"] and said["advice"] == [
+        "「3件」の単位は「件」ですが、この成果目標の単位は「社」です。「社」で入力してください（例: 3社、3社(速報値)）"]
+    said = editor.get("/api/staff/reading", {"text": "-5社", "unit": "社"}).json()
+    assert not said["ok"] and "0以上" in said["advice"][0] and "例: 5社" in said["advice"][0]
+    said = editor.get("/api/staff/reading", {"text": "たくさん", "unit": "社"}).json()
+    assert "例: 12社、12社(速報値)、集計中" in said["advice"][0]
 
 
 MAGIC = {"pdf": b"%PDF", "xlsx": b"PK", "json": b"{", "csv": b""}

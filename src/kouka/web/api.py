@@ -15,6 +15,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 
+from kouka.domain.entry import figure_advice
 from kouka.domain.errors import KoukaError
 from kouka.domain.rules import judge_kpi
 from kouka.web import selectors
@@ -180,16 +181,18 @@ def public_report(request: HttpRequest, slug: str, year: int) -> dict[str, Any]:
 class ReadingOut(Schema):
     ok: bool
     reading: str
+    advice: list[str] = Field(default_factory=list)  # to look at before saving (kouka.domain.entry)
 
 
 @api.get("/staff/reading", response=ReadingOut, auth=STAFF, tags=["staff"])
 def reading(request: HttpRequest, text: str, unit: str = "") -> ReadingOut:
     """How a typed figure is read (``90社(速報値)`` → 値 90社・速報値), for feedback as staff type."""
     _member(request)
+    advice = figure_advice(text[:100], unit[:20])
     try:
-        return ReadingOut(ok=True, reading=read_aloud(text[:100], unit[:20]))
+        return ReadingOut(ok=not advice, reading=read_aloud(text[:100], unit[:20]), advice=advice)
     except KoukaError as exc:
-        return ReadingOut(ok=False, reading=str(exc))
+        return ReadingOut(ok=False, reading=str(exc), advice=advice)
 
 
 @api.get("/staff/cycles/{year}", response=CycleOut, auth=STAFF, tags=["staff"])

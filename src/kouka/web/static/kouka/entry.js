@@ -17,7 +17,7 @@
       if (!text) { output.textContent = ""; output.classList.remove("bad"); return; }
       var url = form.dataset.readingUrl + "?text=" + encodeURIComponent(text) + "&unit=" + encodeURIComponent(unit.value);
       fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
-        output.textContent = data.reading;
+        output.textContent = data.reading + (data.advice && data.advice.length ? "　" + data.advice.join("　") : "");
         output.classList.toggle("bad", !data.ok);
       }).catch(function () { output.textContent = ""; });
     }
