@@ -295,6 +295,8 @@ CASES = [
     Case("api submit", "post", "/api/staff/cycles/2023/transitions/submit",
          staff(anonymous=401, kikaku=200, shoko=409, kigyo=409, yushikisha=409, other=200, **api(403, 403, 403)),
          payload=lambda w, r: {}, json_body=True, effect=lambda w: w.cycle().state, changed_for=("kikaku",)),
+    Case("api grant advice", "get", "/api/staff/cycles/2023/grant-advice?cost=100&grant=50",
+         staff(anonymous=401, **api(403, 200, 200))),
     Case("api departments", "get", "/api/staff/cycles/2023/departments",
          staff(anonymous=401, **api(403, 200, 200)), secret=OTHER_TITLE),
     Case("api part submit", "post", "/api/staff/cycles/2023/departments/{part}/submit",

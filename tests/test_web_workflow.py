@@ -276,6 +276,13 @@ def test_reading_says_back_what_was_typed(world: "World") -> None:
     assert not said["ok"] and "0以上" in said["advice"][0] and "例: 5社" in said["advice"][0]
     said = editor.get("/api/staff/reading", {"text": "たくさん", "unit": "社"}).json()
     assert "例: 12社、12社(速報値)、集計中" in said["advice"][0]
+    advice = editor.get("/api/staff/cycles/2023/grant-advice", {"cost": "9,962,058", "grant": "4,981,000"}).json()
+    assert advice["advice"] == ["交付金充当額は、事業費 996万2,058円 × 1/2 = 498万1,029円 になるはずですが、"
+                                "498万1,000円 と入力されています（例: 4,981,029）"]
+    assert editor.get("/api/staff/cycles/2023/grant-advice", {"cost": "9,962,058", "grant": "4,981,029"}
+                      ).json() == {"advice": []}
+    page = editor.get("/staff/2023/projects/1/").content.decode()
+    assert 'data-grant-url="/api/staff/cycles/2023/grant-advice"' in page
 
 
 MAGIC = {"pdf": b"%PDF", "xlsx": b"PK", "json": b"{", "csv": b""}

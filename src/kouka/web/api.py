@@ -15,7 +15,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 
-from kouka.domain.entry import figure_advice
+from kouka.domain.entry import figure_advice, grant_advice
 from kouka.domain.errors import KoukaError
 from kouka.domain.rules import judge_kpi
 from kouka.web import selectors
@@ -193,6 +193,18 @@ def reading(request: HttpRequest, text: str, unit: str = "") -> ReadingOut:
         return ReadingOut(ok=not advice, reading=read_aloud(text[:100], unit[:20]), advice=advice)
     except KoukaError as exc:
         return ReadingOut(ok=False, reading=str(exc), advice=advice)
+
+
+class AdviceOut(Schema):
+    advice: list[str]
+
+
+@api.get("/staff/cycles/{year}/grant-advice", response=AdviceOut, auth=STAFF, tags=["staff"])
+def grant_check(request: HttpRequest, year: int, cost: str = "", grant: str = "") -> AdviceOut:
+    """What to look at in a project's 事業費 and 交付金充当額 as typed (the year's grant rate), before saving."""
+    cycle = cycle_for(_member(request), year)
+    rate = selectors.cycle_report_whole(cycle).program.rate
+    return AdviceOut(advice=grant_advice(cost[:40], grant[:40], rate))
 
 
 @api.get("/staff/cycles/{year}", response=CycleOut, auth=STAFF, tags=["staff"])
