@@ -209,6 +209,9 @@ def project_from_json(data: JSON) -> Project:
         figures=[figure_from_json(item) for item in data.get("figures", [])],
         notes=list(data.get("notes", [])),
         reviewer_opinion=list(data.get("reviewer_opinion", [])),
+        reviewer_label=data.get("reviewer_label", ""),
+        council_remarks=list(data.get("council_remarks", [])),
+        review_response=list(data.get("review_response", [])),
         evaluation=_evaluation(data.get("evaluation")),
         next_direction=_next_direction(data.get("next_direction")),
         direction_reason=list(data.get("direction_reason", [])),
@@ -329,6 +332,9 @@ def project_json(p: Project, *, with_kpis: bool = True) -> JSON:
     }
     if p.figures:  # only where there are some, so a file without photos is written as before
         data["figures"] = [figure_json(f) for f in p.figures]
+    for name in ("reviewer_label", "council_remarks", "review_response"):  # written only when the city has them
+        if getattr(p, name):
+            data[name] = getattr(p, name) if name == "reviewer_label" else list(getattr(p, name))
     if p.key:
         data["key"] = p.key
     return data

@@ -115,7 +115,7 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
     if reset and database.exists():
         database.unlink()
     prepare_data(data, host)
-    from kouka.web.ops.demo import DEMO_PASSWORD, DEMO_USERS, demo_present, load_demo
+    from kouka.web.ops.demo import DEMO_PASSWORD, DEMO_USERS, demo_present, demo_year_in_progress, load_demo
 
     if demo_present():
         console.print(f"既存のデモデータを使います（{database}、これまでの変更を残しています）。"
@@ -123,8 +123,10 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
         users = list(DEMO_USERS)
     else:
         municipality, users = load_demo(EXAMPLE)
+        demo_year_in_progress(municipality)
         console.print(("デモデータを消して読み込み直しました" if reset else "デモデータを読み込みました")
-                      + f": {municipality.name}（令和4年度を公表済み、令和5年度を作成中）")
+                      + f": {municipality.name}（令和4年度を公表済み、令和5年度は商工労働課が提出済み・"
+                      "企業誘致課は差し戻し中）")
     console.print("デモ利用者 / demo logins（パスワード / password: " + DEMO_PASSWORD + "）:")
     for user in users:
         console.print(f"  {user.username:<12} {user.description}", highlight=False)

@@ -170,6 +170,9 @@ class Project:
     figures: list[Figure] = field(default_factory=list)  # photos and figures placed in the まとめ
     notes: list[str] = field(default_factory=list)  # further narrative the city published
     reviewer_opinion: list[str] = field(default_factory=list)  # 外部有識者の意見
+    reviewer_label: str = ""  # the heading the city gives it: 推進会議の評価; "" is 外部有識者の意見
+    council_remarks: list[str] = field(default_factory=list)  # 議会の意見 (optional)
+    review_response: list[str] = field(default_factory=list)  # 対応: how each remark is reflected
     evaluation: Categorised[EffectLevel] | None = None
     next_direction: Categorised[NextDirection] | None = None
     direction_reason: list[str] = field(default_factory=list)  # 今後の方針の理由

@@ -128,8 +128,9 @@ def project_problems(project: Project, path: str, *, with_kpis: bool = True) -> 
     found.yen("cost_yen", project.cost_yen, limits.LABELS[("project", "cost_yen")])
     found.yen("grant_yen", project.grant_yen, limits.LABELS[("project", "grant_yen")])
     found.text("kpi_scope_label", project.kpi_scope_label, limits.KPI_SCOPE_LABEL)
+    found.text("reviewer_label", project.reviewer_label, limits.REVIEWER_LABEL)
     for field in ("summary", "kpi_notes", "verification", "figure_captions", "notes", "reviewer_opinion",
-                  "direction_reason"):
+                  "direction_reason", "council_remarks", "review_response"):
         found.texts(field, getattr(project, field), _paragraphs("project", field))
     for field, categorised in (("evaluation", project.evaluation), ("next_direction", project.next_direction)):
         _categorised(found, field, categorised)

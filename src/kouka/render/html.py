@@ -417,7 +417,12 @@ def _evaluation(project: Project) -> str:
         parts.append(_subsection(project, "next", "今後の方針", _paragraphs([x for x in [label] if x])
                                  + _paragraphs(project.direction_reason)))
     if project.reviewer_opinion:
-        parts.append(_subsection(project, "opinion", "外部有識者の意見", _paragraphs(project.reviewer_opinion)))
+        parts.append(_subsection(project, "opinion", project.reviewer_label or "外部有識者の意見",
+                                 _paragraphs(project.reviewer_opinion)))
+    if project.council_remarks:
+        parts.append(_subsection(project, "council", "議会の意見", _paragraphs(project.council_remarks)))
+    if project.review_response:
+        parts.append(_subsection(project, "response", "意見への対応", _paragraphs(project.review_response)))
     return "".join(parts)
 
 

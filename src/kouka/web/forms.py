@@ -104,8 +104,6 @@ class ProjectForm(forms.Form):
         choices=[("", "（未選択）")] + [(k.value, v) for k, v in DIRECTION_LABELS.items()])
     direction_reason = forms.CharField(label="今後の方針の理由", required=False, max_length=4000,
                                        widget=forms.Textarea(attrs=TEXT))
-    reviewer_opinion = forms.CharField(label="外部有識者の意見", required=False, max_length=4000,
-                                       widget=forms.Textarea(attrs=TEXT))
     kind = forms.ChoiceField(label="事業の区分", required=False, initial=ProjectKind.SINGLE.value,
                              choices=[(ProjectKind.SINGLE.value, "市単独事業"),
                                       (ProjectKind.WIDE_AREA.value, "広域連携事業")])
@@ -138,7 +136,7 @@ class ProjectForm(forms.Form):
             "next_direction": project.next_direction.category.value
             if project.next_direction and project.next_direction.category else "",
             "direction_reason": joined(project.direction_reason),
-            "reviewer_opinion": joined(project.reviewer_opinion), "kind": project.kind.value,
+            "kind": project.kind.value,
             "partner_bodies": joined(project.partner_bodies), "kpi_scope_label": project.kpi_scope_label,
         }
 
@@ -162,7 +160,6 @@ class ProjectForm(forms.Form):
             start_year=data["start_year"], end_year=data["end_year"], summary=paragraphs(data["summary"]),
             cost_yen=data["cost"], grant_yen=data["grant"], verification=paragraphs(data["verification"]),
             evaluation=evaluation, next_direction=direction, direction_reason=paragraphs(data["direction_reason"]),
-            reviewer_opinion=paragraphs(data["reviewer_opinion"]),
             kind=ProjectKind(data["kind"] or ProjectKind.SINGLE.value),
             partner_bodies=paragraphs(data["partner_bodies"]), kpi_scope_label=data["kpi_scope_label"].strip(),
         )
@@ -286,6 +283,7 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the cycle's, when the page was loaded
     note = forms.CharField(label="訂正内容（訂正版の公表時に必須）", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
+    acknowledged = forms.BooleanField(label=gettext_lazy("注意事項を確認しました"), required=False)
 
 
 class UploadForm(forms.Form):
@@ -375,3 +373,50 @@ class LoginForm(AuthenticationForm):
 class NewCycleForm(forms.Form):
     fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=limits.REPORT_YEARS.first,
                                      max_value=limits.REPORT_YEARS.last)
+
+
+class ReviewForm(forms.Form):
+    """The reviewers' part of a project: the opinion under the city's heading, the council's remarks, the 対応."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    label = forms.ChoiceField(label=gettext_lazy("見出し"), required=False, choices=[
+        ("", gettext_lazy("外部有識者の意見")), ("推進会議の評価", gettext_lazy("推進会議の評価"))])
+    opinion = forms.CharField(label=gettext_lazy("意見（評価）"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs=TEXT))
+    council = forms.CharField(label=gettext_lazy("議会の意見（任意）"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs=TEXT))
+    response = forms.CharField(label=gettext_lazy("対応（意見をどう反映するか）"), required=False, max_length=4000,
+                               widget=forms.Textarea(attrs=TEXT))
+
+    @staticmethod
+    def initial_for(project: Project, version: int) -> dict[str, Any]:
+        return {"version": version, "label": project.reviewer_label, "opinion": joined(project.reviewer_opinion),
+                "council": joined(project.council_remarks), "response": joined(project.review_response)}
+
+    def review(self) -> dict[str, Any]:
+        """The project fields the form sets, as the interchange names them."""
+        data = self.cleaned_data
+        return {"reviewer_label": data["label"], "reviewer_opinion": paragraphs(data["opinion"]),
+                "council_remarks": paragraphs(data["council"]), "review_response": paragraphs(data["response"])}
+
+
+class DeadlinesForm(forms.Form):
+    """The planning division's deadlines of a year."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    submit_deadline = forms.DateField(label=gettext_lazy("提出期限"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    review_deadline = forms.DateField(label=gettext_lazy("確認期限"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    publish_date = forms.DateField(label=gettext_lazy("公表予定日"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PartActionForm(forms.Form):
+    """A step on one department's part, confirmed: the part's version when shown, the number of projects the
+    confirmation named, and (for a return) the reason the department will read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    count = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.CharField(label=gettext_lazy("差し戻しの理由（担当課に表示されます）"), required=False,
+                             max_length=2000, widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 4}))

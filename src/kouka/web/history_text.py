@@ -152,7 +152,7 @@ VALUES: dict[str, Callable[[Any], str]] = {
     "rate": number_text,
 }
 PARAGRAPHS = {"title_notes", "summary", "verification", "figure_captions", "notes", "reviewer_opinion",
-              "direction_reason", "kpi_notes", "introduction"}
+              "direction_reason", "kpi_notes", "introduction", "council_remarks", "review_response"}
 BY_YEAR = {"targets": measurement_text, "actuals": measurement_text, "marks": text_text}
 
 
@@ -296,7 +296,39 @@ def workflow_change(change: Change, context: Context) -> list[str]:
     return lines
 
 
+# A step on a department's part of the year (kouka.web.services.parts.PART_ACTIONS) as a sentence.
+PART_STEPS = {
+    "submit": gettext_noop("{year} {department}の{count}事業を提出しました"),
+    "return": gettext_noop("{year} {department}の{count}事業を差し戻しました"),
+    "confirm": gettext_noop("{year} {department}の{count}事業を確認済みにしました"),
+}
+
+
+def part_change(change: Change, context: Context) -> list[str]:
+    after = as_dict(change.after)
+    phrase = PART_STEPS.get(change.action.split(":", 1)[1], OTHER_TRANSITION)
+    lines = [_(phrase).format(year=year_of(change), department=after.get("department", change.target),
+                              count=after.get("count", ""))]
+    if after.get("reason"):
+        lines.append(_("差し戻しの理由: {reason}").format(reason=quoted(after["reason"], 200)))
+    return lines
+
+
+# The year's deadlines (kouka.web.services.cycles.cycle_deadlines_set) by their names.
+DEADLINES = (("submit_deadline", gettext_noop("提出期限")), ("review_deadline", gettext_noop("確認期限")),
+             ("publish_date", gettext_noop("公表予定日")))
+
+
 def cycle_change(change: Change, context: Context) -> list[str]:
+    after = as_dict(change.after)
+    if change.action == "cycle:deadlines":
+        before = as_dict(change.before)
+        return [arrow(year_of(change), _(word), before.get(key) or _(NONE), after.get(key) or _(NONE))
+                for key, word in DEADLINES if before.get(key) != after.get(key)] or [
+            _("{year}の期限を保存しました（変更なし）").format(year=year_of(change))]
+    if change.action == "cycle:carry":
+        return [_("{year}を{last}から始めました（引き継いだ事業 {count}件）").format(
+            year=year_of(change), last=year_text(after.get("from")), count=len(after.get("projects") or []))]
     return [_("{year}を追加しました").format(year=year_of(change))]
 
 
@@ -427,6 +459,7 @@ ACTIONS: dict[str, Callable[[Change, Context], list[str]]] = {
     "project": project_change, "kpi": kpi_change, "report": report_change, "workflow": workflow_change,
     "cycle": cycle_change, "import": import_change, "workbook": workbook_change, "comment": comment_change,
     "department": department_change, "user": person_change, "token": token_change, "photo": photo_change,
+    "part": part_change,
 }
 
 

@@ -89,6 +89,10 @@ class Cycle(models.Model):
     report = models.JSONField(default=dict)  # report-level interchange fields, without projects
     updated = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking of the report-level form
+    # the planning division's deadlines of the year (blank: not set)
+    submit_deadline = models.DateField("提出期限", null=True, blank=True)
+    review_deadline = models.DateField("確認期限", null=True, blank=True)
+    publish_date = models.DateField("公表予定日", null=True, blank=True)
 
     class Meta:
         ordering = ("-fiscal_year",)
@@ -96,6 +100,46 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.fiscal_year}"
+
+
+class PartState(models.TextChoices):
+    """Where one department's part of a year stands (no row yet: not submitted, 未着手 or 作成中)."""
+
+    OPEN = "open", gettext_lazy("作成中")
+    SUBMITTED = "submitted", gettext_lazy("提出済み")
+    RETURNED = "returned", gettext_lazy("差し戻し")
+    CONFIRMED = "confirmed", gettext_lazy("確認済み")
+
+
+class DepartmentPart(models.Model):
+    """One department's part of a year's report (its projects): submitted by the department, returned with a
+    written reason or confirmed by the planning division."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="parts")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="parts")
+    state = models.CharField("状態", max_length=10, choices=PartState.choices, default=PartState.OPEN)
+    reason = models.TextField("差し戻しの理由", max_length=2000, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("department__name",)
+        constraints = (models.UniqueConstraint(fields=["cycle", "department"], name="part_unique_department"),)
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.department}"
+
+
+class Notice(models.Model):
+    """One e-mail notice sent: one event to one recipient, kept so that it is sent exactly once."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="notices")
+    event = models.CharField("出来事", max_length=120)  # submit:12:3, return:12:3:5, deadline:submit:7
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["event", "recipient"], name="notice_unique_event"),)
 
 
 class StoredPart(models.Model):

@@ -5,7 +5,7 @@ cycle's revision on, so a cycle's latest publication is the one whose revision i
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -18,9 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from kouka import interchange
+from kouka.domain.carry import continues_into
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
+from kouka.domain.gate import publication_findings
 from kouka.domain.model import Figure, Kpi, Project, Report
+from kouka.domain.notation import write_measurement
+from kouka.domain.progress import project_missing, project_started
 from kouka.domain.search import INDEXED_CHARS, folded, search_terms, too_short
 from kouka.domain.validation import report_problems
 from kouka.web import mapping
@@ -30,9 +34,11 @@ from kouka.web.models import (
     Change,
     Cycle,
     Department,
+    DepartmentPart,
     KpiRecord,
     Membership,
     Municipality,
+    PartState,
     ProjectRecord,
     Publication,
     Role,
@@ -330,3 +336,117 @@ def workbook_departments(member: Membership, cycle: Cycle) -> list[tuple[str, st
         return [(name, name) for name in names if name in own]
     choices = [(name, name) for name in names]
     return [*choices, ("", gettext("全課（すべての事業）"))] if member.role == Role.ADMIN else []
+# --- departments' parts of a year --------------------------------------------------------------------
+
+# A project's status on the board, by its department's part: 未着手 / 作成中 / 提出済み / 差し戻し / 確認済み.
+NOT_STARTED = "not_started"
+
+
+@dataclass
+class BoardProject:
+    record: ProjectRecord
+    status: str  # NOT_STARTED or a PartState
+    missing: list[str]  # message ids of kouka.domain.progress
+
+
+@dataclass
+class BoardPart:
+    """One department's part of the year: its state, the return reason, its projects."""
+
+    department: Department
+    state: PartState
+    reason: str
+    version: int  # 0: no part yet
+    projects: list[BoardProject] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.projects)
+
+    @property
+    def missing(self) -> bool:
+        return any(p.missing for p in self.projects)
+
+
+def cycle_board(member: Membership, cycle: Cycle) -> list[BoardPart]:
+    """Every department's part of the year that ``member`` may see (an editor: their own departments), with
+    each project it leads (:func:`kouka.web.mapping.lead_department`), the project's status and what is still
+    missing; projects without a department are not on the board."""
+    report, rows = cycle_report(member, cycle)
+    parts = {p.department_id: p for p in DepartmentPart.objects.filter(cycle=cycle)}
+    own = {d.pk for d in member.departments.all()} if member.role == Role.EDITOR else None
+    board: dict[int, BoardPart] = {}
+    for record in rows:
+        project = report.project(record.number)
+        department = mapping.lead_department(record)
+        if department is not None and (own is None or department.pk in own):
+            if department.pk not in board:
+                stored = parts.get(department.pk)
+                board[department.pk] = BoardPart(
+                    department, PartState(stored.state) if stored else PartState.OPEN,
+                    stored.reason if stored else "", stored.version if stored else 0)
+            part = board[department.pk]
+            status = str(part.state)
+            if part.state == PartState.OPEN and not project_started(project, cycle.fiscal_year):
+                status = NOT_STARTED
+            part.projects.append(BoardProject(record, status, project_missing(project, cycle.fiscal_year)))
+    return sorted(board.values(), key=lambda p: p.department.name)
+
+
+def cycle_part(member: Membership, cycle: Cycle, department_id: int) -> BoardPart:
+    """One department's part of the board; Http404 when ``member`` may not see it or it has no projects."""
+    for part in cycle_board(member, cycle):
+        if part.department.pk == department_id:
+            return part
+    raise Http404("担当課がありません")
+
+
+def cycle_checklist(cycle: Cycle) -> tuple[Report, list[Finding]]:
+    """The year's whole report as it would be published and the publication checklist's findings for it
+    (:func:`kouka.domain.gate.publication_findings`, compared with last year's published report)."""
+    report = mapping.report_of(cycle)
+    return report, publication_findings(report, mapping.previous_report(cycle))
+
+
+def publication_preview(cycle: Cycle, note: str = "") -> Publication:
+    """The publication that 公表する would make now, unsaved: the exact public page is rendered from it."""
+    return Publication(cycle=cycle, revision=cycle.revision + 1, note=note, document=mapping.document_json(cycle),
+                       published_at=timezone.now())
+
+
+@dataclass
+class CarryKpi:
+    kpi: Kpi
+    baseline: str
+    last_target: str  # last year's target, read-only beside the entry field
+    last_actual: str  # last year's actual, read-only
+    plan_target: str  # the target of the new year the plan holds already, "" when none
+
+
+@dataclass
+class CarryOffer:
+    project: Any  # kouka.domain.model.Project of last year
+    kpis: list[CarryKpi]
+
+
+def carry_source(member: Membership, fiscal_year: int) -> Report | None:
+    """Last year's report to start ``fiscal_year`` from: its latest publication, else its draft; None when the
+    municipality has no such year."""
+    cycle = Cycle.objects.filter(municipality=member.municipality, fiscal_year=fiscal_year - 1).first()
+    if cycle is None:
+        return None
+    publication = publication_of_cycle(cycle)
+    return publication_report(publication) if publication is not None else mapping.report_of(cycle)
+
+
+def carry_offers(source: Report, fiscal_year: int) -> list[CarryOffer]:
+    """The projects of ``source`` whose 事業期間 covers ``fiscal_year`` (and that are not stopped), each KPI
+    with its baseline and last year's target and actual in words."""
+    def text(m: Any) -> str:
+        return write_measurement(m) if m is not None else "－"
+
+    return [CarryOffer(project, [CarryKpi(k, text(k.baseline), text(k.targets.get(source.fiscal_year)),
+                                          text(k.actuals.get(source.fiscal_year)),
+                                          write_measurement(k.targets[fiscal_year]) if fiscal_year in k.targets
+                                          else "") for k in project.kpis])
+            for project in source.projects if continues_into(project, fiscal_year)]

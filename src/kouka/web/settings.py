@@ -224,3 +224,14 @@ AXES_CLIENT_IP_CALLABLE = "kouka.web.security.client_ip"
 KOUKA_QUEUE_URL = os.environ.get("KOUKA_QUEUE_URL", "")
 # After how many seconds an upload still waiting or being read is given up on its status page.
 KOUKA_UPLOAD_PATIENCE = int(os.environ.get("KOUKA_UPLOAD_PATIENCE", "") or 900)
+# Notices by e-mail (kouka.web.services.notices): the console in development and the demo, SMTP in production
+# (docs/production.md): KOUKA_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST …
+EMAIL_BACKEND = os.environ.get("KOUKA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("KOUKA_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("KOUKA_FROM_EMAIL", "kouka@localhost")
+SITE_URL = os.environ.get("KOUKA_SITE_URL", "http://127.0.0.1:8000")  # the address written in notices

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("kouka", "0008_search"),
+        ("kouka", "0009_cycle"),
     ]
 
     operations = [

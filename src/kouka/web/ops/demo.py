@@ -87,3 +87,27 @@ def create_users(municipality: Municipality) -> list[DemoUser]:
         member.departments.set([Department.objects.get_or_create(municipality=municipality, name=name)[0]
                                 for name in demo.departments])
     return list(DEMO_USERS)
+
+
+DEMO_RETURN_REASON = "成果目標②・③の令和5年度の実績値が入っていません。入力してから提出し直してください。"
+
+
+def demo_year_in_progress(municipality: Municipality) -> None:
+    """令和5年度 under way beside the published 令和4年度: deadlines set, 商工労働課's projects submitted and
+    企業誘致課's returned with a reason (what ``kouka demo`` shows; the test worlds start from a plain draft)."""
+    from datetime import date
+
+    from kouka.web.models import Cycle
+    from kouka.web.services.cycles import cycle_deadlines_set
+    from kouka.web.services.parts import part_act
+
+    admin = Membership.objects.get(user__username="kikaku")
+    cycle = Cycle.objects.get(municipality=municipality, fiscal_year=2023)
+    cycle_deadlines_set(member=admin, cycle=cycle, submit=date(2024, 6, 28), review=date(2024, 7, 31),
+                        publish=date(2024, 9, 30), version=None)
+    for username, name in (("shoko", "商工労働課"), ("kigyo", "企業誘致課")):
+        department = Department.objects.get(municipality=municipality, name=name)
+        part_act(member=Membership.objects.get(user__username=username), cycle=cycle, department=department,
+                 name="submit")
+    part_act(member=admin, cycle=cycle, department=Department.objects.get(municipality=municipality, name="企業誘致課"),
+             name="return", reason=DEMO_RETURN_REASON)

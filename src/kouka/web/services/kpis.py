@@ -14,7 +14,7 @@ from kouka.domain.validation import Problems, kpi_problems
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, KpiRecord, Membership, ProjectRecord
-from kouka.web.permissions import require_edit
+from kouka.web.permissions import require_edit_project
 from kouka.web.services.writes import STALE, StaleVersion, Written, recorded, require_valid, still_editable, write
 
 
@@ -29,7 +29,7 @@ def _check(project: ProjectRecord, kpi: Kpi) -> None:
 
 def kpi_create(*, member: Membership, cycle: Cycle, project: ProjectRecord, kpi: Kpi) -> KpiRecord:
     """A new KPI of ``project``; :class:`StaleVersion` when its number was taken meanwhile."""
-    require_edit(member, cycle)
+    require_edit_project(member, cycle, project)
     _check(project, kpi)
     data = interchange.kpi_json(kpi)
     try:
@@ -45,8 +45,8 @@ def kpi_create(*, member: Membership, cycle: Cycle, project: ProjectRecord, kpi:
 def kpi_update(*, member: Membership, cycle: Cycle, record: KpiRecord, before: Kpi, after: Kpi,
                version: int | None) -> KpiRecord:
     """Overwrite a KPI with what the form made of it; :class:`StaleVersion` when ``version`` is stale."""
-    require_edit(member, cycle)
     project = record.project
+    require_edit_project(member, cycle, project)
     _check(project, after)
 
     def change(locked: KpiRecord | None) -> Written:
@@ -64,8 +64,8 @@ def kpi_actual_set(*, member: Membership, cycle: Cycle, record: KpiRecord, year:
                    version: int) -> KpiRecord:
     """Set one actual as staff type it (90社(速報値)); :class:`StaleVersion` when ``version`` is old,
     :class:`Invalid` when the year or the figure may not be stored (checked before anything is written)."""
-    require_edit(member, cycle)
     project = record.project
+    require_edit_project(member, cycle, project)
     found = Problems("$", "")
     found.year(f"actuals.{year}", year, limits.FIGURE_YEARS)
     if not found.found and (why := year_mistake(text)):

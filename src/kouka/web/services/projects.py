@@ -1,8 +1,10 @@
 """Writes to a year's projects (事業): create, update, and the まとめ the API sets."""
 
 from dataclasses import replace
+from typing import Any
 
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
 
 from kouka import interchange
 from kouka.domain.errors import KoukaError
@@ -10,8 +12,8 @@ from kouka.domain.model import Project
 from kouka.domain.validation import project_problems
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
-from kouka.web.models import Cycle, Department, Membership, ProjectRecord, Role
-from kouka.web.permissions import Denied, require_admin, require_edit
+from kouka.web.models import Cycle, Department, Membership, ProjectRecord, Role, State
+from kouka.web.permissions import Denied, require_admin, require_edit, require_edit_project
 from kouka.web.services.writes import Written, recorded, require_valid, still_editable, write
 
 NUMBER_TAKEN = "この事業番号は既に使われています / this project number is taken"
@@ -68,7 +70,7 @@ def project_update(*, member: Membership, cycle: Cycle, record: ProjectRecord, b
                    version: int | None) -> ProjectRecord:
     """Overwrite a project (not its KPIs); :class:`StaleVersion` when ``version`` is not the record's,
     :class:`Invalid` (nothing written) when a field may not be stored."""
-    require_edit(member, cycle)
+    require_edit_project(member, cycle, record)
     require_valid(project_problems(after, "$", with_kpis=False))
 
     def change(locked: ProjectRecord | None) -> Written:
@@ -82,11 +84,41 @@ def project_update(*, member: Membership, cycle: Cycle, record: ProjectRecord, b
     return row
 
 
+REVIEW_FIELDS = ("reviewer_label", "reviewer_opinion", "council_remarks", "review_response")
+
+
+def project_review_set(*, member: Membership, cycle: Cycle, record: ProjectRecord, review: dict[str, Any],
+                       version: int | None) -> ProjectRecord:
+    """The reviewers' part of a project (``review``: :data:`REVIEW_FIELDS`): the 外部有識者 or the planning
+    division writes it until the year is published; :class:`StaleVersion` when stale."""
+    if member.municipality_id != cycle.municipality_id or member.role not in (Role.REVIEWER, Role.ADMIN):
+        raise Denied(_("意見は外部有識者と企画担当が書けます"))
+    if cycle.state == State.PUBLISHED:
+        raise Denied(_("公表済みの報告は変更できません。訂正を開始してください"))
+    fields = {name: review[name] for name in REVIEW_FIELDS if name in review}
+    if sum(len(p) for name in REVIEW_FIELDS[1:] for p in fields.get(name, [])) > 3 * MAX_VERIFICATION:
+        raise VerificationTooLong(_("意見が長すぎます"))
+
+    def change(locked: ProjectRecord | None) -> Written:
+        assert locked is not None
+        before = dict(locked.data)
+        data = {k: v for k, v in locked.data.items() if k not in fields}
+        data |= {k: v for k, v in fields.items() if v}
+        data["reviewer_opinion"] = fields.get("reviewer_opinion", before.get("reviewer_opinion", []))
+        locked.data = data
+        locked.save()
+        return Written(locked, cycle, "project:update", locked.title, before, locked.data)
+
+    row = write(member, ProjectRecord.objects.filter(pk=record.pk), version, change).row
+    assert isinstance(row, ProjectRecord)
+    return row
+
+
 def project_verification_set(*, member: Membership, cycle: Cycle, record: ProjectRecord, paragraphs: list[str],
                              version: int) -> ProjectRecord:
     """Set a project's まとめ（検証結果）, one string per paragraph (blank ones dropped, 8000 characters in all);
     :class:`StaleVersion` when stale."""
-    require_edit(member, cycle)
+    require_edit_project(member, cycle, record)
     paragraphs = [p.strip() for p in paragraphs if p.strip()]
     if len(paragraphs) > MAX_PARAGRAPHS or sum(len(p) for p in paragraphs) > MAX_VERIFICATION:
         raise VerificationTooLong("8000字以内で入力してください / at most 8000 characters")

@@ -1,12 +1,10 @@
 """Public pages: published reports only, no sign-in. Everything shown comes from a frozen publication."""
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -16,16 +14,15 @@ from kouka.domain.aggregate import kpi_series
 from kouka.domain.carry import kpi_key
 from kouka.domain.checks import circled
 from kouka.domain.eras import format_fiscal_year
-from kouka.domain.jpnumbers import format_yen
-from kouka.domain.model import Measurement, Report
+from kouka.domain.model import Measurement
 from kouka.domain.notation import write_measurement
-from kouka.domain.rules import judge_kpi, report_total
+from kouka.domain.rules import judge_kpi
 from kouka.domain.search import MAX_QUERY_CHARS, MIN_CHARS, search_terms, too_short
 from kouka.render.html import stylesheet
-from kouka.web import integrations, pagecache, selectors
+from kouka.web import pagecache, selectors
 from kouka.web.models import Publication
 from kouka.web.stats import charts
-from kouka.web.views.common import export_response
+from kouka.web.views.common import export_response, report_body
 
 
 @cache_control(public=True, max_age=3600)
@@ -43,32 +40,6 @@ def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
     if not years:
         raise Http404("公表された報告がありません")
     return render(request, "kouka/public/municipality.html", {"municipality": municipality, "years": years})
-
-
-def kpi_rows(report: Report) -> list[dict[str, Any]]:
-    rows = []
-    for project in report.projects:
-        for kpi in project.kpis:
-            result = judge_kpi(kpi, report.fiscal_year)
-            rows.append({"project": project, "kpi": kpi, "result": result,
-                         "label": f"事業{circled(project.number)} 成果目標{circled(kpi.number)}",
-                         "target": write_measurement(result.target) if result.target else "－",
-                         "actual": write_measurement(result.actual) if result.actual else "－"})
-    return rows
-
-
-def report_body(publication: Publication) -> str:
-    """The page body of one published revision; it depends on nothing but the publication (and its earlier
-    revisions), so :mod:`kouka.web.pagecache` keeps it."""
-    cycle = publication.cycle
-    report = selectors.publication_report(publication)
-    fragment = mark_safe(integrations.render_fragment(report))
-    return render_to_string("kouka/public/report_body.html", {
-        "cycle": cycle, "publication": publication, "report": report, "fragment": fragment,
-        "year_label": format_fiscal_year(cycle.fiscal_year), "total": format_yen(report_total(report)),
-        "rows": kpi_rows(report), "exports": list(integrations.EXPORTS.values()),
-        "revisions": cycle.publications.filter(revision__lte=publication.revision).order_by("-revision"),
-    })
 
 
 def _validators(response: HttpResponse, key: str, publication: Publication) -> HttpResponse:

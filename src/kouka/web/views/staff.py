@@ -43,7 +43,14 @@ from kouka.web.permissions import (
     require_edit,
 )
 from kouka.web.services.comments import CommentInvalid, comment_create
-from kouka.web.services.cycles import TRANSITIONS, WorkflowError, cycle_create, cycle_transition, cycle_transitions
+from kouka.web.services.cycles import (
+    TRANSITIONS,
+    PublishRefused,
+    WorkflowError,
+    cycle_create,
+    cycle_transition,
+    cycle_transitions,
+)
 from kouka.web.services.departments import department_create
 from kouka.web.services.kpis import kpi_create, kpi_update
 from kouka.web.services.photos import PhotoTextRefused, photo_add, photo_remove
@@ -81,7 +88,11 @@ def dashboard(request: HttpRequest, member: Membership) -> HttpResponse:
     if request.method == "POST":
         require_admin(member)
         if form.is_valid():
-            cycle = cycle_create(member=member, fiscal_year=form.cleaned_data["fiscal_year"])
+            year = form.cleaned_data["fiscal_year"]
+            if selectors.carry_source(member, year) is not None and not Cycle.objects.filter(
+                    municipality=member.municipality, fiscal_year=year).exists():
+                return redirect("kouka:carry", year=year)  # the administrator chooses what goes on
+            cycle = cycle_create(member=member, fiscal_year=year)
             return redirect("kouka:cycle", year=cycle.fiscal_year)
     cycles = Cycle.objects.filter(municipality=member.municipality)
     return render(request, "kouka/staff/dashboard.html", {"cycles": cycles, "form": form})
@@ -104,6 +115,7 @@ def cycle_page(request: HttpRequest, member: Membership, year: int, note: str = 
         "can_edit": can_edit(member, cycle), "is_admin": member.role == Role.ADMIN,
         "can_view_history": can_view_history(member), "publication": selectors.publication_of_cycle(cycle),
         "exports": list(integrations.EXPORTS.values()), "kept_note": note,
+        "parts": selectors.cycle_board(member, cycle) if member.role == Role.EDITOR else [],
     }, status=status)
 
 
@@ -142,8 +154,12 @@ def transition(request: HttpRequest, member: Membership, year: int, name: str) -
     valid = form.is_valid()
     note = form.cleaned_data["note"] if valid else ""
     version = form.cleaned_data["version"] if valid else None
+    acknowledged = bool(form.cleaned_data["acknowledged"]) if valid else False
     try:
-        cycle_transition(member=member, cycle=cycle, name=name, note=note, version=version)
+        cycle_transition(member=member, cycle=cycle, name=name, note=note, version=version, acknowledged=acknowledged)
+    except PublishRefused as exc:  # the checklist and the preview, with what is refused
+        messages.error(request, str(exc))
+        return redirect("kouka:publish", year=year)
     except StaleVersion as exc:  # the page again with what is true now, the typed note kept
         messages.error(request, str(exc))
         return cycle_page(request, member, year, note, status=409)
@@ -188,7 +204,7 @@ def project_page(request: HttpRequest, member: Membership, cycle: Cycle, record:
         "kpis": [(k, judge_kpi(project.kpi(k.number), cycle.fiscal_year)) for k in record.kpis.all()],
         "comments": record.comments.select_related("author__membership__api_token"), "comment_form": CommentForm(),
         "can_comment": can_comment(member), "photo_form": photo_form,
-        "figures": selectors.project_figures(project),
+        "can_review": member.role in (Role.ADMIN, Role.REVIEWER), "figures": selectors.project_figures(project),
     }, status=status)
 
 
