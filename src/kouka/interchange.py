@@ -12,9 +12,7 @@ from fractions import Fraction
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from kouka.atomicfile import write_atomically
 from kouka.domain import limits, model
@@ -22,6 +20,9 @@ from kouka.domain.eras import YearRef
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
 from kouka.domain.model import Body, Document, Figure, Kpi, Measurement, Project, ProjectKind, Report
+
+if TYPE_CHECKING:  # jsonschema itself is imported only when the fast validator refuses a document
+    import jsonschema
 
 SCHEMA_ID = "kouka/1"
 
@@ -43,7 +44,7 @@ def schema() -> JSON:
     return loaded
 
 
-def _json_path(error: jsonschema.ValidationError) -> str:
+def _json_path(error: "jsonschema.ValidationError") -> str:
     path = "$"
     for part in error.absolute_path:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -78,6 +79,8 @@ def validate(data: Any) -> None:
             f"version {data['schema']!r}, expected {SCHEMA_ID!r}", "$.schema")
     if _fast_valid(data):
         return
+    import jsonschema  # the reference validator decides and names the first problem: slow to import, so only now
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = list(validator.iter_errors(data))
     if errors:
@@ -101,7 +104,7 @@ def field_label(parts: list[str | int]) -> str:
     return _("この欄")
 
 
-def schema_message(error: jsonschema.ValidationError) -> str:
+def schema_message(error: "jsonschema.ValidationError") -> str:
     """A schema violation in words: 事業名が長すぎます（412文字、上限300文字）, or the validator's own."""
     value, limit = error.instance, error.validator_value
     label = field_label(list(error.absolute_path))
