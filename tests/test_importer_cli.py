@@ -88,7 +88,7 @@ def test_forced_format_and_findings_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(source), "--format", "text", "--json"])
     assert result.exit_code == 0, result.output
     findings = json.loads((tmp_path / "report.findings.json").read_text(encoding="utf-8"))
-    assert [f["code"] for f in findings] == ["import_period_assumed"]
+    assert [f["code"] for f in findings] == ["import_period_assumed", "import_no_prefecture"]
     assert findings[0]["where"] == "事業1"
 
 
