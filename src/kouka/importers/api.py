@@ -10,6 +10,7 @@ from kouka.domain.model import Document
 from kouka.importers.assemble import Assembler
 from kouka.importers.blocks import Block, mark_damage
 from kouka.importers.errors import UnreadableDocumentError
+from kouka.importers.flatform import flat_form_of
 from kouka.importers.partial import Supplied, apply_supplied, draft_gaps
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class ImportResult:
     findings: list[Finding] = field(default_factory=list)
     format: str = ""
     encoding: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # where each value came from: JSON path → 行12, 2ページ
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
@@ -100,14 +102,19 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
         shown = {"pdf": "PDF", "xlsx": "Excel", "html": "HTML", "text": "テキスト"}.get(chosen, chosen)
         raise UnreadableDocumentError(f"{label}: {shown}として読めません / cannot read as {shown}") from exc
     blocks = mark_damage(blocks)
-    assembler = Assembler(blocks, source="")
-    stated_year = assembler.fiscal_year
-    supplied_findings = apply_supplied(assembler, supplied, label) if supplied is not None else []
-    report = assembler.run()
+    flat = flat_form_of(blocks, supplied) if chosen in ("text", "pdf") else None  # the national form, flattened
+    if flat is not None:
+        report, stated_year, findings, sources = flat.report, flat.stated_year, flat.findings, flat.sources
+    else:
+        assembler = Assembler(blocks, source="")
+        stated_year = assembler.fiscal_year
+        findings = apply_supplied(assembler, supplied, label) if supplied is not None else []
+        report, sources = assembler.run(), {}
+        findings += assembler.findings
     if not report.projects:
         raise UnreadableDocumentError(
             f"{label}: 効果検証の事業が見つかりません / no project of an effect verification found in the document")
-    findings = supplied_findings + list(assembler.findings) + draft_gaps(report, stated_year, label)
+    findings += draft_gaps(report, stated_year, label)
     damaged = sum(block.text.count("\ufffd") + sum(c.count("\ufffd") for c in block.cells) for block in blocks)
     if damaged:
         findings.insert(0, Finding(Severity.WARNING, "import_damaged_bytes",
@@ -127,7 +134,7 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
         raise UnreadableDocumentError(message) from exc
     document = Document([report])
     _refuse_invalid(document, label)
-    return ImportResult(document, findings, chosen, encoding)
+    return ImportResult(document, findings, chosen, encoding, sources)
 
 
 def _refuse_invalid(document: Document, label: str) -> None:
