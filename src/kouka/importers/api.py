@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from kouka.domain.checks import Finding, Severity, check_report
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document
-from kouka.importers.assemble import Assembler
 from kouka.importers.blocks import Block, mark_damage
 from kouka.importers.errors import UnreadableDocumentError
 from kouka.importers.flatform import flat_form_of
 from kouka.importers.partial import Supplied, apply_supplied, draft_gaps
+from kouka.importers.resilient import ResilientAssembler
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -106,7 +106,7 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
     if flat is not None:
         report, stated_year, findings, sources = flat.report, flat.stated_year, flat.findings, flat.sources
     else:
-        assembler = Assembler(blocks, source="")
+        assembler = ResilientAssembler(blocks, source="")
         stated_year = assembler.fiscal_year
         findings = apply_supplied(assembler, supplied, label) if supplied is not None else []
         report, sources = assembler.run(), {}
@@ -127,8 +127,8 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
                                    f"（{places}） / part of the file is damaged and could not be read; content may "
                                    "be missing",
                                    "$", label))
-    try:
-        findings += check_report(report, "$.reports[0]")
+    try:  # the checks judge figures against the year: a draft without one waits for it (draft_gaps said so)
+        findings += check_report(report, "$.reports[0]") if report.fiscal_year else []
     except KoukaError as exc:  # a figure the checks cannot work with (a year before 明治 …)
         message = f"{label}: 読み取った内容を検査できません / cannot check what was read: {exc}"
         raise UnreadableDocumentError(message) from exc

@@ -72,11 +72,15 @@ _INLINE = re.compile("(?:^|(?<=\\s))(" + "|".join(f"[①-⑩]?(?:{p})" for _, p 
 _KPI_NUMBER = re.compile("[①-⑩]")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _THOUSANDS = re.compile(r"千円")
-# The form's own words that say a document is one: three of them, the project's name among them.
-_FORM_WORDS = ("交付対象事業", "交付金の種類", "重要業績評価指標", "事業の効果", "事業の評", "今後の方針", "外部有識者")
+# The form's own words that say a document is one: two of them, the project's name among them.
+_FORM_WORDS = ("交付対象事業", "交付金の種類", "指標①", "重要業績評価指標", "事業の効果", "事業の評", "今後の方針",
+               "外部有識者")
 _EFFECT_SCALE = (EffectLevel.VERY_EFFECTIVE, EffectLevel.CONSIDERABLE, EffectLevel.EFFECTIVE,
                  EffectLevel.NOT_EFFECTIVE)
 _DIRECTION_SCALE = (NextDirection.EXPAND, NextDirection.IMPROVE, NextDirection.CONTINUE, NextDirection.DISCONTINUE)
+_PAGE_NUMBER = re.compile(r"^[\-‐―ー－(（]\s*\d{1,3}\s*[\-‐―ー－)）]$|^\d{1,3}\s*[/／]\s*\d{1,3}$")
+_FIGURE_ONLY = re.compile(r"^[\d０-９①-⑩,，.．\s]+$")
+NOTE = "note"  # a ※ remark: the report's, kept in its introduction
 _PROSE = {REVIEWER: "reviewer_opinion", REASON: "direction_reason", SUMMARY: "summary"}
 _LEGEND_LINE = re.compile(r"[①-④1-4]\s*\S")
 
@@ -123,7 +127,7 @@ def flat_form_of(blocks: list[Block], supplied: Supplied | None) -> FlatForm | N
 def is_flat_form(lines: list[tuple[str, str]]) -> bool:
     """Whether the text is the national form: its project-name label and two more of its words, few tabs."""
     joined = "".join(text.replace(" ", "").replace("\u3000", "") for text, _ in lines[:400])
-    return "交付対象事業" in joined and sum(word in joined for word in _FORM_WORDS) >= 3
+    return "交付対象事業" in joined and sum(word in joined for word in _FORM_WORDS) >= 2
 
 
 def block_lines(blocks: list[Block]) -> list[tuple[str, str]]:
@@ -140,6 +144,12 @@ def _label_of(text: str) -> tuple[str, int, int] | None:
             number = _CIRCLED.index(marker.group(0)) + 1 if marker and name == KPI else 0
             return name, number, 1000 if _THOUSANDS.search(text) else 1
     return None
+
+
+def unexpected(where: str) -> Finding:
+    """The finding for a line whose shape no rule expected: named, skipped, and the import goes on."""
+    return Finding(Severity.WARNING, "import_unexpected",
+                   _("この行の形を読み取れないため、飛ばして続けました"), "$", where)
 
 
 def _is_legend(text: str) -> bool:
@@ -159,15 +169,21 @@ def pieces_of(lines: list[tuple[str, str]], findings: list[Finding]) -> list[Pie
         index += 1
         if not text:
             continue
+        if _PAGE_NUMBER.match(text):
+            continue  # a page's number (- 2 -, 2/5): the PDF's, not the form's
+        if text.startswith("※"):
+            pieces.append(Piece(text, where, NOTE))
+            continue
         if _is_legend(text):
             findings.append(Finding(Severity.INFO, "import_legend",
                                     _("凡例として読みました（事業ではありません）: 「{text}」").format(text=text[:40]),
                                     "$", where))
             continue
         label = _label_of(text)
-        if label is None and index < len(lines) and len(text) <= 8:
-            joined = _label_of(text + lines[index][0].strip())  # a header split mid-word: 事業の評 / 価
-            if joined is not None and len(lines[index][0].strip()) <= 4:
+        if label is None and index < len(lines) and len(text) <= 8 and not _FIGURE_ONLY.match(text):
+            rest = lines[index][0].strip()  # a header split mid-word: 事業の評 / 価
+            joined = _label_of(text + rest) if len(rest) <= 4 and _label_of(rest) is None else None
+            if joined is not None:
                 label, index = joined, index + 1
         if label is not None:
             pieces.append(Piece(text, where, *label))
@@ -203,6 +219,8 @@ class _Reader:
     sources: dict[str, str] = field(default_factory=dict)
     kpis: dict[int, Kpi] = field(default_factory=dict)  # project index → the KPI being filled
     current: int = -1  # the project a single value belongs to
+    last: Piece | None = None  # the last label read (a ※ remark may interrupt its values)
+    column: tuple[int, int] = (0, 0)  # the projects of the last column of names: first index, count
 
     def path(self, index: int, rest: str = "") -> str:
         return f"$.reports[0].projects[{index}]{rest}"
@@ -220,17 +238,25 @@ class _Reader:
                 self.new_project(value.text, value.where)
             if len(values) > 1:
                 self.current = len(self.report.projects) - len(values)
+                self.column = (self.current, len(values))
             return
         if label.label in (YEAR, BODY):
             return  # read before the walk
+        if label.label == NOTE:
+            self.report.introduction.append(label.text)
+            self.sources[f"$.reports[0].introduction[{len(self.report.introduction) - 1}]"] = label.where
+            if values and self.last is not None:  # values after a remark still belong to the label before it
+                self.group(self.last, values)
+            return
+        self.last = label
         projects = self.report.projects
         if not values:
             return
         if len(values) == 1 and 0 <= self.current < len(projects):
             self.put(self.current, label, values[0])
             return
-        if len(projects) >= len(values) > 1 and self.column_fits(values):
-            start = len(projects) - len(values)
+        start = self.column[0] if len(values) == self.column[1] else (0 if len(values) == len(projects) else -1)
+        if start >= 0 and len(values) > 1:  # a column, or a block of values matched to the projects by order
             for offset, value in enumerate(values):
                 self.put(start + offset, label, value)
             return
@@ -240,9 +266,6 @@ class _Reader:
             _("「{label}」の値{count}件を事業{projects}件に対応づけられないため、取り込んでいません: {values}").format(
                 label=label.text, count=len(values), projects=len(projects), values=shown),
             "$.reports[0].projects", label.where))
-
-    def column_fits(self, values: list[Piece]) -> bool:
-        return True
 
     def put(self, index: int, label: Piece, value: Piece) -> None:
         project = self.report.projects[index]
@@ -325,10 +348,8 @@ class _Reader:
     def effect(self, index: int, project: Project, value: Piece) -> None:
         text = value.text.strip()
         level = effect_of(text)
-        digit = halfwidth(text)[:1]
-        if level is None and (digit in "1234" or text[:1] in "①②③④") and digit:
-            number = int(digit) if digit.isdigit() else "①②③④".index(text[0]) + 1
-            level = _EFFECT_SCALE[number - 1]
+        if level is None and text[:1] and text[:1] in "1234①②③④１２３４":
+            level = _EFFECT_SCALE["1234".find(halfwidth(text[0])) if text[0] not in "①②③④" else "①②③④".index(text[0])]
         if level is None:
             self.unread(index, Piece(EFFECT, value.where, EFFECT), value)
             return
@@ -340,7 +361,7 @@ class _Reader:
         direction = direction_of(text)
         digit = halfwidth(text)[:1]
         if direction is None and digit and digit in "1234":
-            direction = _DIRECTION_SCALE[int(digit) - 1]
+            direction = _DIRECTION_SCALE["1234".index(digit)]
         if direction is None:
             self.unread(index, Piece(DIRECTION, value.where, DIRECTION), value)
             return
@@ -370,7 +391,8 @@ def _year_and_body(pieces: list[Piece], texts: list[str]) -> tuple[int, Body]:
             name = value.text.strip()[:60]
     if not year:
         for text in texts[:5]:
-            ref = find_year(text) if ("効果" in text or "交付金" in text or "検証" in text) else None
+            titled = ("効果" in text or "交付金" in text or "検証" in text) and "交付対象事業" not in text
+            ref = find_year(text) if titled else None
             if ref is not None:
                 year = ref.year
                 break
@@ -390,6 +412,10 @@ def read_flat_form(lines: list[tuple[str, str]], fiscal_year: int = 0, body: Bod
     texts = [text for text, _ in lines if text.strip()]
     year, found_body = _year_and_body(pieces, texts)
     reader = _Reader(Report(municipality=body or found_body, fiscal_year=fiscal_year or year), findings)
+    if not reader.report.municipality.name:
+        findings.append(Finding(Severity.WARNING, "import_no_municipality",
+                                _("団体名が読み取れません。--municipality で指定してください"),
+                                "$.reports[0].municipality.name", ""))
     if fiscal_year and year and year != fiscal_year:
         findings.append(Finding(
             Severity.WARNING, "import_fiscal_year_differs",
@@ -413,7 +439,10 @@ def read_flat_form(lines: list[tuple[str, str]], fiscal_year: int = 0, body: Bod
         while index < len(pieces) and not pieces[index].label:
             values.append(pieces[index])
             index += 1
-        reader.group(label, values)
+        try:
+            reader.group(label, values)
+        except (KoukaError, ArithmeticError, ValueError, IndexError, KeyError):  # a shape no rule expected
+            findings.append(unexpected(label.where))
     _finish(reader)
     return FlatForm(reader.report, findings, reader.sources, year or None)
 
