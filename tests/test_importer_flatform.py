@@ -260,3 +260,20 @@ def test_kouka_import_writes_a_valid_document_or_refuses_in_words(lines: list[st
     else:
         assert run.exit_code in (0, 1), run.output
         interchange.validate(json.loads(output.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "place"),
+    [
+        ("hanasato-2021.html", "$.reports[0].projects[0].cost_yen", "表1 4行1列"),
+        ("hanasato-2021.html", "$.reports[0].projects[0].kpis[0].baseline", "表2 2行4列"),
+        ("aoba-2021-flattened.txt", "$.reports[0].projects[0].title", None),
+    ],
+)
+def test_the_other_layouts_keep_the_place_of_each_value(name: str, path: str, place: str | None) -> None:
+    sources = import_path(FIXTURES / name).sources
+    assert len(sources) >= 5
+    if place is not None:
+        assert sources[path] == place
+    else:
+        assert sources[path].endswith("行目")

@@ -16,6 +16,7 @@ from kouka.cli.common import (
     EXIT_OK,
     EXIT_UNREADABLE,
     FINDINGS_SUFFIX,
+    SOURCES_SUFFIX,
     console,
     error_console,
     fail,
@@ -106,6 +107,9 @@ def import_one(source: Path, outdir: Path | None, fmt: str, supplied: Supplied |
         findings_text = json.dumps(outcome.findings, ensure_ascii=False, indent=2) + "\n"
         write_atomically(output, document_text)
         write_atomically(findings_file, findings_text)
+        # where each value came from (JSON path → 行12, 表2 行3, Sheet1!C7), for a person checking the draft
+        write_atomically(findings_file.with_name(f"{source.stem}{SOURCES_SUFFIX}"),
+                         json.dumps(result.sources, ensure_ascii=False, indent=2) + "\n")
     except (OSError, KoukaError) as exc:
         outcome.error = f"{output}: 書き込めません / cannot write: {exc}"
         return outcome

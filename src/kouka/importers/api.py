@@ -11,6 +11,7 @@ from kouka.importers.blocks import Block, mark_damage
 from kouka.importers.errors import UnreadableDocumentError
 from kouka.importers.flatform import flat_form_of
 from kouka.importers.partial import Supplied, apply_supplied, draft_gaps
+from kouka.importers.positions import locate
 from kouka.importers.resilient import ResilientAssembler
 
 if TYPE_CHECKING:
@@ -109,7 +110,8 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
         assembler = ResilientAssembler(blocks, source="")
         stated_year = assembler.fiscal_year
         findings = apply_supplied(assembler, supplied, label) if supplied is not None else []
-        report, sources = assembler.run(), {}
+        report = assembler.run()
+        sources = locate(report, assembler.blocks)
         findings += assembler.findings
     if not report.projects:
         raise UnreadableDocumentError(
