@@ -8,7 +8,6 @@ taken as the report's year) has no place.
 """
 
 from kouka.domain.model import Report
-from kouka.domain.textnorm import label_key
 from kouka.importers.blocks import Block
 from kouka.importers.labels import Field, field_of
 
@@ -25,7 +24,7 @@ def _texts(block: Block) -> list[tuple[str, str]]:
 
 def _find(keyed: list[list[tuple[str, str]]], start: int, text: str) -> tuple[int, str] | None:
     """The first block at or after ``start`` holding ``text``: its index and place."""
-    key = label_key(text)
+    key = text.strip()
     if not key:
         return None
     for index in range(start, len(keyed)):
@@ -35,20 +34,34 @@ def _find(keyed: list[list[tuple[str, str]]], start: int, text: str) -> tuple[in
     return None
 
 
-def _labelled(blocks: list[Block], start: int, end: int, wanted: Field) -> str | None:
+def _first_fields(blocks: list[Block]) -> list[tuple[Field | None, str]]:
+    """The field each block's first text is labelled with (事業費：…, 交付金充当額 | …), and the block's place."""
+    fields: list[tuple[Field | None, str]] = []
+    for block in blocks:
+        texts = _texts(block)
+        if not texts:
+            fields.append((None, block.where))
+            continue
+        cell, where = texts[0]
+        head = cell.split("：")[0].split(":")[0].strip() if len(cell) > 20 or "：" in cell or ":" in cell else cell
+        labelled = field_of(head) if len(head) <= 30 else None
+        fields.append((labelled[0] if labelled is not None else None, where))
+    return fields
+
+
+def _labelled(fields: list[tuple[Field | None, str]], start: int, end: int, wanted: Field) -> str | None:
     """The place of the block between ``start`` and ``end`` labelled with ``wanted`` (事業費, 交付金充当額)."""
-    for index in range(start, min(end, len(blocks))):
-        for cell, where in _texts(blocks[index])[:1]:
-            labelled = field_of(cell.split("：")[0].split(":")[0].strip()) or field_of(cell)
-            if labelled is not None and labelled[0] is wanted:
-                return where
+    for index in range(start, min(end, len(fields))):
+        if fields[index][0] is wanted:
+            return fields[index][1]
     return None
 
 
 def locate(report: Report, blocks: list[Block], path: str = "$.reports[0]") -> dict[str, str]:
     """JSON path → place for the project names, amounts, KPI names and figures of ``report`` found in ``blocks``."""
     sources: dict[str, str] = {}
-    keyed = [[(label_key(text), where) for text, where in _texts(block)] for block in blocks]
+    keyed = [_texts(block) for block in blocks]  # the text as written: a value read from it is a part of it
+    fields = _first_fields(blocks)
     starts: list[int] = []
     cursor = 0
     for p_index, project in enumerate(report.projects):
@@ -62,9 +75,9 @@ def locate(report: Report, blocks: list[Block], path: str = "$.reports[0]") -> d
         here, end = starts[p_index], max(starts[p_index + 1], starts[p_index] + 1)
         project_path = f"{path}.projects[{p_index}]"
         for wanted, name in _AMOUNTS:
-            place = _labelled(blocks, here, end, wanted) if getattr(project, name) is not None else None
+            place = _labelled(fields, here, end, wanted) if getattr(project, name) is not None else None
             if place is None and getattr(project, name) is not None:
-                place = _labelled(blocks, 0, len(blocks), wanted)  # an overview table before the details
+                place = _labelled(fields, 0, len(blocks), wanted)  # an overview table before the details
             if place is not None:
                 sources[f"{project_path}.{name}"] = place
         kpi_cursor = here
