@@ -118,6 +118,8 @@ def flat_form_of(blocks: list[Block], supplied: Supplied | None) -> FlatForm | N
         body = Body(supplied.municipality, supplied.prefecture or bodies.guess_prefecture(supplied.municipality, []),
                     bodies.body_code(supplied.municipality))
     flat = read_flat_form(lines, supplied.fiscal_year or 0, body)
+    if not flat.report.projects:
+        return None  # the form's words without its table: another layout's recogniser reads the text
     if supplied.prefecture and not supplied.municipality:
         found = flat.report.municipality
         flat.report.municipality = Body(found.name, supplied.prefecture, found.code)
@@ -127,7 +129,8 @@ def flat_form_of(blocks: list[Block], supplied: Supplied | None) -> FlatForm | N
 def is_flat_form(lines: list[tuple[str, str]]) -> bool:
     """Whether the text is the national form: its project-name label and two more of its words, few tabs."""
     joined = "".join(text.replace(" ", "").replace("\u3000", "") for text, _ in lines[:400])
-    return "交付対象事業" in joined and sum(word in joined for word in _FORM_WORDS) >= 2
+    named = "交付対象事業の名称" in joined or "交付対象事業名" in joined  # the form's first column, not 経費
+    return named and sum(word in joined for word in _FORM_WORDS) >= 2
 
 
 def block_lines(blocks: list[Block]) -> list[tuple[str, str]]:
