@@ -277,3 +277,52 @@ def test_the_other_layouts_keep_the_place_of_each_value(name: str, path: str, pl
         assert sources[path] == place
     else:
         assert sources[path].endswith("行目")
+
+
+EARLIER = {  # the earlier fixtures: each states its year in its title (or 本市では…), not on a line of its own
+    "hanasato-2021.html": "utf-8",
+    "higashiura-2020-senen.txt": "utf-8",
+    "nishikawa-2019-sjis.txt": "cp932",
+    "miyahama-2022-marks.html": "utf-8",
+    "aoba-2021-flattened.txt": "utf-8",
+    "kochi-pref-2022-multi.html": "utf-8",
+    "midorikawa-2023-numbered.txt": "utf-8",
+    "hokutodai-2022-one-table.html": "utf-8",
+    "minamikawa-2023-year-matrix.html": "utf-8",
+}  # yamazato and higashiyama state the year once more in their text: without the title they still say it
+# What those lines also said (the title, an opening sentence, the body named in the title) goes with them.
+WITH_THE_YEAR_LINE = (
+    "$.reports[0].title",
+    "$.reports[0].introduction",
+    "$.reports[0].municipality",
+    "$.reports[0].draft",
+)
+
+
+@pytest.mark.parametrize("name", sorted(EARLIER))
+def test_earlier_fixtures_without_the_lines_stating_the_year_import_with_a_finding(name: str) -> None:
+    from importer_support import json_diff
+
+    want = json.loads((FIXTURES / (Path(name).stem + ".expected.json")).read_text(encoding="utf-8"))
+    year = want["reports"][0]["fiscal_year"]
+    era = {2019: "令和元年度"}.get(
+        year, f"令和{year - 2018}年度" if year >= 2019 else f"平成{year - 1988}年度"
+    )
+    lines = (FIXTURES / name).read_bytes().decode(EARLIER[name]).splitlines()
+    stating = [
+        line
+        for line in lines
+        if era in line
+        and re.search("効果|検証|交付金|対象年度|本市|年度に", line)
+        and "\t" not in line
+        and "目標" not in line
+        and "実績" not in line
+    ]
+    assert stating, "the fixture states its year"
+    data = "\n".join(line for line in lines if line not in stating).encode(EARLIER[name])
+    without = import_bytes(data, name)
+    assert {f.code for f in without.findings} & {"import_no_fiscal_year", "import_fiscal_year_inferred"}
+    given_year = import_bytes(data, name, supplied=Supplied(year))
+    got = json.loads(interchange.dumps(given_year.document))
+    differences = [d for d in json_diff(got, want) if not d.startswith(WITH_THE_YEAR_LINE)]
+    assert differences == []

@@ -95,6 +95,18 @@ def draft_gaps(report: Report, stated_year: int | None, label: str) -> list[Find
                 Severity.WARNING, "import_no_title",
                 _("{where}の事業名が読み取れません。下書きに記入してください").format(where=project_label(project)),
                 f"{path}.projects[{index}].title", project_label(project)))
+    if not report.fiscal_year:
+        _keep_figures_without_year(report)
     report.draft = (not report.fiscal_year or not report.municipality.name
                     or any(not p.title or not p.start_year or not p.end_year for p in report.projects))
     return findings
+
+
+def _keep_figures_without_year(report: Report) -> None:
+    """Figures read for "the report's year" when that year is unknown: kept as the KPI's notes (目標値: 30人) until
+    the year is given, since the interchange files a figure under its fiscal year."""
+    for kpi in (kpi for project in report.projects for kpi in project.kpis):
+        for word, series in ((_("目標値"), kpi.targets), (_("実績値"), kpi.actuals)):
+            if 0 in series:
+                kpi.notes.append(f"{word}: {series.pop(0).text}")
+        kpi.marks.pop(0, None)
