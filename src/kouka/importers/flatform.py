@@ -191,8 +191,23 @@ def pieces_of(lines: list[tuple[str, str]], findings: list[Finding]) -> list[Pie
         if label is not None:
             pieces.append(Piece(text, where, *label))
             continue
-        pieces += _cut(text, where)
+        pieces += [piece if part == piece.text else Piece(part, where)
+                   for piece in _cut(text, where) for part in _scale_values(piece)]
     return pieces
+
+
+# The scales' own wording, by which two values a PDF reader joined into one line are told apart.
+DIRECTION_WORDS = ("追加等更に発展させる", "事業内容の見直し（改善）", "事業の継続", "事業の中止", "予定通り事業終了")
+_SCALE_WORDS = re.compile("(" + "|".join(re.escape(w) for w in (*EFFECT_LABELS.values(), *DIRECTION_WORDS)) + ")")
+
+
+def _scale_values(piece: Piece) -> list[str]:
+    """地方創生に非常に効果的であった地方創生に効果があった (two cells joined by a PDF reader) → the two values;
+    any other piece as it is."""
+    if piece.label or len(_SCALE_WORDS.findall(piece.text)) < 2:
+        return [piece.text]
+    parts = [part for part in _SCALE_WORDS.split(piece.text) if part.strip()]
+    return parts if all(_SCALE_WORDS.fullmatch(part) for part in parts) else [piece.text]
 
 
 def _cut(text: str, where: str) -> list[Piece]:
