@@ -78,7 +78,8 @@ def rendered_seeds() -> tuple[list[bytes], list[bytes]]:
 
 TARGETS: dict[str, tuple[Reader, tuple[str, ...]]] = {
     "json": (json_reader, ("examples/*.json", "tests/fixtures/**/*.json")),
-    "import": (import_reader, ("tests/fixtures/import/**/*", "tests/fixtures/seed/*.txt")),
+    "import": (import_reader, ("tests/fixtures/import/**/*", "tests/fixtures/seed/*.txt",
+                               "fuzz/corpus/flatform/*.txt")),  # the flattened national forms the tests write
 }
 # Share of the import inputs mutated from a PDF: a PDF takes ~20x as long as a text to read.
 PDF_SHARE = 0.03

@@ -42,7 +42,10 @@ def test_batch_goes_on_past_bad_files_and_reports_them(tmp_path: Path, seed_path
     assert json.loads((out / "isesaki.findings.json").read_text(encoding="utf-8")) == []
     assert interchange.load(out / "hanasato.json").reports[0].projects[1].title == "移住定住促進事業"
     assert sorted(p.name for p in out.iterdir()) == [
-        "hanasato.findings.json", "hanasato.json", "isesaki.findings.json", "isesaki.json"]
+        "hanasato.findings.json", "hanasato.json", "hanasato.sources.json", "isesaki.findings.json", "isesaki.json",
+        "isesaki.sources.json"]
+    sources = json.loads((out / "isesaki.sources.json").read_text(encoding="utf-8"))
+    assert sources["$.reports[0].projects[0].title"] == "9行目"  # where each value came from
     assert "Traceback" not in result.output
 
 
@@ -88,7 +91,7 @@ def test_forced_format_and_findings_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(source), "--format", "text", "--json"])
     assert result.exit_code == 0, result.output
     findings = json.loads((tmp_path / "report.findings.json").read_text(encoding="utf-8"))
-    assert [f["code"] for f in findings] == ["import_period_assumed"]
+    assert [f["code"] for f in findings] == ["import_period_assumed", "import_no_prefecture"]
     assert findings[0]["where"] == "事業1"
 
 
@@ -97,4 +100,4 @@ def test_no_temporary_files_are_left(tmp_path: Path, seed_path: Path) -> None:
     runner.invoke(app, ["import", str(seed_path), "-o", str(out)])
     runner.invoke(app, ["import", str(seed_path), "-o", str(out)])  # overwrite in place
     assert sorted(p.name for p in out.iterdir()) == ["000_4681f277236dbcf0.findings.json",
-                                                     "000_4681f277236dbcf0.json"]
+                                                     "000_4681f277236dbcf0.json", "000_4681f277236dbcf0.sources.json"]

@@ -75,7 +75,8 @@ def _check_imported(variant: Variant, code: int, summary: dict[str, Any], source
                     ) -> tuple[dict[str, Any], set[str]]:
     assert code in (0, 1), f"{variant.name}: imported with exit code {code}"
     written = sorted(path.name for path in out.iterdir())
-    assert written == sorted([f"{source.stem}.findings.json", f"{source.stem}.json"]), written
+    expected = [f"{source.stem}.findings.json", f"{source.stem}.json", f"{source.stem}.sources.json"]
+    assert written == sorted(expected), written
     document = interchange.load(out / f"{source.stem}.json")  # schema-valid, whole
     findings = json.loads((out / f"{source.stem}.findings.json").read_text(encoding="utf-8"))
     assert len(findings) == summary["files"][0]["findings"]

@@ -45,6 +45,7 @@ def test_mutated_documents_import_or_are_refused(seed_path: Path) -> None:
             assert str(exc), "an error without a message"
             refused += 1
             continue
-        assert result.document.reports[0].fiscal_year > 0
+        report = result.document.reports[0]
+        assert report.fiscal_year > 0 or (report.draft and "import_no_fiscal_year" in {f.code for f in result.findings})
         imported += 1
     assert imported > 100 and refused > 0

@@ -10,7 +10,7 @@ from django.conf import settings
 from kouka.web import mapping
 from kouka.web.forms import KpiForm, ProjectForm
 from kouka.web.models import Change, Cycle, Department, KpiRecord, ProjectRecord, Publication, State
-from paths import EXAMPLE
+from paths import EXAMPLE, ROOT
 from web_fixtures import complete_year
 
 if TYPE_CHECKING:
@@ -243,6 +243,19 @@ def test_import_the_citys_published_text(world: "World", seed_path: Any) -> None
     report = mapping.report_of(Cycle.objects.get(municipality=world.isesaki, fiscal_year=2022))
     assert [p.number for p in report.projects] == [1, 2, 3]
     assert report.project(1).grant_yen == 4981029
+
+
+def test_an_upload_that_leaves_out_its_year_is_refused_in_words_and_nothing_is_stored(world: "World") -> None:
+    """A flattened national form without its fiscal year reads as a draft; the upload form says what is missing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = (ROOT / "tests" / "fixtures" / "import" / "kirigaoka-2023-no-year.txt").read_bytes()
+    admin = world.client("kikaku")
+    before = Cycle.objects.count()
+    response = admin.post("/staff/import/", {"file": SimpleUploadedFile("kirigaoka.txt", text)})
+    page = response.content.decode()
+    assert response.status_code == 200 and "対象年度・団体名・事業名のいずれかが読み取れません" in page
+    assert Cycle.objects.count() == before
 
 
 def test_kpi_page_shows_every_published_year(world: "World") -> None:

@@ -193,8 +193,8 @@ def project_from_json(data: JSON) -> Project:
     return Project(
         number=data["number"],
         title=data["title"],
-        start_year=data["period"]["start"],
-        end_year=data["period"]["end"],
+        start_year=data["period"]["start"] or 0,  # null: not yet known in an imported draft
+        end_year=data["period"]["end"] or 0,
         title_notes=list(data.get("title_notes", [])),
         departments=list(data.get("departments", [])),
         summary=list(data.get("summary", [])),
@@ -228,7 +228,7 @@ def report_from_json(data: JSON) -> Report:
     program = data["program"]
     return Report(
         municipality=Body(municipality["name"], municipality.get("prefecture", ""), municipality.get("code", "")),
-        fiscal_year=data["fiscal_year"],
+        fiscal_year=data["fiscal_year"] or 0,  # null: not yet known in an imported draft
         program=model.GrantProgram(program["name"], Fraction(program["rate"])),
         title=data.get("title", ""),
         introduction=list(data.get("introduction", [])),
@@ -236,6 +236,7 @@ def report_from_json(data: JSON) -> Report:
         stated_total_label=data.get("stated_total_label", ""),
         projects=[project_from_json(item) for item in data["projects"]],
         source=data.get("source", ""),
+        draft=bool(data.get("draft", False)),
     )
 
 
@@ -311,7 +312,7 @@ def project_json(p: Project, *, with_kpis: bool = True) -> JSON:
         "title": p.title,
         "title_notes": list(p.title_notes),
         "departments": list(p.departments),
-        "period": {"start": p.start_year, "end": p.end_year},
+        "period": {"start": p.start_year or None, "end": p.end_year or None},
         "summary": list(p.summary),
         "kind": p.kind.value,
         "lead_body": p.lead_body,
@@ -358,10 +359,11 @@ def figure_json(f: Figure) -> JSON:
 
 def report_json(r: Report) -> JSON:
     rate = r.program.rate
-    return {
+    data: JSON = {"draft": True} if r.draft else {}
+    return data | {
         "municipality": {"name": r.municipality.name, "prefecture": r.municipality.prefecture,
                          "code": r.municipality.code},
-        "fiscal_year": r.fiscal_year,
+        "fiscal_year": r.fiscal_year or None,
         "program": {"name": r.program.name, "rate": f"{rate.numerator}/{rate.denominator}"},
         "title": r.title,
         "introduction": list(r.introduction),

@@ -14,6 +14,7 @@ from kouka.domain.model import Document, Report
 
 # ``kouka import`` writes X.json and X.findings.json side by side; the second is not an interchange file.
 FINDINGS_SUFFIX = ".findings.json"
+SOURCES_SUFFIX = ".sources.json"  # and X.sources.json: where each imported value came from
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 console = Console()

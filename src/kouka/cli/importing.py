@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from kouka import interchange
 from kouka.atomicfile import write_atomically
@@ -17,14 +16,17 @@ from kouka.cli.common import (
     EXIT_OK,
     EXIT_UNREADABLE,
     FINDINGS_SUFFIX,
+    SOURCES_SUFFIX,
     console,
     error_console,
     fail,
 )
 from kouka.domain.checks import Severity
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.importers import import_bytes
-from kouka.importers.api import FORMATS
+from kouka.importers.api import FORMATS, ImportResult
+from kouka.importers.partial import Supplied, supplied_from
 
 IMPORTABLE_SUFFIXES = (".txt", ".text", ".tsv", ".html", ".htm", ".xlsx", ".xlsm", ".pdf")
 
@@ -36,6 +38,7 @@ class Outcome:
     findings_file: Path | None = None
     findings: list[dict[str, str]] = field(default_factory=list)
     error: str = ""
+    counts: dict[str, int] = field(default_factory=dict)  # projects, kpis, amounts read
 
     @property
     def errors(self) -> int:
@@ -45,7 +48,23 @@ class Outcome:
         if self.error:
             return {"input": str(self.source), "ok": False, "error": self.error}
         return {"input": str(self.source), "ok": True, "output": str(self.output),
-                "findings_file": str(self.findings_file), "findings": len(self.findings), "errors": self.errors}
+                "findings_file": str(self.findings_file), "findings": len(self.findings), "errors": self.errors,
+                **self.counts}
+
+    def line(self) -> str:
+        """The one-line summary of a document: 入力.txt: 事業3件、成果目標5件、金額6件、指摘2件（エラー0件）."""
+        if self.error:
+            return _("{name}: 取り込めませんでした").format(name=self.source.name)
+        return _("{name}: 事業{projects}件、成果目標{kpis}件、金額{amounts}件、指摘{findings}件（エラー{errors}件）"
+                 ).format(name=self.source.name, findings=len(self.findings), errors=self.errors, **self.counts)
+
+
+def read_counts(result: ImportResult) -> dict[str, int]:
+    """How much was read: projects, KPIs, and amounts (事業費, 交付金充当額, the stated total)."""
+    projects = [p for r in result.document.reports for p in r.projects]
+    amounts = sum((p.cost_yen is not None) + (p.grant_yen is not None) for p in projects) + sum(
+        r.stated_total_yen is not None for r in result.document.reports)
+    return {"projects": len(projects), "kpis": sum(len(p.kpis) for p in projects), "amounts": amounts}
 
 
 def collect_inputs(paths: list[Path]) -> list[Path]:
@@ -64,7 +83,7 @@ def output_paths(source: Path, outdir: Path | None) -> tuple[Path, Path]:
     return folder / f"{source.stem}.json", folder / f"{source.stem}{FINDINGS_SUFFIX}"
 
 
-def import_one(source: Path, outdir: Path | None, fmt: str) -> Outcome:
+def import_one(source: Path, outdir: Path | None, fmt: str, supplied: Supplied | None = None) -> Outcome:
     outcome = Outcome(source)
     try:
         data = source.read_bytes()
@@ -72,13 +91,15 @@ def import_one(source: Path, outdir: Path | None, fmt: str) -> Outcome:
         outcome.error = f"{source}: 読み込めません / cannot read: {exc.strerror or exc}"
         return outcome
     try:
-        result = import_bytes(data, source.name, fmt)
+        result = import_bytes(data, source.name, fmt, supplied)
     except KoukaError as exc:
         outcome.error = str(exc)
         return outcome
-    except Exception as exc:  # a reader library failing on hostile input must not end the batch
-        outcome.error = f"{source}: 読み込めません / cannot read ({type(exc).__name__}: {exc})"
+    except Exception:  # a reader library failing on hostile input must not end the batch; no internals shown
+        outcome.error = _("{path}: 読み込めません（内容を読み取る途中で処理できない形に出会いました）").format(
+            path=source)
         return outcome
+    outcome.counts = read_counts(result)
     output, findings_file = output_paths(source, outdir)
     outcome.findings = [finding.as_dict() for finding in result.findings]
     try:
@@ -86,6 +107,9 @@ def import_one(source: Path, outdir: Path | None, fmt: str) -> Outcome:
         findings_text = json.dumps(outcome.findings, ensure_ascii=False, indent=2) + "\n"
         write_atomically(output, document_text)
         write_atomically(findings_file, findings_text)
+        # where each value came from (JSON path → 行12, 表2 行3, Sheet1!C7), for a person checking the draft
+        write_atomically(findings_file.with_name(f"{source.stem}{SOURCES_SUFFIX}"),
+                         json.dumps(result.sources, ensure_ascii=False, indent=2) + "\n")
     except (OSError, KoukaError) as exc:
         outcome.error = f"{output}: 書き込めません / cannot write: {exc}"
         return outcome
@@ -100,10 +124,18 @@ def import_command(
                                                 "/ 出力先フォルダ")] = None,
     fmt: Annotated[str, typer.Option("--format", help="auto|text|html|xlsx|pdf")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary / JSONで要約")] = False,
+    year: Annotated[str, typer.Option("--year", help="対象年度（文書に書かれていないとき）: 令和4年度")] = "",
+    municipality: Annotated[str, typer.Option("--municipality",
+                                              help="団体名（文書に書かれていないとき）: 伊勢崎市")] = "",
+    prefecture: Annotated[str, typer.Option("--prefecture", help="都道府県（文書に書かれていないとき）: 群馬県")] = "",
 ) -> None:
     """公表済みの効果検証（テキスト・HTML・Excel・PDF）を取り込みます / import published reports."""
     if fmt not in FORMATS:
         fail(f"--format は {', '.join(FORMATS)} のいずれかです / unknown format {fmt!r}")
+    try:
+        supplied = supplied_from(year, municipality, prefecture)
+    except KoukaError as exc:
+        fail(str(exc))
     inputs = collect_inputs(paths)
     if not inputs:
         fail("取り込むファイルがありません / no input files")
@@ -115,7 +147,7 @@ def import_command(
         task = progress.add_task("", total=len(inputs))
         for source in inputs:
             progress.update(task, description=source.name)
-            outcome = import_one(source, outdir, fmt)
+            outcome = import_one(source, outdir, fmt, supplied)
             if outcome.error and not as_json:
                 error_console.print(f"[bold red]エラー / error:[/] {outcome.error}", highlight=False, soft_wrap=True)
             outcomes.append(outcome)
@@ -135,13 +167,5 @@ def import_command(
 
 
 def _print_summary(outcomes: list[Outcome]) -> None:
-    table = Table(title="取り込み結果 / import results")
-    for column in ("入力 / input", "出力 / output", "指摘 / findings"):
-        table.add_column(column)
     for outcome in outcomes:
-        if outcome.error:
-            table.add_row(str(outcome.source), "[red]失敗 / failed[/]", "")
-        else:
-            table.add_row(str(outcome.source), str(outcome.output),
-                          f"{len(outcome.findings)}（エラー {outcome.errors}）")
-    console.print(table)
+        console.print(outcome.line(), highlight=False, soft_wrap=True)

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from kouka import interchange
 from kouka.cli import app
-from kouka.cli.common import EXIT_OK, EXIT_UNREADABLE, FINDINGS_SUFFIX, console, error_console, fail
+from kouka.cli.common import EXIT_OK, EXIT_UNREADABLE, FINDINGS_SUFFIX, SOURCES_SUFFIX, console, error_console, fail
 from kouka.domain.aggregate import (
     Aggregate,
     Aggregator,
@@ -62,7 +62,8 @@ def interchange_files(paths: list[Path]) -> Iterator[Path]:
     """The files named, and the ``*.json`` files under each directory named (sorted; not kouka import's findings)."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.json") if p.is_file() and not p.name.endswith(FINDINGS_SUFFIX))
+            yield from sorted(p for p in path.rglob("*.json")
+                              if p.is_file() and not p.name.endswith((FINDINGS_SUFFIX, SOURCES_SUFFIX)))
         else:
             yield path
 

@@ -1,6 +1,7 @@
 """What must hold before a report is published: the checklist of 公表する and of ``kouka check``.
 
-Errors block publication: a placeholder left in the text (【要記入：…】 from the draft, kouka's own （未記入）),
+Errors block publication: what an imported draft left empty (the year, the municipality, a project's name or
+period: :func:`draft_gaps`), a placeholder left in the text (【要記入：…】 from the draft, kouka's own （未記入）),
 an empty まとめ, a missing 事業費, 交付金充当額 or target of the year, a KPI without a unit, and every error of
 :func:`kouka.domain.checks.check_report` (a grant that is not cost × rate, a total that is not the sum).
 Warnings are what the administrator must look at and acknowledge: a 速報値 with no note saying so, a unit
@@ -36,13 +37,38 @@ _REPLACED = frozenset({"cost_missing", "grant_missing"})
 
 def publication_findings(report: Report, previous: Report | None = None, path: str = "$") -> list[Finding]:
     """Every finding of the checklist for ``report``; ``previous`` is last year's report, when there is one."""
-    findings = [f for f in check_report(report, path) if f.code not in _REPLACED]
+    findings = list(draft_gaps(report, path))
+    if report.fiscal_year:  # the consistency checks judge figures against the year; a draft without one waits
+        findings += [f for f in check_report(report, path) if f.code not in _REPLACED]
     findings += _placeholders_in_report(report, path)
     for index, project in enumerate(report.projects):
         findings += _project_items(project, report, f"{path}.projects[{index}]")
     if previous is not None:
         findings += _units_changed(report, previous, path)
     return findings
+
+
+def draft_gaps(report: Report, path: str = "$") -> Iterator[Finding]:
+    """What an imported draft (:attr:`Report.draft`) may leave empty and a publication may not: the fiscal year,
+    the municipality (and, in a draft, its prefecture), each project's name and period."""
+    report_where = _("報告")
+    if not report.fiscal_year:
+        yield Finding(Severity.ERROR, "fiscal_year_missing", _("報告の年度がありません"), f"{path}.fiscal_year",
+                      report_where)
+    if not report.municipality.name.strip():
+        yield Finding(Severity.ERROR, "municipality_missing", _("団体名がありません"), f"{path}.municipality.name",
+                      report_where)
+    elif report.draft and not report.municipality.prefecture.strip():
+        yield Finding(Severity.ERROR, "prefecture_missing", _("都道府県がありません"),
+                      f"{path}.municipality.prefecture", report_where)
+    for index, project in enumerate(report.projects):
+        where = project_label(project)
+        if not project.title.strip():
+            yield Finding(Severity.ERROR, "title_missing", _("{where} 事業名がありません").format(where=where),
+                          f"{path}.projects[{index}].title", where)
+        if not project.start_year or not project.end_year:
+            yield Finding(Severity.ERROR, "period_missing", _("{where} 事業期間がありません").format(where=where),
+                          f"{path}.projects[{index}].period", where)
 
 
 def has_placeholder(text: str) -> bool:
@@ -97,6 +123,8 @@ def _project_items(project: Project, report: Report, path: str) -> Iterator[Find
 
 
 def _kpi_items(project: Project, report: Report, path: str) -> Iterator[Finding]:
+    if not report.fiscal_year:  # a draft without its year: draft_gaps names the year; the targets wait for it
+        return
     year = format_fiscal_year(report.fiscal_year)
     for index, kpi in enumerate(project.kpis):
         where, kpi_path = kpi_label(project, kpi), f"{path}.kpis[{index}]"

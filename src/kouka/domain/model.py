@@ -204,6 +204,10 @@ class Report:
     stated_total_label: str = ""
     projects: list[Project] = field(default_factory=list)
     source: str = ""
+    # An imported draft (取込途中): the document did not say everything (the fiscal year, the municipality, a
+    # project's name or period), so those fields may be empty (0 / "") until someone fills them in; a draft
+    # cannot be published (kouka.domain.gate).
+    draft: bool = False
 
     def project(self, number: int) -> Project:
         for project in self.projects:

@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING
 from kouka.domain.checks import Finding, Severity, check_report
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document
-from kouka.importers.assemble import Assembler
 from kouka.importers.blocks import Block, mark_damage
 from kouka.importers.errors import UnreadableDocumentError
+from kouka.importers.flatform import flat_form_of
+from kouka.importers.partial import Supplied, apply_supplied, draft_gaps
+from kouka.importers.positions import locate
+from kouka.importers.resilient import ResilientAssembler
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -23,6 +26,7 @@ class ImportResult:
     findings: list[Finding] = field(default_factory=list)
     format: str = ""
     encoding: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # where each value came from: JSON path → 行12, 2ページ
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
@@ -70,8 +74,9 @@ def read_blocks(data: bytes, filename: str, fmt: str, damage: list[str] | None =
     return read_text(text), encoding
 
 
-def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportResult:
-    """Read one published report. Raises UnreadableDocumentError when it holds no report."""
+def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: Supplied | None = None) -> ImportResult:
+    """Read one published report, with what ``supplied`` says of it (--year, --municipality); what the document
+    leaves out is a finding on a draft. Raises UnreadableDocumentError when it holds nothing of a report."""
     if fmt not in FORMATS:
         raise UnreadableDocumentError(f"形式 {fmt!r} には対応していません / unknown format (use {', '.join(FORMATS)})")
     label = filename or "入力"
@@ -96,17 +101,22 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportRe
         raise
     except Exception as exc:  # a parser library giving up on a damaged file
         shown = {"pdf": "PDF", "xlsx": "Excel", "html": "HTML", "text": "テキスト"}.get(chosen, chosen)
-        raise UnreadableDocumentError(
-            f"{label}: {shown}として読めません / cannot read as {shown} ({type(exc).__name__})") from exc
+        raise UnreadableDocumentError(f"{label}: {shown}として読めません / cannot read as {shown}") from exc
     blocks = mark_damage(blocks)
-    assembler = Assembler(blocks, source="")
-    report = assembler.run()
+    flat = flat_form_of(blocks, supplied) if chosen in ("text", "pdf") else None  # the national form, flattened
+    if flat is not None:
+        report, stated_year, findings, sources = flat.report, flat.stated_year, flat.findings, flat.sources
+    else:
+        assembler = ResilientAssembler(blocks, source="")
+        stated_year = assembler.build.fiscal_year
+        findings = apply_supplied(assembler, supplied, label) if supplied is not None else []
+        report = assembler.run()
+        sources = locate(report, assembler.build.blocks)
+        findings += assembler.findings
     if not report.projects:
         raise UnreadableDocumentError(
             f"{label}: 効果検証の事業が見つかりません / no project of an effect verification found in the document")
-    findings = list(assembler.findings)
-    if not report.fiscal_year:
-        raise UnreadableDocumentError(f"{label}: 対象年度が読めません / cannot tell the fiscal year of the report")
+    findings += draft_gaps(report, stated_year, label)
     damaged = sum(block.text.count("\ufffd") + sum(c.count("\ufffd") for c in block.cells) for block in blocks)
     if damaged:
         findings.insert(0, Finding(Severity.WARNING, "import_damaged_bytes",
@@ -119,14 +129,14 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto") -> ImportRe
                                    f"（{places}） / part of the file is damaged and could not be read; content may "
                                    "be missing",
                                    "$", label))
-    try:
-        findings += check_report(report, "$.reports[0]")
+    try:  # the checks judge figures against the year: a draft without one waits for it (draft_gaps said so)
+        findings += check_report(report, "$.reports[0]") if report.fiscal_year else []
     except KoukaError as exc:  # a figure the checks cannot work with (a year before 明治 …)
         message = f"{label}: 読み取った内容を検査できません / cannot check what was read: {exc}"
         raise UnreadableDocumentError(message) from exc
     document = Document([report])
     _refuse_invalid(document, label)
-    return ImportResult(document, findings, chosen, encoding)
+    return ImportResult(document, findings, chosen, encoding, sources)
 
 
 def _refuse_invalid(document: Document, label: str) -> None:
@@ -141,13 +151,13 @@ def _refuse_invalid(document: Document, label: str) -> None:
             f"{label}: 読み取った内容が正しい形になりません / what was read is not a valid report: {reason}") from exc
 
 
-def import_path(path: str | Path, fmt: str = "auto") -> ImportResult:
+def import_path(path: str | Path, fmt: str = "auto", supplied: Supplied | None = None) -> ImportResult:
     source = Path(path)
     try:
         data = source.read_bytes()
     except OSError as exc:
         raise UnreadableDocumentError(f"{source}: 読み込めません / cannot read: {exc.strerror or exc}") from exc
-    return import_bytes(data, source.name, fmt)
+    return import_bytes(data, source.name, fmt, supplied)
 
 
 def _own_workbook(workbook: "Workbook", label: str) -> ImportResult | None:

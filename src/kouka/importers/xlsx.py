@@ -51,7 +51,7 @@ def open_workbook(data: bytes, label: str = "") -> "Workbook":
     try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl, zipfile, zlib and the XML parser each raise their own on damage
-        raise UnreadableDocumentError(f"{unreadable} ({type(exc).__name__})") from exc
+        raise UnreadableDocumentError(unreadable) from exc
 
 
 def sheet_cells(sheet: "Worksheet") -> dict[tuple[int, int], str]:

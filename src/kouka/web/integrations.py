@@ -8,6 +8,8 @@ import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report
 from kouka.domain.errors import KoukaError
@@ -86,6 +88,12 @@ def import_bytes(data: bytes, filename: str) -> Imported:
     from kouka.importers import import_bytes as read_upload  # the importers load pdfplumber and openpyxl
 
     result = read_upload(data, filename, fmt="auto")
+    if any(report.draft for report in result.document.reports):  # a year or a name the document leaves out
+        from kouka.importers import UnreadableDocumentError
+
+        raise UnreadableDocumentError(_(
+            "{name}: 対象年度・団体名・事業名のいずれかが読み取れません。kouka import の --year などで補って"
+            "取り込んでください").format(name=filename))
     return Imported(result.document, list(result.findings))
 
 
