@@ -23,8 +23,8 @@ from kouka.cli.common import (
 )
 from kouka.domain.checks import Severity
 from kouka.domain.errors import KoukaError
-from kouka.importers import import_bytes
 from kouka.importers.api import FORMATS
+from kouka.importers.bounded import import_bounded
 
 IMPORTABLE_SUFFIXES = (".txt", ".text", ".tsv", ".html", ".htm", ".xlsx", ".xlsm", ".pdf")
 
@@ -72,7 +72,7 @@ def import_one(source: Path, outdir: Path | None, fmt: str) -> Outcome:
         outcome.error = f"{source}: 読み込めません / cannot read: {exc.strerror or exc}"
         return outcome
     try:
-        result = import_bytes(data, source.name, fmt)
+        result = import_bounded(data, fmt, filename=source.name)
     except KoukaError as exc:
         outcome.error = str(exc)
         return outcome

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from kouka.domain.checks import Finding, Severity, check_report
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.model import Document
 from kouka.importers.assemble import Assembler
 from kouka.importers.blocks import Block, mark_damage
@@ -43,6 +44,9 @@ def detect_format(data: bytes, filename: str = "") -> str:
 # A published report is tens of KB of text, an Excel sheet or PDF a few MB; far more is not one report and
 # would keep the importer busy for minutes. The web upload form has the same limit.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+# A municipality's page of a report is some hundreds of KB of HTML; the parser builds a tree about ten times the
+# page's size, so 15 MB of HTML would take half a minute and gigabytes.
+MAX_HTML_BYTES = 5 * 1024 * 1024
 
 
 def read_blocks(data: bytes, filename: str, fmt: str, damage: list[str] | None = None) -> tuple[list[Block], str]:
@@ -60,6 +64,10 @@ def read_blocks(data: bytes, filename: str, fmt: str, damage: list[str] | None =
         return read_xlsx(data, label), ""
     from kouka.importers.decode import decode_text
 
+    if fmt == "html" and len(data) > MAX_HTML_BYTES:
+        raise UnreadableDocumentError(_("{file}: HTMLが大きすぎます（{size}バイト、上限{limit}バイト）。"
+                                        "1件の報告のページとしては大きすぎるため読みません").format(
+            file=label, size=f"{len(data):,}", limit=f"{MAX_HTML_BYTES:,}"))
     text, encoding = decode_text(data, label)
     if fmt == "html":
         from kouka.importers.html import read_html
