@@ -8,7 +8,6 @@ import pytest
 
 import kouka.importers
 from hostile_patterns import importer_patterns, worst_growth
-
 from kouka.importers.layouts.report_prose import LONGEST_TOTAL_LINE
 
 MODULES = [importlib.import_module(info.name) for info in pkgutil.walk_packages(
