@@ -80,8 +80,7 @@ def rendered_seeds() -> tuple[list[bytes], list[bytes]]:
 
 def hostile_seeds() -> tuple[list[bytes], list[bytes]]:
     """(documents, PDFs): the shapes of issue 12.3's hostile files, at sizes a fuzzer can mutate quickly (a merged
-    range over the whole sheet, digits after 事業費：, runs of ：, a stream that inflates past the limit, too many
-    text objects, too many pages)."""
+    range over the whole sheet, digits after 事業費：, runs of ：)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("hostile_files", ROOT / "tests" / "support" / "hostile_files.py")
@@ -89,10 +88,9 @@ def hostile_seeds() -> tuple[list[bytes], list[bytes]]:
         return [], []
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    documents = [module.merged_whole_sheet(), module.digits_after_cost(4_000), module.colons(2_000)]
-    pdfs = [module.inflating_stream(80 * 1024 * 1024), module.million_text_objects(210_000),
-            module.many_pages(2_100)]
-    return documents, pdfs
+    # The PDF bombs are left out: a mutant just under a limit (190,000 text objects, 1,900 pages) is legal and
+    # takes pdfminer seconds in this process, where kouka runs it under import_bounded's CPU limit.
+    return [module.merged_whole_sheet(), module.digits_after_cost(4_000), module.colons(2_000)], []
 
 
 TARGETS: dict[str, tuple[Reader, tuple[str, ...]]] = {

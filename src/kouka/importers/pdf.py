@@ -207,7 +207,7 @@ MAX_PAGES = 2_000
 MAX_OBJECTS = 500_000
 MAX_STREAM_BYTES = 64 * 1024 * 1024  # one stream, inflated (a large Flate image is some tens of MB)
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # every stream of the file together
-MAX_TEXT_OBJECTS = 200_000  # BT … ET in the content streams
+MAX_TEXT_OBJECTS = 50_000  # BT … ET in the content streams (pdfminer reads some 10,000 a second)
 _FLATE_CHUNK = 1024 * 1024
 
 
