@@ -7,7 +7,8 @@ kouka's documented errors (``KoukaError``), or one without a message, is a failu
 Targets: ``json`` (the interchange loader) and ``import`` (every importer through
 ``kouka.importers.import_bytes``: format detection for most inputs, a forced ``--format`` for the rest).
 The ``import`` seeds are the seed text, the fixtures, and kouka's HTML, Excel and PDF renderings of the
-example plus the fixtures' national-form workbook and PDF (rendered once per worker process). An input
+example plus the fixtures' national-form workbook and PDF (rendered once per worker process), and the hostile
+shapes of issue 12.3 (``tests/support/hostile_files.py``). An input
 that takes longer than ``--slow`` seconds of CPU time counts as a failure too.
 """
 
@@ -73,7 +74,23 @@ def rendered_seeds() -> tuple[list[bytes], list[bytes]]:
             documents.append(module.build(Path(folder) / "national.xlsx").read_bytes())
     for source in sorted(fixtures.glob("*-pdf-source.html")):
         pdfs.append(HTML(filename=str(source)).write_pdf())
-    return documents, pdfs
+    hostile = hostile_seeds()
+    return documents + hostile[0], pdfs + hostile[1]
+
+
+def hostile_seeds() -> tuple[list[bytes], list[bytes]]:
+    """(documents, PDFs): the shapes of issue 12.3's hostile files, at sizes a fuzzer can mutate quickly (a merged
+    range over the whole sheet, digits after 事業費：, runs of ：)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hostile_files", ROOT / "tests" / "support" / "hostile_files.py")
+    if spec is None or spec.loader is None:
+        return [], []
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    # The PDF bombs are left out: a mutant just under a limit (190,000 text objects, 1,900 pages) is legal and
+    # takes pdfminer seconds in this process, where kouka runs it under import_bounded's CPU limit.
+    return [module.merged_whole_sheet(), module.digits_after_cost(4_000), module.colons(2_000)], []
 
 
 TARGETS: dict[str, tuple[Reader, tuple[str, ...]]] = {

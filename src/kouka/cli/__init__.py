@@ -38,7 +38,7 @@ COMMANDS = {
     "show": "kouka.cli.core", "check": "kouka.cli.core", "judge": "kouka.cli.core",
     "synth": "kouka.cli.national", "stats": "kouka.cli.national", "export-parquet": "kouka.cli.national",
     "import": "kouka.cli.importing",
-    "serve": "kouka.cli.web", "demo": "kouka.cli.web", "adduser": "kouka.cli.web",
+    "serve": "kouka.cli.web", "worker": "kouka.cli.web", "demo": "kouka.cli.web", "adduser": "kouka.cli.web",
     "dump": "kouka.cli.backup", "restore": "kouka.cli.backup",
     "report": "kouka.cli.reporting", "draft": "kouka.cli.reporting",
     "workbook": "kouka.cli.workbook",

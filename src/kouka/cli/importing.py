@@ -24,8 +24,8 @@ from kouka.cli.common import (
 from kouka.domain.checks import Severity
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
-from kouka.importers import import_bytes
 from kouka.importers.api import FORMATS, ImportResult
+from kouka.importers.bounded import import_bounded
 from kouka.importers.partial import Supplied, supplied_from
 
 IMPORTABLE_SUFFIXES = (".txt", ".text", ".tsv", ".html", ".htm", ".xlsx", ".xlsm", ".pdf")
@@ -91,7 +91,7 @@ def import_one(source: Path, outdir: Path | None, fmt: str, supplied: Supplied |
         outcome.error = f"{source}: 読み込めません / cannot read: {exc.strerror or exc}"
         return outcome
     try:
-        result = import_bytes(data, source.name, fmt, supplied)
+        result = import_bounded(data, fmt, filename=source.name, supplied=supplied)
     except KoukaError as exc:
         outcome.error = str(exc)
         return outcome

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from kouka.domain.checks import Finding, Severity, check_report
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.model import Document
 from kouka.importers.blocks import Block, mark_damage
 from kouka.importers.errors import UnreadableDocumentError
@@ -47,6 +48,9 @@ def detect_format(data: bytes, filename: str = "") -> str:
 # A published report is tens of KB of text, an Excel sheet or PDF a few MB; far more is not one report and
 # would keep the importer busy for minutes. The web upload form has the same limit.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+# A municipality's page of a report is some hundreds of KB of HTML; the parser builds a tree about ten times the
+# page's size, so 15 MB of HTML would take half a minute and gigabytes.
+MAX_HTML_BYTES = 5 * 1024 * 1024
 
 
 def read_blocks(data: bytes, filename: str, fmt: str, damage: list[str] | None = None) -> tuple[list[Block], str]:
@@ -64,6 +68,10 @@ def read_blocks(data: bytes, filename: str, fmt: str, damage: list[str] | None =
         return read_xlsx(data, label), ""
     from kouka.importers.decode import decode_text
 
+    if fmt == "html" and len(data) > MAX_HTML_BYTES:
+        raise UnreadableDocumentError(_("{file}: HTMLが大きすぎます（{size}バイト、上限{limit}バイト）。"
+                                        "1件の報告のページとしては大きすぎるため読みません").format(
+            file=label, size=f"{len(data):,}", limit=f"{MAX_HTML_BYTES:,}"))
     text, encoding = decode_text(data, label)
     if fmt == "html":
         from kouka.importers.html import read_html
@@ -72,6 +80,24 @@ def read_blocks(data: bytes, filename: str, fmt: str, damage: list[str] | None =
     from kouka.importers.text import read_text
 
     return read_text(text), encoding
+
+
+def damage_findings(blocks: list[Block], damage: list[str], label: str) -> list[Finding]:
+    """Warnings for undecodable bytes (shown as �) and for parts of a file its parser had to skip."""
+    findings: list[Finding] = []
+    damaged = sum(block.text.count("\ufffd") + sum(c.count("\ufffd") for c in block.cells) for block in blocks)
+    if damaged:
+        findings.insert(0, Finding(Severity.WARNING, "import_damaged_bytes",
+                                   f"読めない文字が{damaged}か所あります（�で示します） / {damaged} undecodable "
+                                   f"byte sequence(s), shown as �", "$", label))
+    if damage:
+        places = "；".join(damage[:3]) + (" …" if len(damage) > 3 else "")
+        findings.insert(0, Finding(Severity.WARNING, "import_damaged_file",
+                                   f"ファイルの一部が壊れていて読めませんでした。内容が欠けている可能性があります"
+                                   f"（{places}） / part of the file is damaged and could not be read; content may "
+                                   "be missing",
+                                   "$", label))
+    return findings
 
 
 def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: Supplied | None = None) -> ImportResult:
@@ -117,18 +143,7 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
         raise UnreadableDocumentError(
             f"{label}: 効果検証の事業が見つかりません / no project of an effect verification found in the document")
     findings += draft_gaps(report, stated_year, label)
-    damaged = sum(block.text.count("\ufffd") + sum(c.count("\ufffd") for c in block.cells) for block in blocks)
-    if damaged:
-        findings.insert(0, Finding(Severity.WARNING, "import_damaged_bytes",
-                                   f"読めない文字が{damaged}か所あります（�で示します） / {damaged} undecodable "
-                                   f"byte sequence(s), shown as �", "$", label))
-    if damage:
-        places = "；".join(damage[:3]) + (" …" if len(damage) > 3 else "")
-        findings.insert(0, Finding(Severity.WARNING, "import_damaged_file",
-                                   f"ファイルの一部が壊れていて読めませんでした。内容が欠けている可能性があります"
-                                   f"（{places}） / part of the file is damaged and could not be read; content may "
-                                   "be missing",
-                                   "$", label))
+    findings = damage_findings(blocks, damage, label) + findings
     try:  # the checks judge figures against the year: a draft without one waits for it (draft_gaps said so)
         findings += check_report(report, "$.reports[0]") if report.fiscal_year else []
     except KoukaError as exc:  # a figure the checks cannot work with (a year before 明治 …)

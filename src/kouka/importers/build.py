@@ -32,13 +32,20 @@ from kouka.importers.headers import (
 )
 from kouka.importers.labels import Column, Field, direction_of, effect_of, is_judgement, mark_of
 
-__all__ = ["PROSE_FIELDS", "Build", "State", "set_figure", "split_list"]
+__all__ = ["AMOUNT", "AMOUNT_AFTER_SPACE", "PROSE_FIELDS", "Build", "State", "set_figure", "split_list"]
 
-AMOUNT = r"約?\s*[△▲-]?[0-9０-９][0-9０-９,，.．]*(?:\s*[兆億万]\s*[0-9０-９,，]*)*\s*(?:百万円|千円|万円|億円|円)?"
-AMOUNT_RE = re.compile(AMOUNT)
+_AMOUNT_BODY = r"[△▲-]?[0-9０-９][0-9０-９,，.．]*(?:\s*[兆億万]\s*[0-9０-９,，]*)*\s*(?:百万円|千円|万円|億円|円)?"
+AMOUNT = r"約?\s*" + _AMOUNT_BODY
+# An amount after a label's own spaces (事業費：　約 12,345千円), which it never starts with.
+AMOUNT_AFTER_SPACE = r"(?:約\s*)?" + _AMOUNT_BODY
+# An amount searched for on its own: it starts at 約 or where a run of spaces does (tried from inside a run, the
+# spaces would be read again from every one of them).
+AMOUNT_RE = re.compile(r"(?:約|(?<!\s))\s*" + _AMOUNT_BODY)
 _LIST_SPLIT = re.compile(r"[、,，・／/\n]|\s+")
-_TITLE_NOTE_RE = re.compile(r"\s*[（(]([^（）()]{1,30})[）)]\s*$")
-_DEPT_SUFFIX_RE = re.compile(r"\s*【([^】]+)】\s*$")
+_TITLE_NOTE_RE = re.compile(r"[（(]([^（）()]{1,30})[）)]\s*$")
+# 【企画課】 at the end of a title; tried only at the start and after a 】 (no match spans one), so that a title of
+# many 【 is read once.
+_DEPT_SUFFIX_RE = re.compile(r"(?:^|(?<=】))[^【】]*【(?P<dept>[^】]+)】\s*$")
 _NOTHING_WRITTEN = {label_key(text) for text in (NOTHING_WRITTEN, "未記入", "（記入なし）", "記入なし")}
 _CAPTION_MARKS = ("▲", "↑", "写真：", "写真:", "【写真】", "図：")
 
@@ -121,8 +128,8 @@ class Build:
         while True:
             dept = _DEPT_SUFFIX_RE.search(title)
             if dept:
-                project.departments += split_list(dept.group(1))
-                title = title[: dept.start()].strip()
+                project.departments += split_list(dept.group("dept"))
+                title = title[: dept.start("dept") - 1].strip()
                 continue
             remark = _TITLE_NOTE_RE.search(title)
             if remark and title[: remark.start()].strip():

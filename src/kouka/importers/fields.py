@@ -15,11 +15,14 @@ from kouka.domain.errors import KoukaError
 from kouka.domain.model import Categorised, Project, ProjectKind
 from kouka.domain.textnorm import halfwidth, squeeze_spaces
 from kouka.importers.blocks import Block
-from kouka.importers.build import AMOUNT, AMOUNT_RE, PROSE_FIELDS, Build, split_list
+from kouka.importers.build import AMOUNT_AFTER_SPACE, AMOUNT_RE, PROSE_FIELDS, Build, split_list
 from kouka.importers.headers import MARKED_START
 from kouka.importers.labels import Field, direction_of, effect_of, field_of, project_number
 
-_LABELLED_AMOUNT_RE = re.compile(r"(?P<label>[^\s:：()（）0-9０-９、,]+)\s*[:：]?\s*(?P<amount>" + AMOUNT + ")")
+# うち交付金 6,000千円 inside a cost's brackets; a label starts where its run of letters does (tried from inside the
+# run, the rest of the run would be read again from every letter).
+_LABELLED_AMOUNT_RE = re.compile(r"(?<![^\s:：()（）0-9０-９、,])(?P<label>[^\s:：()（）0-9０-９、,]+)"
+                                 r"\s*(?:[:：]\s*)?(?P<amount>" + AMOUNT_AFTER_SPACE + ")")
 LEAD_RE = re.compile(r"([一-龥々ヶぁ-んァ-ヴ]{2,8}?(?:都|道|府|県|市|町|村))(?:が)?主体")
 
 

@@ -266,7 +266,8 @@ def kpi_numbered(raw_name: str) -> tuple[int | None, str]:
     return None, raw_name
 
 
-_NAME_UNIT = re.compile(r"^(?P<name>.+?)\s*[（(](?P<unit>[^（）()0-9０-９]{1,5})[）)]\s*$")
+# The name never ends in a space (so a run of spaces is read once, not again after every character of it).
+_NAME_UNIT = re.compile(r"^(?P<name>.+?)(?<!\s)\s*[（(](?P<unit>[^（）()0-9０-９]{1,5})[）)]\s*$")
 
 
 def name_and_unit(text: str) -> tuple[str, str]:

@@ -87,8 +87,15 @@ _DECORATION = re.compile(r"^[■□●○◆◇▼▽・*]+|^[【\[〔<《]|[】
                          r"|^(?:\d{1,2}[.)、]?|\(\d{1,2}\)|[一二三四五六七八九十]{1,3}[、.])(?=[^\d.,])")
 
 
+# A label is at most 24 characters once bare; no city decorates one with more marks than this. Longer text is no
+# label, and stripping one mark per pass from 20,000 ： would take quadratic time.
+_LONGEST_DECORATED = 100
+
+
 def _bare(key: str) -> str:
     """【事業名】, ■担当課：, [事業費] → the label inside."""
+    if len(key) > _LONGEST_DECORATED:
+        return key
     previous = None
     while previous != key:
         previous, key = key, _DECORATION.sub("", key)

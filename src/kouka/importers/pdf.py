@@ -199,50 +199,100 @@ def _misplaced_objects(xrefs: "list[PDFBaseXRef]", data: bytes) -> int:
     return misplaced
 
 
-# How much of one compressed stream the damage check inflates (in chunks, keeping none of it): far more than
-# any font or page of a report; a larger stream is left to the reader's own limits.
-_FLATE_CHECK_BYTES = 64 * 1024 * 1024
+# What a report's PDF may hold: a prefecture's report is a few hundred pages and a few thousand objects, its
+# streams a few MB inflated. A hostile file declares or holds far more (a stream that inflates to 2 GiB, a
+# million text objects, 70,000 pages) and would keep pdfminer busy for minutes and gigabytes: it is refused
+# before any page is read, while the streams are inflated in chunks that are counted and dropped.
+MAX_PAGES = 2_000
+MAX_OBJECTS = 500_000
+MAX_STREAM_BYTES = 64 * 1024 * 1024  # one stream, inflated (a large Flate image is some tens of MB)
+MAX_INFLATED_BYTES = 256 * 1024 * 1024  # every stream of the file together
+MAX_TEXT_OBJECTS = 50_000  # BT … ET in the content streams (pdfminer reads some 10,000 a second)
 _FLATE_CHUNK = 1024 * 1024
 
 
-def _damaged_flate(raw: bytes) -> bool:
-    """Whether zlib data ends early or fails its checksum (a bit flipped inside a font or a page)."""
-    import zlib
+class _Inflated:
+    """What the check of the compressed streams has found so far, against the limits."""
 
-    inflater = zlib.decompressobj()
-    pending, produced = raw, 0
-    try:
-        while pending and produced <= _FLATE_CHECK_BYTES and not inflater.eof:
-            produced += len(inflater.decompress(pending, _FLATE_CHUNK))
-            pending = inflater.unconsumed_tail
-    except zlib.error:
-        return True
-    return produced <= _FLATE_CHECK_BYTES and not inflater.eof
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.damaged = 0
+        self.total = 0
+        self.text_objects = 0
+
+    def stream(self, raw: bytes) -> None:
+        """Inflate one Flate stream in chunks (keeping none), counting its size and text objects."""
+        import zlib
+
+        inflater = zlib.decompressobj()
+        pending, produced = raw, 0
+        try:
+            while pending and not inflater.eof:
+                piece = inflater.decompress(pending, _FLATE_CHUNK)
+                pending = inflater.unconsumed_tail
+                produced += len(piece)
+                self.text_objects += piece.count(b"BT")  # an operator; a word of a font's data counts, at worst
+                self.refuse_beyond(produced)
+        except zlib.error:
+            self.damaged += 1
+            return
+        self.damaged += 0 if inflater.eof else 1
+        self.total += produced
+
+    def refuse_beyond(self, produced: int) -> None:
+        if produced > MAX_STREAM_BYTES or self.total + produced > MAX_INFLATED_BYTES:
+            raise UnreadableDocumentError(_("{file}: PDFの圧縮されたデータを展開すると大きすぎます（上限{limit}MB）。"
+                                            "1件の報告としては大きすぎるため読みません").format(
+                file=self.label, limit=MAX_STREAM_BYTES // 1024 // 1024))
+        if self.text_objects > MAX_TEXT_OBJECTS:
+            raise UnreadableDocumentError(_("{file}: PDFの文字の配置が多すぎます（{count}個以上、上限{limit}個）。"
+                                            "1件の報告としては大きすぎるため読みません").format(
+                file=self.label, count=f"{self.text_objects:,}", limit=f"{MAX_TEXT_OBJECTS:,}"))
 
 
-def _damaged_streams(xrefs: "list[PDFBaseXRef]", resolve: "Callable[[int], object]") -> int:
+def _damaged_streams(xrefs: "list[PDFBaseXRef]", resolve: "Callable[[int], object]", label: str = "") -> int:
     """How many Flate-compressed streams of the file do not inflate whole: pdfminer reads such a stream as far
-    as it goes without a word, and a font whose program is cut draws other characters."""
+    as it goes without a word, and a font whose program is cut draws other characters. Refuses a file whose
+    streams inflate past the limits or hold too many text objects (see ``MAX_STREAM_BYTES``)."""
     from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
 
-    damaged = checked = 0
+    inflated = _Inflated(label)
+    checked = 0
     for xref in xrefs:
         for objid in xref.get_objids():
             checked += 1
-            if checked > 100_000:
-                return damaged
+            if checked > MAX_OBJECTS:
+                raise UnreadableDocumentError(_("{file}: PDFのオブジェクトが多すぎます（上限{limit}個）。"
+                                                "1件の報告としては大きすぎるため読みません").format(
+                    file=label, limit=f"{MAX_OBJECTS:,}"))
             try:
                 stream = resolve(objid)
             except Exception:  # an object that does not parse: the cross-reference checks report the file
                 continue
             if isinstance(stream, PDFStream) and stream.get_filters()[:1] and \
-                    stream.get_filters()[0][0] in LITERALS_FLATE_DECODE and _damaged_flate(stream.rawdata or b""):
-                damaged += 1
-    return damaged
+                    stream.get_filters()[0][0] in LITERALS_FLATE_DECODE:
+                inflated.stream(stream.rawdata or b"")
+    return inflated.damaged
 
 
-def _file_damage(pdf: "PDF", data: bytes, log: _DamageLog) -> None:
-    """Notes on damage to the file as a whole: its cross-reference table and its compressed streams."""
+_PAGE_COUNT = re.compile(rb"/Count\s+(\d{1,12})")
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def _check_pages(data: bytes, label: str) -> None:
+    """Refuse a PDF that declares (in a page tree's /Count) or holds more pages than a report has, read from the
+    file's bytes: pdfminer's parse of a page tree of 70,000 kids alone takes seconds."""
+    declared = max((int(count) for count in _PAGE_COUNT.findall(data)), default=0)
+    count = max(declared, len(_PAGE_OBJECT.findall(data)))
+    if count > MAX_PAGES:
+        raise UnreadableDocumentError(_("{file}: PDFのページ数が多すぎます（{count}ページ、上限{limit}ページ）。"
+                                        "1件の報告としては大きすぎるため読みません").format(
+            file=label, count=f"{count:,}", limit=f"{MAX_PAGES:,}"))
+
+
+def _file_damage(pdf: "PDF", data: bytes, log: _DamageLog, label: str) -> None:
+    """Notes on damage to the file as a whole: its cross-reference table and its compressed streams (a file past
+    the limits on pages, objects or inflated streams is refused)."""
     from pdfminer.pdfdocument import PDFXRefFallback
 
     if any(isinstance(xref, PDFXRefFallback) for xref in pdf.doc.xrefs):
@@ -253,7 +303,7 @@ def _file_damage(pdf: "PDF", data: bytes, log: _DamageLog) -> None:
         if misplaced:
             log.notes.append(f"相互参照表の示す位置に{misplaced}個のオブジェクトが見つかりません / {misplaced} "
                              "object(s) are not where the cross-reference table puts them")
-    damaged = _damaged_streams(pdf.doc.xrefs, pdf.doc.getobj)
+    damaged = _damaged_streams(pdf.doc.xrefs, pdf.doc.getobj, label)
     if damaged:
         log.notes.append(_("圧縮されたデータのうち{count}個が壊れています（フォントや図の一部が正しく読めない"
                            "おそれがあります）").format(count=damaged))
@@ -304,12 +354,14 @@ def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
 
     blocks: list[Block] = []
     tables = 0
+    _check_pages(data, label)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFSyntaxError, ValueError, TypeError) as exc:
         raise UnreadableDocumentError(f"{label}: PDFとして読めません / not a readable PDF") from exc
+    # Checked before ``with``: pdfplumber's close reads every page of the tree, the very work a refusal avoids.
+    _file_damage(pdf, data, log, label)
     with pdf:
-        _file_damage(pdf, data, log)
         for page_number, page in enumerate(pdf.pages, start=1):
             log.page = page_number
             found, tables = _page_blocks(page, page_number, tables)

@@ -9,8 +9,10 @@ from kouka.importers.labels import column_of, field_of, project_number
 
 _RULE = re.compile(r"^[\s\-=_─━―ー*＊・]*$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.*)$")
-_P_SPLIT = re.compile(r"\s*</p>\s*<p[^>]*>\s*|\s*<br\s*/?>\s*", re.IGNORECASE)
-_TAG = re.compile(r"</?p[^>]*>", re.IGNORECASE)
+# Spaces are taken from where their run starts, and a tag ends before the next <, so that no run of spaces or of
+# unclosed <p is read again from each of its characters.
+_P_SPLIT = re.compile(r"(?<!\s)\s*(?:</p>\s*<p[^<>]*>|<br\s*/?>)\s*", re.IGNORECASE)
+_TAG = re.compile(r"</?p[^<>]*>", re.IGNORECASE)
 # Columns aligned with spaces (text copied from a PDF, or pdftotext -layout): two spaces or more between cells.
 _SPACED = re.compile(r"[ \u3000]{2,}")
 _FIGURE = re.compile(r"^[△▲\-－約]?[0-9０-９]|^[①-⑳]|^[（(](?:事業開始前|[0-9０-９])")

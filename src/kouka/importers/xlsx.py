@@ -1,11 +1,14 @@
 """Excel workbooks: every sheet's rows as table rows (merged cells expanded), lone cells as paragraphs."""
 
 import io
+import re
 import zipfile
+import zlib
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from kouka.domain.i18n import _
 from kouka.importers.blocks import Block, heading, paragraph, row
 
 if TYPE_CHECKING:
@@ -49,9 +52,80 @@ def open_workbook(data: bytes, label: str = "") -> "Workbook":
             f"{label}: Excelファイルの展開後の大きさ（{expanded:,}バイト）が上限（{MAX_UNCOMPRESSED_BYTES:,}バイト）を"
             f"超えています / the workbook expands to {expanded:,} bytes, over the limit")
     try:
+        check_sheets(data, label)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, OSError,
+            EOFError, zlib.error) as exc:  # zipfile's and zlib's ways of saying a part is damaged or encrypted
+        raise UnreadableDocumentError(f"{unreadable} ({type(exc).__name__})") from exc
+    try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl, zipfile, zlib and the XML parser each raise their own on damage
         raise UnreadableDocumentError(unreadable) from exc
+
+
+# What a sheet of a report may hold. A city's sheet of every project is some tens of thousands of cells; openpyxl
+# keeps each cell as an object of about 500 bytes, and makes one for every cell a merged range covers, so a
+# 4.9 KB file with one range over the whole sheet would make 17 billion. Both are counted in the XML, before
+# openpyxl parses it.
+MAX_CELLS = 300_000
+MAX_MERGED_CELLS = 100_000  # cells covered by merged ranges, all sheets together
+MAX_DIMENSION_CELLS = 50_000_000  # the area a sheet declares it uses (<dimension ref="A1:XFD1048576"/>)
+_CELL = re.compile(rb"<(?:\w{1,32}:)?c[\s/>]")
+_RANGE = re.compile(rb"<(?:\w{1,32}:)?(mergeCell|dimension)\s[^>]{0,200}?ref=\"\$?([A-Z]{1,3})\$?(\d{1,7})"
+                    rb"(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?\"")
+_CHUNK = 1024 * 1024
+_LONGEST_TAG = 300
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _area(match: re.Match[bytes]) -> int:
+    first_col, first_row = _column_number(match.group(2)), int(match.group(3))
+    if match.group(4) is None:
+        return 1
+    last_col, last_row = _column_number(match.group(4)), int(match.group(5))
+    return (abs(last_col - first_col) + 1) * (abs(last_row - first_row) + 1)
+
+
+def _too_many(label: str, what: str, count: int, limit: int) -> UnreadableDocumentError:
+    return UnreadableDocumentError(_("{file}: {what}が多すぎます（{count}セル、上限{limit}セル）。"
+                                     "1件の報告のシートとしては大きすぎるため読みません").format(
+        file=label, what=what, count=f"{count:,}", limit=f"{limit:,}"))
+
+
+def check_sheets(data: bytes, label: str = "") -> None:
+    """Refuse a workbook whose sheets hold, merge or declare more cells than a report's (see ``MAX_CELLS``), by
+    reading their XML in pieces before any parser builds a cell."""
+    cells = merged = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+                continue
+            with archive.open(info) as stream:
+                carry = b""
+                while chunk := stream.read(_CHUNK):
+                    text = carry + chunk
+                    cut = text.rfind(b"<")
+                    if cut == -1 or len(text) - cut > _LONGEST_TAG:
+                        cut = len(text)
+                    piece, carry = text[:cut], text[cut:]
+                    cells += len(_CELL.findall(piece))
+                    for found in _RANGE.finditer(piece):
+                        area = _area(found)
+                        if found.group(1) == b"dimension" and area > MAX_DIMENSION_CELLS:
+                            raise _too_many(label, _("シートの範囲のセル"), area, MAX_DIMENSION_CELLS)
+                        merged += area if found.group(1) == b"mergeCell" else 0
+                    if merged > MAX_MERGED_CELLS:
+                        raise _too_many(label, _("結合されたセル"), merged, MAX_MERGED_CELLS)
+                    if cells > MAX_CELLS:
+                        raise _too_many(label, _("セル"), cells, MAX_CELLS)
+                cells += len(_CELL.findall(carry))
+    if cells > MAX_CELLS:
+        raise _too_many(label, _("セル"), cells, MAX_CELLS)
 
 
 def sheet_cells(sheet: "Worksheet") -> dict[tuple[int, int], str]:

@@ -10,7 +10,8 @@ from kouka.importers.labels import Field, field_of
 from kouka.importers.layouts.base import Layout
 from kouka.importers.layouts.kpi_lines import name_kpi
 
-_COLON_PAIR = re.compile(r"^\s*([^:：]{1,20})\s*[:：]\s*(.+)$", re.S)
+# The label starts at its first letter, so that leading spaces are not tried again from each one.
+_COLON_PAIR = re.compile(r"^\s*([^:：\s][^:：]{0,19})\s*[:：]\s*(.+)$", re.S)
 _BRACKET_PAIR = re.compile(r"^\s*(【[^】]{1,20}】)\s*(.+)$", re.S)
 _SECTION_LABELS = (Field.EVALUATION, Field.DIRECTION)
 

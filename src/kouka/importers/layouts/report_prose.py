@@ -4,16 +4,21 @@
 import re
 
 from kouka.importers.blocks import Block, Kind
-from kouka.importers.build import AMOUNT, Build
+from kouka.importers.build import AMOUNT_AFTER_SPACE, Build
 from kouka.importers.fields import apply
 from kouka.importers.labels import Field, field_of
 from kouka.importers.layouts.base import Layout
 
-_TOTAL_LINE_RE = re.compile(r"^(?P<label>.+?)\s*[:：]?\s*(?P<amount>" + AMOUNT + r")\s*$")
+_TOTAL_LINE_RE = re.compile(r"^(?P<label>.+?)\s*(?:[:：]\s*)?(?P<amount>" + AMOUNT_AFTER_SPACE + r")\s*$")
 # The total said in a sentence of its own: 交付金の総額は812万3,000円です。/ 令和5年度の交付額合計は、…となりました。
 _TOTAL_SENTENCE_RE = re.compile(
-    r"^(?:[^、。]{0,14}?年度(?:の|における|に)\s*)?(?P<label>[^、。]{2,16}?)\s*[はが][、,]?\s*(?P<amount>" + AMOUNT
-    + r")\s*(?:です|でした|となりました|となっています|となります|である)?\s*[。.]?\s*$")
+    r"^(?:[^、。]{0,14}?年度(?:の|における|に)\s*)?(?P<label>[^、。]{2,16}?)\s*[はが][、,]?\s*(?P<amount>"
+    + AMOUNT_AFTER_SPACE + r")\s*(?:です|でした|となりました|となっています|となります|である)?\s*[。.]?\s*$")
+
+
+# A line that states the total is a label and an amount; a longer line is a sentence of the introduction (the
+# total patterns are tried only on lines this short, where their backtracking stays small).
+LONGEST_TOTAL_LINE = 200
 
 
 class ReportProse(Layout):
@@ -21,7 +26,7 @@ class ReportProse(Layout):
         if build.state.project is not None:
             return False
         text = block.text
-        for form in (_TOTAL_LINE_RE, _TOTAL_SENTENCE_RE):
+        for form in (_TOTAL_LINE_RE, _TOTAL_SENTENCE_RE) if len(text) <= LONGEST_TOTAL_LINE else ():
             total = form.match(text)
             labelled = field_of(total.group("label")) if total else None
             if total and labelled and labelled[0] is Field.TOTAL and build.money(total.group("amount")) is not None:

@@ -42,9 +42,9 @@ def import_parse(data: bytes, filename: str) -> Parsed:
     if filename.lower().endswith(".json"):
         document = interchange.load_bytes(data, source=filename)
         return Parsed(document, [f for r in document.reports for f in check_report(r)])
-    from kouka.importers import import_bytes  # the importers load pdfplumber and openpyxl
+    from kouka.importers.bounded import import_bounded  # a worker process within memory, CPU and time limits
 
-    result = import_bytes(data, filename, fmt="auto")
+    result = import_bounded(data, "auto", filename=filename)
     return Parsed(result.document, list(result.findings))
 
 
