@@ -12,6 +12,7 @@ from django.conf import settings
 from kouka.domain.model import Kpi, Project
 from kouka.web import mapping
 from kouka.web.models import Change, Cycle, KpiRecord, ProjectRecord, State
+from kouka.web.permissions import Denied
 from kouka.web.services.cycles import cycle_transition
 from kouka.web.services.kpis import kpi_actual_set, kpi_create, kpi_update
 from kouka.web.services.projects import project_create, project_update, project_verification_set
@@ -105,6 +106,25 @@ def test_a_save_started_before_a_transition_is_refused_after_it(world: "World", 
             Cycle.objects.filter(pk=moving.pk).update(state=State.PUBLISHED)
             continue
         cycle_transition(member=admin, cycle=moving, name=step)
+    stored, changes = _stored(), Change.objects.count()
+    with pytest.raises((StaleVersion, Denied)) as refused:  # the departments' parts moved too: refused at once
+        save(world, role, seen)
+    words = ("保存されていません", "提出済み", "編集できません")
+    assert any(word in str(refused.value) for word in words), refused.value
+    assert _stored() == stored and Change.objects.count() == changes
+
+
+ENDS = {"submit": State.SUBMITTED, "review": State.REVIEWED, "publish": State.PUBLISHED}
+
+
+@pytest.mark.parametrize("end", list(ENDS), ids=list(ENDS))
+@pytest.mark.parametrize(("save", "role"), [(s, r) for _, s, r in SAVES], ids=[n for n, _, _ in SAVES])
+def test_a_year_that_moved_between_the_check_and_the_lock_refuses_the_save(world: "World", save: Save, role: str,
+                                                                           end: str) -> None:
+    """The narrowest race: the service's first checks saw an open year, the year's state changed before the row
+    was locked (the departments' parts not yet moved); the state read again under the lock refuses the save."""
+    seen = world.cycle()
+    Cycle.objects.filter(pk=seen.pk).update(state=ENDS[end])
     stored, changes = _stored(), Change.objects.count()
     with pytest.raises(StaleVersion, match="保存されていません"):
         save(world, role, seen)

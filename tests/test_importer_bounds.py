@@ -82,7 +82,7 @@ def test_the_limits_stop_a_worker_with_a_message_naming_the_file() -> None:
     from kouka.importers.bounded import Limits, import_bounded
     from kouka.importers.errors import UnreadableDocumentError
 
-    data = b"\n".join(b"1 " + "事業者数（社） 目標値：12社 実績値：10社".encode() * 40 for _ in range(4_000))
+    data = b"\n".join(b"1 " + "事業者数（社） 目標値：12社 実績値：10社".encode() * 40 for _ in range(8_000))
     with pytest.raises(UnreadableDocumentError) as refused:
         import_bounded(data, "text", filename="slow.txt", limits=Limits(cpu_seconds=1, wall_seconds=3))
     assert "slow.txt" in str(refused.value) and "中止しました" in str(refused.value)

@@ -8,10 +8,7 @@ import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from kouka import interchange
-from kouka.domain.checks import Finding, check_report
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document, Report
 from kouka.render.html import render_fragment
@@ -74,28 +71,5 @@ def export(name: str, report: Report) -> bytes:
     return result.encode("utf-8") if isinstance(result, str) else bytes(result)
 
 
-@dataclass(frozen=True)
-class Imported:
-    document: Document
-    findings: list[Finding]
-
-
-def import_bytes(data: bytes, filename: str) -> Imported:
-    """Read an uploaded file with kouka.importers (kouka JSON is read directly)."""
-    if filename.lower().endswith(".json"):
-        document = interchange.load_bytes(data, source=filename)
-        return Imported(document, [f for r in document.reports for f in check_report(r)])
-    from kouka.importers import import_bytes as read_upload  # the importers load pdfplumber and openpyxl
-
-    result = read_upload(data, filename, fmt="auto")
-    if any(report.draft for report in result.document.reports):  # a year or a name the document leaves out
-        from kouka.importers import UnreadableDocumentError
-
-        raise UnreadableDocumentError(_(
-            "{name}: 対象年度・団体名・事業名のいずれかが読み取れません。kouka import の --year などで補って"
-            "取り込んでください").format(name=filename))
-    return Imported(result.document, list(result.findings))
-
-
-__all__ = ["EXPORTS", "Export", "Imported", "Unavailable", "export", "export_available", "import_bytes",
+__all__ = ["EXPORTS", "Export", "Unavailable", "export", "export_available",
            "render_fragment"]

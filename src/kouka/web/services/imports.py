@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report
 from kouka.domain.model import Document, Report
 from kouka.domain.validation import report_problems
+from kouka.importers.errors import UnreadableDocumentError
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership, State, TaskKind, UploadTask
@@ -45,6 +47,10 @@ def import_parse(data: bytes, filename: str) -> Parsed:
     from kouka.importers.bounded import import_bounded  # a worker process within memory, CPU and time limits
 
     result = import_bounded(data, "auto", filename=filename)
+    if any(report.draft for report in result.document.reports):  # a year or a name the document leaves out
+        raise UnreadableDocumentError(_(
+            "{name}: 対象年度・団体名・事業名のいずれかが読み取れません。kouka import の --year などで補って"
+            "取り込んでください").format(name=filename))
     return Parsed(result.document, list(result.findings))
 
 
