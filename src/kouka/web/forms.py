@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext as _
 
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
@@ -92,7 +93,7 @@ class ProjectForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
-            self.add_error("end_year", "終了年度が開始年度より前です / the period ends before it starts")
+            self.add_error("end_year", _("終了年度が開始年度より前です"))
         return data
 
     @staticmethod

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import F, Max, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report, names_project
@@ -30,7 +32,7 @@ from kouka.web.models import (
     Role,
 )
 
-NO_PUBLICATION = "公表された報告がありません / no published report"
+NO_PUBLICATION = gettext_noop("公表された報告がありません")
 
 
 # --- publications -------------------------------------------------------------------------------------
@@ -48,7 +50,7 @@ def publication_latest(*, slug: str, year: int) -> Publication:
         publications_latest().filter(cycle__municipality__slug=slug, cycle__fiscal_year=year)
         .only("id", "revision", "published_at", "cycle_id").first())
     if publication is None:
-        raise Http404(NO_PUBLICATION)
+        raise Http404(_(NO_PUBLICATION))
     return publication
 
 

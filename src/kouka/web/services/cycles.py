@@ -6,6 +6,8 @@ next publication becomes a new revision with a note that the public page shows.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report, has_errors
 from kouka.domain.errors import KoukaError
@@ -59,10 +61,10 @@ def cycle_create(*, member: Membership, fiscal_year: int) -> Cycle:
 
 def _stale(cycle: Cycle | None) -> str:
     if cycle is None:
-        return STALE
-    return (f"{cycle.fiscal_year}年度の報告は、画面を開いた後に他の人が変更しました（現在の状態: "
-            f"{cycle.get_state_display()}）。画面を読み込み直して内容を確認してから、もう一度操作して"
-            f"ください / the report changed since you loaded the page; reload and try again")
+        return _(STALE)
+    return _("{year}年度の報告は、画面を開いた後に他の人が変更しました（現在の状態: {state}）。画面を読み込み直して"
+             "内容を確認してから、もう一度操作してください").format(year=cycle.fiscal_year,
+                                                        state=cycle.get_state_display())
 
 
 def _publish(member: Membership, cycle: Cycle, note: str) -> list[Finding]:
@@ -74,10 +76,10 @@ def _publish(member: Membership, cycle: Cycle, note: str) -> list[Finding]:
     report = interchange.report_from_json(document["reports"][0])
     findings = check_report(report)
     if has_errors(findings):
-        raise WorkflowError("検証で誤りが見つかったため公表できません / cannot publish with errors: "
-                            + "; ".join(f.message for f in findings if f.severity.value == "error"))
+        raise WorkflowError(_("検証で誤りが見つかったため公表できません: {errors}").format(
+            errors="; ".join(f.message for f in findings if f.severity.value == "error")))
     if cycle.revision > 0 and not note:
-        raise WorkflowError("訂正版の公表には訂正内容の記載が必要です / a correction needs a note")
+        raise WorkflowError(_("訂正版の公表には訂正内容の記載が必要です"))
     cycle.revision += 1
     Publication.objects.create(cycle=cycle, revision=cycle.revision, note=note, document=document,
                                published_by=member.user)
@@ -96,15 +98,15 @@ def cycle_transition(*, member: Membership, cycle: Cycle, name: str, note: str =
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
-        raise WorkflowError(f"不明な操作です / unknown transition: {name}")
+        raise WorkflowError(_("不明な操作です（{name}）").format(name=name))
     note = note.strip()[:2000]
     findings: list[Finding] = []
 
     def change(locked: Cycle | None) -> Written:
         assert locked is not None  # the cycle exists: the caller found it
         if transition not in cycle_transitions(member, locked):
-            raise WorkflowError(f"「{transition.label}」は現在の状態（{locked.get_state_display()}）または役割では"
-                                f"できません / not allowed now")
+            raise WorkflowError(_("「{action}」は現在の状態（{state}）または役割ではできません").format(
+                action=transition.label, state=locked.get_state_display()))
         before = locked.state
         if transition.name == "publish":
             findings.extend(_publish(member, locked, note))

@@ -53,11 +53,11 @@ def export_response(report: Report, fmt: str, stem: str) -> HttpResponse:
     """``report`` in publication format ``fmt`` as a download named ``stem``; 404 for an unknown format."""
     spec = integrations.EXPORTS.get(fmt)
     if spec is None:
-        raise Http404("形式がありません")
+        raise Http404(_("形式がありません"))
     try:
         body = integrations.export(fmt, report)
     except integrations.Unavailable as exc:
-        return HttpResponse(f"この形式は現在利用できません / unavailable: {exc}", status=503,
+        return HttpResponse(_("この形式は現在利用できません: {reason}").format(reason=exc), status=503,
                             content_type="text/plain; charset=utf-8")
     response = HttpResponse(body, content_type=spec.content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{spec.extension}"'

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kouka import interchange
@@ -50,7 +51,7 @@ def upload(request: HttpRequest, member: Membership) -> HttpResponse:
         try:
             imported = integrations.import_bytes(uploaded.read(), uploaded.name)
         except KoukaError as exc:
-            form.add_error("file", f"読み込めません / cannot read: {exc}")
+            form.add_error("file", _("読み込めません: {reason}").format(reason=exc))
         else:
             request.session[SESSION_KEY] = interchange.to_json(imported.document)
             return preview_page(request, member, imported.document, {
@@ -64,7 +65,7 @@ def confirm(request: HttpRequest, member: Membership) -> HttpResponse:
     require_admin(member)
     data = request.session.get(SESSION_KEY)
     if data is None:
-        messages.error(request, "取り込むデータがありません。もう一度アップロードしてください / nothing to import")
+        messages.error(request, _("取り込むデータがありません。もう一度アップロードしてください"))
         return redirect("kouka:import")
     document = interchange.from_json(data)
     try:
@@ -75,5 +76,5 @@ def confirm(request: HttpRequest, member: Membership) -> HttpResponse:
         return preview_page(request, member, document, shown, status=409)
     for key in (SESSION_KEY, SEEN_KEY, SHOWN_KEY):
         request.session.pop(key, None)
-    messages.success(request, f"{count}事業を取り込みました / imported {count} projects")
+    messages.success(request, _("{count}事業を取り込みました").format(count=count))
     return redirect("kouka:cycle", year=document.reports[0].fiscal_year)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from kouka.domain.aggregate import Tally, kpi_series, percent
 from kouka.domain.carry import kpi_key
@@ -161,7 +162,7 @@ def national(request: HttpRequest) -> HttpResponse:
 def prefecture_view(request: HttpRequest, prefecture: str) -> HttpResponse:
     filters = filters_from(request.GET, prefecture=prefecture[:20])
     if prefecture not in dashboards.choices().prefectures:
-        raise Http404("公表された報告がありません / no published report in this prefecture")
+        raise Http404(_("この都道府県の公表された報告がありません"))
     ranking, page = _ranking(filters, request.GET.get("page"))
     return render(request, "kouka/public/stats.html", {
         "title": f"{prefecture}の集計", "scope": _describe(filters), "filters": _filter_form(filters),
@@ -205,11 +206,11 @@ def _series(municipality: Municipality) -> list[SeriesView]:
 def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = Municipality.objects.filter(slug=slug).first()
     if municipality is None:
-        raise Http404("団体がありません / no such body")
+        raise Http404(_("団体がありません"))
     filters = filters_from(request.GET, prefecture=None, municipality=municipality.pk)
     tables = _tables(filters, slug, by_prefecture=False)
     if not tables["years"] and filters == Filters(municipality=municipality.pk):
-        raise Http404("公表された報告がありません / no published report")
+        raise Http404(_("公表された報告がありません"))
     return render(request, "kouka/public/stats_municipality.html", {
         "municipality": municipality, "scope": _describe(filters, municipality), "filters": _filter_form(filters),
         "tables": tables, "series": _series(municipality), "judgements": list(JUDGEMENT_LABELS.values()),
