@@ -152,7 +152,7 @@ def national(request: HttpRequest) -> HttpResponse:
     filters = filters_from(request.GET, prefecture=None)
     ranking, page = _ranking(filters, request.GET.get("page"))
     return render(request, "kouka/public/stats.html", {
-        "title": "全国の集計", "scope": _describe(filters), "filters": _filter_form(filters),
+        "title": _("全国の集計"), "scope": _describe(filters), "filters": _filter_form(filters),
         "tables": _tables(filters, by_prefecture=True), "ranking": ranking, "page": page,
         "page_query": urlencode(_query(filters)), "judgements": list(JUDGEMENT_LABELS.values()),
     })
@@ -165,7 +165,8 @@ def prefecture_view(request: HttpRequest, prefecture: str) -> HttpResponse:
         raise Http404(_("この都道府県の公表された報告がありません"))
     ranking, page = _ranking(filters, request.GET.get("page"))
     return render(request, "kouka/public/stats.html", {
-        "title": f"{prefecture}の集計", "scope": _describe(filters), "filters": _filter_form(filters),
+        "title": _("{prefecture}の集計").format(prefecture=prefecture), "scope": _describe(filters),
+        "filters": _filter_form(filters),
         "tables": _tables(filters, by_prefecture=False), "ranking": ranking, "page": page,
         "page_query": urlencode(_query(replace(filters, prefecture=None))),
         "judgements": list(JUDGEMENT_LABELS.values()), "prefecture": prefecture,
