@@ -473,7 +473,7 @@ def _write_projects(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int
     :func:`kouka.web.mapping.save_project` and :func:`~kouka.web.mapping.save_kpi`)."""
     departments = _departments(written)
     projects: list[dict[str, Any]] = []
-    for __, item, cycle, __ in written:
+    for _parsed, item, cycle, _count in written:
         for data in item.document["reports"][0]["projects"]:
             stored = {k: v for k, v in data.items() if k != "kpis"}
             projects.append({"cycle_id": cycle.pk, "number": data["number"], "title": data["title"], "data": stored})
@@ -483,7 +483,7 @@ def _write_projects(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int
            .filter(cycle_id__in=cycles).values_list("pk", "cycle_id", "number")}
     kpis: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
-    for __, item, cycle, __ in written:
+    for _parsed, item, cycle, _count in written:
         for data in item.document["reports"][0]["projects"]:
             project_id = ids[(cycle.pk, data["number"])]
             kpis += [{"project_id": project_id, "number": k["number"], "name": k["name"], "unit": k["unit"], "data": k}
