@@ -11,6 +11,7 @@ from kouka.importers.blocks import Block, heading, paragraph, row
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+from kouka.domain.i18n import _
 from kouka.importers.errors import UnreadableDocumentError
 
 
@@ -38,7 +39,7 @@ def open_workbook(data: bytes, label: str = "") -> "Workbook":
     """The workbook in ``data``; UnreadableDocumentError for a damaged, encrypted or oversized file."""
     from openpyxl import load_workbook
 
-    unreadable = f"{label}: Excelファイルとして読めません / not a readable .xlsx workbook"
+    unreadable = _("{label}: Excelファイルとして読めません").format(label=label)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
@@ -46,8 +47,9 @@ def open_workbook(data: bytes, label: str = "") -> "Workbook":
         raise UnreadableDocumentError(unreadable) from exc
     if expanded > MAX_UNCOMPRESSED_BYTES:
         raise UnreadableDocumentError(
-            f"{label}: Excelファイルの展開後の大きさ（{expanded:,}バイト）が上限（{MAX_UNCOMPRESSED_BYTES:,}バイト）を"
-            f"超えています / the workbook expands to {expanded:,} bytes, over the limit")
+            _("{label}: Excelファイルの展開後の大きさ（{expanded:,}バイト）が上限（"
+              "{MAX_UNCOMPRESSED_BYTES:,}バイト）を超えています").format(
+                label=label, expanded=expanded, MAX_UNCOMPRESSED_BYTES=MAX_UNCOMPRESSED_BYTES))
     try:
         return load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl, zipfile, zlib and the XML parser each raise their own on damage
