@@ -23,6 +23,7 @@ from kouka.cli.common import (
 )
 from kouka.domain.checks import Severity
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.importers import import_bytes
 from kouka.importers.api import FORMATS
 
@@ -69,7 +70,7 @@ def import_one(source: Path, outdir: Path | None, fmt: str) -> Outcome:
     try:
         data = source.read_bytes()
     except OSError as exc:
-        outcome.error = f"{source}: 読み込めません / cannot read: {exc.strerror or exc}"
+        outcome.error = _("{source}: 読み込めません（{value}）").format(source=source, value=exc.strerror or exc)
         return outcome
     try:
         result = import_bytes(data, source.name, fmt)
@@ -77,7 +78,7 @@ def import_one(source: Path, outdir: Path | None, fmt: str) -> Outcome:
         outcome.error = str(exc)
         return outcome
     except Exception as exc:  # a reader library failing on hostile input must not end the batch
-        outcome.error = f"{source}: 読み込めません / cannot read ({type(exc).__name__}: {exc})"
+        outcome.error = _("{source}: 読み込めません（{exc}）").format(source=source, exc=exc)
         return outcome
     output, findings_file = output_paths(source, outdir)
     outcome.findings = [finding.as_dict() for finding in result.findings]
@@ -87,29 +88,28 @@ def import_one(source: Path, outdir: Path | None, fmt: str) -> Outcome:
         write_atomically(output, document_text)
         write_atomically(findings_file, findings_text)
     except (OSError, KoukaError) as exc:
-        outcome.error = f"{output}: 書き込めません / cannot write: {exc}"
+        outcome.error = _("{output}: 書き込めません（{exc}）").format(output=output, exc=exc)
         return outcome
     outcome.output, outcome.findings_file = output, findings_file
     return outcome
 
 
-@app.command("import")
+@app.command("import", help=_("公表済みの効果検証（テキスト・HTML・Excel・PDF）を取り込みます"))
 def import_command(
-    paths: Annotated[list[Path], typer.Argument(help="files or folders / 取り込むファイルまたはフォルダ")],
-    outdir: Annotated[Path | None, typer.Option("-o", "--outdir", help="output folder (default: beside each input) "
-                                                "/ 出力先フォルダ")] = None,
+    paths: Annotated[list[Path], typer.Argument(help=_("取り込むファイルまたはフォルダ"))],
+    outdir: Annotated[Path | None, typer.Option("-o", "--outdir", help=_("出力先フォルダ"))] = None,
     fmt: Annotated[str, typer.Option("--format", help="auto|text|html|xlsx|pdf")] = "auto",
-    as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary / JSONで要約")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_("JSONで要約"))] = False,
 ) -> None:
-    """公表済みの効果検証（テキスト・HTML・Excel・PDF）を取り込みます / import published reports."""
+    """公表済みの効果検証（テキスト・HTML・Excel・PDF）を取り込みます"""
     if fmt not in FORMATS:
-        fail(f"--format は {', '.join(FORMATS)} のいずれかです / unknown format {fmt!r}")
+        fail(_("--format は {value} のいずれかです（{fmt!r}）").format(value=", ".join(FORMATS), fmt=fmt))
     inputs = collect_inputs(paths)
     if not inputs:
-        fail("取り込むファイルがありません / no input files")
+        fail(_("取り込むファイルがありません"))
     outcomes: list[Outcome] = []
     show_progress = len(inputs) > 1
-    with Progress(TextColumn("[bold]取り込み / import[/]"), BarColumn(), MofNCompleteColumn(),
+    with Progress(TextColumn(f"[bold]{_('取り込み')}[/]"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), console=error_console, transient=True,
                   disable=not show_progress) as progress:
         task = progress.add_task("", total=len(inputs))
@@ -117,7 +117,7 @@ def import_command(
             progress.update(task, description=source.name)
             outcome = import_one(source, outdir, fmt)
             if outcome.error and not as_json:
-                error_console.print(f"[bold red]エラー / error:[/] {outcome.error}", highlight=False, soft_wrap=True)
+                error_console.print(f"[bold red]{_('エラー')}:[/] {outcome.error}", highlight=False, soft_wrap=True)
             outcomes.append(outcome)
             progress.advance(task)
     failed = [o for o in outcomes if o.error]
@@ -135,12 +135,12 @@ def import_command(
 
 
 def _print_summary(outcomes: list[Outcome]) -> None:
-    table = Table(title="取り込み結果 / import results")
-    for column in ("入力 / input", "出力 / output", "指摘 / findings"):
+    table = Table(title=_("取り込み結果"))
+    for column in (_("入力"), _("出力"), _("指摘")):
         table.add_column(column)
     for outcome in outcomes:
         if outcome.error:
-            table.add_row(str(outcome.source), "[red]失敗 / failed[/]", "")
+            table.add_row(str(outcome.source), f"[red]{_('失敗')}[/]", "")
         else:
             table.add_row(str(outcome.source), str(outcome.output),
                           f"{len(outcome.findings)}（エラー {outcome.errors}）")
