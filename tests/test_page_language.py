@@ -64,6 +64,8 @@ class Page(HTMLParser):
         self._hidden = 0  # inside <script>, <style>, <template>
         self._in_header = 0
         self._svg = 0  # a chart's own <title> is its description, not the page's title
+        self._report = 0  # inside the published report itself (div.kouka-report), the city's own document
+        self.outside_report: list[str] = []
         self._chrome: list[str] = []  # the open tags of the chrome
         self._lang_ja = 0
 
@@ -75,6 +77,10 @@ class Page(HTMLParser):
             self._in_header += 1
         if tag == "svg":
             self._svg += 1
+        if self._report and tag == "div":
+            self._report += 1
+        elif "kouka-report" in values.get("class", "").split() and tag == "div":
+            self._report = 1
         classes = values.get("class", "").split()
         if self._chrome and tag in VOID:
             pass
@@ -96,6 +102,8 @@ class Page(HTMLParser):
             self._in_header = max(0, self._in_header - 1)
         if tag == "svg":
             self._svg = max(0, self._svg - 1)
+        if tag == "div" and self._report:
+            self._report -= 1
         if self._chrome and self._chrome[-1] == tag:
             self._chrome.pop()
         if tag == "a" and self._lang_ja:
@@ -113,6 +121,8 @@ class Page(HTMLParser):
                 self.header.append(text)
             if self._chrome and not self._lang_ja:
                 self.chrome.append(text)
+            if not self._report:
+                self.outside_report.append(text)
 
 
 def read_page(content: str) -> Page:
@@ -285,7 +295,7 @@ def test_every_page_is_japanese_without_json_or_code_names_and_english_has_engli
                 header = header.replace(name, "")
             if JAPANESE.search(header):
                 english_problems.append(f"{role} {path}: Japanese in the English header: {header[:160]}")
-            text = "\n".join(english.chrome)
+            text = "\n".join(english.outside_report)
             left = sorted(m for m in japanese_messages if m in text)
             if left:
                 english_problems.append(f"{role} {path}: untranslated in English: {left[:5]}")

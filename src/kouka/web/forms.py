@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
@@ -57,32 +58,38 @@ class YenField(forms.CharField):
 
 class ProjectForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    number = forms.IntegerField(label="事業番号", min_value=1, max_value=999)
-    title = forms.CharField(label="事業名", max_length=300)
-    departments = forms.ModelMultipleChoiceField(label="担当課", queryset=Department.objects.none(), required=False,
+    number = forms.IntegerField(label=gettext_lazy("事業番号"), min_value=1, max_value=999)
+    title = forms.CharField(label=gettext_lazy("事業名"), max_length=300)
+    departments = forms.ModelMultipleChoiceField(label=gettext_lazy("担当課"), queryset=Department.objects.none(),
+                                                 required=False,
                                                  widget=forms.CheckboxSelectMultiple)
-    start_year = forms.IntegerField(label="事業開始年度（西暦）", min_value=1989, max_value=2100)
-    end_year = forms.IntegerField(label="事業終了年度（西暦）", min_value=1989, max_value=2100)
-    summary = forms.CharField(label="事業概要", required=False, max_length=8000, widget=forms.Textarea(attrs=TEXT))
-    cost = YenField(label="事業費（円）", required=False, max_length=40, help_text="例: 9,962,058 または 996万2,058円")
-    grant = YenField(label="交付金充当額（円）", required=False, max_length=40)
-    verification = forms.CharField(label="まとめ（検証結果）", required=False, max_length=8000,
+    start_year = forms.IntegerField(label=gettext_lazy("事業開始年度（西暦）"), min_value=1989, max_value=2100)
+    end_year = forms.IntegerField(label=gettext_lazy("事業終了年度（西暦）"), min_value=1989, max_value=2100)
+    summary = forms.CharField(label=gettext_lazy("事業概要"), required=False, max_length=8000,
+                              widget=forms.Textarea(attrs=TEXT))
+    cost = YenField(label=gettext_lazy("事業費（円）"), required=False, max_length=40,
+                    help_text=gettext_lazy("例: 9,962,058 または 996万2,058円"))
+    grant = YenField(label=gettext_lazy("交付金充当額（円）"), required=False, max_length=40)
+    verification = forms.CharField(label=gettext_lazy("まとめ（検証結果）"), required=False, max_length=8000,
                                    widget=forms.Textarea(attrs={"maxlength": 8000, "rows": 8}))
-    evaluation = forms.ChoiceField(label="事業の評価", required=False,
-                                   choices=[("", "（未選択）")] + [(k.value, v) for k, v in EFFECT_LABELS.items()])
+    evaluation = forms.ChoiceField(label=gettext_lazy("事業の評価"), required=False,
+                                   choices=[("", gettext_lazy("（未選択）"))]
+                                   + [(k.value, v) for k, v in EFFECT_LABELS.items()])
     next_direction = forms.ChoiceField(
-        label="今後の方針", required=False,
-        choices=[("", "（未選択）")] + [(k.value, v) for k, v in DIRECTION_LABELS.items()])
-    direction_reason = forms.CharField(label="今後の方針の理由", required=False, max_length=4000,
+        label=gettext_lazy("今後の方針"), required=False,
+        choices=[("", gettext_lazy("（未選択）"))] + [(k.value, v) for k, v in DIRECTION_LABELS.items()])
+    direction_reason = forms.CharField(label=gettext_lazy("今後の方針の理由"), required=False, max_length=4000,
                                        widget=forms.Textarea(attrs=TEXT))
-    reviewer_opinion = forms.CharField(label="外部有識者の意見", required=False, max_length=4000,
+    reviewer_opinion = forms.CharField(label=gettext_lazy("外部有識者の意見"), required=False, max_length=4000,
                                        widget=forms.Textarea(attrs=TEXT))
-    kind = forms.ChoiceField(label="事業の区分", required=False, initial=ProjectKind.SINGLE.value,
-                             choices=[(ProjectKind.SINGLE.value, "市単独事業"),
-                                      (ProjectKind.WIDE_AREA.value, "広域連携事業")])
-    partner_bodies = forms.CharField(label="連携団体（広域連携事業、1行に1団体）", required=False, max_length=2000,
+    kind = forms.ChoiceField(label=gettext_lazy("事業の区分"), required=False, initial=ProjectKind.SINGLE.value,
+                             choices=[(ProjectKind.SINGLE.value, gettext_lazy("市単独事業")),
+                                      (ProjectKind.WIDE_AREA.value, gettext_lazy("広域連携事業"))])
+    partner_bodies = forms.CharField(label=gettext_lazy("連携団体（広域連携事業、1行に1団体）"), required=False,
+                                     max_length=2000,
                                      widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
-    kpi_scope_label = forms.CharField(label="成果目標の対象（例: 群馬県全体）", required=False, max_length=100)
+    kpi_scope_label = forms.CharField(label=gettext_lazy("成果目標の対象（例: 群馬県全体）"), required=False,
+                                      max_length=100)
 
     def __init__(self, *args: Any, departments: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -143,17 +150,20 @@ class KpiForm(forms.Form):
     """A KPI with a target and an actual per fiscal year of the project's period."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    number = forms.IntegerField(label="成果目標番号", min_value=1, max_value=99)
-    name = forms.CharField(label="成果目標（KPI）", max_length=300)
-    unit = forms.CharField(label="単位", max_length=20, help_text="例: 人、社、件、億円")
-    direction = forms.ChoiceField(label="目標の向き", choices=[(Direction.HIGHER.value, "多いほどよい"),
-                                                             (Direction.LOWER.value, "少ないほどよい")])
-    scope = forms.ChoiceField(label="対象", choices=[(KpiScope.MUNICIPALITY.value, "本市の事業"),
-                                                   (KpiScope.WIDE_AREA.value, "広域（全体）の指標")])
-    baseline_year = forms.IntegerField(label="基準値の年度（西暦）", required=False, min_value=1989, max_value=2100)
-    baseline = forms.CharField(label="基準値", required=False, max_length=100,
-                               help_text="例: 27,700人 ／（事業開始前）")
-    notes = forms.CharField(label="注記（1行に1つ）", required=False, max_length=2000,
+    number = forms.IntegerField(label=gettext_lazy("成果目標番号"), min_value=1, max_value=99)
+    name = forms.CharField(label=gettext_lazy("成果目標（KPI）"), max_length=300)
+    unit = forms.CharField(label=gettext_lazy("単位"), max_length=20, help_text=gettext_lazy("例: 人、社、件、億円"))
+    direction = forms.ChoiceField(label=gettext_lazy("目標の向き"), choices=[(Direction.HIGHER.value,
+                                  gettext_lazy("多いほどよい")),
+                                                             (Direction.LOWER.value, gettext_lazy("少ないほどよい"))])
+    scope = forms.ChoiceField(label=gettext_lazy("対象"), choices=[(KpiScope.MUNICIPALITY.value,
+                              gettext_lazy("本市の事業")),
+                                                   (KpiScope.WIDE_AREA.value, gettext_lazy("広域（全体）の指標"))])
+    baseline_year = forms.IntegerField(label=gettext_lazy("基準値の年度（西暦）"), required=False, min_value=1989,
+                                       max_value=2100)
+    baseline = forms.CharField(label=gettext_lazy("基準値"), required=False, max_length=100,
+                               help_text=gettext_lazy("例: 27,700人 ／（事業開始前）"))
+    notes = forms.CharField(label=gettext_lazy("注記（1行に1つ）"), required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
@@ -165,7 +175,7 @@ class KpiForm(forms.Form):
                 label=f"{label} 目標値", required=False, max_length=100)
             self.fields[f"actual_{year}"] = forms.CharField(
                 label=f"{label} 実績値", required=False, max_length=100,
-                help_text="例: 90社(速報値) ／ 県において集計中 ／ 11,788億円（令和元年）")
+                help_text=gettext_lazy("例: 90社(速報値) ／ 県において集計中 ／ 11,788億円（令和元年）"))
 
     def year_rows(self) -> list[tuple[int, Any, Any]]:
         return [(year, self[f"target_{year}"], self[f"actual_{year}"]) for year in self.years]
@@ -218,13 +228,14 @@ class ReportForm(forms.Form):
     """The report as a whole: its title, introduction and the stated total (本市交付額)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label="表題", required=False, max_length=300)
-    introduction = forms.CharField(label="はじめに（1行に1段落）", required=False, max_length=8000,
+    title = forms.CharField(label=gettext_lazy("表題"), required=False, max_length=300)
+    introduction = forms.CharField(label=gettext_lazy("はじめに（1行に1段落）"), required=False, max_length=8000,
                                    widget=forms.Textarea(attrs={"maxlength": 8000, "rows": 4}))
-    stated_total_label = forms.CharField(label="交付額の見出し（例: 本市交付額（令和4年度））", required=False,
+    stated_total_label = forms.CharField(label=gettext_lazy("交付額の見出し（例: 本市交付額（令和4年度））"),
+                                         required=False,
                                          max_length=100)
-    stated_total = YenField(label="交付額（円）", required=False, max_length=40,
-                            help_text="各事業の交付金充当額の合計と照合されます")
+    stated_total = YenField(label=gettext_lazy("交付額（円）"), required=False, max_length=40,
+                            help_text=gettext_lazy("各事業の交付金充当額の合計と照合されます"))
 
     @staticmethod
     def initial_for(report: Report, version: int) -> dict[str, Any]:
@@ -240,16 +251,16 @@ class ReportForm(forms.Form):
 
 
 class DepartmentForm(forms.Form):
-    name = forms.CharField(label="課名", max_length=60)
+    name = forms.CharField(label=gettext_lazy("課名"), max_length=60)
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label="コメント", max_length=4000, widget=forms.Textarea(attrs=TEXT))
+    text = forms.CharField(label=gettext_lazy("コメント"), max_length=4000, widget=forms.Textarea(attrs=TEXT))
 
 
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the cycle's, when the page was loaded
-    note = forms.CharField(label="訂正内容（訂正版の公表時に必須）", required=False, max_length=2000,
+    note = forms.CharField(label=gettext_lazy("訂正内容（訂正版の公表時に必須）"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
 
 
@@ -257,7 +268,7 @@ class UploadForm(forms.Form):
     """One file to import: size and kind checked by :func:`kouka.web.uploads.check_upload`; ``refusal`` is why
     the upload handler already dropped the file (too large while it streamed in)."""
 
-    file = forms.FileField(label="ファイル（テキスト、HTML、Excel、PDF、kouka JSON）")
+    file = forms.FileField(label=gettext_lazy("ファイル（テキスト、HTML、Excel、PDF、kouka JSON）"))
 
     def __init__(self, *args: Any, refusal: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -281,9 +292,9 @@ class UploadForm(forms.Form):
 class LoginForm(AuthenticationForm):
     """Django's sign-in form with a bound on the password too (the user name has one from the user model)."""
 
-    password = forms.CharField(label="パスワード", strip=False, max_length=256,
+    password = forms.CharField(label=gettext_lazy("パスワード"), strip=False, max_length=256,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class NewCycleForm(forms.Form):
-    fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=1989, max_value=2100)
+    fiscal_year = forms.IntegerField(label=gettext_lazy("年度（西暦）"), min_value=1989, max_value=2100)
