@@ -177,6 +177,14 @@ def translated_messages() -> set[str]:
             and len(e.msgid) >= 4 and not e.msgctxt}
 
 
+def untranslated(texts: list[str], japanese_messages: set[str]) -> list[str]:
+    """The catalogue's messages shown as they are (a whole text, or one before a colon): not translated.
+
+    A message inside a longer text is the city's own prose (「左表の成果目標は…」), not kouka's words."""
+    shown = {text.strip() for text in texts} | {text.split(":")[0].split("：")[0].strip() for text in texts}
+    return sorted(shown & japanese_messages)
+
+
 @dataclass
 class Walk:
     """The pages one role reaches, with what each shows."""
@@ -244,7 +252,7 @@ def english_form_answers(world: "World", client: Client, japanese_messages: set[
     found = []
     for name, content in answers_to_forms(world, client):
         chrome = "\n".join(read_page(content).chrome)
-        left = sorted(m for m in japanese_messages if m in chrome)
+        left = untranslated(read_page(content).chrome, japanese_messages)
         if left:
             found.append(f"{name}: untranslated in English: {left[:5]}")
         if name in FORM_ANSWERS and FORM_ANSWERS[name][1] not in chrome:
@@ -295,8 +303,7 @@ def test_every_page_is_japanese_without_json_or_code_names_and_english_has_engli
                 header = header.replace(name, "")
             if JAPANESE.search(header):
                 english_problems.append(f"{role} {path}: Japanese in the English header: {header[:160]}")
-            text = "\n".join(english.outside_report)
-            left = sorted(m for m in japanese_messages if m in text)
+            left = untranslated(english.outside_report, japanese_messages)
             if left:
                 english_problems.append(f"{role} {path}: untranslated in English: {left[:5]}")
         if role == "kikaku":

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka.domain.aggregate import Tally, kpi_series, percent
 from kouka.domain.carry import kpi_key
@@ -28,7 +29,7 @@ from kouka.web.models import Municipality
 from kouka.web.stats import charts, dashboards, rollup
 from kouka.web.stats.dashboards import Filters
 
-KIND_LABELS = {ProjectKind.SINGLE: "単独事業", ProjectKind.WIDE_AREA: "広域連携事業"}
+KIND_LABELS = {ProjectKind.SINGLE: gettext_noop("単独事業"), ProjectKind.WIDE_AREA: gettext_noop("広域連携事業")}
 SOURCES_PER_PAGE = 100
 
 
@@ -100,21 +101,21 @@ def _filter_form(filters: Filters, *, prefecture: bool = False) -> dict[str, Any
     return {
         "years": [(y, format_fiscal_year(y), y == filters.year) for y in available.years],
         "units": [(u, u == filters.unit_group) for u in available.unit_groups],
-        "kinds": [(k.value, label, k == filters.kind) for k, label in KIND_LABELS.items()],
+        "kinds": [(k.value, _(label), k == filters.kind) for k, label in KIND_LABELS.items()],
         "prefectures": [(p, p == filters.prefecture) for p in available.prefectures] if prefecture else [],
     }
 
 
 def _describe(filters: Filters, municipality: Municipality | None = None) -> str:
-    parts = [format_fiscal_year(filters.year) if filters.year else "全年度"]
+    parts = [format_fiscal_year(filters.year) if filters.year else _("全年度")]
     if municipality is not None:
         parts.append(f"{municipality.prefecture}{municipality.name}")
     elif filters.prefecture:
         parts.append(filters.prefecture)
     if filters.kind:
-        parts.append(KIND_LABELS[filters.kind])
+        parts.append(_(KIND_LABELS[filters.kind]))
     if filters.unit_group:
-        parts.append(f"単位「{filters.unit_group}」の成果目標")
+        parts.append(_("単位「{unit}」の成果目標").format(unit=filters.unit_group))
     return "・".join(parts)
 
 
@@ -196,7 +197,8 @@ def _series(municipality: Municipality) -> list[SeriesView]:
     for key, series in kpi_series(reports).items():
         year, project_number, kpi = latest[key]
         views.append(SeriesView(
-            f"事業{circled(project_number)} 成果目標{circled(kpi.number)}", series.name, series.unit,
+            _("事業{project} 成果目標{kpi}").format(project=circled(project_number), kpi=circled(kpi.number)),
+            series.name, series.unit,
             series.project_title, mark_safe(charts.svg(charts.across_years(kpi, series))),
             reverse("kouka:kpi", args=[municipality.slug, year, project_number, kpi.number]),
             [(format_fiscal_year(p.fiscal_year), JUDGEMENT_LABELS[p.judgement]) for p in series.points]))
@@ -231,7 +233,8 @@ def sources_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(dashboards.sources(filters, judgement, kpis=kpis), SOURCES_PER_PAGE).get_page(
         request.GET.get("page"))
     rows = [dashboards.source_of(row) for row in page.object_list]
-    what = (f"{JUDGEMENT_LABELS[judgement]}の成果目標" if judgement else "成果目標") if kpis else "事業"
+    what = ((_("{judgement}の成果目標").format(judgement=JUDGEMENT_LABELS[judgement]) if judgement else _("成果目標"))
+            if kpis else _("事業"))
     query = _query(filters, municipality.slug if municipality else "",
                    **({"judgement": judgement.value} if judgement else {}), **({"what": "kpis"} if kpis else {}))
     return render(request, "kouka/public/stats_sources.html", {
