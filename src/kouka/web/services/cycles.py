@@ -7,6 +7,7 @@ next publication becomes a new revision with a note that the public page shows.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka import interchange
 from kouka.domain.checks import Finding, check_report, has_errors
@@ -33,11 +34,11 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
-    Transition("submit", "提出する", (State.DRAFT,), State.SUBMITTED, (Role.ADMIN, Role.EDITOR)),
-    Transition("review", "確認済みにする", (State.SUBMITTED,), State.REVIEWED, (Role.ADMIN,)),
-    Transition("return", "差し戻す", (State.SUBMITTED, State.REVIEWED), State.DRAFT, (Role.ADMIN,)),
-    Transition("publish", "公表する", (State.REVIEWED,), State.PUBLISHED, (Role.ADMIN,)),
-    Transition("correct", "訂正を開始する", (State.PUBLISHED,), State.DRAFT, (Role.ADMIN,)),
+    Transition("submit", gettext_noop("提出する"), (State.DRAFT,), State.SUBMITTED, (Role.ADMIN, Role.EDITOR)),
+    Transition("review", gettext_noop("確認済みにする"), (State.SUBMITTED,), State.REVIEWED, (Role.ADMIN,)),
+    Transition("return", gettext_noop("差し戻す"), (State.SUBMITTED, State.REVIEWED), State.DRAFT, (Role.ADMIN,)),
+    Transition("publish", gettext_noop("公表する"), (State.REVIEWED,), State.PUBLISHED, (Role.ADMIN,)),
+    Transition("correct", gettext_noop("訂正を開始する"), (State.PUBLISHED,), State.DRAFT, (Role.ADMIN,)),
 )}
 
 
@@ -106,7 +107,7 @@ def cycle_transition(*, member: Membership, cycle: Cycle, name: str, note: str =
         assert locked is not None  # the cycle exists: the caller found it
         if transition not in cycle_transitions(member, locked):
             raise WorkflowError(_("「{action}」は現在の状態（{state}）または役割ではできません").format(
-                action=transition.label, state=locked.get_state_display()))
+                action=_(transition.label), state=locked.get_state_display()))
         before = locked.state
         if transition.name == "publish":
             findings.extend(_publish(member, locked, note))

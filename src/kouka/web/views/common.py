@@ -45,7 +45,7 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def findings_context(findings: list[Finding]) -> list[dict[str, str]]:
-    return [f.as_dict() | {"label": {"error": "誤り", "warning": "注意", "info": "情報"}[f.severity.value],
+    return [f.as_dict() | {"label": {"error": _("誤り"), "warning": _("注意"), "info": _("情報")}[f.severity.value],
                            "sentence": f.sentence} for f in findings]
 
 

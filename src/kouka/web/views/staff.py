@@ -136,7 +136,8 @@ def transition(request: HttpRequest, member: Membership, year: int, name: str) -
     except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{TRANSITIONS[name].label}: 完了しました（{cycle.get_state_display()}）")
+        messages.success(request, _("{action}: 完了しました（{state}）").format(action=_(TRANSITIONS[name].label),
+                                                                     state=cycle.get_state_display()))
     return redirect("kouka:cycle", year=year)
 
 
