@@ -4,16 +4,22 @@ Shared helpers are modules in ``tests/support/`` (put on the path here); a test 
 another test module. The web worlds (``world``, ``synth_world``) are fixtures every test module can ask for.
 """
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
 
 from paths import EXAMPLE, SEED
 
-pytest_plugins = ["web_fixtures", "stats_fixtures", "browser_support"]
+# Uploads are read in the request unless a test starts a real worker (tests/test_web_queue.py does).
+os.environ.setdefault("KOUKA_QUEUE_URL", "immediate")
+django_settings.KOUKA_QUEUE_URL = os.environ["KOUKA_QUEUE_URL"]
+
+pytest_plugins = ["web_fixtures", "stats_fixtures", "browser_support", "queue_support"]
 
 
 @pytest.fixture

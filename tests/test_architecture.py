@@ -99,13 +99,28 @@ def test_the_web_application_imports_kouka_by_name_not_by_string() -> None:
     assert [path.name for path in web if "import_module" in path.read_text(encoding="utf-8")] == []
 
 
-def test_no_function_of_the_web_domain_interchange_or_cli_is_too_complex() -> None:
-    """What ``radon cc -n D src/kouka/web src/kouka/domain src/kouka/exchange src/kouka/interchange.py src/kouka/cli``
-    checks."""
+def test_no_function_of_the_web_domain_importers_interchange_or_cli_is_too_complex() -> None:
+    """What ``radon cc -n D src/kouka/web src/kouka/domain src/kouka/exchange src/kouka/importers
+    src/kouka/interchange.py src/kouka/cli`` checks."""
     from radon.complexity import cc_visit
 
-    roots = [SRC / "kouka" / name for name in ("web", "domain", "exchange", "cli")] + [SRC / "kouka" / "interchange.py"]
+    roots = [SRC / "kouka" / name for name in ("web", "domain", "exchange", "importers", "cli")] + [
+        SRC / "kouka" / "interchange.py"]
     paths = [path for root in roots for path in ([root] if root.is_file() else sorted(root.rglob("*.py")))]
     complex_ = [f"{path.relative_to(SRC)}:{block.lineno} {block.name} ({block.complexity})"
                 for path in paths for block in cc_visit(path.read_text(encoding="utf-8")) if block.complexity > 20]
     assert complex_ == []
+
+
+def test_the_assembler_is_a_dispatcher_over_registered_layouts() -> None:
+    """Issue 13: ``importers/assemble.py`` stays small; every layout is a module of ``importers/layouts/`` whose
+    recognisers are registered in the one tuple ``LAYOUTS``."""
+    from kouka.importers.layouts import LAYOUTS, Layout
+
+    assemble = SRC / "kouka" / "importers" / "assemble.py"
+    assert len(assemble.read_text(encoding="utf-8").splitlines()) <= 300
+    folder = SRC / "kouka" / "importers" / "layouts"
+    modules = {path.stem for path in folder.glob("*.py")} - {"__init__", "base"}
+    registered = {type(layout).__module__.rsplit(".", 1)[-1] for layout in LAYOUTS}
+    assert registered <= modules
+    assert all(isinstance(layout, Layout) for layout in LAYOUTS)

@@ -41,6 +41,7 @@ PAGES = (
     PublicPage("report", "/m/isesaki/2022/", "1,472万7,544円"),
     PublicPage("kpi", "/m/isesaki/2022/kpi/1/1/", "まちなかで新たに創業した事業者の数"),
     PublicPage("search", "/search/?q=まちなか", "事業① まちなか創業"),
+    PublicPage("search-short", "/search/?q=市", "2文字以上の語で検索してください"),
     PublicPage("stats", "/stats/", "全国の集計"),
     PublicPage("stats-prefecture", "/stats/群馬県/", "群馬県"),
     PublicPage("stats-municipality", "/stats/m/isesaki/", "成果目標の推移"),

@@ -36,7 +36,7 @@ def test_cycle_create_is_for_administrators(world: "World") -> None:
 def test_a_stale_version_is_refused_and_changes_nothing(world: "World") -> None:
     cycle = world.cycle()
     seen = cycle.version
-    cycle_transition(member=world.member("shoko"), cycle=cycle, name="submit", version=seen)
+    cycle_transition(member=world.member("kikaku"), cycle=cycle, name="submit", version=seen)
     assert cycle.state == State.SUBMITTED and cycle.version == seen + 1
     with pytest.raises(StaleVersion, match="他の人が変更しました"):
         cycle_transition(member=world.member("kikaku"), cycle=world.cycle(), name="return", version=seen)

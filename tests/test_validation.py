@@ -48,7 +48,7 @@ def test_the_example_may_be_stored() -> None:
     (lambda p: replace(p, verification=["まとめ\x00です"]), "$.projects[0].verification[0]", "制御文字 U+0000"),
     (lambda p: replace(p, title="長" * 301), "$.projects[0].title", "事業名が長すぎます（301文字、上限300文字）"),
     (lambda p: replace(p, title=" "), "$.projects[0].title", "事業名が空です"),
-    (lambda p: replace(p, partner_bodies=["連" * 250]), "$.projects[0].partner_bodies[0]", "団体名が長すぎます"),
+    (lambda p: replace(p, partner_bodies=["連" * 250]), "$.projects[0].partner_bodies[0]", "連携団体が長すぎます"),
     (lambda p: replace(p, departments=[""]), "$.projects[0].departments[0]", "担当課が空です"),
     (lambda p: replace(p, start_year=1800), "$.projects[0].period.start", "1800"),
     (lambda p: replace(p, end_year=2117), "$.projects[0].period.end", "2117"),

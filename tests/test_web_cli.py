@@ -141,3 +141,20 @@ def test_adduser_registers_a_member_who_can_sign_in(tmp_path: Path) -> None:
                               "--data", str(tmp_path)], input="short\nshort\n", cwd=ROOT, capture_output=True,
                              text=True, timeout=60)
     assert refused.returncode == 2 and "短すぎます" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_demo_shows_a_year_in_progress_beside_the_published_one(tmp_path: Path) -> None:
+    """令和4年度 published; 令和5年度 with deadlines, 商工労働課 submitted and 企業誘致課 returned with a reason."""
+    assert "差し戻し中" in demo(tmp_path).replace("\n", "")
+    script = ("import django, json; django.setup(); from kouka.web.models import Cycle, DepartmentPart; "
+              "c = {y.fiscal_year: y for y in Cycle.objects.filter(municipality__slug='isesaki')}; "
+              "parts = {p.department.name: [p.state, p.reason] for p in DepartmentPart.objects.filter(cycle=c[2023])}; "
+              "print(json.dumps([c[2022].state, c[2023].state, str(c[2023].submit_deadline), parts], "
+              "ensure_ascii=False))")
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env={
+        **os.environ, "KOUKA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kouka.web.settings"})
+    assert shown.returncode == 0, shown.stderr
+    published, draft, deadline, parts = json.loads(shown.stdout)
+    assert (published, draft, deadline) == ("published", "draft", "2024-06-28")
+    assert parts["商工労働課"][0] == "submitted"
+    assert parts["企業誘致課"][0] == "returned" and "実績値" in parts["企業誘致課"][1]

@@ -83,13 +83,13 @@ def test_a_transition_from_a_stale_page_is_refused_and_the_note_kept(world: "Wor
     for step in ("submit", "review"):
         other.post(f"/staff/2022/transition/{step}/", {"version": world.cycle(2022).version})
     assert world.cycle(2022).state == State.REVIEWED
-    response = admin.post("/staff/2022/transition/publish/", {"version": seen, "note": "実績値を訂正しました。"})
+    response = admin.post("/staff/2022/publish/", {"version": seen, "note": "実績値を訂正しました。"})
     assert response.status_code == 409
     page = response.content.decode()
     assert "画面を開いた後に他の人が変更しました" in page and "実績値を訂正しました。</textarea>" in page
     assert world.cycle(2022).revision == 1 and Publication.objects.filter(cycle=world.cycle(2022)).count() == 1
-    response = admin.post("/staff/2022/transition/publish/", {"version": world.cycle(2022).version,
-                                                              "note": "実績値を訂正しました。"})
+    response = admin.post("/staff/2022/publish/", {"version": world.cycle(2022).version,
+                                                   "note": "実績値を訂正しました。"})
     assert response.status_code == 302 and world.cycle(2022).revision == 2
     # the API: a transition with the version the client saw
     api = world.client("kikaku")

@@ -10,6 +10,7 @@ from kouka import interchange
 from kouka.domain.checks import check_report
 from kouka.web import mapping
 from kouka.web.models import KpiRecord, ProjectRecord, Publication, State
+from kouka.web.ops.demo import with_placeholders
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -20,10 +21,17 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "isesaki-2022.js
 
 
 def test_published_example_round_trips_exactly(world: "World") -> None:
+    """The demo publishes the example, with the image kouka draws under 事業①'s caption (the seed's photo is not
+    at hand); taken away again, what is left is the example as it is."""
     original = interchange.load(EXAMPLE).reports[0]
+    demo = with_placeholders(interchange.load(EXAMPLE).reports[0])
     publication = Publication.objects.get(cycle=world.cycle(2022))
-    assert publication.document == interchange.to_json(interchange.Document([original]))
-    assert mapping.report_of(world.cycle(2022)) == original
+    assert publication.document == interchange.to_json(interchange.Document([demo]))
+    stored = mapping.report_of(world.cycle(2022))
+    assert stored == demo
+    [figure] = stored.projects[0].figures
+    stored.projects[0].figures, stored.projects[0].figure_captions = [], [f"▲{figure.caption}"]
+    assert stored == original
 
 
 def test_records_hold_the_example(world: "World") -> None:

@@ -6,6 +6,7 @@ TOKEN_ROLES): a token is no sign-in on a page, its scope is enforced on every AP
 expired token is refused (401) wherever it is sent.
 """
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
+from PIL import Image
 
 from kouka.web import mapping
 from kouka.web.forms import KpiForm, ProjectForm
@@ -24,15 +27,19 @@ from kouka.web.models import (
     Change,
     Comment,
     Cycle,
+    Department,
+    DepartmentPart,
     KpiRecord,
     Membership,
     ProjectRecord,
     State,
     TokenScope,
+    UploadTask,
     user_label,
 )
 from kouka.web.services.departments import department_create
 from kouka.web.services.tokens import TokenFields, token_create
+from kouka.web.services.workbooks import workbook_export, workbook_upload
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -77,7 +84,23 @@ def ids(world: "World") -> dict[str, int]:
     if not Change.objects.filter(action="department:create", municipality=world.isesaki).exists():
         department_create(member=kikaku, name="履歴の課")
     change = Change.objects.filter(action="department:create", municipality=world.isesaki).get()
-    return {"shoko": world.member("shoko").pk, "token": token.pk, "change": change.pk}
+    task = UploadTask.objects.filter(member=kikaku).first() or workbook_upload(
+        member=kikaku, cycle=world.cycle(), department="商工労働課", filename="記入シート.xlsx",
+        data=workbook_export(member=kikaku, cycle=world.cycle(), department="商工労働課"))
+    return {"shoko": world.member("shoko").pk, "token": token.pk, "change": change.pk, "task": task.pk,
+            "part": Department.objects.get(municipality=world.isesaki, name="商工労働課").pk}
+
+
+def workbook_payload(world: "World", role: str) -> dict[str, Any]:
+    data = workbook_export(member=world.member("kikaku"), cycle=world.cycle(), department="商工労働課")
+    return {"department": "商工労働課", "file": SimpleUploadedFile("記入シート.xlsx", data)}
+
+
+def uploads_of(role: str) -> int:
+    return UploadTask.objects.filter(member__user__username=role).count()
+def part_state(world: "World") -> str:
+    part = DepartmentPart.objects.filter(cycle=world.cycle(), department__name="商工労働課").first()
+    return part.state if part else "open"
 
 
 def person_payload(world: "World", role: str) -> dict[str, Any]:
@@ -110,6 +133,22 @@ def actual_text(world: "World") -> str | None:
     record = KpiRecord.objects.get(project__cycle=world.cycle(), project__number=1, number=1)
     actual = record.data["actuals"].get("2023")
     return None if actual is None else str(actual["text"])
+
+
+def photo_payload(world: "World", role: str) -> dict[str, Any]:
+    record = ProjectRecord.objects.get(cycle=world.cycle(), number=1)
+    return {"photo-image": SimpleUploadedFile("photo.png", photo_png()), "photo-caption": "権限テストの写真",
+            "photo-alt": "権限テストの代替テキスト", "photo-after": "0", "photo-version": str(record.version)}
+
+
+def photo_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def photo_count(world: "World") -> int:
+    return len(ProjectRecord.objects.get(cycle=world.cycle(), number=1).data.get("figures") or [])
 
 
 def comment_count(world: "World") -> int:
@@ -184,8 +223,48 @@ CASES = [
          staff(kikaku=302, shoko=403, kigyo=404, yushikisha=302, other=404),
          payload=lambda w, r: {"text": "確認しました"},
          effect=comment_count, changed_for=("kikaku", "yushikisha")),
+    Case("add photo", "post", "/staff/2023/projects/1/photos/",
+         staff(kikaku=302, shoko=302, kigyo=404, yushikisha=403, other=404),
+         payload=photo_payload, secret=P1_TITLE, effect=photo_count, changed_for=("kikaku", "shoko")),
+    Case("remove photo", "post", "/staff/2023/projects/1/photos/0/remove/",
+         staff(kikaku=302, shoko=302, kigyo=404, yushikisha=403, other=404),
+         payload=lambda w, r: {"version": ProjectRecord.objects.get(cycle=w.cycle(), number=1).version},
+         secret=P1_TITLE),
     Case("submit", "post", "/staff/2023/transition/submit/", staff(302, 302, 302, 302, 302, 302),
-         effect=lambda w: w.cycle().state, changed_for=("kikaku", "shoko", "kigyo")),
+         effect=lambda w: w.cycle().state, changed_for=("kikaku",)),
+    # departments' parts: the board, a step's confirmation page, the step
+    Case("board", "get", "/staff/2023/board/", staff(), secret=OTHER_TITLE),
+    Case("set deadlines", "post", "/staff/2023/deadlines/",
+         staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302),
+         payload=lambda w, r: {"version": Cycle.objects.get(municipality=w.other if r == "other" else w.isesaki,
+                                                            fiscal_year=2023).version, "submit_deadline": "2024-06-30"},
+         effect=lambda w: w.cycle().submit_deadline, changed_for=("kikaku",)),
+    Case("carry page", "get", "/staff/2024/carry/", staff(shoko=403, kigyo=403, yushikisha=403),
+         secret=OTHER_TITLE),
+    Case("carry", "post", "/staff/2024/carry/", staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302),
+         payload=lambda w, r: {"project-1": "on"},
+         effect=lambda w: Cycle.objects.filter(fiscal_year=2024, municipality=w.isesaki).count(),
+         changed_for=("kikaku",)),
+    Case("review form", "get", "/staff/2023/projects/1/review/", staff(shoko=403, kigyo=403, other=404),
+         secret=P1_TITLE),
+    Case("save review", "post", "/staff/2023/projects/1/review/",
+         staff(kikaku=302, shoko=403, kigyo=403, yushikisha=302, other=404),
+         payload=lambda w, r: {"version": ProjectRecord.objects.get(cycle=w.cycle(), number=1).version,
+                               "opinion": "権限テストの意見"},
+         effect=lambda w: ProjectRecord.objects.get(cycle=w.cycle(), number=1).data.get("reviewer_opinion"),
+         changed_for=("kikaku", "yushikisha")),
+    Case("publish gate", "get", "/staff/2023/publish/", staff(shoko=403, kigyo=403), secret=P1_TITLE),
+    Case("publish from the gate", "post", "/staff/2023/publish/",
+         staff(kikaku=400, shoko=403, kigyo=403, yushikisha=400, other=400),
+         payload=lambda w, r: {"version": 1}, effect=lambda w: w.cycle().state),
+    Case("part submit confirmation", "get", "/staff/2023/parts/{part}/submit/",
+         staff(kigyo=404, yushikisha=403, other=404), secret=P1_TITLE),
+    Case("part submit", "post", "/staff/2023/parts/{part}/submit/",
+         staff(kikaku=302, shoko=302, kigyo=404, yushikisha=403, other=404),
+         payload=lambda w, r: {"version": 0, "count": 2}, effect=part_state, changed_for=("kikaku", "shoko")),
+    Case("part return of an open part", "post", "/staff/2023/parts/{part}/return/",
+         staff(kikaku=403, shoko=403, kigyo=404, yushikisha=403, other=404),
+         payload=lambda w, r: {"version": 0, "count": 2, "reason": "理由"}, effect=part_state),
     Case("publish a draft", "post", "/staff/2023/transition/publish/", staff(302, 302, 302, 302, 302, 302),
          effect=lambda w: w.cycle().state),
     Case("add department", "post", "/staff/departments/", staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403,
@@ -194,6 +273,26 @@ CASES = [
          effect=lambda w: w.isesaki.departments.filter(name="新設課").count(), changed_for=("kikaku",)),
     Case("import confirm without preview", "post", "/staff/import/confirm/",
          staff(kikaku=302, shoko=403, kigyo=403, yushikisha=403, other=302)),
+    # the department workbook (記入シート) and uploads read by the task queue (private to who uploaded them)
+    Case("workbook page", "get", "/staff/2023/workbook/", staff(), secret=P1_TITLE),
+    Case("workbook download", "get", "/staff/2023/workbook/download/?department=商工労働課",
+         staff(kigyo=403, yushikisha=403, other=302), secret=P1_TITLE),
+    Case("workbook of every department", "get", "/staff/2023/workbook/download/",
+         staff(shoko=403, kigyo=403, yushikisha=403), secret=P2_TITLE),
+    Case("workbook upload", "post", "/staff/2023/workbook/",
+         staff(kikaku=200, shoko=200, kigyo=400, yushikisha=400, other=400), payload=workbook_payload,
+         effect=lambda w: sum(uploads_of(r) for r in ("kikaku", "shoko", "kigyo", "yushikisha", "other")),
+         changed_for=("kikaku", "shoko")),
+    Case("an upload's page", "get", "/staff/tasks/{task}/", staff(shoko=404, kigyo=404, yushikisha=404, other=404),
+         secret="事業①"),
+    Case("an upload's status", "get", "/staff/tasks/{task}/status/",
+         staff(shoko=404, kigyo=404, yushikisha=404, other=404)),
+    Case("confirm an upload", "post", "/staff/tasks/{task}/confirm/",
+         staff(kikaku=200, shoko=404, kigyo=404, yushikisha=404, other=404), payload=lambda w, r: {"digest": "x"},
+         effect=lambda w: Change.objects.filter(action="workbook:import").count()),
+    Case("cancel an upload", "post", "/staff/tasks/{task}/cancel/",
+         staff(kikaku=302, shoko=404, kigyo=404, yushikisha=404, other=404),
+         effect=lambda w: uploads_of("kikaku"), changed_for=("kikaku",)),
     # people and API tokens (the administrator's), a user's own account, the language switch, error pages
     Case("people", "get", "/staff/people/", staff(**ADMIN_ONLY)),
     Case("new person form", "get", "/staff/people/new/", staff(**ADMIN_ONLY)),
@@ -252,9 +351,18 @@ CASES = [
          payload=lambda w, r: {"text": "API からの確認"}, json_body=True,
          effect=comment_count, changed_for=("kikaku", "yushikisha")),
     Case("api submit", "post", "/api/staff/cycles/2023/transitions/submit",
-         staff(anonymous=401, kikaku=200, shoko=200, kigyo=200, yushikisha=409, other=200, **api(403, 403, 403)),
-         payload=lambda w, r: {}, json_body=True, effect=lambda w: w.cycle().state,
-         changed_for=("kikaku", "shoko", "kigyo")),
+         staff(anonymous=401, kikaku=200, shoko=409, kigyo=409, yushikisha=409, other=200, **api(403, 403, 403)),
+         payload=lambda w, r: {}, json_body=True, effect=lambda w: w.cycle().state, changed_for=("kikaku",)),
+    Case("api grant advice", "get", "/api/staff/cycles/2023/grant-advice?cost=100&grant=50",
+         staff(anonymous=401, **api(403, 200, 200))),
+    Case("api departments", "get", "/api/staff/cycles/2023/departments",
+         staff(anonymous=401, **api(403, 200, 200)), secret=OTHER_TITLE),
+    Case("api part submit", "post", "/api/staff/cycles/2023/departments/{part}/submit",
+         staff(anonymous=401, kikaku=200, shoko=200, kigyo=404, yushikisha=403, other=404, **api(403, 403, 403)),
+         payload=lambda w, r: {"version": 0}, json_body=True, effect=part_state, changed_for=("kikaku", "shoko")),
+    Case("api part confirm of an open part", "post", "/api/staff/cycles/2023/departments/{part}/confirm",
+         staff(anonymous=401, kikaku=409, shoko=403, kigyo=404, yushikisha=403, other=404, **api(403, 403, 403)),
+         payload=lambda w, r: {"version": 0}, json_body=True, effect=part_state),
     Case("api publish a draft", "post", "/api/staff/cycles/2023/transitions/publish",
          staff(anonymous=401, kikaku=409, shoko=409, kigyo=409, yushikisha=409, other=409, **api(403, 403, 403)),
          payload=lambda w, r: {}, json_body=True, effect=lambda w: w.cycle().state),
@@ -304,6 +412,36 @@ def test_permission_matrix(world: "World", case: Case, role: str) -> None:
             assert after == before, (case.name, role)
     if role not in case.changed_for and case.method != "get" and role not in ("other", "token_other"):
         assert Change.objects.filter(municipality=world.isesaki).count() <= changes_before
+
+
+def test_a_department_neither_acts_on_nor_reads_the_return_of_another(world: "World") -> None:
+    """商工労働課's part returned with a reason: 企業誘致課 cannot see the reason, submit or return it; the
+    reviewer cannot return or confirm; 企業誘致課's own part is untouched."""
+    shoko_part = Department.objects.get(municipality=world.isesaki, name="商工労働課").pk
+    kigyo_part = Department.objects.get(municipality=world.isesaki, name="企業誘致課").pk
+    reason = "成果目標②の実績値の根拠を添えてください"
+    for role, part in (("shoko", shoko_part), ("kigyo", kigyo_part)):
+        assert world.client(role).post(f"/staff/2023/parts/{part}/submit/", {"version": 0, "count": 1}
+                                       ).status_code == 302
+    admin = world.client("kikaku")
+    version = DepartmentPart.objects.get(cycle=world.cycle(), department_id=shoko_part).version
+    assert admin.post(f"/staff/2023/parts/{shoko_part}/return/", {"version": version, "count": 2,
+                                                                  "reason": reason}).status_code == 302
+    assert reason in world.client("shoko").get("/staff/2023/").content.decode()
+    assert reason in world.client("shoko").get("/staff/2023/board/").content.decode()
+    for path in ("/staff/2023/", "/staff/2023/board/", "/api/staff/cycles/2023/departments"):
+        assert reason not in world.client("kigyo").get(path).content.decode(), path
+    for name in ("submit", "return"):
+        assert world.client("kigyo").post(f"/staff/2023/parts/{shoko_part}/{name}/",
+                                          {"version": 0, "count": 2, "reason": "x"}).status_code == 404
+    reviewer = world.client("yushikisha")
+    assert reviewer.post(f"/staff/2023/parts/{kigyo_part}/confirm/", {"version": 2, "count": 1}).status_code == 403
+    assert reviewer.post(f"/api/staff/cycles/2023/departments/{kigyo_part}/return", json.dumps(
+        {"reason": "x"}), content_type="application/json").status_code == 403
+    assert reviewer.post("/staff/2023/transition/publish/").status_code == 302
+    states = dict(DepartmentPart.objects.filter(cycle=world.cycle()).values_list("department_id", "state"))
+    assert (states[shoko_part], states[kigyo_part]) == ("returned", "submitted")
+    assert world.cycle().state == State.DRAFT
 
 
 def test_a_token_is_no_sign_in_on_a_page(world: "World") -> None:

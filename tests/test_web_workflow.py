@@ -9,8 +9,9 @@ from django.conf import settings
 
 from kouka.web import mapping
 from kouka.web.forms import KpiForm, ProjectForm
-from kouka.web.models import Change, Cycle, KpiRecord, ProjectRecord, Publication, State
+from kouka.web.models import Change, Cycle, Department, KpiRecord, ProjectRecord, Publication, State
 from paths import EXAMPLE
+from web_fixtures import complete_year
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -101,8 +102,15 @@ def test_full_cycle_and_a_correction(world: "World") -> None:
     editor, admin, public = world.client("shoko"), world.client("kikaku"), world.client("anonymous")
     editor.post(KPI_PATH, kpi_form(world, target_2023="4社", actual_2023="6社"))
     editor.post("/staff/2023/projects/1/", project_form(world, "shoko", verification="目標を達成した。"))
+    complete_year(world)  # the rest of the year, as the departments entered it
     assert public.get("/m/isesaki/2023/").status_code == 404
-    editor.post("/staff/2023/transition/submit/")
+    assert editor.post("/staff/2023/transition/submit/").status_code == 302  # not the whole city's: refused
+    assert world.cycle().state == State.DRAFT
+    for role, name in (("shoko", "商工労働課"), ("kigyo", "企業誘致課")):  # each department its own projects
+        pk = Department.objects.get(municipality=world.isesaki, name=name).pk
+        confirm = world.client(role).get(f"/staff/2023/parts/{pk}/submit/").content.decode()
+        assert f"{name}の" in confirm and "事業を提出します" in confirm
+        assert world.client(role).post(f"/staff/2023/parts/{pk}/submit/", {"version": 0, "count": 1}).status_code == 302
     assert world.cycle().state == State.SUBMITTED
     assert editor.post(KPI_PATH, kpi_form(world, actual_2023="7社")).status_code == 403  # editors wait now
     admin.post("/staff/2023/transition/review/")
@@ -241,6 +249,7 @@ def test_kpi_page_shows_every_published_year(world: "World") -> None:
     """The 令和5年度 KPI page charts the 令和4年度 actual (published a year earlier) beside the new one."""
     admin = world.client("kikaku")
     admin.post(KPI_PATH, kpi_form(world, target_2023="4社", actual_2023="6社"))
+    complete_year(world)
     for step in ("submit", "review", "publish"):
         admin.post(f"/staff/2023/transition/{step}/")
     page = world.client("anonymous").get("/m/isesaki/2023/kpi/1/1/").content.decode()
@@ -252,13 +261,28 @@ def test_kpi_page_shows_every_published_year(world: "World") -> None:
 def test_reading_says_back_what_was_typed(world: "World") -> None:
     editor = world.client("shoko")
     said = editor.get("/api/staff/reading", {"text": "11,788億円（令和元年）", "unit": "億円"}).json()
-    assert said == {"ok": True, "reading": "値 11,788億円・確定値・令和元年の数値"}
+    assert said == {"ok": True, "reading": "値 11,788億円・確定値・令和元年の数値", "advice": []}
     said = editor.get("/api/staff/reading", {"text": "90社(速報値)", "unit": "社"}).json()
-    assert said == {"ok": True, "reading": "値 90社・速報値"}
+    assert said == {"ok": True, "reading": "値 90社・速報値", "advice": []}
     said = editor.get("/api/staff/reading", {"text": "県において集計中", "unit": "社"}).json()
     assert said["ok"] and said["reading"].startswith("集計中")
     assert editor.get("/api/staff/reading", {"text": "たくさん", "unit": "社"}).json()["ok"] is False
     assert world.client("anonymous").get("/api/staff/reading", {"text": "1社"}).status_code == 401
+    # before saving, in a clerk's words with the accepted forms: a unit other than the KPI's, a negative figure
+    said = editor.get("/api/staff/reading", {"text": "3件", "unit": "社"}).json()
+    assert not said["ok"] and said["advice"] == [
+        "「3件」の単位は「件」ですが、この成果目標の単位は「社」です。「社」で入力してください（例: 3社、3社(速報値)）"]
+    said = editor.get("/api/staff/reading", {"text": "-5社", "unit": "社"}).json()
+    assert not said["ok"] and "0以上" in said["advice"][0] and "例: 5社" in said["advice"][0]
+    said = editor.get("/api/staff/reading", {"text": "たくさん", "unit": "社"}).json()
+    assert "例: 12社、12社(速報値)、集計中" in said["advice"][0]
+    advice = editor.get("/api/staff/cycles/2023/grant-advice", {"cost": "9,962,058", "grant": "4,981,000"}).json()
+    assert advice["advice"] == ["交付金充当額は、事業費 996万2,058円 × 1/2 = 498万1,029円 になるはずですが、"
+                                "498万1,000円 と入力されています（例: 4,981,029）"]
+    assert editor.get("/api/staff/cycles/2023/grant-advice", {"cost": "9,962,058", "grant": "4,981,029"}
+                      ).json() == {"advice": []}
+    page = editor.get("/staff/2023/projects/1/").content.decode()
+    assert 'data-grant-url="/api/staff/cycles/2023/grant-advice"' in page
 
 
 MAGIC = {"pdf": b"%PDF", "xlsx": b"PK", "json": b"{", "csv": b""}
@@ -340,9 +364,12 @@ def test_report_fields_and_the_stated_total_check(world: "World") -> None:
 
 
 def test_project_form_keeps_wide_area_fields_and_opinion(world: "World") -> None:
-    admin = world.client("kikaku")
+    admin = world.client("kikaku")  # the opinion is the reviewers' (their own form); the department's keeps it
+    version = ProjectRecord.objects.get(cycle=world.cycle(), number=1).version
+    world.client("yushikisha").post("/staff/2023/projects/1/review/", {"version": version,
+                                                                        "opinion": "有識者の意見です。"})
     admin.post("/staff/2023/projects/1/", project_form(world, kind="wide_area", partner_bodies="群馬県\n前橋市",
-                                                       reviewer_opinion="有識者の意見です。"))
+                                                       reviewer_opinion="部署が書き換えた意見"))
     project = mapping.report_of(world.cycle()).project(1)
     assert project.kind.value == "wide_area" and project.partner_bodies == ["群馬県", "前橋市"]
     assert project.reviewer_opinion == ["有識者の意見です。"]

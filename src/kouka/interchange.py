@@ -6,21 +6,23 @@ Load and save are lossless. A document that breaks the schema is refused with an
 
 import json
 import os
+import re
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from kouka.atomicfile import write_atomically
 from kouka.domain import limits, model
 from kouka.domain.eras import YearRef
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _, gettext_noop
-from kouka.domain.model import Body, Document, Kpi, Measurement, Project, ProjectKind, Report
+from kouka.domain.model import Body, Document, Figure, Kpi, Measurement, Project, ProjectKind, Report
+
+if TYPE_CHECKING:  # jsonschema itself is imported only when the fast validator refuses a document
+    import jsonschema
 
 SCHEMA_ID = "kouka/1"
 
@@ -42,7 +44,7 @@ def schema() -> JSON:
     return loaded
 
 
-def _json_path(error: jsonschema.ValidationError) -> str:
+def _json_path(error: "jsonschema.ValidationError") -> str:
     path = "$"
     for part in error.absolute_path:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -77,6 +79,8 @@ def validate(data: Any) -> None:
                 value=data["schema"], SCHEMA_ID=SCHEMA_ID), "$.schema")
     if _fast_valid(data):
         return
+    import jsonschema  # the reference validator decides and names the first problem: slow to import, so only now
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = list(validator.iter_errors(data))
     if errors:
@@ -100,7 +104,7 @@ def field_label(parts: list[str | int]) -> str:
     return _("この欄")
 
 
-def schema_message(error: jsonschema.ValidationError) -> str:
+def schema_message(error: "jsonschema.ValidationError") -> str:
     """A schema violation in words: 事業名が長すぎます（412文字、上限300文字）, or the validator's own."""
     value, limit = error.instance, error.validator_value
     path = list(error.absolute_path)
@@ -223,8 +227,12 @@ def project_from_json(data: JSON) -> Project:
         kpis=[kpi_from_json(item) for item in data.get("kpis", [])],
         verification=list(data.get("verification", [])),
         figure_captions=list(data.get("figure_captions", [])),
+        figures=[figure_from_json(item) for item in data.get("figures", [])],
         notes=list(data.get("notes", [])),
         reviewer_opinion=list(data.get("reviewer_opinion", [])),
+        reviewer_label=data.get("reviewer_label", ""),
+        council_remarks=list(data.get("council_remarks", [])),
+        review_response=list(data.get("review_response", [])),
         evaluation=_evaluation(data.get("evaluation")),
         next_direction=_next_direction(data.get("next_direction")),
         direction_reason=list(data.get("direction_reason", [])),
@@ -343,9 +351,27 @@ def project_json(p: Project, *, with_kpis: bool = True) -> JSON:
         "next_direction": _categorised_json(p.next_direction),
         "direction_reason": list(p.direction_reason),
     }
+    if p.figures:  # only where there are some, so a file without photos is written as before
+        data["figures"] = [figure_json(f) for f in p.figures]
+    for name in ("reviewer_label", "council_remarks", "review_response"):  # written only when the city has them
+        if getattr(p, name):
+            data[name] = getattr(p, name) if name == "reviewer_label" else list(getattr(p, name))
     if p.key:
         data["key"] = p.key
     return data
+
+
+def figure_from_json(data: JSON) -> Figure:
+    """A photo of a まとめ: {"name": "figures/3f…c1.jpg", "caption": "…", "alt": "…", "after": 1, …}."""
+    return Figure(name=data["name"], caption=data.get("caption", ""), alt=data.get("alt", ""),
+                  after=data.get("after", 0), width=data.get("width", 0), height=data.get("height", 0),
+                  media_type=data.get("media_type", "image/jpeg"))
+
+
+def figure_json(f: Figure) -> JSON:
+    """A figure's interchange JSON: where its image is stored, never the image itself."""
+    return {"name": f.name, "caption": f.caption, "alt": f.alt, "after": f.after, "width": f.width,
+            "height": f.height, "media_type": f.media_type}
 
 
 def report_json(r: Report) -> JSON:
@@ -372,10 +398,45 @@ def dumps(document: Document) -> str:
     return json.dumps(to_json(document), ensure_ascii=False, indent=2) + "\n"
 
 
+MAX_INTEGER_DIGITS = 100  # far beyond any amount or value of a report; Python refuses 4,300 with a ValueError
+
+
+class _HugeInteger(Exception):
+    """Raised inside json.loads by :func:`_bounded_int`; :func:`parse_json` turns it into an InterchangeError."""
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise _HugeInteger(digits)
+    return int(digits)
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (from 1) of ``index`` in ``text``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def parse_json(text: str, *, source: str = "") -> Any:
+    """``json.loads`` with every integer of more than :data:`MAX_INTEGER_DIGITS` digits refused with its place:
+    ``InterchangeError('数値の桁数が多すぎます（5000桁、上限100桁）… (line 3, column 18)')``."""
+    try:
+        return json.loads(text, parse_int=_bounded_int)
+    except _HugeInteger as exc:
+        digits = str(exc.args[0])
+        found = re.search(f"-?[0-9]{{{MAX_INTEGER_DIGITS + 1},}}", text)
+        line, column = _position(text, found.start()) if found else (0, 0)
+        where = f"{source}:" if source else ""
+        raise InterchangeError(
+            _("数値の桁数が多すぎます（{digits:,}桁、上限{limit}桁）（{where}{line}行{column}列目）").format(
+                digits=len(digits.lstrip("-")), limit=MAX_INTEGER_DIGITS, where=where, line=line, column=column),
+            "") from None
+
+
 def loads(text: str, *, source: str = "") -> Document:
     """Parse and validate a kouka JSON text."""
     try:
-        data = json.loads(text)
+        data = parse_json(text, source=source)
     except RecursionError as exc:
         raise InterchangeError(_("JSONの入れ子が深すぎます"), "") from exc
     except json.JSONDecodeError as exc:

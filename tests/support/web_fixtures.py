@@ -87,6 +87,13 @@ def build_world(alias: str) -> World:
     return World(alias, isesaki, other)
 
 
+@pytest.fixture
+def media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The storage's folder for the photos of the まとめ (kouka.web.figures), one per test."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(params=ALIASES)
 def world(request: pytest.FixtureRequest) -> Iterator[World]:
     """The demo world in each database; every query of the test (and its test client) goes to that database."""
@@ -96,6 +103,7 @@ def world(request: pytest.FixtureRequest) -> Iterator[World]:
     request.getfixturevalue("_django_db_helper")
     # fast hashing for the test users (the real hasher costs a third of a second a user)
     request.getfixturevalue("settings").PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    request.getfixturevalue("media")
     with dbrouter.using_database(alias):
         yield build_world(alias)
 
@@ -104,6 +112,28 @@ def world(request: pytest.FixtureRequest) -> Iterator[World]:
 def site(request: pytest.FixtureRequest, transactional_db: Any, settings: Any) -> str:
     """The address of a live server holding the demo world on SQLite (for the browser tests)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    request.getfixturevalue("media")
     build_world("default")
     server = request.getfixturevalue("live_server")
     return str(server.url)
+
+
+def complete_year(world: World, year: int = 2023) -> None:
+    """Write what the publication checklist still misses of ``year`` into its records, as the departments
+    would have entered it: cost and grant (cost × rate), a まとめ, each KPI's target and actual of the year
+    (last year's target as both). What is written already is kept."""
+    cycle = world.cycle(year)
+    report = mapping.report_of(cycle)
+    for project in report.projects:
+        if project.cost_yen is None:
+            project.cost_yen = 1_000_000
+        if project.grant_yen is None:
+            project.grant_yen = project.cost_yen // 2
+        project.verification = project.verification or [f"事業{project.number}の{year}年度の検証結果。"]
+        record = cycle.projects.get(number=project.number)
+        mapping.save_project(cycle, project, record)
+        for kpi in project.kpis:
+            figure = kpi.targets.get(year - 1) or next(iter(kpi.targets.values()))
+            kpi.targets.setdefault(year, figure)
+            kpi.actuals.setdefault(year, figure)
+            mapping.save_kpi(record, kpi, record.kpis.get(number=kpi.number))

@@ -28,17 +28,32 @@ def dump(file: FileArgument, data: DataOption = Path("data")) -> None:
         file=file, value=sum(tables.values()), tables=len(tables)), highlight=False)
 
 
-@app.command(help=_("kouka dump のファイルを空のデータベースに復元します"))
-def restore(file: FileArgument, data: DataOption = Path("data")) -> None:
-    """kouka dump のファイルを空のデータベースに復元します"""
+@app.command(help=_("kouka dump のファイルを空のデータベースに復元します（署名を確認）"))
+def restore(
+    file: FileArgument,
+    data: DataOption = Path("data"),
+    accept_unsigned: Annotated[bool, typer.Option(
+        "--accept-unsigned", help=_("署名のない・一致しないファイルも復元します（内容を確かめた場合のみ）"))] = False,
+) -> None:
+    """kouka dump のファイルを空のデータベースに復元します（署名を確認）"""
     if not file.is_file():
         fail(_("{file} がありません").format(file=file))
     prepare_data(data, "127.0.0.1")
-    from kouka.web.ops.backup import BackupError
-    from kouka.web.ops.backup import restore as restore_database
+    from kouka.web.ops.backup import BackupError, read_header, restore_bytes, signature_problem
 
     try:
-        rows = restore_database(file)
+        content = file.read_bytes()
+        read_header(content, str(file))
+        problem = signature_problem(content, str(file))
+        if problem and not accept_unsigned:
+            fail(problem + _("。内容を確かめたうえで --accept-unsigned を付けると復元できます"))
+        if problem:
+            console.print("[bold red]" + _("警告:") + "[/] "
+                          + _("{problem}。--accept-unsigned の指定により復元します").format(problem=problem),
+                          highlight=False)
+        rows = restore_bytes(content, source=str(file), accept_unsigned=True)
+    except OSError as exc:
+        fail(_("{file}: 読めません（{strerror}）").format(file=file, strerror=exc.strerror))
     except BackupError as exc:
         fail(str(exc))
     console.print(_("{file} から {rows} 行を復元しました").format(file=file, rows=rows), highlight=False)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from kouka.cli import app
 from kouka.cli.common import EXIT_FINDINGS, EXIT_OK, console, load_document, pick_report
@@ -36,6 +35,8 @@ def _rate_text(rate: Decimal | None) -> str | None:
 @app.command(help=_("事業・交付金・成果目標と判定を表で示します"))
 def show(file: FileArg, year: YearOpt = None) -> None:
     """事業・交付金・成果目標と判定を表で示します"""
+    from rich.table import Table  # only ``show`` draws tables: ``check`` and ``judge`` start faster without
+
     report = pick_report(load_document(file), file, year)
     console.print(f"[bold]{report.municipality.name}[/] {format_fiscal_year(report.fiscal_year)} "
                   f"{report.program.name}（交付率 {report.program.rate}）")

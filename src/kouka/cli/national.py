@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from kouka import interchange, synth
+from kouka import interchange
 from kouka.cli import app
 from kouka.cli.common import EXIT_OK, EXIT_UNREADABLE, FINDINGS_SUFFIX, console, error_console, fail
 from kouka.domain.aggregate import (
@@ -46,6 +46,8 @@ def synth_command(
     jobs: Annotated[int, typer.Option("--jobs", help=_("並列数"))] = 0,
 ) -> None:
     """全国規模の合成データを交換形式で書き出します（同じ種なら同じバイト列）"""
+    from kouka import synth  # only this command writes synthetic data
+
     try:
         summary = synth.write(out, bodies=bodies, years=years, seed=seed, first_year=first_year,
                               jobs=jobs or os.cpu_count() or 1)

@@ -6,6 +6,8 @@ Both keep their data in a folder (an SQLite database and the secret key) and app
 
 import os
 import secrets
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -53,18 +55,51 @@ def prepare_data(data: Path, host: str) -> None:
         fail(_("データベースを準備できません（{exc}）").format(exc=exc))
 
 
-def _run(host: str, port: int) -> None:
+def start_worker(data: Path) -> subprocess.Popen[bytes] | None:
+    """``kouka worker`` in a process of its own beside the site (none when uploads are read in the request)."""
+    from django.conf import settings
+
+    if settings.KOUKA_QUEUE_URL == "immediate":
+        return None
+    return subprocess.Popen([sys.executable, "-m", "kouka", "worker", "--data", str(data)])
+
+
+def _run(host: str, port: int, data: Path) -> None:
     from django.core.management import call_command
 
+    worker = start_worker(data)
     console.print(_("http://{host}:{port}/ で公開中（Ctrl+C で終了）").format(host=host, port=port), soft_wrap=True)
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+@app.command(help=_("アップロードされたファイルを読むワーカーを起動します（kouka serve は自動で起動）"))
+def worker(data: DataOption = Path("data"),
+           workers: Annotated[int, typer.Option("--workers", help=_("同時に読むファイルの数"))] = 1
+           ) -> None:
+    """アップロードされたファイルを読むワーカーを起動します（kouka serve は自動で起動）"""
+    prepare_data(data, "127.0.0.1")
+    from django.conf import settings
+
+    from kouka.web import queue
+
+    if settings.KOUKA_QUEUE_URL == "immediate":
+        fail(_("KOUKA_QUEUE_URL=immediate ではワーカーは不要です（要求の中で読みます）"))
+    where = settings.KOUKA_QUEUE_URL or str(Path(settings.DATA_DIR) / "queue.sqlite3")
+    console.print(_("アップロードの読み込みを待っています（{where}、Ctrl+C で終了）").format(where=where),
+                  highlight=False, soft_wrap=True)
+    queue.consumer(workers=max(1, workers)).run()
 
 
 @app.command(help=_("Webアプリを起動します（SQLite、DATABASE_URL で PostgreSQL）"))
 def serve(data: DataOption = Path("data"), host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     """Webアプリを起動します（SQLite、DATABASE_URL で PostgreSQL）"""
     prepare_data(data, host)
-    _run(host, port)
+    _run(host, port, data)
 
 
 @app.command()
@@ -81,7 +116,7 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
     if reset and database.exists():
         database.unlink()
     prepare_data(data, host)
-    from kouka.web.ops.demo import DEMO_PASSWORD, DEMO_USERS, demo_present, load_demo
+    from kouka.web.ops.demo import DEMO_PASSWORD, DEMO_USERS, demo_present, demo_year_in_progress, load_demo
 
     if demo_present():
         console.print(f"既存のデモデータを使います（{database}、これまでの変更を残しています）。"
@@ -89,13 +124,15 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
         users = list(DEMO_USERS)
     else:
         municipality, users = load_demo(EXAMPLE)
+        demo_year_in_progress(municipality)
         console.print((_("デモデータを消して読み込み直しました") if reset else _("デモデータを読み込みました"))
-                      + ": " + _("{name}（令和4年度を公表済み、令和5年度を作成中）").format(name=municipality.name))
+                      + ": " + _("{name}（令和4年度を公表済み、令和5年度は商工労働課が提出済み・"
+                                 "企業誘致課は差し戻し中）").format(name=municipality.name))
     console.print(_("デモ利用者（パスワード: {password}）:").format(password=DEMO_PASSWORD))
     for user in users:
         console.print(f"  {user.username:<12} {user.description}", highlight=False)
     if serve_:
-        _run(host, port)
+        _run(host, port, data)
 
 
 @app.command("adduser", help=_("職員を登録します（団体がなければ作成、パスワードは入力）"))
@@ -120,8 +157,8 @@ def add_user(
 
     from kouka.web.models import Department, Membership, Municipality
 
-    try:
-        validate_password(password)
+    try:  # with the user name, so that a password close to it is refused too
+        validate_password(password, get_user_model()(username=username))
     except ValidationError as exc:
         fail(" ".join(exc.messages))
     found = Municipality.objects.filter(name=municipality).first()

@@ -8,7 +8,7 @@ offers the same on a year's staff page; the core is :mod:`kouka.exchange`.
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,9 +19,9 @@ from kouka.cli.common import EXIT_FINDINGS, EXIT_OK, console, fail, load_documen
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
-from kouka.exchange.export import JST, export_workbook
-from kouka.exchange.plan import Notice, Plan, apply_plan, plan_changes
-from kouka.exchange.reading import read_workbook
+
+if TYPE_CHECKING:  # the plan (and openpyxl under it) is imported by ``workbook import`` when it runs
+    from kouka.exchange.plan import Notice, Plan
 
 workbook_app = typer.Typer(no_args_is_help=True, help=_("部署別の記入シート（Excel）の書き出しと取り込み"))
 app.add_typer(workbook_app, name="workbook")
@@ -46,6 +46,8 @@ def export_command(
     year: YearOpt = None,
 ) -> None:
     """担当課の記入シート（Excel）を書き出します"""
+    from kouka.exchange.export import export_workbook  # openpyxl: imported by the commands that write or read Excel
+
     report = pick_report(load_document(file), file, year)
     try:
         data = export_workbook(report, department)
@@ -66,14 +68,16 @@ def _section(title: str, notices: list[str], style: str) -> None:
         console.print(f"  {sentence}", highlight=False, markup=False, soft_wrap=True)
 
 
-def print_plan(plan: Plan) -> None:
+def print_plan(plan: "Plan") -> None:
     """The plan as the city reads it: changes, conflicts, errors, what is not touched."""
+    from kouka.exchange.export import JST
+
     meta = plan.meta
     console.print(_("記入シート: {body} {department} {year}（{moment:%Y-%m-%d %H:%M} 作成）").format(
         body=meta.municipality.prefecture + meta.municipality.name, department=meta.department or _("全課"),
         year=format_fiscal_year(meta.fiscal_year), moment=meta.exported_at.astimezone(JST)), highlight=False)
 
-    def said(notices: tuple[Notice, ...]) -> list[str]:
+    def said(notices: "tuple[Notice, ...]") -> list[str]:
         return [n.sentence for n in notices]
 
     _section(_("変更（{count}件）").format(count=len(plan.changes)), [c.sentence for c in plan.changes], "green")
@@ -106,6 +110,9 @@ def import_command(
     year: YearOpt = None,
 ) -> None:
     """記入シートの内容を取り込みます（変更点を表示し、確認してから保存）"""
+    from kouka.exchange.plan import apply_plan, plan_changes
+    from kouka.exchange.reading import read_workbook
+
     try:
         edit = read_workbook(workbook.read_bytes())
     except OSError as exc:

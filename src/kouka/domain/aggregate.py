@@ -224,6 +224,12 @@ def unit_group(unit: str) -> str:
     return split_scale(unit)[1] or "（単位なし）"
 
 
+def unit_group_label(group: str) -> str:
+    """How a unit group is named on a page: 円 → 円（千円・万円・億円の成果目標を含む）, so that a KPI kept in 億円 is
+    never shown under 「円」 without saying so; 社 → 社."""
+    return f"{group}（千円・万円・億円の成果目標を含む）" if group == "円" else group
+
+
 def is_lead(report: Report, project: Project) -> bool:
     """Whether ``report``'s body leads ``project`` (a single project is its own body's)."""
     lead = label_key(project.lead_body)

@@ -75,6 +75,10 @@ def era_of(year: int) -> Era:
 
 
 def _era_year_text(year: int) -> str:
+    """令和4, 平成元; a year before the first era kouka knows (明治) in the western calendar (1800), so a year
+    stored before kouka checked years is still shown."""
+    if year < ERAS[-1].first_year:
+        return str(year)
     era = era_of(year)
     n = year - era.first_year + 1
     return f"{era.name}{'元' if n == 1 else n}"
@@ -140,6 +144,24 @@ def find_year(text: str, *, default_fiscal: bool = True) -> YearRef | None:
         except EraFormatError:
             continue
     return None
+
+
+def year_mistake(text: str) -> str:
+    """Why a year ``text`` mentions is no year (平成40年度, 令和0年), or "" (what :func:`find_year` skips).
+
+    >>> year_mistake("3社（平成40年度）")
+    '平成は31年までです: 「平成40年度」'
+    >>> year_mistake("3社（令和4年度）")
+    ''
+    """
+    for match in _YEAR_RE.finditer(halfwidth(text)):
+        if match.group("west"):
+            continue
+        try:
+            _from_match(match, True)
+        except EraFormatError as exc:
+            return str(exc)
+    return ""
 
 
 def parse_fiscal_year(text: str) -> int:

@@ -27,7 +27,8 @@ MAX_KPIS_PER_PROJECT = 4
 PLACEHOLDERS = (GAP_OPEN.rstrip("："), halfwidth(NOTHING_WRITTEN))
 
 # The prose of a project where a placeholder can be left.
-PROJECT_TEXTS = ("title", "summary", "verification", "direction_reason", "reviewer_opinion", "notes", "kpi_notes")
+PROJECT_TEXTS = ("title", "summary", "verification", "direction_reason", "reviewer_opinion", "council_remarks",
+                 "review_response", "notes", "kpi_notes")
 
 # Findings of the consistency checks that the checklist states more strongly (a missing cost blocks).
 _REPLACED = frozenset({"cost_missing", "grant_missing"})

@@ -80,6 +80,7 @@ COST_LABEL = TextLimit(gettext_noop("事業費の見出し"), 50)
 KPI_SCOPE_LABEL = TextLimit(gettext_noop("成果目標の対象"), 100)
 CATEGORY_TEXT = TextLimit(gettext_noop("評価の表記"), 500, multiline=True)
 KEY = TextLimit(gettext_noop("識別子"), 200)
+REVIEWER_LABEL = TextLimit(gettext_noop("意見の見出し"), 40)
 
 # KPI.
 KPI_NAME = TextLimit(gettext_noop("成果目標"), 300, required=True)
@@ -118,6 +119,8 @@ LABELS: dict[tuple[str, str], str] = {
     ("project", "verification"): gettext_noop("まとめ（検証結果）"),
     ("project", "figure_captions"): gettext_noop("図や写真の説明"), ("project", "notes"): gettext_noop("事業の説明"),
     ("project", "reviewer_opinion"): gettext_noop("外部有識者の意見"),
+    ("project", "reviewer_label"): gettext_noop("意見の見出し"),
+    ("project", "council_remarks"): gettext_noop("議会の意見"), ("project", "review_response"): gettext_noop("対応"),
     ("project", "evaluation"): gettext_noop("事業の評価"), ("project", "next_direction"): gettext_noop("今後の方針"),
     ("project", "direction_reason"): gettext_noop("今後の方針の理由"),
     ("project", "key"): gettext_noop("事業の識別子"),

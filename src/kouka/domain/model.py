@@ -130,6 +130,23 @@ class Body:
     code: str = ""  # 全国地方公共団体コード (6 digits with check digit) where known
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A photo or figure of a project's まとめ（検証結果）, where the city put it: after ``after`` of its paragraphs
+    (0: before the first). ``name`` is the image's name in the web application's storage; ``src`` is what a
+    renderer shows (a data URI the web application fills in when it reads the report; "" when there is no
+    image, and then the caption and the text alternative are printed instead)."""
+
+    name: str
+    caption: str
+    alt: str
+    after: int = 0
+    width: int = 0
+    height: int = 0
+    media_type: str = "image/jpeg"
+    src: str = field(default="", compare=False)
+
+
 @dataclass
 class Project:
     number: int
@@ -149,9 +166,13 @@ class Project:
     kpi_notes: list[str] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
     verification: list[str] = field(default_factory=list)  # まとめ（検証結果）
-    figure_captions: list[str] = field(default_factory=list)
+    figure_captions: list[str] = field(default_factory=list)  # captions published without their image
+    figures: list[Figure] = field(default_factory=list)  # photos and figures placed in the まとめ
     notes: list[str] = field(default_factory=list)  # further narrative the city published
     reviewer_opinion: list[str] = field(default_factory=list)  # 外部有識者の意見
+    reviewer_label: str = ""  # the heading the city gives it: 推進会議の評価; "" is 外部有識者の意見
+    council_remarks: list[str] = field(default_factory=list)  # 議会の意見 (optional)
+    review_response: list[str] = field(default_factory=list)  # 対応: how each remark is reflected
     evaluation: Categorised[EffectLevel] | None = None
     next_direction: Categorised[NextDirection] | None = None
     direction_reason: list[str] = field(default_factory=list)  # 今後の方針の理由

@@ -121,14 +121,16 @@ def project_problems(project: Project, path: str, *, with_kpis: bool = True) -> 
     found.year("period.end", project.end_year, limits.PROJECT_YEARS)
     if project.end_year < project.start_year:
         found.add("period.end", _("事業期間の終わりが始まりより前です"))
-    found.text("lead_body", project.lead_body, limits.BODY_NAME)
-    found.texts("partner_bodies", project.partner_bodies, limits.BODY_NAME)
+    found.text("lead_body", project.lead_body, replace(limits.BODY_NAME, label=limits.LABELS[("project", "lead_body")]))
+    found.texts("partner_bodies", project.partner_bodies,
+                replace(limits.BODY_NAME, label=limits.LABELS[("project", "partner_bodies")]))
     found.text("cost_label", project.cost_label, limits.COST_LABEL)
     found.yen("cost_yen", project.cost_yen, limits.LABELS[("project", "cost_yen")])
     found.yen("grant_yen", project.grant_yen, limits.LABELS[("project", "grant_yen")])
     found.text("kpi_scope_label", project.kpi_scope_label, limits.KPI_SCOPE_LABEL)
+    found.text("reviewer_label", project.reviewer_label, limits.REVIEWER_LABEL)
     for field in ("summary", "kpi_notes", "verification", "figure_captions", "notes", "reviewer_opinion",
-                  "direction_reason"):
+                  "direction_reason", "council_remarks", "review_response"):
         found.texts(field, getattr(project, field), _paragraphs("project", field))
     for field, categorised in (("evaluation", project.evaluation), ("next_direction", project.next_direction)):
         _categorised(found, field, categorised)

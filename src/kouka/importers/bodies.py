@@ -49,8 +49,8 @@ def municipality_names(text: str) -> list[str]:
     return found
 
 
-def guess_municipality(title_texts: list[str], texts: list[str]) -> str:
-    """The body a report is about: named in a title, else the one the text speaks of most."""
+def _named_in_titles(title_texts: list[str]) -> str:
+    """The first municipality a title names, or the prefecture of a title about the grant, or ""."""
     for title in title_texts:
         pref = _PREF_RE.search(title)
         names = municipality_names(title)
@@ -58,6 +58,14 @@ def guess_municipality(title_texts: list[str], texts: list[str]) -> str:
             return names[0]
         if pref and ("交付金" in title or "効果" in title):
             return pref.group(0)
+    return ""
+
+
+def guess_municipality(title_texts: list[str], texts: list[str]) -> str:
+    """The body a report is about: named in a title, else the one the text speaks of most."""
+    titled = _named_in_titles(title_texts)
+    if titled:
+        return titled
     kind = self_kind(texts)
     if kind == "県":
         prefectures: Counter[str] = Counter(p for text in title_texts + texts for p in _PREF_RE.findall(text))

@@ -15,6 +15,8 @@ from kouka.importers.blocks import Block, paragraph, row
 
 if TYPE_CHECKING:
     from pdfminer.pdfdocument import PDFBaseXRef
+    from pdfplumber.page import Page
+    from pdfplumber.pdf import PDF
 from kouka.importers.errors import UnreadableDocumentError
 
 
@@ -239,6 +241,62 @@ def _damaged_streams(xrefs: "list[PDFBaseXRef]", resolve: "Callable[[int], objec
     return damaged
 
 
+def _file_damage(pdf: "PDF", data: bytes, log: _DamageLog) -> None:
+    """Notes on damage to the file as a whole: its cross-reference table and its compressed streams."""
+    from pdfminer.pdfdocument import PDFXRefFallback
+
+    if any(isinstance(xref, PDFXRefFallback) for xref in pdf.doc.xrefs):
+        log.notes.append(_("相互参照表が壊れていたため、ファイルを走査して読み直しました"))
+    else:
+        misplaced = _misplaced_objects(pdf.doc.xrefs, data)
+        if misplaced:
+            log.notes.append(_("相互参照表の示す位置に{misplaced}個のオブジェクトが見つかりません").format(
+                misplaced=misplaced))
+    damaged = _damaged_streams(pdf.doc.xrefs, pdf.doc.getobj)
+    if damaged:
+        log.notes.append(_("圧縮されたデータのうち{count}個が壊れています（フォントや図の一部が正しく読めない"
+                           "おそれがあります）").format(count=damaged))
+
+
+def _page_blocks(page: "Page", page_number: int, tables: int) -> tuple[list[Block], int]:
+    """One page's blocks in reading order (its tables' rows and the lines of text outside them), and the number
+    of tables read so far."""
+    found = page.find_tables()
+    items: list[tuple[float, int, Block | list[Block]]] = []
+    boxes = [table.bbox for table in found]
+    for table in found:
+        tables += 1
+        rows = []
+        for r, cells in enumerate(table.extract(), start=1):
+            texts = [_cell(cell) for cell in cells]
+            if any(texts):
+                rows.append(row(texts, f"{page_number}ページ 表{tables} {r}行目", tables))
+        items.append((table.bbox[1], 1, rows))
+
+    def outside(obj: dict[str, object], boxes: list[tuple[float, float, float, float]] = boxes) -> bool:
+        x = (float(obj["x0"]) + float(obj["x1"])) / 2  # type: ignore[arg-type]
+        y = (float(obj["top"]) + float(obj["bottom"])) / 2  # type: ignore[arg-type]
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    lines = [line for line in text_page.extract_text_lines(layout=False, strip=True) if str(line["text"]).strip()]
+    laid_out = False  # the previous line was a row of columns: the next one joins its table
+    for top, text in _paragraphs(lines, [box[1] for box in boxes]):
+        if isinstance(text, list):
+            tables += 0 if laid_out else 1
+            items.append((top, 0, row(text, f"{page_number}ページ 表{tables}", tables)))
+        else:
+            items.append((top, 0, paragraph(text, f"{page_number}ページ")))
+        laid_out = isinstance(text, list)
+    blocks: list[Block] = []
+    for _top, _order, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
+        if isinstance(item, list):
+            blocks += item
+        else:
+            blocks.append(item)
+    return blocks, tables
+
+
 def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
@@ -250,54 +308,11 @@ def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
     except (PDFSyntaxError, ValueError, TypeError) as exc:
         raise UnreadableDocumentError(_("{label}: PDFとして読めません").format(label=label)) from exc
     with pdf:
-        from pdfminer.pdfdocument import PDFXRefFallback
-
-        if any(isinstance(xref, PDFXRefFallback) for xref in pdf.doc.xrefs):
-            log.notes.append(_("相互参照表が壊れていたため、ファイルを走査して読み直しました"))
-        else:
-            misplaced = _misplaced_objects(pdf.doc.xrefs, data)
-            if misplaced:
-                log.notes.append(_("相互参照表の示す位置に{misplaced}個のオブジェクトが見つかりません").format(
-                    misplaced=misplaced))
-        damaged = _damaged_streams(pdf.doc.xrefs, pdf.doc.getobj)
-        if damaged:
-            log.notes.append(_("圧縮されたデータのうち{count}個が壊れています（フォントや図の一部が正しく読めない"
-                               "おそれがあります）").format(count=damaged))
+        _file_damage(pdf, data, log)
         for page_number, page in enumerate(pdf.pages, start=1):
             log.page = page_number
-            found = page.find_tables()
-            items: list[tuple[float, int, Block | list[Block]]] = []
-            boxes = [table.bbox for table in found]
-            for table in found:
-                tables += 1
-                rows = []
-                for r, cells in enumerate(table.extract(), start=1):
-                    texts = [_cell(cell) for cell in cells]
-                    if any(texts):
-                        rows.append(row(texts, f"{page_number}ページ 表{tables} {r}行目", tables))
-                items.append((table.bbox[1], 1, rows))
-
-            def outside(obj: dict[str, object], boxes: list[tuple[float, float, float, float]] = boxes) -> bool:
-                x = (float(obj["x0"]) + float(obj["x1"])) / 2  # type: ignore[arg-type]
-                y = (float(obj["top"]) + float(obj["bottom"])) / 2  # type: ignore[arg-type]
-                return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-            text_page = page.filter(outside) if boxes else page
-            lines = [line for line in text_page.extract_text_lines(layout=False, strip=True)
-                     if str(line["text"]).strip()]
-            laid_out = False  # the previous line was a row of columns: the next one joins its table
-            for top, text in _paragraphs(lines, [box[1] for box in boxes]):
-                if isinstance(text, list):
-                    tables += 0 if laid_out else 1
-                    items.append((top, 0, row(text, f"{page_number}ページ 表{tables}", tables)))
-                else:
-                    items.append((top, 0, paragraph(text, f"{page_number}ページ")))
-                laid_out = isinstance(text, list)
-            for _top, _order, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
-                if isinstance(item, list):
-                    blocks += item
-                else:
-                    blocks.append(item)
+            found, tables = _page_blocks(page, page_number, tables)
+            blocks += found
             if _lost_streams(page.page_obj):
                 log.notes.append(_("{page_number}ページ: 内容の一部が壊れていて読めません").format(
                     page_number=page_number))

@@ -25,6 +25,7 @@ from kouka.domain.eras import format_fiscal_period, format_fiscal_year
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import (
     DIRECTION_LABELS,
+    Figure,
     Kpi,
     KpiScope,
     Project,
@@ -82,6 +83,9 @@ FRAGMENT_STYLESHEET = """
 .kouka-report .chart-legend { font-size: 0.85rem; color: #3d3d3d; }
 .kouka-report svg.kpi-chart { max-width: 100%; height: auto; }
 .kouka-report .verification { border: 1px solid #6f6f6f; padding: 0.4rem 1rem; }
+.kouka-report figure.photo { max-width: 36rem; margin: 0.8rem 0; }
+.kouka-report figure.photo img { display: block; max-width: 100%; height: auto; border: 1px solid #d0d0d0; }
+.kouka-report figure.photo figcaption { font-size: 0.9rem; margin-top: 0.25rem; }
 .kouka-report figure.effect-scale { max-width: none; margin: 0.4rem 0 0.8rem; }
 .kouka-report figure.effect-scale figcaption { font-weight: normal; }
 .kouka-report svg.effect-scale { width: 100%; max-width: 24rem; height: auto; display: block; }
@@ -349,6 +353,33 @@ def _kpi_notes(project: Project) -> str:
     return _paragraphs(notes, "note")
 
 
+def figure_html(figure: Figure) -> str:
+    """A photo of the まとめ with its caption (▲…) and text alternative; without its image (a report read from a
+    file, not from the web application's storage) the text alternative is printed in the image's place."""
+    caption = f"<figcaption>▲{_e(figure.caption.lstrip('▲'))}</figcaption>" if figure.caption else ""
+    if figure.src:
+        size = f' width="{figure.width}" height="{figure.height}"' if figure.width and figure.height else ""
+        image = f'<img src="{_e(figure.src)}" alt="{_e(figure.alt)}"{size}>'
+    else:
+        image = f'<p class="note">［写真：{_e(figure.alt)}］</p>'
+    return f'<figure class="photo">{image}{caption}</figure>'
+
+
+def _verification(project: Project) -> str:
+    """まとめ（検証結果）: the captions published without an image, then the paragraphs with each photo after
+    the paragraph the city put it after."""
+    captions = _paragraphs([f"▲{c.lstrip('▲')}" for c in project.figure_captions], "note")
+    paragraphs = project.verification
+    parts = [captions] if captions else []
+    if not paragraphs:
+        parts.append(f"<p>{NOTHING_WRITTEN}</p>")
+    for index in range(len(paragraphs) + 1):
+        parts += [figure_html(f) for f in project.figures if min(f.after, len(paragraphs)) == index]
+        if index < len(paragraphs):
+            parts.append(f"<p>{_e(paragraphs[index])}</p>")
+    return "".join(parts)
+
+
 def _subsection(project: Project, slug: str, title: str, body: str) -> str:
     anchor = f"kouka-p{project.number}-{slug}"
     return f'<h3 id="{anchor}">{_e(title)}</h3>{body}'
@@ -386,7 +417,12 @@ def _evaluation(project: Project) -> str:
         parts.append(_subsection(project, "next", "今後の方針", _paragraphs([x for x in [label] if x])
                                  + _paragraphs(project.direction_reason)))
     if project.reviewer_opinion:
-        parts.append(_subsection(project, "opinion", "外部有識者の意見", _paragraphs(project.reviewer_opinion)))
+        parts.append(_subsection(project, "opinion", project.reviewer_label or "外部有識者の意見",
+                                 _paragraphs(project.reviewer_opinion)))
+    if project.council_remarks:
+        parts.append(_subsection(project, "council", "議会の意見", _paragraphs(project.council_remarks)))
+    if project.review_response:
+        parts.append(_subsection(project, "response", "意見への対応", _paragraphs(project.review_response)))
     return "".join(parts)
 
 
@@ -403,10 +439,8 @@ def _project(project: Project, fiscal_year: int, paper: bool) -> str:
         parts.append(_subsection(project, "kpi", "成果目標", body))
     if project.notes:
         parts.append(_subsection(project, "notes", "事業の取組", _paragraphs(project.notes)))
-    verification = _paragraphs(project.verification) if project.verification else f"<p>{NOTHING_WRITTEN}</p>"
-    captions = _paragraphs([f"▲{c.lstrip('▲')}" for c in project.figure_captions], "note")
     parts.append(_subsection(project, "verification", "まとめ（検証結果）",
-                             f'<div class="verification">{captions}{verification}</div>'))
+                             f'<div class="verification">{_verification(project)}</div>'))
     parts.append(_evaluation(project))
     parts.append("</section>")
     return "".join(parts)

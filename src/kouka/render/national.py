@@ -112,8 +112,18 @@ def _project_row(project: Project, report: Report, groups: int) -> list[Cell]:
                        figure_cell(kpi.actuals.get(year))]
         else:
             values += [None] * len(KPI_GROUP)
-    values += [_evaluation_cell(project), _direction_cell(project), "\n".join(project.reviewer_opinion) or None]
+    values += [_evaluation_cell(project), _direction_cell(project), _opinion_cell(project)]
     return values
+
+
+def _opinion_cell(project: Project) -> str | None:
+    """The form's one cell of outside opinion: the reviewers' opinion, the council's remarks and the 対応."""
+    lines = list(project.reviewer_opinion)
+    if project.council_remarks:
+        lines += ["（議会の意見）", *project.council_remarks]
+    if project.review_response:
+        lines += ["（対応）", *project.review_response]
+    return "\n".join(lines) or None
 
 
 def _choices(sheet: Worksheet, column: int, rows: range, words: tuple[str, ...]) -> None:

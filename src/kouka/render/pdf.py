@@ -19,6 +19,8 @@ PRINT_EXTRA = """
 .kouka-report .charts figure { float: left; width: 30%; max-width: none; margin: 0 3% 0.6rem 0; }
 .kouka-report svg.kpi-chart { width: 100%; height: auto; }
 .kouka-report .charts figcaption { font-size: 8pt; }
+.kouka-report figure.photo { max-width: 14cm; }
+.kouka-report figure.photo img { max-height: 9cm; width: auto; }
 .kouka-page h1 { bookmark-level: none; }
 .kouka-report h2 { bookmark-level: 1; }
 .kouka-report h3 { bookmark-level: 2; }

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -96,7 +97,9 @@ def put(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
         cell.value = value
         cell.number_format = _number_format(value)
     else:
-        cell.value = value
+        # a character a workbook cannot hold (a control character stored before kouka refused them) is shown
+        # as U+FFFD, so the rest of the workbook is still written
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
         cell.data_type = "s"  # text, even when it starts with "=" (openpyxl would make it a formula)
 
 

@@ -15,6 +15,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 
+from kouka.domain.entry import figure_advice, grant_advice
 from kouka.domain.errors import KoukaError
 from kouka.domain.rules import judge_kpi
 from kouka.web import selectors
@@ -25,9 +26,10 @@ from kouka.web.reading import read_aloud
 from kouka.web.services.comments import comment_create
 from kouka.web.services.cycles import WorkflowError, cycle_transition
 from kouka.web.services.kpis import kpi_actual_set
+from kouka.web.services.parts import PartRefused, part_act
 from kouka.web.services.projects import project_verification_set
 from kouka.web.services.tokens import TokenRefused
-from kouka.web.services.writes import StaleVersion
+from kouka.web.services.writes import Invalid, StaleVersion
 
 api = NinjaAPI(title="kouka API", version="1", urls_namespace="kouka-api",
                description="地方創生交付金事業の効果検証データ")
@@ -85,6 +87,7 @@ class CommentIn(Schema):
 class TransitionIn(Schema):
     note: str = Field("", max_length=2000)
     version: int | None = None  # the cycle's version the client saw (GET /staff/cycles/{year}); stale → 409
+    acknowledged: bool = False  # publish: the checklist's warnings were shown to a person and acknowledged
 
 
 class Message(Schema):
@@ -142,6 +145,18 @@ def _refused(request: HttpRequest, exc: WorkflowError) -> Any:
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
+@api.exception_handler(Invalid)
+def _invalid_value(request: HttpRequest, exc: Invalid) -> Any:
+    """Values that may not be stored: nothing was written; each finding names its field in the city's words."""
+    return api.create_response(request, {
+        "detail": _("保存できない値があるため保存しませんでした: {reasons}").format(
+            reasons=" ／ ".join(f.sentence for f in exc.findings)),
+        "findings": [f.as_dict() for f in exc.findings]}, status=400)
+@api.exception_handler(PartRefused)
+def _part_refused(request: HttpRequest, exc: PartRefused) -> Any:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
 @api.exception_handler(KoukaError)
 def _domain_error(request: HttpRequest, exc: KoukaError) -> Any:
     return api.create_response(request, {"detail": str(exc)}, status=400)
@@ -173,16 +188,30 @@ def public_report(request: HttpRequest, slug: str, year: int) -> dict[str, Any]:
 class ReadingOut(Schema):
     ok: bool
     reading: str
+    advice: list[str] = Field(default_factory=list)  # to look at before saving (kouka.domain.entry)
 
 
 @api.get("/staff/reading", response=ReadingOut, auth=STAFF, tags=["staff"])
 def reading(request: HttpRequest, text: str, unit: str = "") -> ReadingOut:
     """How a typed figure is read (``90社(速報値)`` → 値 90社・速報値), for feedback as staff type."""
     _member(request)
+    advice = figure_advice(text[:100], unit[:20])
     try:
-        return ReadingOut(ok=True, reading=read_aloud(text[:100], unit[:20]))
+        return ReadingOut(ok=not advice, reading=read_aloud(text[:100], unit[:20]), advice=advice)
     except KoukaError as exc:
-        return ReadingOut(ok=False, reading=str(exc))
+        return ReadingOut(ok=False, reading=str(exc), advice=advice)
+
+
+class AdviceOut(Schema):
+    advice: list[str]
+
+
+@api.get("/staff/cycles/{year}/grant-advice", response=AdviceOut, auth=STAFF, tags=["staff"])
+def grant_check(request: HttpRequest, year: int, cost: str = "", grant: str = "") -> AdviceOut:
+    """What to look at in a project's 事業費 and 交付金充当額 as typed (the year's grant rate), before saving."""
+    cycle = cycle_for(_member(request), year)
+    rate = selectors.cycle_report_whole(cycle).program.rate
+    return AdviceOut(advice=grant_advice(cost[:40], grant[:40], rate))
 
 
 @api.get("/staff/cycles/{year}", response=CycleOut, auth=STAFF, tags=["staff"])
@@ -254,5 +283,53 @@ def post_comment(request: HttpRequest, year: int, number: int, body: CommentIn) 
 def post_transition(request: HttpRequest, year: int, name: str, body: TransitionIn) -> Any:
     member = _member(request)
     cycle = cycle_for(member, year)
-    cycle_transition(member=member, cycle=cycle, name=name, note=body.note, version=body.version)
+    cycle_transition(member=member, cycle=cycle, name=name, note=body.note, version=body.version,
+                     acknowledged=body.acknowledged)
     return Status(200, Message(detail=cycle.state))
+
+
+class BoardProjectOut(Schema):
+    number: int
+    title: str
+    status: str  # not_started, open, submitted, returned, confirmed
+    missing: list[str]  # in words: 実績値, まとめ, 事業費
+
+
+class PartOut(Schema):
+    department_id: int
+    department: str
+    state: str  # open, submitted, returned, confirmed
+    reason: str  # the return's reason, for the department and the planning division
+    version: int  # 0: not submitted yet
+    projects: list[BoardProjectOut]
+
+
+class PartIn(Schema):
+    reason: str = Field("", max_length=2000)
+    version: int | None = None  # the part's version the client saw (GET …/departments); stale → 409
+    count: int = 0  # the number of projects the client showed the person
+
+
+@api.get("/staff/cycles/{year}/departments", response=list[PartOut], auth=STAFF, tags=["staff"])
+def staff_parts(request: HttpRequest, year: int) -> list[PartOut]:
+    """Each department's part of the year that the caller may see: its state, return reason and projects."""
+    member = _member(request)
+    cycle = cycle_for(member, year)
+    return [PartOut(department_id=part.department.pk, department=part.department.name, state=part.state,
+                    reason=part.reason, version=part.version, projects=[BoardProjectOut(
+                        number=p.record.number, title=p.record.title, status=p.status,
+                        missing=[_(m) for m in p.missing]) for p in part.projects])
+            for part in selectors.cycle_board(member, cycle)]
+
+
+@api.post("/staff/cycles/{year}/departments/{department}/{name}", response={200: Message, 400: Message, 409: Message},
+          auth=PEOPLE, tags=["staff"])
+def post_part(request: HttpRequest, year: int, department: int, name: str, body: PartIn) -> Any:
+    """A step on one department's part: submit (the department), return with a reason or confirm (the
+    planning division)."""
+    member = _member(request)
+    cycle = cycle_for(member, year)
+    part = selectors.cycle_part(member, cycle, department)
+    stored = part_act(member=member, cycle=cycle, department=part.department, name=name, reason=body.reason,
+                      version=body.version, count=body.count or part.count)
+    return Status(200, Message(detail=stored.state))

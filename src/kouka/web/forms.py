@@ -1,15 +1,19 @@
 """Data-entry forms. What staff type is read by the domain core (Japanese numbers, the city's KPI
 notation with 速報値・集計中・事業開始前・its own reference year); the forms only collect text."""
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kouka.domain.eras import format_fiscal_year
+from kouka.domain import limits
+from kouka.domain.checks import Finding
+from kouka.domain.eras import format_fiscal_year, year_mistake
 from kouka.domain.errors import KoukaError
 from kouka.domain.jpnumbers import format_grouped, parse_yen
 from kouka.domain.model import (
@@ -42,6 +46,25 @@ def joined(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
+def field_of(path: str, fields: Mapping[str, str], known: Iterable[str]) -> str | None:
+    """The form field a finding's JSON path names (``$.cost_yen`` → cost, ``$.actuals.2023.value`` →
+    actual_2023), or None when the form has no such field (the finding is then the form's own error)."""
+    parts = [p for p in re.split(r"[.\[\]]", path.removeprefix("$")) if p]
+    if not parts:
+        return None
+    if parts[0] in ("targets", "actuals") and len(parts) > 1:
+        name = f"{parts[0][:-1]}_{parts[1]}"
+    else:
+        name = fields.get(".".join(parts[:2]), fields.get(parts[0], parts[0]))
+    return name if name in set(known) else None
+
+
+def add_findings(form: forms.Form, findings: Iterable[Finding], fields: Mapping[str, str] | None = None) -> None:
+    """Show each finding of :mod:`kouka.domain.validation` at the field it names."""
+    for finding in findings:
+        form.add_error(field_of(finding.path, fields or getattr(form, "FIELDS", {}), form.fields), finding.sentence)
+
+
 class YenField(forms.CharField):
     """An amount of money as staff type it (9,962,058 or 996万2,058円), read by the domain core into integer yen;
     blank is None."""
@@ -57,14 +80,20 @@ class YenField(forms.CharField):
 
 
 class ProjectForm(forms.Form):
+    # The interchange's name of a field (a finding's path) where the form's differs.
+    FIELDS: ClassVar[dict[str, str]] = {"cost_yen": "cost", "grant_yen": "grant", "period.start": "start_year",
+                                        "period.end": "end_year"}
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     number = forms.IntegerField(label=gettext_lazy("事業番号"), min_value=1, max_value=999)
     title = forms.CharField(label=gettext_lazy("事業名"), max_length=300)
     departments = forms.ModelMultipleChoiceField(label=gettext_lazy("担当課"), queryset=Department.objects.none(),
                                                  required=False,
                                                  widget=forms.CheckboxSelectMultiple)
-    start_year = forms.IntegerField(label=gettext_lazy("事業開始年度（西暦）"), min_value=1989, max_value=2100)
-    end_year = forms.IntegerField(label=gettext_lazy("事業終了年度（西暦）"), min_value=1989, max_value=2100)
+    start_year = forms.IntegerField(label=gettext_lazy("事業開始年度（西暦）"), min_value=limits.PROJECT_YEARS.first,
+                                    max_value=limits.PROJECT_YEARS.last)
+    end_year = forms.IntegerField(label=gettext_lazy("事業終了年度（西暦）"), min_value=limits.PROJECT_YEARS.first,
+                                  max_value=limits.PROJECT_YEARS.last)
     summary = forms.CharField(label=gettext_lazy("事業概要"), required=False, max_length=8000,
                               widget=forms.Textarea(attrs=TEXT))
     cost = YenField(label=gettext_lazy("事業費（円）"), required=False, max_length=40,
@@ -79,8 +108,6 @@ class ProjectForm(forms.Form):
         label=gettext_lazy("今後の方針"), required=False,
         choices=[("", gettext_lazy("（未選択）"))] + [(k.value, v) for k, v in DIRECTION_LABELS.items()])
     direction_reason = forms.CharField(label=gettext_lazy("今後の方針の理由"), required=False, max_length=4000,
-                                       widget=forms.Textarea(attrs=TEXT))
-    reviewer_opinion = forms.CharField(label=gettext_lazy("外部有識者の意見"), required=False, max_length=4000,
                                        widget=forms.Textarea(attrs=TEXT))
     kind = forms.ChoiceField(label=gettext_lazy("事業の区分"), required=False, initial=ProjectKind.SINGLE.value,
                              choices=[(ProjectKind.SINGLE.value, gettext_lazy("市単独事業")),
@@ -116,7 +143,7 @@ class ProjectForm(forms.Form):
             "next_direction": project.next_direction.category.value
             if project.next_direction and project.next_direction.category else "",
             "direction_reason": joined(project.direction_reason),
-            "reviewer_opinion": joined(project.reviewer_opinion), "kind": project.kind.value,
+            "kind": project.kind.value,
             "partner_bodies": joined(project.partner_bodies), "kpi_scope_label": project.kpi_scope_label,
         }
 
@@ -140,7 +167,6 @@ class ProjectForm(forms.Form):
             start_year=data["start_year"], end_year=data["end_year"], summary=paragraphs(data["summary"]),
             cost_yen=data["cost"], grant_yen=data["grant"], verification=paragraphs(data["verification"]),
             evaluation=evaluation, next_direction=direction, direction_reason=paragraphs(data["direction_reason"]),
-            reviewer_opinion=paragraphs(data["reviewer_opinion"]),
             kind=ProjectKind(data["kind"] or ProjectKind.SINGLE.value),
             partner_bodies=paragraphs(data["partner_bodies"]), kpi_scope_label=data["kpi_scope_label"].strip(),
         )
@@ -159,8 +185,8 @@ class KpiForm(forms.Form):
     scope = forms.ChoiceField(label=gettext_lazy("対象"), choices=[(KpiScope.MUNICIPALITY.value,
                               gettext_lazy("本市の事業")),
                                                    (KpiScope.WIDE_AREA.value, gettext_lazy("広域（全体）の指標"))])
-    baseline_year = forms.IntegerField(label=gettext_lazy("基準値の年度（西暦）"), required=False, min_value=1989,
-                                       max_value=2100)
+    baseline_year = forms.IntegerField(label=gettext_lazy("基準値の年度（西暦）"), required=False,
+                                       min_value=limits.FIGURE_YEARS.first, max_value=limits.FIGURE_YEARS.last)
     baseline = forms.CharField(label=gettext_lazy("基準値"), required=False, max_length=100,
                                help_text=gettext_lazy("例: 27,700人 ／（事業開始前）"))
     notes = forms.CharField(label=gettext_lazy("注記（1行に1つ）"), required=False, max_length=2000,
@@ -185,6 +211,9 @@ class KpiForm(forms.Form):
         if not text:
             return None
         unit = self.cleaned_data.get("unit", "").strip()
+        if why := year_mistake(text):
+            self.add_error(name, why)
+            return None
         try:
             return read_measurement(text, unit)
         except KoukaError as exc:
@@ -227,6 +256,8 @@ class KpiForm(forms.Form):
 class ReportForm(forms.Form):
     """The report as a whole: its title, introduction and the stated total (本市交付額)."""
 
+    FIELDS: ClassVar[dict[str, str]] = {"stated_total_yen": "stated_total"}
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=gettext_lazy("表題"), required=False, max_length=300)
     introduction = forms.CharField(label=gettext_lazy("はじめに（1行に1段落）"), required=False, max_length=8000,
@@ -262,6 +293,7 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the cycle's, when the page was loaded
     note = forms.CharField(label=gettext_lazy("訂正内容（訂正版の公表時に必須）"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
+    acknowledged = forms.BooleanField(label=gettext_lazy("注意事項を確認しました"), required=False)
 
 
 class UploadForm(forms.Form):
@@ -289,6 +321,58 @@ class UploadForm(forms.Form):
         return uploaded
 
 
+class PhotoForm(forms.Form):
+    """A photo or figure for the まとめ: the file (checked and re-encoded by the service, kouka.web.figures), its
+    caption and text alternative, and the paragraph it follows; ``refusal`` as for :class:`UploadForm`."""
+
+    prefix = "photo"  # beside the project form on one page: its own field names and ids
+    version = forms.IntegerField(widget=forms.HiddenInput)  # the project's, when the page was loaded
+    image = forms.FileField(label=gettext_lazy("写真・図（JPEG・PNG・WebP、10MBまで）"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    caption = forms.CharField(label=gettext_lazy("説明（キャプション、写真の下に表示）"), required=False,
+                              max_length=200)
+    alt = forms.CharField(label=gettext_lazy("代替テキスト（写真が見えない人に何が写っているかを伝える文）"),
+                          max_length=500)
+    after = forms.TypedChoiceField(label=gettext_lazy("置く場所"), coerce=int, initial=0)
+
+    def __init__(self, *args: Any, paragraphs: list[str] | None = None, refusal: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+        if refusal:
+            self.fields["image"].required = False
+        texts = paragraphs or []
+        choices = [(0, gettext_lazy("まとめの最初"))] + [
+            (i + 1, gettext_lazy("{number}段落目「{start}…」の後").format(number=i + 1, start=text[:20]))
+            for i, text in enumerate(texts)]
+        after = self.fields["after"]
+        assert isinstance(after, forms.TypedChoiceField)
+        after.choices = choices
+
+    def clean_image(self) -> Any:
+        if self.refusal:
+            raise forms.ValidationError(self.refusal)
+        return self.cleaned_data["image"]
+class WorkbookUploadForm(UploadForm):
+    """A filled department workbook (.xlsx) and the department it is for."""
+
+    department = forms.ChoiceField(label=gettext_lazy("担当課"))
+
+    def __init__(self, *args: Any, departments: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = departments or []
+        self.fields["file"].label = gettext_lazy("記入済みの記入シート（.xlsx）")
+        self.order_fields(["department", "file"])
+
+    def clean_file(self) -> Any:
+        uploaded = super().clean_file()
+        if uploaded is not None and not uploaded.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(_("Excelのワークブック（.xlsx）を選んでください"))
+        return uploaded
+
+
 class LoginForm(AuthenticationForm):
     """Django's sign-in form with a bound on the password too (the user name has one from the user model)."""
 
@@ -297,4 +381,52 @@ class LoginForm(AuthenticationForm):
 
 
 class NewCycleForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=gettext_lazy("年度（西暦）"), min_value=1989, max_value=2100)
+    fiscal_year = forms.IntegerField(label=gettext_lazy("年度（西暦）"), min_value=limits.REPORT_YEARS.first,
+                                     max_value=limits.REPORT_YEARS.last)
+
+
+class ReviewForm(forms.Form):
+    """The reviewers' part of a project: the opinion under the city's heading, the council's remarks, the 対応."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    label = forms.ChoiceField(label=gettext_lazy("見出し"), required=False, choices=[
+        ("", gettext_lazy("外部有識者の意見")), ("推進会議の評価", gettext_lazy("推進会議の評価"))])
+    opinion = forms.CharField(label=gettext_lazy("意見（評価）"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs=TEXT))
+    council = forms.CharField(label=gettext_lazy("議会の意見（任意）"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs=TEXT))
+    response = forms.CharField(label=gettext_lazy("対応（意見をどう反映するか）"), required=False, max_length=4000,
+                               widget=forms.Textarea(attrs=TEXT))
+
+    @staticmethod
+    def initial_for(project: Project, version: int) -> dict[str, Any]:
+        return {"version": version, "label": project.reviewer_label, "opinion": joined(project.reviewer_opinion),
+                "council": joined(project.council_remarks), "response": joined(project.review_response)}
+
+    def review(self) -> dict[str, Any]:
+        """The project fields the form sets, as the interchange names them."""
+        data = self.cleaned_data
+        return {"reviewer_label": data["label"], "reviewer_opinion": paragraphs(data["opinion"]),
+                "council_remarks": paragraphs(data["council"]), "review_response": paragraphs(data["response"])}
+
+
+class DeadlinesForm(forms.Form):
+    """The planning division's deadlines of a year."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    submit_deadline = forms.DateField(label=gettext_lazy("提出期限"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    review_deadline = forms.DateField(label=gettext_lazy("確認期限"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    publish_date = forms.DateField(label=gettext_lazy("公表予定日"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PartActionForm(forms.Form):
+    """A step on one department's part, confirmed: the part's version when shown, the number of projects the
+    confirmation named, and (for a return) the reason the department will read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    count = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.CharField(label=gettext_lazy("差し戻しの理由（担当課に表示されます）"), required=False,
+                             max_length=2000, widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 4}))

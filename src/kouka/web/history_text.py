@@ -152,7 +152,7 @@ VALUES: dict[str, Callable[[Any], str]] = {
     "rate": number_text,
 }
 PARAGRAPHS = {"title_notes", "summary", "verification", "figure_captions", "notes", "reviewer_opinion",
-              "direction_reason", "kpi_notes", "introduction"}
+              "direction_reason", "kpi_notes", "introduction", "council_remarks", "review_response"}
 BY_YEAR = {"targets": measurement_text, "actuals": measurement_text, "marks": text_text}
 
 
@@ -296,7 +296,39 @@ def workflow_change(change: Change, context: Context) -> list[str]:
     return lines
 
 
+# A step on a department's part of the year (kouka.web.services.parts.PART_ACTIONS) as a sentence.
+PART_STEPS = {
+    "submit": gettext_noop("{year} {department}の{count}事業を提出しました"),
+    "return": gettext_noop("{year} {department}の{count}事業を差し戻しました"),
+    "confirm": gettext_noop("{year} {department}の{count}事業を確認済みにしました"),
+}
+
+
+def part_change(change: Change, context: Context) -> list[str]:
+    after = as_dict(change.after)
+    phrase = PART_STEPS.get(change.action.split(":", 1)[1], OTHER_TRANSITION)
+    lines = [_(phrase).format(year=year_of(change), department=after.get("department", change.target),
+                              count=after.get("count", ""))]
+    if after.get("reason"):
+        lines.append(_("差し戻しの理由: {reason}").format(reason=quoted(after["reason"], 200)))
+    return lines
+
+
+# The year's deadlines (kouka.web.services.cycles.cycle_deadlines_set) by their names.
+DEADLINES = (("submit_deadline", gettext_noop("提出期限")), ("review_deadline", gettext_noop("確認期限")),
+             ("publish_date", gettext_noop("公表予定日")))
+
+
 def cycle_change(change: Change, context: Context) -> list[str]:
+    after = as_dict(change.after)
+    if change.action == "cycle:deadlines":
+        before = as_dict(change.before)
+        return [arrow(year_of(change), _(word), before.get(key) or _(NONE), after.get(key) or _(NONE))
+                for key, word in DEADLINES if before.get(key) != after.get(key)] or [
+            _("{year}の期限を保存しました（変更なし）").format(year=year_of(change))]
+    if change.action == "cycle:carry":
+        return [_("{year}を{last}から始めました（引き継いだ事業 {count}件）").format(
+            year=year_of(change), last=year_text(after.get("from")), count=len(after.get("projects") or []))]
     return [_("{year}を追加しました").format(year=year_of(change))]
 
 
@@ -309,6 +341,24 @@ def import_change(change: Change, context: Context) -> list[str]:
     if before.get("projects"):
         lines.append(_("それまでの作成中の内容（事業 {count}件）を置き換えました").format(
             count=len(before["projects"])))
+    return lines
+
+
+def workbook_change(change: Change, context: Context) -> list[str]:
+    """A department workbook saved: one line that says whose, then each field it changed (事業① 事業費: …)."""
+    before, after = as_dict(change.before), as_dict(change.after)
+    department = after.get("department") or _("全課")
+    lines = [_("{year}の記入シート（{department}）を取り込みました（{count}件の変更）").format(
+        year=year_of(change), department=department, count=after.get("count", 0))]
+    old_projects, new_projects = as_dict(before.get("projects")), as_dict(after.get("projects"))
+    for number, data in new_projects.items():
+        subject = number_label(int(number)) if str(number).isdigit() else quoted(str(number))
+        lines += field_lines("project", subject, as_dict(old_projects.get(number)), as_dict(data))
+    old_kpis, new_kpis = as_dict(before.get("kpis")), as_dict(after.get("kpis"))
+    for name, data in new_kpis.items():
+        project, _dash, kpi = str(name).partition("-")
+        subject = number_label(int(project), int(kpi)) if project.isdigit() and kpi.isdigit() else quoted(name)
+        lines += field_lines("kpi", subject, as_dict(old_kpis.get(name)), as_dict(data))
     return lines
 
 
@@ -383,6 +433,22 @@ def token_change(change: Change, context: Context) -> list[str]:
     return [_("{token}を作成しました（{until}）").format(token=token, until=until)]
 
 
+def photo_change(change: Change, context: Context) -> list[str]:
+    """事業① まとめに写真「表彰式の様子」を追加しました（代替テキスト: …、まとめの最初）."""
+    before, after = as_dict(change.before), as_dict(change.after)
+    number = after.get("number", before.get("number"))
+    subject = number_label(number) if isinstance(number, int) else context.project(change.target)
+    figure = after if change.action == "photo:add" else before
+    caption = figure.get("caption") or _("（説明なし）")
+    if change.action == "photo:remove":
+        return [_("{subject} まとめから写真{caption}を削除しました").format(subject=subject,
+                                                                              caption=quoted(caption))]
+    place = (_("まとめの{number}段落目の後").format(number=figure["after"]) if figure.get("after")
+             else _("まとめの最初"))
+    return [_("{subject} まとめに写真{caption}を追加しました（代替テキスト: {alt}、{place}）").format(
+        subject=subject, caption=quoted(caption), alt=quoted(figure.get("alt", "")), place=place)]
+
+
 def unknown_change(change: Change, context: Context) -> list[str]:
     """An action this module has no words for yet: what it changed, without code names."""
     return [_("{target}を変更しました").format(target=quoted(change.target))]
@@ -391,8 +457,9 @@ def unknown_change(change: Change, context: Context) -> list[str]:
 # Each action (or its family before ":") → how its change reads.
 ACTIONS: dict[str, Callable[[Change, Context], list[str]]] = {
     "project": project_change, "kpi": kpi_change, "report": report_change, "workflow": workflow_change,
-    "cycle": cycle_change, "import": import_change, "comment": comment_change, "department": department_change,
-    "user": person_change, "token": token_change,
+    "cycle": cycle_change, "import": import_change, "workbook": workbook_change, "comment": comment_change,
+    "department": department_change, "user": person_change, "token": token_change, "photo": photo_change,
+    "part": part_change,
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from kouka import interchange
 from kouka.domain.model import Kpi, Project, Report
 from kouka.web import dbrouter
-from kouka.web.models import Cycle, Department, KpiRecord, Municipality, ProjectRecord
+from kouka.web.models import Cycle, Department, KpiRecord, Municipality, ProjectRecord, Publication
 
 JSON = dict[str, Any]
 
@@ -140,3 +140,33 @@ def store_report(municipality: Municipality, report: Report, data: JSON | None =
             for kpi, kpi_json in zip(project.kpis, project_json["kpis"], strict=True):
                 save_kpi(record, kpi, data=kpi_json)
         return cycle
+
+
+def lead_department(record: ProjectRecord) -> Department | None:
+    """The department that submits a project: the first the city lists (its own order, kept in the data);
+    a project of several departments is submitted by its lead, the others helping with the entry."""
+    names = record.data.get("departments") or []
+    assigned = {d.name: d for d in record.departments.all()}
+    for name in names:
+        if name in assigned:
+            return assigned[name]
+    return min(assigned.values(), key=lambda d: d.name) if assigned else None
+
+
+def lead_projects(cycle: Cycle) -> dict[int, list[ProjectRecord]]:
+    """The year's projects by the primary key of their lead department (projects without one are left out)."""
+    found: dict[int, list[ProjectRecord]] = {}
+    for record in cycle.projects.prefetch_related("departments"):
+        lead = lead_department(record)
+        if lead is not None:
+            found.setdefault(lead.pk, []).append(record)
+    return found
+
+
+def previous_report(cycle: Cycle) -> Report | None:
+    """The municipality's latest published report of the year before ``cycle``'s, if any (for the checklist's
+    comparison with last year: a unit that changed)."""
+    publication = (Publication.objects.filter(cycle__municipality_id=cycle.municipality_id,
+                                              cycle__fiscal_year=cycle.fiscal_year - 1)
+                   .order_by("-revision").first())
+    return report_from_document(publication.document) if publication is not None else None

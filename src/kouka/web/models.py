@@ -89,6 +89,10 @@ class Cycle(models.Model):
     report = models.JSONField(default=dict)  # report-level interchange fields, without projects
     updated = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking of the report-level form
+    # the planning division's deadlines of the year (blank: not set)
+    submit_deadline = models.DateField("提出期限", null=True, blank=True)
+    review_deadline = models.DateField("確認期限", null=True, blank=True)
+    publish_date = models.DateField("公表予定日", null=True, blank=True)
 
     class Meta:
         ordering = ("-fiscal_year",)
@@ -96,6 +100,46 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.fiscal_year}"
+
+
+class PartState(models.TextChoices):
+    """Where one department's part of a year stands (no row yet: not submitted, 未着手 or 作成中)."""
+
+    OPEN = "open", gettext_lazy("作成中")
+    SUBMITTED = "submitted", gettext_lazy("提出済み")
+    RETURNED = "returned", gettext_lazy("差し戻し")
+    CONFIRMED = "confirmed", gettext_lazy("確認済み")
+
+
+class DepartmentPart(models.Model):
+    """One department's part of a year's report (its projects): submitted by the department, returned with a
+    written reason or confirmed by the planning division."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="parts")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="parts")
+    state = models.CharField("状態", max_length=10, choices=PartState.choices, default=PartState.OPEN)
+    reason = models.TextField("差し戻しの理由", max_length=2000, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("department__name",)
+        constraints = (models.UniqueConstraint(fields=["cycle", "department"], name="part_unique_department"),)
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.department}"
+
+
+class Notice(models.Model):
+    """One e-mail notice sent: one event to one recipient, kept so that it is sent exactly once."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="notices")
+    event = models.CharField("出来事", max_length=120)  # submit:12:3, return:12:3:5, deadline:submit:7
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["event", "recipient"], name="notice_unique_event"),)
 
 
 class StoredPart(models.Model):
@@ -327,3 +371,59 @@ class RollupState(models.Model):
 
     max_fact_id = models.BigIntegerField(default=0)
     fact_count = models.BigIntegerField(default=0)
+
+
+class SearchEntry(models.Model):
+    """One project of a cycle's latest publication as the public search reads it (kouka.web.stats.search).
+
+    ``text`` is the project's title, まとめ and KPI names, folded (kouka.domain.search.folded), one per line;
+    SQLite indexes it with an FTS5 trigram table kept by triggers, PostgreSQL with a pg_trgm GIN index
+    (migration 0008). Rows are derived: replaced with each publication, never edited.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="search_entries")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="search_entries")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    project_number = models.PositiveSmallIntegerField("事業番号")
+    title = models.TextField("事業名")
+    kpis: Any = models.JSONField(default=list)  # [[number, name], ...] to show which KPIs matched
+    text = models.TextField()
+
+    class Meta:
+        indexes = (models.Index(fields=["-fiscal_year", "cycle", "project_number"], name="search_order"),)
+class TaskKind(models.TextChoices):
+    REPORT = "report", gettext_lazy("公表資料・データの取込")
+    WORKBOOK = "workbook", gettext_lazy("記入シートの取込")
+
+
+class TaskState(models.TextChoices):
+    QUEUED = "queued", gettext_lazy("順番待ち")
+    RUNNING = "running", gettext_lazy("読み込み中")
+    DONE = "done", gettext_lazy("読み込み完了")
+    FAILED = "failed", gettext_lazy("読み込めませんでした")
+
+
+class UploadTask(models.Model):
+    """An uploaded file kept until it is read (outside the request, by the task queue) and then confirmed or
+    cancelled: its bytes and their SHA-256, who uploaded it for which year and department, how far reading got,
+    and what reading found (``result``, what the review page shows)."""
+
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="upload_tasks")
+    kind = models.CharField("種類", max_length=10, choices=TaskKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    department = models.CharField("課名", max_length=60, blank=True)  # "": every department
+    filename = models.CharField("ファイル名", max_length=255)
+    language = models.CharField("言語", max_length=10, blank=True)  # the uploader's: what reading it says is in it
+    data = models.BinaryField()
+    digest = models.CharField(max_length=64)  # SHA-256 of data, hex
+    state = models.CharField("状態", max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)
+    message = models.TextField(blank=True)  # why reading failed, in the user's words
+    result: Any = models.JSONField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.state})"

@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from kouka.web.models import Cycle, Membership, ProjectRecord, Role, State
+from kouka.web.mapping import lead_department
+from kouka.web.models import Cycle, DepartmentPart, Membership, PartState, ProjectRecord, Role, State
 
 
 class Denied(Exception):
@@ -82,6 +83,28 @@ def can_edit(member: Membership, cycle: Cycle) -> bool:
     if member.role == Role.EDITOR:
         return cycle.state == State.DRAFT
     return False
+
+
+# A department's part that its editors may still change: not yet submitted, or returned to them.
+OPEN_PARTS = (PartState.OPEN, PartState.RETURNED)
+
+
+def can_edit_project(member: Membership, cycle: Cycle, record: ProjectRecord) -> bool:
+    """May this member change this project now? An editor only while the part of the project's lead department
+    (the one that submits it) is not submitted, or was returned; the administrator as :func:`can_edit`."""
+    if not can_edit(member, cycle):
+        return False
+    if member.role != Role.EDITOR:
+        return True
+    lead = lead_department(record)
+    return lead is None or not DepartmentPart.objects.filter(cycle=cycle, department=lead).exclude(
+        state__in=OPEN_PARTS).exists()
+
+
+def require_edit_project(member: Membership, cycle: Cycle, record: ProjectRecord) -> None:
+    require_edit(member, cycle)
+    if not can_edit_project(member, cycle, record):
+        raise Denied(_("提出済みの事業は変更できません。企画担当から差し戻されると再び編集できます"))
 
 
 def require_edit(member: Membership, cycle: Cycle) -> None:

@@ -1,6 +1,7 @@
 """How kouka read a figure staff typed, said back in words (shown beside the field as they type)."""
 
-from kouka.domain.eras import format_year_ref
+from kouka.domain.eras import format_year_ref, year_mistake
+from kouka.domain.errors import EraFormatError
 from kouka.domain.jpnumbers import format_quantity
 from kouka.domain.model import Measurement, MeasurementStatus
 from kouka.domain.notation import read_measurement
@@ -29,5 +30,8 @@ def describe(measurement: Measurement) -> str:
 
 
 def read_aloud(text: str, unit: str) -> str:
-    """The description of ``text`` read in ``unit``; raises the core's error when it is not a figure."""
+    """The description of ``text`` read in ``unit``; raises the core's error when it is not a figure (or names
+    a year no era has, 平成40年度, which the forms refuse too)."""
+    if why := year_mistake(text):
+        raise EraFormatError(why)
     return describe(read_measurement(text, unit))

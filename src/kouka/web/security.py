@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -70,6 +71,23 @@ class SecurityHeadersMiddleware:
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = getattr(settings, "KOUKA_PERMISSIONS_POLICY", DEFAULT_PERMISSIONS_POLICY)
         return response
+
+
+class NulBytesMiddleware:
+    """Answers 400 to a request whose path or query parameters (names or values) hold a NUL character.
+
+    No page has a use for one, PostgreSQL cannot compare text holding one (a query would fail with a 500), and
+    forms already refuse them in their fields (Django's ``ProhibitNullCharactersValidator``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values)
+                                          for key, values in request.GET.lists()):
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -4,32 +4,47 @@
 cycle's revision on, so a cycle's latest publication is the one whose revision is the cycle's.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db import connections
 from django.db.models import F, Max, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kouka import interchange
+from kouka.domain.carry import continues_into
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
-from kouka.domain.model import Kpi, Report
+from kouka.domain.gate import publication_findings
+from kouka.domain.model import Figure, Kpi, Project, Report
+from kouka.domain.notation import write_measurement
+from kouka.domain.progress import project_missing, project_started
+from kouka.domain.search import INDEXED_CHARS, folded, search_terms, too_short
+from kouka.domain.validation import report_problems
 from kouka.web import mapping
+from kouka.web.figures import data_uri, figures_attach
 from kouka.web.models import (
     ApiToken,
     Change,
     Cycle,
     Department,
+    DepartmentPart,
     KpiRecord,
     Membership,
     Municipality,
+    PartState,
     ProjectRecord,
     Publication,
     Role,
+    SearchEntry,
+    UploadTask,
 )
 
 NO_PUBLICATION = gettext_noop("公表された報告がありません")
@@ -60,7 +75,8 @@ def publication_of_cycle(cycle: Cycle) -> Publication | None:
 
 
 def publication_report(publication: Publication) -> Report:
-    return mapping.report_from_document(publication.document)
+    """A published revision's report, its photos read from the storage (for its page, fragment and exports)."""
+    return figures_attach(mapping.report_from_document(publication.document))
 
 
 def published_cycles() -> "QuerySet[Cycle]":
@@ -88,19 +104,57 @@ def published_years(municipality: Municipality) -> list[tuple[Cycle, str]]:
     return [(c, format_fiscal_year(c.fiscal_year)) for c in cycles.order_by("-fiscal_year")]
 
 
-def published_search(query: str) -> list[dict[str, Any]]:
-    """The projects of the latest publications whose title or summary, or a KPI's name, holds ``query``."""
-    hits: list[dict[str, Any]] = []
-    for publication in publications_latest().select_related("cycle__municipality").order_by("-cycle__fiscal_year",
-                                                                                             "cycle_id"):
-        cycle = publication.cycle
-        for project in publication_report(publication).projects:
-            project_hit = query in project.title or query in " ".join(project.summary)
-            kpi_hits = [k for k in project.kpis if query in k.name]
-            if project_hit or kpi_hits:
-                hits.append({"cycle": cycle, "project": project, "kpis": kpi_hits,
-                             "year_label": format_fiscal_year(cycle.fiscal_year)})
-    return hits
+SEARCH_PAGE = 20  # hits per page of the public search
+SEARCH_FTS = "SELECT rowid FROM kouka_search_fts WHERE kouka_search_fts MATCH %s"  # migration 0008_search
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One project found, with the KPIs whose names hold a word of the query."""
+
+    entry: SearchEntry
+    kpis: list[tuple[int, str]]
+    year_label: str
+
+
+def published_search(query: str) -> "QuerySet[SearchEntry]":
+    """The projects of the latest publications whose title, まとめ or a KPI's name holds every word of
+    ``query`` (folded: ＡＢＣ finds abc), newest year first; none when the query is too short
+    (:func:`kouka.domain.search.too_short`).
+
+    The index (:mod:`kouka.web.stats.search`) is read, never the publications: on SQLite the words of three
+    characters or more go through the FTS5 trigram table and shorter ones are matched in the rows it found
+    (or, when every word is short, in the whole table); PostgreSQL's LIKE uses the pg_trgm index.
+    """
+    terms = search_terms(query)
+    rows = SearchEntry.objects.all()
+    if too_short(terms):
+        return rows.none()
+    scanned = terms
+    if connections[rows.db].vendor == "sqlite":
+        indexed = [term for term in terms if len(term) >= INDEXED_CHARS]
+        scanned = [term for term in terms if len(term) < INDEXED_CHARS]
+        if indexed:
+            phrases = " AND ".join('"' + term.replace('"', '""') + '"' for term in indexed)
+            rows = rows.filter(pk__in=RawSQL(SEARCH_FTS, [phrases]))
+    for term in scanned:
+        rows = rows.filter(text__contains=term)
+    return rows.select_related("municipality").order_by("-fiscal_year", "cycle_id", "project_number")
+
+
+def search_hits(query: str, entries: Iterable[SearchEntry]) -> list[SearchHit]:
+    """A page of :func:`published_search` as the page shows it (the municipality read with each)."""
+    terms = search_terms(query)
+    return [SearchHit(entry, [(number, name) for number, name in entry.kpis
+                              if any(term in folded(name) for term in terms)],
+                      format_fiscal_year(entry.fiscal_year)) for entry in entries]
+
+
+def municipality_published(slug: str) -> Municipality | None:
+    """The municipality of ``slug`` when it has published a report (None otherwise: the public pages never
+    name a body that has published nothing)."""
+    found: Municipality | None = Municipality.objects.filter(slug=slug, cycles__revision__gt=0).distinct().first()
+    return found
 
 
 def municipality_get(slug: str) -> Municipality:
@@ -114,8 +168,11 @@ def municipality_get(slug: str) -> Municipality:
 
 
 def cycle_findings(member: Membership, report: Report, projects: list[ProjectRecord]) -> list[Finding]:
-    """The checks' findings of a year as ``member`` sees them: an editor's are those of their own projects."""
-    findings = check_report(report)
+    """The checks' findings of a year as ``member`` sees them: an editor's are those of their own projects.
+
+    Values that may not be stored (:mod:`kouka.domain.validation`: written before that check, or by hand in
+    the database) come first, each naming its field, so the page shows what to fix instead of failing."""
+    findings = report_problems(report) + check_report(report)
     if member.role != Role.EDITOR:
         return findings
     numbers = {p.number for p in projects}
@@ -145,8 +202,14 @@ def cycle_project(member: Membership, cycle: Cycle, number: int) -> tuple[Report
 
 
 def cycle_report_whole(cycle: Cycle) -> Report:
-    """The year's whole report as its records hold it now (for administrators, reviewers and exports)."""
-    return mapping.report_of(cycle)
+    """The year's whole report as its records hold it now, photos included (for administrators, reviewers and
+    exports)."""
+    return figures_attach(mapping.report_of(cycle))
+
+
+def project_figures(project: Project) -> list[Figure]:
+    """A project's photos with their images read from the storage (the staff page shows them)."""
+    return [replace(figure, src=data_uri(figure)) for figure in project.figures]
 
 
 def project_json(record: ProjectRecord) -> dict[str, Any]:
@@ -253,3 +316,138 @@ def token_get(member: Membership, pk: int) -> ApiToken:
     if found is None:
         raise Http404("トークンがありません")
     return found
+
+
+def upload_task_get(member: Membership, pk: int) -> UploadTask:
+    """One of ``member``'s own uploads (404 for anyone else's: an upload is private to who made it)."""
+    try:
+        task: UploadTask = UploadTask.objects.select_related("member__municipality").get(pk=pk, member=member)
+    except UploadTask.DoesNotExist as exc:
+        raise Http404("取込がありません") from exc
+    return task
+
+
+def workbook_departments(member: Membership, cycle: Cycle) -> list[tuple[str, str]]:
+    """The departments whose workbook ``member`` may handle for the year, as (value, label): every department
+    with a project of the year for the planning division (and "" for all of them), an editor's own."""
+    names = list(Department.objects.filter(projects__cycle=cycle).order_by("name").values_list("name", flat=True)
+                 .distinct())
+    if member.role == Role.EDITOR:
+        own = set(member.departments.values_list("name", flat=True))
+        return [(name, name) for name in names if name in own]
+    choices = [(name, name) for name in names]
+    return [*choices, ("", _("全課（すべての事業）"))] if member.role == Role.ADMIN else []
+# --- departments' parts of a year --------------------------------------------------------------------
+
+# A project's status on the board, by its department's part: 未着手 / 作成中 / 提出済み / 差し戻し / 確認済み.
+NOT_STARTED = "not_started"
+
+
+@dataclass
+class BoardProject:
+    record: ProjectRecord
+    status: str  # NOT_STARTED or a PartState
+    missing: list[str]  # message ids of kouka.domain.progress
+
+
+@dataclass
+class BoardPart:
+    """One department's part of the year: its state, the return reason, its projects."""
+
+    department: Department
+    state: PartState
+    reason: str
+    version: int  # 0: no part yet
+    projects: list[BoardProject] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.projects)
+
+    @property
+    def missing(self) -> bool:
+        return any(p.missing for p in self.projects)
+
+
+def cycle_board(member: Membership, cycle: Cycle) -> list[BoardPart]:
+    """Every department's part of the year that ``member`` may see (an editor: their own departments), with
+    each project it leads (:func:`kouka.web.mapping.lead_department`), the project's status and what is still
+    missing; projects without a department are not on the board."""
+    report, rows = cycle_report(member, cycle)
+    parts = {p.department_id: p for p in DepartmentPart.objects.filter(cycle=cycle)}
+    own = {d.pk for d in member.departments.all()} if member.role == Role.EDITOR else None
+    board: dict[int, BoardPart] = {}
+    for record in rows:
+        project = report.project(record.number)
+        department = mapping.lead_department(record)
+        if department is not None and (own is None or department.pk in own):
+            if department.pk not in board:
+                stored = parts.get(department.pk)
+                board[department.pk] = BoardPart(
+                    department, PartState(stored.state) if stored else PartState.OPEN,
+                    stored.reason if stored else "", stored.version if stored else 0)
+            part = board[department.pk]
+            status = str(part.state)
+            if part.state == PartState.OPEN and not project_started(project, cycle.fiscal_year):
+                status = NOT_STARTED
+            part.projects.append(BoardProject(record, status, project_missing(project, cycle.fiscal_year)))
+    return sorted(board.values(), key=lambda p: p.department.name)
+
+
+def cycle_part(member: Membership, cycle: Cycle, department_id: int) -> BoardPart:
+    """One department's part of the board; Http404 when ``member`` may not see it or it has no projects."""
+    for part in cycle_board(member, cycle):
+        if part.department.pk == department_id:
+            return part
+    raise Http404("担当課がありません")
+
+
+def cycle_checklist(cycle: Cycle) -> tuple[Report, list[Finding]]:
+    """The year's whole report as it would be published and the publication checklist's findings for it
+    (:func:`kouka.domain.gate.publication_findings`, compared with last year's published report)."""
+    report = mapping.report_of(cycle)
+    return report, publication_findings(report, mapping.previous_report(cycle))
+
+
+def publication_preview(cycle: Cycle, note: str = "") -> Publication:
+    """The publication that 公表する would make now, unsaved: the exact public page is rendered from it."""
+    return Publication(cycle=cycle, revision=cycle.revision + 1, note=note, document=mapping.document_json(cycle),
+                       published_at=timezone.now())
+
+
+@dataclass
+class CarryKpi:
+    kpi: Kpi
+    baseline: str
+    last_target: str  # last year's target, read-only beside the entry field
+    last_actual: str  # last year's actual, read-only
+    plan_target: str  # the target of the new year the plan holds already, "" when none
+
+
+@dataclass
+class CarryOffer:
+    project: Any  # kouka.domain.model.Project of last year
+    kpis: list[CarryKpi]
+
+
+def carry_source(member: Membership, fiscal_year: int) -> Report | None:
+    """Last year's report to start ``fiscal_year`` from: its latest publication, else its draft; None when the
+    municipality has no such year."""
+    cycle = Cycle.objects.filter(municipality=member.municipality, fiscal_year=fiscal_year - 1).first()
+    if cycle is None:
+        return None
+    publication = publication_of_cycle(cycle)
+    return publication_report(publication) if publication is not None else mapping.report_of(cycle)
+
+
+def carry_offers(source: Report, fiscal_year: int) -> list[CarryOffer]:
+    """The projects of ``source`` whose 事業期間 covers ``fiscal_year`` (and that are not stopped), each KPI
+    with its baseline and last year's target and actual in words."""
+    def text(m: Any) -> str:
+        return write_measurement(m) if m is not None else "－"
+
+    return [CarryOffer(project, [CarryKpi(k, text(k.baseline), text(k.targets.get(source.fiscal_year)),
+                                          text(k.actuals.get(source.fiscal_year)),
+                                          write_measurement(k.targets[fiscal_year]) if fiscal_year in k.targets
+                                          else "") for k in project.kpis])
+            for project in source.projects if continues_into(project, fiscal_year)]

@@ -5,6 +5,7 @@ to PostgreSQL (``postgresql://user:pass@host:5432/name``). ``KOUKA_TEST_POSTGRES
 database alias ``postgres`` that the test suite runs the same tests against.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kouka.web.security.SecurityHeadersMiddleware",
+    "kouka.web.security.NulBytesMiddleware",  # a 400, not a database error, for a NUL in the path or parameters
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,6 +93,35 @@ def _databases() -> dict[str, Any]:
 
 
 DATABASES = _databases()
+
+# Backups (kouka.web.ops.backup): the key they are signed with and checked against at restore (else one derived
+# from SECRET_KEY), and the most a backup may inflate to when it is restored.
+KOUKA_BACKUP_KEY = os.environ.get("KOUKA_BACKUP_KEY", "")
+KOUKA_RESTORE_MAX_BYTES = int(os.environ.get("KOUKA_RESTORE_MAX_BYTES", str(8 * 1024 ** 3)))
+
+
+def logging_config(log_file: str, level: str) -> dict[str, Any]:
+    """Records of ``level`` and above (errors with their tracebacks: a 500's comes from ``django.request``) to
+    the console (standard error, which gunicorn and systemd's journal keep) and to ``log_file`` (rotated at
+    10 MB, five old files kept; "" for none)."""
+    handlers: dict[str, Any] = {"console": {"class": "logging.StreamHandler", "formatter": "plain"}}
+    if log_file:
+        handlers["file"] = {"class": "kouka.web.logfile.LogFileHandler", "filename": log_file,
+                            "maxBytes": 10_000_000, "backupCount": 5, "formatter": "plain"}
+    return {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s"}},
+        "handlers": handlers,
+        "root": {"handlers": list(handlers), "level": level},
+        # Django's own loggers otherwise send errors to mail_admins only (no ADMINS: nowhere)
+        "loggers": {"django": {"handlers": list(handlers), "level": level, "propagate": False}},
+    }
+
+
+# KOUKA_LOG_FILE: where errors are written besides the console ("" for the console only);
+# KOUKA_LOG_LEVEL: WARNING by default (errors, and refused requests such as 404s); ERROR for errors only.
+LOG_FILE = os.environ.get("KOUKA_LOG_FILE", str(DATA_DIR / "kouka.log"))
+LOGGING = logging_config(LOG_FILE, os.environ.get("KOUKA_LOG_LEVEL", "WARNING").upper())
 DATABASE_ROUTERS = ["kouka.web.dbrouter.SelectedDatabaseRouter"]
 
 # Rendered pages of frozen publications (kouka.web.pagecache): a file cache shared by every server process,
@@ -110,8 +141,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Passwords: Django's default hasher (PBKDF2-SHA256); PASSWORD_HASHERS is deliberately not set.
 
+# Every door that sets a password checks it with these (the password change page, the administrator's
+# one-time passwords, ``kouka adduser``, Django's admin): at least 8 characters, not a common password, not
+# close to the user's name or e-mail address, not only digits.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "ja"
@@ -125,6 +162,18 @@ STATIC_URL = "/static/"
 # collectstatic's target (production); kouka serve creates DATA_DIR/static so WhiteNoise finds a folder.
 STATIC_ROOT = Path(os.environ["KOUKA_STATIC_ROOT"]) if os.environ.get("KOUKA_STATIC_ROOT") else (
     DATA_DIR / "static" if (DATA_DIR / "static").is_dir() else None)
+# Photos of the まとめ (kouka.web.figures) go through Django's default storage: files under MEDIA_ROOT
+# (KOUKA_MEDIA_ROOT, else DATA_DIR/media) unless KOUKA_STORAGE_BACKEND names another backend (e.g.
+# storages.backends.s3.S3Storage) with KOUKA_STORAGE_OPTIONS as its JSON options. Pages show them as data URIs,
+# so MEDIA_URL is never served.
+MEDIA_ROOT = Path(os.environ.get("KOUKA_MEDIA_ROOT", "") or DATA_DIR / "media").resolve()
+MEDIA_URL = "/media/"
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": os.environ.get("KOUKA_STORAGE_BACKEND", "")
+                or "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": json.loads(os.environ.get("KOUKA_STORAGE_OPTIONS", "") or "{}")},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (kouka serve)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"
@@ -170,3 +219,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kouka.web.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "kouka.web.security.client_ip"
+
+# The task queue that reads uploads (kouka.web.queue): "" = SQLite in DATA_DIR, redis://…, or "immediate".
+KOUKA_QUEUE_URL = os.environ.get("KOUKA_QUEUE_URL", "")
+# After how many seconds an upload still waiting or being read is given up on its status page.
+KOUKA_UPLOAD_PATIENCE = int(os.environ.get("KOUKA_UPLOAD_PATIENCE", "") or 900)
+# Notices by e-mail (kouka.web.services.notices): the console in development and the demo, SMTP in production
+# (docs/production.md): KOUKA_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST …
+EMAIL_BACKEND = os.environ.get("KOUKA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("KOUKA_EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("KOUKA_FROM_EMAIL", "kouka@localhost")
+SITE_URL = os.environ.get("KOUKA_SITE_URL", "http://127.0.0.1:8000")  # the address written in notices

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from kouka.web.api import api
 from kouka.web.forms import LoginForm
-from kouka.web.views import errors, imports, language, people, public, staff, stats
+from kouka.web.views import carry, errors, imports, language, parts, people, public, publish, review, staff, stats
 
 app_name = "kouka"
 
@@ -34,15 +34,30 @@ kouka_patterns = [
     path("staff/me/", people.me, name="me"),
     path("staff/import/", imports.upload, name="import"),
     path("staff/import/confirm/", imports.confirm, name="import_confirm"),
+    path("staff/tasks/<int:pk>/", imports.task_view, name="task"),
+    path("staff/tasks/<int:pk>/status/", imports.task_status, name="task_status"),
+    path("staff/tasks/<int:pk>/confirm/", imports.workbook_confirm, name="workbook_confirm"),
+    path("staff/tasks/<int:pk>/cancel/", imports.workbook_cancel_view, name="workbook_cancel"),
     path("staff/changes/<int:pk>/", staff.change_detail, name="change"),
     path("staff/<int:year>/", staff.cycle_view, name="cycle"),
     path("staff/<int:year>/history/", staff.history_view, name="history"),
+    path("staff/<int:year>/workbook/", imports.workbook, name="workbook"),
+    path("staff/<int:year>/workbook/download/", imports.workbook_download, name="workbook_download"),
+    path("staff/<int:year>/board/", parts.board, name="board"),
+    path("staff/<int:year>/carry/", carry.carry, name="carry"),
+    path("staff/<int:year>/deadlines/", parts.deadlines, name="deadlines"),
+    path("staff/<int:year>/publish/", publish.publish_gate, name="publish"),
+    path("staff/<int:year>/parts/<int:department>/<str:name>/", parts.part_action, name="part_action"),
     path("staff/<int:year>/report/", staff.report_edit, name="report_edit"),
     path("staff/<int:year>/export/<str:fmt>/", staff.staff_export, name="staff_export"),
     path("staff/<int:year>/transition/<str:name>/", staff.transition, name="transition"),
     path("staff/<int:year>/projects/new/", staff.project_new, name="project_new"),
     path("staff/<int:year>/projects/<int:number>/", staff.project_edit, name="project"),
     path("staff/<int:year>/projects/<int:number>/comments/", staff.comment_add, name="comment"),
+    path("staff/<int:year>/projects/<int:number>/photos/", staff.photo_add_view, name="photo_add"),
+    path("staff/<int:year>/projects/<int:number>/photos/<int:index>/remove/", staff.photo_remove_view,
+         name="photo_remove"),
+    path("staff/<int:year>/projects/<int:number>/review/", review.review_edit, name="review"),
     path("staff/<int:year>/projects/<int:number>/kpis/new/", staff.kpi_edit, name="kpi_new"),
     path("staff/<int:year>/projects/<int:number>/kpis/<int:kpi>/", staff.kpi_edit, name="kpi_edit"),
 ]

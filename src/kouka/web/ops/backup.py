@@ -10,7 +10,16 @@ Format ``kouka-dump/1``: a gzip-compressed UTF-8 text of JSON lines.
   dates and times in ISO 8601, decimals and UUIDs as strings, bytes in base64. A foreign key to a table
   that ``migrate`` rebuilds (content types, permissions) is written as that row's natural key, a list
   (``["kouka", "cycle"]``, ``["add_cycle", "kouka", "cycle"]``), since its number differs between databases.
-* Last line, the footer: ``{"end": true, "rows": total}`` (a cut-off file is recognised).
+* Last line, the footer: ``{"end": true, "rows": total, "signature": {"algorithm": "hmac-sha256", "mac": hex}}``
+  (a cut-off file is recognised). The signature is the HMAC-SHA256 of every byte before the footer line
+  (uncompressed), keyed with the administrator's backup key (:func:`backup_key`: ``KOUKA_BACKUP_KEY``, else
+  one derived from ``DJANGO_SECRET_KEY``). Restore checks it before it changes anything and refuses a file
+  whose signature is missing or does not match (an edited file: a new superuser, a forged publication)
+  unless told to accept it (``accept_unsigned``, ``kouka restore --accept-unsigned``).
+
+Decompression is bounded: a restore reads the file as a stream, line by line, and refuses one that inflates
+past ``KOUKA_RESTORE_MAX_BYTES`` (default 8 GiB), more than :data:`MAX_RATIO` times its compressed size, or
+holds a line longer than :data:`MAX_LINE_BYTES`, as soon as it does (a gzip bomb costs little).
 
 Every table of every installed app is dumped as the database's applied migrations describe it (many-to-many
 tables are tables of their own), so a model added later is dumped without changing this module. Left out:
@@ -24,6 +33,8 @@ sequences and then migrates to the latest schema, so a dump of an older release 
 import base64
 import datetime
 import gzip
+import hashlib
+import hmac
 import io
 import json
 import zlib
@@ -34,6 +45,7 @@ from typing import Any
 from uuid import UUID
 
 from django.apps.registry import Apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -42,10 +54,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from kouka import __version__
+from kouka import __version__, interchange
 from kouka.atomicfile import write_atomically
+from kouka.domain.checks import Finding
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
+from kouka.domain.model import Project
+from kouka.domain.validation import kpi_problems, project_problems, report_problems
+from kouka.web.mapping import DEFAULT_PROGRAM, REPORT_FIELDS
 
 FORMAT = "kouka-dump"
 VERSION = 1
@@ -54,6 +70,23 @@ REBUILT = ("contenttypes.contenttype", "auth.permission")
 SKIPPED = (*REBUILT, "sessions.session")
 
 Row = dict[str, Any]
+SIGNATURE = "hmac-sha256"
+MAX_RATIO = 100  # JSON lines compress 5 to 30 times; a file that inflates 100 times more is a bomb
+RATIO_AFTER = 16 * 1024 * 1024  # the ratio is judged once this much is inflated (a tiny file may compress well)
+MAX_LINE_BYTES = 256 * 1024 * 1024  # one row: a publication's whole document is a few megabytes
+CHUNK = 1024 * 1024
+
+
+def backup_key() -> bytes:
+    """The key backups are signed with: ``KOUKA_BACKUP_KEY``, else one derived from ``DJANGO_SECRET_KEY``."""
+    configured: str = getattr(settings, "KOUKA_BACKUP_KEY", "")
+    if configured:
+        return configured.encode("utf-8")
+    return hmac.new(settings.SECRET_KEY.encode("utf-8"), b"kouka-backup-signature", hashlib.sha256).digest()
+
+
+def _signer() -> "hmac.HMAC":
+    return hmac.new(backup_key(), digestmod=hashlib.sha256)
 
 
 class BackupError(KoukaError):
@@ -163,14 +196,20 @@ def dump_bytes(using: str) -> bytes:
         header = {"format": FORMAT, "version": VERSION, "created_at": timezone.now().isoformat(),
                   "kouka": __version__, "engine": connection.vendor, "migrations": state, "tables": counts}
         total = 0
+        signer = _signer()
         with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
-            out.write(_line(header))
+            def write(line: bytes) -> None:
+                signer.update(line)
+                out.write(line)
+
+            write(_line(header))
             for model in tables:
                 label = model._meta.label_lower
                 for row in _rows(model, using, keys):
-                    out.write(_line({"model": label, "row": row}))
+                    write(_line({"model": label, "row": row}))
                     total += 1
-            out.write(_line({"end": True, "rows": total}))
+            out.write(_line({"end": True, "rows": total,
+                             "signature": {"algorithm": SIGNATURE, "mac": signer.hexdigest()}}))
     if total != sum(counts.values()):
         raise BackupError(_("読み取り中にデータが変わりました"))
     return buffer.getvalue()
@@ -184,7 +223,7 @@ def dump(path: str | Path, using: str = "default") -> dict[str, int]:
     """Write the dump of ``using`` to ``path`` atomically; the row count of every table."""
     data = dump_bytes(using)
     write_atomically(path, data)
-    header = json.loads(gzip.decompress(data).split(b"\n", 1)[0])
+    header = read_header(data)
     tables: dict[str, int] = header["tables"]
     return tables
 
@@ -192,14 +231,108 @@ def dump(path: str | Path, using: str = "default") -> dict[str, int]:
 # --- restore -------------------------------------------------------------------------------------------
 
 
+def _not_gzip(source: str, reason: object) -> BackupError:
+    return BackupError(_("{source}: kouka のバックアップファイルではないか、壊れています（gzip として読めません）（"
+                         "{reason}）").format(source=source, reason=reason))
+
+
+def _inflated(data: bytes, source: str) -> Iterator[bytes]:
+    """The uncompressed bytes of a gzip file, a megabyte at a time, refused as soon as they grow past the limits."""
+    limit: int = getattr(settings, "KOUKA_RESTORE_MAX_BYTES", 8 * 1024 ** 3)
+    inflater = zlib.decompressobj(wbits=31)  # gzip
+    pending, total = data, 0
+    while not inflater.eof:
+        try:
+            chunk = inflater.decompress(pending, CHUNK)
+        except zlib.error as exc:
+            raise _not_gzip(source, exc) from exc
+        pending = inflater.unconsumed_tail
+        if not chunk and not pending:
+            raise _not_gzip(source, _("圧縮データが途中で終わっています"))
+        total += len(chunk)
+        if total > limit or (total > RATIO_AFTER and total > MAX_RATIO * (len(data) - len(pending))):
+            raise BackupError(_("{source}: 展開後の大きさが上限を超えます（{total:,} MiB を超えたところで中止、"
+                                "圧縮後 {size:,} MiB）").format(source=source, total=total // 1024 ** 2,
+                                                              size=len(data) // 1024 ** 2))
+        yield chunk
+
+
+def _too_long(source: str) -> BackupError:
+    return BackupError(_("{source}: 1行が長すぎます（{limit} MiB 超）").format(source=source,
+                                                                            limit=MAX_LINE_BYTES // 1024 ** 2))
+
+
+def _raw_lines(data: bytes, source: str) -> Iterator[bytes]:
+    """The non-empty lines of a dump file (without their newline), one at a time."""
+    held: list[bytes] = []  # the start of a line that continues in the next chunk
+    held_bytes = 0
+    for chunk in _inflated(data, source):
+        lines = chunk.split(b"\n")
+        if len(lines) > 1:
+            lines[0] = b"".join([*held, lines[0]])
+            held, held_bytes = [], 0
+            yield from filter(None, lines[:-1])
+        held.append(lines[-1])
+        held_bytes += len(lines[-1])
+        if held_bytes > MAX_LINE_BYTES:
+            raise _too_long(source)
+    if held_bytes:
+        yield b"".join(held)
+
+
+def _signed_part(data: bytes, source: str) -> tuple["hmac.HMAC", bytes]:
+    """The HMAC of every byte before the last line, and that last line (the footer), read as a stream in time
+    proportional to the file (each chunk is searched for its last two newlines; nothing is split per line)."""
+    signer = _signer()
+    last = b""  # the last complete line seen (with its newline), not hashed yet: it may be the footer
+    partial: list[bytes] = []  # the line begun after it
+    partial_bytes = 0
+    for chunk in _inflated(data, source):
+        newline = chunk.rfind(b"\n")
+        if newline < 0:
+            partial.append(chunk)
+            partial_bytes += len(chunk)
+            if partial_bytes > MAX_LINE_BYTES:
+                raise _too_long(source)
+            continue
+        signer.update(last)
+        before = chunk.rfind(b"\n", 0, newline)
+        if before < 0:
+            last = b"".join([*partial, chunk[:newline + 1]])
+        else:
+            signer.update(b"".join([*partial, chunk[:before + 1]]))
+            last = chunk[before + 1:newline + 1]
+        partial = [chunk[newline + 1:]]
+        partial_bytes = len(partial[0])
+    tail = b"".join(partial)
+    if tail.strip():  # a file that does not end with a newline: its last line is the footer
+        signer.update(last)
+        return signer, tail.strip()
+    return signer, last.strip()
+
+
+def signature_problem(data: bytes, source: str = "dump") -> str:
+    """Why the signature of a dump cannot be trusted ("" when it matches the backup key): no signature (a file
+    of an older kouka, or one rewritten by hand), or one that does not match (edited, or signed with another
+    key). Reads the whole file once (bounded as a restore is)."""
+    signer, last = _signed_part(data, source)
+    try:
+        footer = json.loads(last)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        footer = None
+    signature = footer.get("signature") if isinstance(footer, dict) else None
+    if not isinstance(signature, dict) or signature.get("algorithm") != SIGNATURE:
+        return _("{source}: 署名がありません（古い kouka のファイルか、書き換えられたファイルです）").format(
+            source=source)
+    if not hmac.compare_digest(str(signature.get("mac", "")), signer.hexdigest()):
+        return _("{source}: 署名が一致しません。ファイルが書き換えられたか、別の鍵（KOUKA_BACKUP_KEY）で"
+                 "作られています").format(source=source)
+    return ""
+
+
 def _lines(data: bytes, source: str) -> Iterator[Any]:
     """The decoded JSON lines of a dump file; :class:`BackupError` for anything that is not one."""
-    try:
-        text = gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise BackupError(_("{source}: kouka のバックアップファイルではないか、壊れています（gzip として読"
-                            "めません）（{exc}）").format(source=source, exc=exc)) from exc
-    for number, line in enumerate(text.split(b"\n"), start=1):
+    for number, line in enumerate(_raw_lines(data, source), start=1):
         if not line:
             continue
         try:
@@ -304,12 +437,47 @@ def _instance(model: type[models.Model], row: Any, resolve: Callable[[str, list[
     return model(**values)
 
 
+def _content_problems(label: str, row: Any, projects: dict[Any, int]) -> list[Finding]:
+    """What a restored row of report content (a year's report, a project, a KPI: what staff edit) holds that
+    may not be stored (:mod:`kouka.domain.validation`).
+
+    ``projects`` maps each restored project's key to its number (for naming a KPI: 事業① 成果目標②)."""
+    if label == "kouka.cycle":
+        report = {"program": dict(DEFAULT_PROGRAM), "introduction": [],
+                  **{k: v for k, v in dict(row.report).items() if k in REPORT_FIELDS},
+                  "municipality": {"name": "－"}, "fiscal_year": row.fiscal_year, "projects": []}
+        return report_problems(interchange.report_from_json(report))
+    if label == "kouka.projectrecord":
+        projects[row.pk] = row.number
+        project = {**dict(row.data), "number": row.number, "title": row.title, "kpis": []}
+        project.setdefault("departments", [])
+        return project_problems(interchange.project_from_json(project), "$", with_kpis=False)
+    if label == "kouka.kpirecord":
+        kpi = interchange.kpi_from_json({**dict(row.data), "number": row.number, "name": row.name,
+                                         "unit": row.unit})
+        return kpi_problems(kpi, Project(projects.get(row.project_id, 0), "", 0, 0), "$")
+    return []  # a publication is a frozen copy of records that passed this check (its signature: the backup's)
+
+
+def _check_content(label: str, row: Any, projects: dict[Any, int], where: str) -> None:
+    """Refuse a restored record of report content that may not be stored, naming its line and field."""
+    try:
+        problems = _content_problems(label, row, projects)
+    except (KoukaError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BackupError(_("{where} {label}: 報告の内容が読めません（{exc}）").format(
+            where=where, label=label, exc=exc)) from exc
+    if problems:
+        raise BackupError(_("{where} {label}: 保存できない値があります: {items}").format(
+            where=where, label=label, items="／".join(f.sentence for f in problems)))
+
+
 def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: str) -> int:
     tables = {m._meta.label_lower: m for m in _tables(apps)}
     resolve = _resolver(apps, using)
     counts: dict[str, int] = {}
     total = -1
     ended = False
+    projects: dict[Any, int] = {}
     for number, item in enumerate(_lines(data, source), start=1):
         if number == 1:
             continue
@@ -324,7 +492,10 @@ def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: s
         if model is None:
             raise BackupError(_("{source} {number}行目: 不明な表 {label!r}").format(
                 source=source, number=number, label=label))
-        _instance(model, item.get("row"), resolve, number).save_base(raw=True, force_insert=True, using=using)
+        instance = _instance(model, item.get("row"), resolve, number)
+        _check_content(model._meta.label_lower, instance, projects, _("{source} {number}行目").format(
+            source=source, number=number))
+        instance.save_base(raw=True, force_insert=True, using=using)
         counts[model._meta.label_lower] = counts.get(model._meta.label_lower, 0) + 1
     if not ended:
         raise BackupError(_("{source}: ファイルが途中で切れています（終端がありません）").format(source=source))
@@ -340,12 +511,18 @@ def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: s
     return total
 
 
-def restore_bytes(data: bytes, using: str = "default", source: str = "dump") -> int:
+def restore_bytes(data: bytes, using: str = "default", source: str = "dump", *, accept_unsigned: bool = False) -> int:
     """Restore a dump into the empty database ``using``; the number of rows restored.
 
-    The database may be new (no tables) or migrated; it must hold no data. On any failure nothing stays.
+    The database may be new (no tables) or migrated; it must hold no data. On any failure nothing stays. A file
+    whose signature is missing or wrong (:func:`signature_problem`) is refused before anything is changed,
+    unless ``accept_unsigned``.
     """
     header = read_header(data, source)
+    problem = "" if accept_unsigned else signature_problem(data, source)
+    if problem:
+        raise BackupError(problem + _("。信頼できるファイルであることを確かめたうえで --accept-unsigned を付けると"
+                                      "復元できます"))
     connection = connections[using]
     if connection.in_atomic_block:
         raise BackupError(_("復元はトランザクションの外で実行してください"))
@@ -377,9 +554,9 @@ def restore_bytes(data: bytes, using: str = "default", source: str = "dump") -> 
             call_command("migrate", database=using, interactive=False, verbosity=0)
 
 
-def restore(path: str | Path, using: str = "default") -> int:
+def restore(path: str | Path, using: str = "default", *, accept_unsigned: bool = False) -> int:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise BackupError(_("{path}: 読めません（{strerror}）").format(path=path, strerror=exc.strerror)) from exc
-    return restore_bytes(data, using, str(path))
+    return restore_bytes(data, using, str(path), accept_unsigned=accept_unsigned)

@@ -3,7 +3,8 @@
 Each report of each file becomes, for its municipality (found by body code, else by name and prefecture,
 else created) and fiscal year, a :class:`Cycle` in the published state with its :class:`ProjectRecord` and
 :class:`KpiRecord` rows, a frozen :class:`Publication` revision, a :class:`Change` record and its
-:class:`KpiFact` rows (:mod:`kouka.web.stats.facts`).
+:class:`KpiFact` rows (:mod:`kouka.web.stats.facts`) and the public search's :class:`SearchEntry` rows
+(:mod:`kouka.web.stats.search`).
 
 Files are read, validated and turned into fact rows by worker processes (:func:`parsed_files`, a bounded
 read-ahead) while this process writes them in batches: one transaction per batch of about ``batch_reports``
@@ -59,10 +60,11 @@ from kouka.web.models import (
     Municipality,
     ProjectRecord,
     Publication,
+    SearchEntry,
     State,
 )
 from kouka.web.ops import fastinsert
-from kouka.web.stats import facts
+from kouka.web.stats import facts, search
 
 JSON = dict[str, Any]
 
@@ -102,6 +104,7 @@ class ParsedReport:
     document: JSON  # {"schema": ..., "reports": [report_json]}: what the Publication freezes
     digest: str
     facts: list[dict[str, Any]] = field(default_factory=list)  # facts.fact_values of the report's own body
+    search: list[dict[str, Any]] = field(default_factory=list)  # search.entry_values: the public search's rows
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -173,7 +176,8 @@ def parse_file(path: Path) -> ParsedFile:
         seen.add(key)
         data = {"schema": interchange.SCHEMA_ID, "reports": [interchange.report_json(report)]}
         parsed.reports.append(ParsedReport(report.municipality, report.fiscal_year, data, digest(data),
-                                           facts.fact_values(report.municipality, report)))
+                                           facts.fact_values(report.municipality, report),
+                                           search.entry_values(report)))
     try:
         check_fits(parsed, document.reports)
     except LoadError as exc:
@@ -422,6 +426,7 @@ def _write(plan: _Plan) -> tuple[int, int, int]:
         old_facts = KpiFact.objects.filter(cycle__in=stale)
         touched |= set(old_facts.exclude(wide_key="").values_list("wide_key", "fiscal_year").distinct())
         old_facts.delete()
+        SearchEntry.objects.filter(cycle__in=stale).delete()
         ProjectRecord.objects.filter(cycle__in=stale).delete()
     written: list[tuple[ParsedFile, ParsedReport, Cycle, int]] = []  # with the revision before
     created = cycles.bulk_create([
@@ -451,6 +456,8 @@ def _write(plan: _Plan) -> tuple[int, int, int]:
         for parsed, item, cycle, before in written))
     rows = [row for _, item, cycle, _ in written for row in _facts(cycle, item)]
     fastinsert.insert(KpiFact, rows)
+    fastinsert.insert(SearchEntry, (row for _, item, cycle, _ in written
+                                    for row in search.with_ids(cycle, item.search)))
     touched |= facts.wide_keys(rows)
     facts.settle_wide_area(touched)
     return projects, kpis, len(rows)

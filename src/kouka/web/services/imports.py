@@ -8,21 +8,59 @@ saved a KPI meanwhile), so nothing is lost unseen.
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from kouka import interchange
+from kouka.domain.checks import Finding, check_report
 from kouka.domain.model import Document, Report
+from kouka.domain.validation import report_problems
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
-from kouka.web.models import Cycle, Membership, State
+from kouka.web.models import Cycle, Membership, State, TaskKind, UploadTask
 from kouka.web.permissions import Denied, require_admin
-from kouka.web.services.writes import Written, write
+from kouka.web.services.writes import Written, require_valid, write
 
 CHANGED = gettext_noop("{year}年度のデータは、取込内容の確認の後に他の人が変更しました。取り込むとその変更は置き換え"
                        "られます。下の内容を確認し、よければもう一度「取り込む」を押してください")
 NOT_PREVIEWED = "not previewed"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An uploaded file read: the document and what the checks found in it."""
+
+    document: Document
+    findings: list[Finding]
+
+
+def import_parse(data: bytes, filename: str) -> Parsed:
+    """Read an uploaded file into a document: THE one call of the importers for the site's uploads (run by the
+    task queue, outside any request). kouka JSON is read directly; anything else by :mod:`kouka.importers`."""
+    if filename.lower().endswith(".json"):
+        document = interchange.load_bytes(data, source=filename)
+        return Parsed(document, [f for r in document.reports for f in check_report(r)])
+    from kouka.importers import import_bytes  # the importers load pdfplumber and openpyxl
+
+    result = import_bytes(data, filename, fmt="auto")
+    return Parsed(result.document, list(result.findings))
+
+
+def report_upload(*, member: Membership, filename: str, data: bytes) -> UploadTask:
+    """Keep an uploaded report file for reading by the task queue; nothing else is written."""
+    require_admin(member)
+    return UploadTask.objects.create(member=member, kind=TaskKind.REPORT, filename=filename[:255],
+                                     language=get_language() or "", data=bytes(data),
+                                     digest=hashlib.sha256(data).hexdigest())
+
+
+def import_read(*, task: UploadTask) -> dict[str, Any]:
+    """Read a kept report upload (the task queue's work): the document as kouka JSON and its findings."""
+    parsed = import_parse(bytes(task.data), task.filename)
+    return {"document": interchange.to_json(parsed.document),
+            "findings": [f.as_dict() | {"sentence": f.sentence} for f in parsed.findings]}
 
 
 def import_fingerprint(cycle: Cycle | None) -> str | None:
@@ -35,15 +73,18 @@ def import_fingerprint(cycle: Cycle | None) -> str | None:
 
 @dataclass
 class Preview:
-    """What confirming would do: the conflicts to show, and each year's fingerprint now (by fiscal year)."""
+    """What confirming would do: the conflicts to show, each year's fingerprint now (by fiscal year), and the
+    values that may not be stored (confirmation is refused while there are any)."""
 
     conflicts: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
     seen: dict[str, str | None] = field(default_factory=dict)
 
 
 def import_preview(*, member: Membership, document: Document) -> Preview:
     preview = Preview()
     name = member.municipality.name
+    preview.problems = document_problems(document)
     for report in document.reports:
         if report.municipality.name and report.municipality.name != name:
             preview.conflicts.append(f"ファイルの団体名「{report.municipality.name}」が{name}と"
@@ -55,6 +96,12 @@ def import_preview(*, member: Membership, document: Document) -> Preview:
         elif existing is not None and existing.projects.exists():
             preview.conflicts.append(f"{report.fiscal_year}年度の作成中データは置き換えられます")
     return preview
+
+
+def document_problems(document: Document) -> list[Finding]:
+    """What of ``document`` may not be stored (:mod:`kouka.domain.validation`), each naming its field."""
+    return [problem for index, report in enumerate(document.reports)
+            for problem in report_problems(report, f"$.reports[{index}]")]
 
 
 def _replace_year(member: Membership, report: Report, seen: object) -> None:
@@ -77,6 +124,7 @@ def import_confirm(*, member: Membership, document: Document, seen: dict[str, st
     ``seen`` is the preview's fingerprints (:func:`import_preview`).
     """
     require_admin(member)
+    require_valid(document_problems(document))
     with atomic():
         for report in document.reports:
             _replace_year(member, report, seen.get(str(report.fiscal_year), NOT_PREVIEWED))

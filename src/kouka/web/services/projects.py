@@ -1,16 +1,21 @@
 """Writes to a year's projects (事業): create, update, and the まとめ the API sets."""
 
+from dataclasses import replace
+from typing import Any
+
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kouka import interchange
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Project
+from kouka.domain.validation import project_problems
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
-from kouka.web.models import Cycle, Department, Membership, ProjectRecord, Role
-from kouka.web.permissions import Denied, require_admin, require_edit
-from kouka.web.services.writes import Written, recorded, write
+from kouka.web.models import Cycle, Department, Membership, ProjectRecord, Role, State
+from kouka.web.permissions import Denied, require_admin, require_edit, require_edit_project
+from kouka.web.services.writes import Written, recorded, require_valid, still_editable, write
 
 NUMBER_TAKEN = gettext_noop("この事業番号は既に使われています")
 
@@ -50,9 +55,11 @@ def project_create(*, member: Membership, cycle: Cycle, project: Project) -> Pro
     """A new project of the year; :class:`NumberTaken` when its number is in use."""
     require_admin(member)
     require_edit(member, cycle)
+    require_valid(project_problems(project, "$", with_kpis=False))
     data = mapping.project_data(project)
     try:
         with atomic():
+            still_editable(member, cycle)
             record = mapping.save_project(cycle, project, data=data)
             recorded(member, Written(record, cycle, "project:create", project.title, None, data))
     except IntegrityError as exc:
@@ -62,14 +69,46 @@ def project_create(*, member: Membership, cycle: Cycle, project: Project) -> Pro
 
 def project_update(*, member: Membership, cycle: Cycle, record: ProjectRecord, before: Project, after: Project,
                    version: int | None) -> ProjectRecord:
-    """Overwrite a project (not its KPIs); :class:`StaleVersion` when ``version`` is not the record's."""
-    require_edit(member, cycle)
+    """Overwrite a project (not its KPIs); :class:`StaleVersion` when ``version`` is not the record's,
+    :class:`Invalid` (nothing written) when a field may not be stored."""
+    require_edit_project(member, cycle, record)
+    require_valid(project_problems(after, "$", with_kpis=False))
 
     def change(locked: ProjectRecord | None) -> Written:
         assert locked is not None
         data = mapping.project_data(after)
         mapping.save_project(cycle, after, locked, data=data)
         return Written(locked, cycle, "project:update", after.title, mapping.project_data(before), data)
+
+    row = write(member, ProjectRecord.objects.filter(pk=record.pk), version, change, editable=cycle).row
+    assert isinstance(row, ProjectRecord)
+    return row
+
+
+REVIEW_FIELDS = ("reviewer_label", "reviewer_opinion", "council_remarks", "review_response")
+
+
+def project_review_set(*, member: Membership, cycle: Cycle, record: ProjectRecord, review: dict[str, Any],
+                       version: int | None) -> ProjectRecord:
+    """The reviewers' part of a project (``review``: :data:`REVIEW_FIELDS`): the 外部有識者 or the planning
+    division writes it until the year is published; :class:`StaleVersion` when stale."""
+    if member.municipality_id != cycle.municipality_id or member.role not in (Role.REVIEWER, Role.ADMIN):
+        raise Denied(_("意見は外部有識者と企画担当が書けます"))
+    if cycle.state == State.PUBLISHED:
+        raise Denied(_("公表済みの報告は変更できません。訂正を開始してください"))
+    fields = {name: review[name] for name in REVIEW_FIELDS if name in review}
+    if sum(len(p) for name in REVIEW_FIELDS[1:] for p in fields.get(name, [])) > 3 * MAX_VERIFICATION:
+        raise VerificationTooLong(_("意見が長すぎます"))
+
+    def change(locked: ProjectRecord | None) -> Written:
+        assert locked is not None
+        before = dict(locked.data)
+        data = {k: v for k, v in locked.data.items() if k not in fields}
+        data |= {k: v for k, v in fields.items() if v}
+        data["reviewer_opinion"] = fields.get("reviewer_opinion", before.get("reviewer_opinion", []))
+        locked.data = data
+        locked.save()
+        return Written(locked, cycle, "project:update", locked.title, before, locked.data)
 
     row = write(member, ProjectRecord.objects.filter(pk=record.pk), version, change).row
     assert isinstance(row, ProjectRecord)
@@ -80,18 +119,20 @@ def project_verification_set(*, member: Membership, cycle: Cycle, record: Projec
                              version: int) -> ProjectRecord:
     """Set a project's まとめ（検証結果）, one string per paragraph (blank ones dropped, 8000 characters in all);
     :class:`StaleVersion` when stale."""
-    require_edit(member, cycle)
+    require_edit_project(member, cycle, record)
     paragraphs = [p.strip() for p in paragraphs if p.strip()]
     if len(paragraphs) > MAX_PARAGRAPHS or sum(len(p) for p in paragraphs) > MAX_VERIFICATION:
         raise VerificationTooLong(_("8000字以内で入力してください"))
 
     def change(locked: ProjectRecord | None) -> Written:
         assert locked is not None
+        project = interchange.project_from_json(mapping.project_record_json(locked, []))
+        require_valid(project_problems(replace(project, verification=paragraphs), "$", with_kpis=False))
         before = dict(locked.data)
         locked.data = {**locked.data, "verification": paragraphs}
         locked.save()
         return Written(locked, cycle, "project:update", locked.title, before, locked.data)
 
-    row = write(member, ProjectRecord.objects.filter(pk=record.pk), version, change).row
+    row = write(member, ProjectRecord.objects.filter(pk=record.pk), version, change, editable=cycle).row
     assert isinstance(row, ProjectRecord)
     return row

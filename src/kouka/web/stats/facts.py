@@ -16,6 +16,7 @@ across bodies, and at the end :func:`kouka.web.stats.rollup.refresh_all` (else t
 :func:`rebuild` does all of that for some cycles.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ from kouka.domain.model import Body, Project, ProjectKind, Report
 from kouka.domain.rules import judge_kpi
 from kouka.web import dbrouter, selectors
 from kouka.web.models import Cycle, KpiFact
-from kouka.web.stats import rollup
+from kouka.web.stats import rollup, search
 
 WideKey = tuple[str, int]  # (wide_area_key, fiscal year)
 
@@ -37,14 +38,28 @@ def complete_body(cycle: Cycle, body: Body) -> Body:
     return Body(body.name or stored.name, body.prefecture or stored.prefecture, body.code or stored.code)
 
 
+def fitted(key: str, column: str) -> str:
+    """An identity ``key`` that fits ``column`` of :class:`KpiFact`: itself, or (when the derived key of a long
+    title is longer: NFKC can make one character eighteen) its head and a hash of the whole, still one key per
+    key."""
+    field = KpiFact._meta.get_field(column)
+    length = getattr(field, "max_length", None)
+    assert isinstance(length, int)
+    if len(key) <= length:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return f"{key[:length - len(digest) - 1]}#{digest}"
+
+
 def _project_rows(body: Body, report: Report, project: Project) -> list[dict[str, Any]]:
     wide = project.kind is ProjectKind.WIDE_AREA
     lead = is_lead(report, project) if wide else True
     common = {
         "prefecture": body.prefecture, "body_code": body.code, "body_name": body.name,
         "fiscal_year": report.fiscal_year, "project_number": project.number,
-        "project_key": project_key(body, project), "project_title": project.title[:300], "kind": project.kind.value,
-        "wide_key": wide_area_key(project) if wide else "", "is_lead": lead, "counted": lead,
+        "project_key": fitted(project_key(body, project), "project_key"), "project_title": project.title[:300],
+        "kind": project.kind.value, "wide_key": fitted(wide_area_key(project), "wide_key") if wide else "",
+        "is_lead": lead, "counted": lead,
         "cost_yen": project.cost_yen, "grant_yen": project.grant_yen,
     }
     if not project.kpis:
@@ -53,7 +68,8 @@ def _project_rows(body: Body, report: Report, project: Project) -> list[dict[str
     for index, kpi in enumerate(project.kpis):
         result = judge_kpi(kpi, report.fiscal_year)
         rows.append(common | {
-            "project_row": index == 0, "kpi_number": kpi.number, "kpi_key": kpi_key(body, project, kpi),
+            "project_row": index == 0, "kpi_number": kpi.number,
+            "kpi_key": fitted(kpi_key(body, project, kpi), "kpi_key"),
             "kpi_name": kpi.name[:300], "unit": kpi.unit[:40], "unit_group": unit_group(kpi.unit)[:40],
             "judgement": result.judgement.value, "preliminary": result.preliminary})
     return rows
@@ -157,10 +173,13 @@ def rebuild(cycles: Iterable[Cycle]) -> int:
 
 
 def replace_facts(published: Iterable[tuple[Cycle, Report | None]]) -> int:
-    """Replace the facts of each cycle by those of its report just published (None: it has none) and remake
-    the rollups concerned; return the rows written."""
+    """Replace the facts of each cycle by those of its report just published (None: it has none), remake
+    the rollups concerned and replace the cycle's rows of the public search (:mod:`kouka.web.stats.search`);
+    return the fact rows written."""
+    published = list(published)
     written = 0
     with dbrouter.atomic():
+        search.replace_entries(published)
         was_fresh = rollup.is_fresh()
         touched: set[WideKey] = set()
         slices: set[rollup.Slice] = set()

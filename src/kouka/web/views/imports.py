@@ -1,31 +1,45 @@
-"""Import by upload: preview what would be created and the findings, then an explicit confirm.
+"""Uploads: a published report or data file (import), and a department's filled workbook (記入シート).
 
-The preview keeps the parsed document in the session, with a fingerprint of each year it would replace
-(:mod:`kouka.web.services.imports`); confirm is refused when such a year changed after the preview, and
-the preview is shown again with what would now be replaced.
+Every upload is kept as a task and read outside the request by the task queue (:mod:`kouka.web.queue`); the
+user watches the task's status page (it asks a small JSON endpoint, or reloads itself without JavaScript) and
+then reviews what was read. Nothing is saved before an explicit confirmation.
+
+A report import's preview keeps the parsed document in the session, with a fingerprint of each year it would
+replace (:mod:`kouka.web.services.imports`); confirm is refused when such a year changed after the preview, and
+the preview is shown again with what would now be replaced. A workbook's review shows the plan field by field;
+confirming plans again from the kept bytes and is refused when the plan changed (:mod:`kouka.web.services
+.workbooks`).
 """
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kouka import interchange
+from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document
-from kouka.web import integrations, uploads
-from kouka.web.forms import UploadForm
-from kouka.web.models import Membership
-from kouka.web.permissions import require_admin
-from kouka.web.services.imports import import_confirm, import_preview
-from kouka.web.services.writes import StaleVersion
+from kouka.web import queue, selectors, uploads
+from kouka.web.forms import UploadForm, WorkbookUploadForm
+from kouka.web.models import Membership, TaskKind, TaskState, UploadTask
+from kouka.web.permissions import cycle_for, require_admin
+from kouka.web.services.imports import import_confirm, import_preview, report_upload
+from kouka.web.services.tasks import task_forget
+from kouka.web.services.workbooks import workbook_apply, workbook_cancel, workbook_export, workbook_upload
+from kouka.web.services.writes import Invalid, StaleVersion
 from kouka.web.views.common import findings_context, staff_view
 
 SESSION_KEY = "kouka_import_preview"
 SEEN_KEY = "kouka_import_seen"  # fiscal year → fingerprint of the existing cycle when the preview was shown
+TASK_KEY = "kouka_import_task"  # the upload whose reading the preview shows, forgotten at confirmation
 SHOWN_KEY = "kouka_import_shown"  # the preview's findings and file name, to show it again
 
 
@@ -36,8 +50,9 @@ def preview_page(request: HttpRequest, member: Membership, document: Document, s
     request.session[SEEN_KEY] = preview.seen
     request.session[SHOWN_KEY] = shown
     return render(request, "kouka/staff/import_preview.html", {
-        "reports": document.reports, "findings": shown["findings"], "conflicts": preview.conflicts,
-        "filename": shown["filename"]}, status=status)
+        "reports": document.reports, "findings": findings_context(preview.problems) + shown["findings"],
+        "conflicts": preview.conflicts, "filename": shown["filename"], "refused": bool(preview.problems)},
+        status=status)
 
 
 @staff_view
@@ -48,14 +63,7 @@ def upload(request: HttpRequest, member: Membership) -> HttpResponse:
                       refusal=uploads.refusal(request))
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        try:
-            imported = integrations.import_bytes(uploaded.read(), uploaded.name)
-        except KoukaError as exc:
-            form.add_error("file", _("読み込めません: {reason}").format(reason=exc))
-        else:
-            request.session[SESSION_KEY] = interchange.to_json(imported.document)
-            return preview_page(request, member, imported.document, {
-                "findings": findings_context(imported.findings), "filename": uploaded.name})
+        return started(request, member, report_upload(member=member, filename=uploaded.name, data=uploaded.read()))
     return render(request, "kouka/staff/import.html", {"form": form})
 
 
@@ -67,14 +75,147 @@ def confirm(request: HttpRequest, member: Membership) -> HttpResponse:
     if data is None:
         messages.error(request, _("取り込むデータがありません。もう一度アップロードしてください"))
         return redirect("kouka:import")
-    document = interchange.from_json(data)
+    try:
+        document = interchange.from_json(data)
+    except KoukaError as exc:  # kept by an earlier version of kouka, or values the schema refuses
+        messages.error(request, _("取り込めません: {reason}").format(reason=exc))
+        return redirect("kouka:import")
     try:
         count = import_confirm(member=member, document=document, seen=request.session.get(SEEN_KEY, {}))
+    except Invalid as exc:
+        messages.error(request, _("保存できない値があるため取り込めません: {reason}").format(reason=exc))
+        shown = request.session.get(SHOWN_KEY) or {"findings": [], "filename": ""}
+        return preview_page(request, member, document, shown, status=400)
     except StaleVersion as exc:
         messages.error(request, str(exc))
         shown = request.session.get(SHOWN_KEY) or {"findings": [], "filename": ""}
         return preview_page(request, member, document, shown, status=409)
-    for key in (SESSION_KEY, SEEN_KEY, SHOWN_KEY):
+    task_forget(member=member, task_id=request.session.get(TASK_KEY))
+    for key in (SESSION_KEY, SEEN_KEY, SHOWN_KEY, TASK_KEY):
         request.session.pop(key, None)
     messages.success(request, _("{count}事業を取り込みました").format(count=count))
     return redirect("kouka:cycle", year=document.reports[0].fiscal_year)
+
+
+# --- the task queue: status, then the review ------------------------------------------------------------------
+
+
+def started(request: HttpRequest, member: Membership, task: UploadTask) -> HttpResponse:
+    """Queue the reading of ``task``; its status page (or, when it was read at once, what it found)."""
+    queue.enqueue(task.pk)
+    task.refresh_from_db()
+    if task.state in (TaskState.DONE, TaskState.FAILED):
+        return task_page(request, member, task)
+    return redirect("kouka:task", pk=task.pk)
+
+
+def overdue(task: UploadTask) -> bool:
+    """Still waiting or being read after KOUKA_UPLOAD_PATIENCE seconds: no worker runs, or the file is too much."""
+    waited = (timezone.now() - task.created).total_seconds()
+    return task.state in (TaskState.QUEUED, TaskState.RUNNING) and waited > settings.KOUKA_UPLOAD_PATIENCE
+
+
+def status_json(task: UploadTask) -> dict[str, Any]:
+    return {"state": task.state, "label": str(task.get_state_display()), "finished": task.state in (
+        TaskState.DONE, TaskState.FAILED) or overdue(task), "url": reverse("kouka:task", kwargs={"pk": task.pk})}
+
+
+@staff_view
+def task_status(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
+    """How far reading an upload has got, as JSON for the status page's script."""
+    return JsonResponse(status_json(selectors.upload_task_get(member, pk)))
+
+
+@staff_view
+def task_view(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
+    return task_page(request, member, selectors.upload_task_get(member, pk))
+
+
+def task_page(request: HttpRequest, member: Membership, task: UploadTask, status: int = 200) -> HttpResponse:
+    """While the file is read: the status page; then its review (or why it could not be read)."""
+    if task.state == TaskState.DONE and task.kind == TaskKind.REPORT:
+        document = interchange.from_json(task.result["document"])
+        request.session[SESSION_KEY] = task.result["document"]
+        request.session[TASK_KEY] = task.pk
+        findings = [f | {"label": {"error": "誤り", "warning": "注意", "info": "情報"}[f["severity"]]}
+                    for f in task.result["findings"]]
+        return preview_page(request, member, document, {"findings": findings, "filename": task.filename})
+    if task.state == TaskState.DONE:
+        return render(request, "kouka/staff/workbook_review.html", {
+            "task": task, "plan": task.result, "year": task.fiscal_year}, status=status)
+    back = reverse("kouka:workbook", kwargs={"year": task.fiscal_year}) if task.kind == TaskKind.WORKBOOK \
+        else reverse("kouka:import")
+    message = task.message if task.state == TaskState.FAILED else _(
+        "{minutes}分たっても読み込みが終わりません。ファイルが大きすぎるか、読み込むワーカー（kouka worker）が動いて"
+        "いません。管理者に連絡してください").format(minutes=settings.KOUKA_UPLOAD_PATIENCE // 60)
+    return render(request, "kouka/staff/task.html", {
+        "task": task, "status": status_json(task), "back": back, "message": message,
+        "failed": task.state == TaskState.FAILED or overdue(task)}, status=status)
+
+
+# --- the department workbook ----------------------------------------------------------------------------------
+
+
+@staff_view
+def workbook(request: HttpRequest, member: Membership, year: int) -> HttpResponse:
+    """The year's workbook: download one for a department, upload it filled."""
+    cycle = cycle_for(member, year)
+    departments = selectors.workbook_departments(member, cycle)
+    posted = request.method == "POST"
+    form = WorkbookUploadForm(request.POST if posted else None, request.FILES if posted else None,
+                              refusal=uploads.refusal(request), departments=departments)
+    if posted and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            task = workbook_upload(member=member, cycle=cycle, department=form.cleaned_data["department"] or None,
+                                   filename=uploaded.name, data=uploaded.read())
+        except KoukaError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return started(request, member, task)
+    return render(request, "kouka/staff/workbook.html", {
+        "cycle": cycle, "departments": departments, "form": form}, status=400 if posted else 200)
+
+
+@staff_view
+def workbook_download(request: HttpRequest, member: Membership, year: int) -> HttpResponse:
+    cycle = cycle_for(member, year)
+    department = request.GET.get("department", "") or None
+    try:
+        data = workbook_export(member=member, cycle=cycle, department=department)
+    except KoukaError as exc:
+        messages.error(request, str(exc))
+        return redirect("kouka:workbook", year=year)
+    name = _("{year}_{department}_記入シート.xlsx").format(year=format_fiscal_year(year),
+                                                         department=department or _("全課"))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@staff_view
+@require_POST
+def workbook_confirm(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
+    task = selectors.upload_task_get(member, pk)
+    year = task.fiscal_year
+    try:
+        count = workbook_apply(member=member, task=task, digest=request.POST.get("digest", ""))
+    except StaleVersion as exc:  # the year changed since the review: read it again, show the new plan
+        messages.error(request, str(exc))
+        UploadTask.objects.filter(pk=task.pk).update(state=TaskState.QUEUED, result=None)
+        return started(request, member, selectors.upload_task_get(member, pk))
+    except KoukaError as exc:
+        messages.error(request, str(exc))
+        return redirect("kouka:task", pk=pk)
+    messages.success(request, _("記入シートの{count}件の変更を保存しました").format(count=count))
+    return redirect("kouka:cycle", year=year)
+
+
+@staff_view
+@require_POST
+def workbook_cancel_view(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
+    task = selectors.upload_task_get(member, pk)
+    year = task.fiscal_year
+    workbook_cancel(member=member, task=task)
+    messages.info(request, _("記入シートの取込をやめました。何も保存していません"))
+    return redirect("kouka:workbook", year=year)

@@ -1,10 +1,10 @@
 """Public pages: published reports only, no sign-in. Everything shown comes from a frozen publication."""
 
-from typing import Any
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -15,15 +15,15 @@ from kouka.domain.aggregate import kpi_series
 from kouka.domain.carry import kpi_key
 from kouka.domain.checks import circled
 from kouka.domain.eras import format_fiscal_year
-from kouka.domain.jpnumbers import format_yen
-from kouka.domain.model import Measurement, Report
+from kouka.domain.model import Measurement
 from kouka.domain.notation import write_measurement
-from kouka.domain.rules import judge_kpi, report_total
+from kouka.domain.rules import judge_kpi
+from kouka.domain.search import MAX_QUERY_CHARS, MIN_CHARS, search_terms, too_short
 from kouka.render.html import stylesheet
-from kouka.web import integrations, pagecache, selectors
+from kouka.web import pagecache, selectors
 from kouka.web.models import Publication
 from kouka.web.stats import charts
-from kouka.web.views.common import export_response
+from kouka.web.views.common import export_response, report_body
 
 
 @cache_control(public=True, max_age=3600)
@@ -41,33 +41,6 @@ def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
     if not years:
         raise Http404(_("公表された報告がありません"))
     return render(request, "kouka/public/municipality.html", {"municipality": municipality, "years": years})
-
-
-def kpi_rows(report: Report) -> list[dict[str, Any]]:
-    rows = []
-    for project in report.projects:
-        for kpi in project.kpis:
-            result = judge_kpi(kpi, report.fiscal_year)
-            rows.append({"project": project, "kpi": kpi, "result": result,
-                         "label": _("事業{project} 成果目標{kpi}").format(project=circled(project.number),
-                                                                        kpi=circled(kpi.number)),
-                         "target": write_measurement(result.target) if result.target else "－",
-                         "actual": write_measurement(result.actual) if result.actual else "－"})
-    return rows
-
-
-def report_body(publication: Publication) -> str:
-    """The page body of one published revision; it depends on nothing but the publication (and its earlier
-    revisions), so :mod:`kouka.web.pagecache` keeps it."""
-    cycle = publication.cycle
-    report = selectors.publication_report(publication)
-    fragment = mark_safe(integrations.render_fragment(report))
-    return render_to_string("kouka/public/report_body.html", {
-        "cycle": cycle, "publication": publication, "report": report, "fragment": fragment,
-        "year_label": format_fiscal_year(cycle.fiscal_year), "total": format_yen(report_total(report)),
-        "rows": kpi_rows(report), "exports": list(integrations.EXPORTS.values()),
-        "revisions": cycle.publications.filter(revision__lte=publication.revision).order_by("-revision"),
-    })
 
 
 def _validators(response: HttpResponse, key: str, publication: Publication) -> HttpResponse:
@@ -134,6 +107,11 @@ def export_view(request: HttpRequest, slug: str, year: int, fmt: str) -> HttpRes
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    hits = selectors.published_search(query) if query else []
-    return render(request, "kouka/public/search.html", {"query": query, "hits": hits})
+    """Paginated hits of the search index (``?q=観光&page=2``); a query of one character is refused with a
+    message rather than finding nearly everything."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    short = bool(query) and too_short(search_terms(query))
+    page = Paginator(selectors.published_search(query), selectors.SEARCH_PAGE).get_page(request.GET.get("page"))
+    return render(request, "kouka/public/search.html", {
+        "query": query, "too_short": short, "page": page, "hits": selectors.search_hits(query, page.object_list),
+        "page_query": urlencode({"q": query}), "min_chars": MIN_CHARS})

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kouka.domain.aggregate import Tally, kpi_series, percent
+from kouka.domain.aggregate import Tally, kpi_series, percent, unit_group_label
 from kouka.domain.carry import kpi_key
 from kouka.domain.checks import circled
 from kouka.domain.eras import format_fiscal_year
@@ -48,7 +48,8 @@ class Line:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) <= 4 else None
+    """'2022' → 2022; anything else (², ２０２２, -1, 12345) → None (the filter is ignored)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 4 else None
 
 
 def filters_from(query: QueryDict, **fixed: Any) -> Filters:
@@ -100,7 +101,7 @@ def _filter_form(filters: Filters, *, prefecture: bool = False) -> dict[str, Any
     available = dashboards.choices()
     return {
         "years": [(y, format_fiscal_year(y), y == filters.year) for y in available.years],
-        "units": [(u, u == filters.unit_group) for u in available.unit_groups],
+        "units": [(u, unit_group_label(u), u == filters.unit_group) for u in available.unit_groups],
         "kinds": [(k.value, _(label), k == filters.kind) for k, label in KIND_LABELS.items()],
         "prefectures": [(p, p == filters.prefecture) for p in available.prefectures] if prefecture else [],
     }
@@ -115,21 +116,37 @@ def _describe(filters: Filters, municipality: Municipality | None = None) -> str
     if filters.kind:
         parts.append(_(KIND_LABELS[filters.kind]))
     if filters.unit_group:
-        parts.append(_("単位「{unit}」の成果目標").format(unit=filters.unit_group))
+        parts.append(_("単位「{unit}」の成果目標").format(unit=unit_group_label(filters.unit_group)))
     return "・".join(parts)
 
 
-def _tables(filters: Filters, slug: str = "", *, by_prefecture: bool) -> dict[str, Any]:
-    years = [Line(format_fiscal_year(year), "", cells(f, replace(filters, year=year), slug))
-             for year, f in dashboards.by_year(filters)]
-    units = [Line(unit, "", cells(f, replace(filters, unit_group=unit), slug, money=False))
+def _tables(filters: Filters, slug: str = "", *, by_prefecture: bool, measure: str = "share") -> dict[str, Any]:
+    """The tables and, drawn from the very same figures, the charts beside them."""
+    by_year = dashboards.by_year(filters)
+    years = [Line(format_fiscal_year(year), "", cells(f, replace(filters, year=year), slug)) for year, f in by_year]
+    shares = charts.shares_by_year_svg([charts.YearShares.of(format_fiscal_year(year), f) for year, f in by_year])
+    units = [Line(unit_group_label(unit), "", cells(f, replace(filters, unit_group=unit), slug, money=False))
              for unit, f in dashboards.by_unit(filters)]
-    prefectures = []
+    prefectures, japan = [], ""
     if by_prefecture:
+        by_area = dashboards.by_prefecture(filters)
         prefectures = [Line(p, reverse("kouka:stats_prefecture", args=[p]) + _suffix(filters),
-                            cells(f, replace(filters, prefecture=p))) for p, f in dashboards.by_prefecture(filters)]
+                            cells(f, replace(filters, prefecture=p))) for p, f in by_area]
+        japan = charts.prefecture_map_svg([charts.AreaValue.of(p, f) for p, f in by_area], measure)
     return {"years": years, "units": units, "prefectures": prefectures,
-            "total": cells(dashboards.summary(filters), filters, slug)}
+            "total": cells(dashboards.summary(filters), filters, slug),
+            "shares_chart": mark_safe(shares), "map": mark_safe(japan)}
+
+
+def map_links(filters: Filters, measure: str) -> list[tuple[str, str, bool]]:
+    """The map's two colourings as links keeping the filters: (label, href, current)."""
+    return [(label, "?" + urlencode(_query(filters) | {"map": key}) + "#map", key == measure)
+            for key, label in charts.MEASURES.items()]
+
+
+def measure_from(query: QueryDict) -> str:
+    """What the map is coloured by: 達成割合 (share, the default) or 交付金充当額 (grant)."""
+    return query.get("map", "") if query.get("map", "") in charts.MEASURES else "share"
 
 
 def _suffix(filters: Filters) -> str:
@@ -154,7 +171,8 @@ def national(request: HttpRequest) -> HttpResponse:
     ranking, page = _ranking(filters, request.GET.get("page"))
     return render(request, "kouka/public/stats.html", {
         "title": _("全国の集計"), "scope": _describe(filters), "filters": _filter_form(filters),
-        "tables": _tables(filters, by_prefecture=True), "ranking": ranking, "page": page,
+        "tables": _tables(filters, by_prefecture=True, measure=measure_from(request.GET)), "ranking": ranking,
+        "page": page, "map_links": map_links(filters, measure_from(request.GET)),
         "page_query": urlencode(_query(filters)), "judgements": list(JUDGEMENT_LABELS.values()),
     })
 
@@ -207,7 +225,7 @@ def _series(municipality: Municipality) -> list[SeriesView]:
 
 @rollup.once_per_view
 def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = Municipality.objects.filter(slug=slug).first()
+    municipality = selectors.municipality_published(slug)
     if municipality is None:
         raise Http404(_("団体がありません"))
     filters = filters_from(request.GET, prefecture=None, municipality=municipality.pk)
@@ -223,7 +241,9 @@ def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
 def sources_view(request: HttpRequest) -> HttpResponse:
     """The published reports behind a number, with how many of its projects or KPIs each holds."""
     slug = request.GET.get("m", "")[:40]
-    municipality = Municipality.objects.filter(slug=slug).first() if slug else None
+    municipality = selectors.municipality_published(slug) if slug else None
+    if slug and municipality is None:  # a body that has published nothing is not named on a public page
+        raise Http404(_("団体がありません"))
     filters = filters_from(request.GET)
     if municipality is not None:
         filters = replace(filters, municipality=municipality.pk)

@@ -1,4 +1,28 @@
-// Says back how each KPI figure is read while staff type it (the server reads it with the domain core).
+// Says back how each KPI figure is read while staff type it, and whether a project's grant is cost × rate
+// (the server reads both with the domain core: kouka.domain.entry).
+(function () {
+  "use strict";
+  var form = document.getElementById("project-form");
+  if (!form || !form.dataset.grantUrl) { return; }
+  var cost = form.querySelector("[name=cost]"), grant = form.querySelector("[name=grant]");
+  if (!cost || !grant) { return; }
+  var output = document.createElement("p");
+  output.className = "reading bad";
+  output.id = "grant_advice";
+  output.setAttribute("aria-live", "polite");
+  grant.insertAdjacentElement("afterend", output);
+  var timer = null;
+  function update() {
+    var url = form.dataset.grantUrl + "?cost=" + encodeURIComponent(cost.value) + "&grant=" + encodeURIComponent(grant.value);
+    fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
+      output.textContent = (data.advice || []).join("　");
+    }).catch(function () { output.textContent = ""; });
+  }
+  [cost, grant].forEach(function (input) {
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 250); });
+  });
+  update();
+})();
 (function () {
   "use strict";
   var form = document.getElementById("kpi-form");
@@ -17,7 +41,7 @@
       if (!text) { output.textContent = ""; output.classList.remove("bad"); return; }
       var url = form.dataset.readingUrl + "?text=" + encodeURIComponent(text) + "&unit=" + encodeURIComponent(unit.value);
       fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
-        output.textContent = data.reading;
+        output.textContent = data.reading + (data.advice && data.advice.length ? "　" + data.advice.join("　") : "");
         output.classList.toggle("bad", !data.ok);
       }).catch(function () { output.textContent = ""; });
     }
