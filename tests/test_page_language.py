@@ -42,7 +42,7 @@ ALLOWED = {"kouka", "pdf", "csv", "excel", "json", "api", "kpi", "url", "e-mail"
            "xlsm", "txt", "htm", "parquet", "github", "cms", "https", "http", "www", "bearer", "token", "utf",
            "shift_jis", "english", "bom", "openapi", "ods", "jsonl", "cookie", "javascript", "isesaki", "othercity",
            "example", "shoko-taro", "yushikisha", "kikaku", "shoko", "kigyo", "ict", "wi-fi", "dx", "sns", "web",
-           "fax", "ok", "id"}
+           "fax", "ok", "id", "jpeg", "png", "webp", "exif", "japanmap", "apache", "license"}
 WORD = re.compile(r"[A-Za-z][A-Za-z_\-]{2,}")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")
 RAW_JSON = re.compile(r'\{"|\[\{|"\s*:\s*["\[{0-9]|\b(null|true|false|None|True|False)\b')

@@ -140,7 +140,7 @@ def _tables(filters: Filters, slug: str = "", *, by_prefecture: bool, measure: s
 
 def map_links(filters: Filters, measure: str) -> list[tuple[str, str, bool]]:
     """The map's two colourings as links keeping the filters: (label, href, current)."""
-    return [(label, "?" + urlencode(_query(filters) | {"map": key}) + "#map", key == measure)
+    return [(_(label), "?" + urlencode(_query(filters) | {"map": key}) + "#map", key == measure)
             for key, label in charts.MEASURES.items()]
 
 
