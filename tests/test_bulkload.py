@@ -134,9 +134,9 @@ def test_bad_files_are_named_and_leave_nothing_the_rest_load(alias: str, synthet
     messages = {f.path.name: f.message for f in summary.failures}
     assert set(messages) == {"broken.json", "wrong.json", "long.json", "nameless.json", good[1].name}
     assert "JSONとして読めません" in messages["broken.json"]
-    assert "スキーマ違反" in messages["wrong.json"] and "$.reports[0]" in messages["wrong.json"]
+    assert "報告の年度がありません" in messages["wrong.json"] and "$.reports[0]" in messages["wrong.json"]
     assert "事業名が長すぎます（301文字、上限300文字）" in messages["long.json"]
-    assert "団体名がありません" in messages["nameless.json"] and "municipality.name" in messages["nameless.json"]
+    assert "団体名がありません" in messages["nameless.json"] and "団体名を記入してください" in messages["nameless.json"]
     assert "作成中のため読み込みません" in messages[good[1].name]
     assert (summary.files, summary.created, summary.batches) == (7, 4, 1)
     assert not Municipality.objects.filter(code="109991").exists()

@@ -44,9 +44,9 @@ def test_a_changed_total_fails(example_path: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("content", "expected"), [
-    ("{not json", "not valid JSON"),
+    ("{not json", "JSONとして読めません"),
     ('{"schema": "kouka/2", "reports": []}', "kouka/2"),
-    (None, "cost_yen"),
+    (None, "事業費の値 -1 が範囲（下限 0）の外です"),
 ])
 def test_bad_input_is_one_clear_line_and_exit_2(example_path: Path, tmp_path: Path, content: str | None,
                                                   expected: str) -> None:

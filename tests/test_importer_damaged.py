@@ -9,6 +9,7 @@ How long each variant takes is measured by ``bench/import_damaged.py`` (BENCHMAR
 """
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from kouka import interchange
 from kouka.cli import COMMAND_MODULES, app
 from kouka.importers import import_bytes
 from paths import EXAMPLE, SEED
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # a message for people, in Japanese (English via gettext)
 
 for _module in COMMAND_MODULES:
     __import__(_module)
@@ -66,7 +69,8 @@ def _check_refused(variant: Variant, code: int, summary: dict[str, Any], source:
     entry = summary["files"][0]
     message = entry["error"]
     assert code == 2, f"{variant.name}: refused with exit code {code}"
-    assert message.startswith(source.name) and " / " in message and "Traceback" not in message, (
+    assert message.startswith(source.name) and JAPANESE.search(message) and " / " not in message and (
+        "Traceback" not in message), (
         f"{variant.name}: unclear message {message!r}")
     assert not list(out.iterdir()), f"{variant.name}: something was written although the import failed"
 
@@ -141,7 +145,10 @@ def test_a_50mb_file_is_refused_at_once(fmt: str, sources: dict[str, Source], tm
     out.mkdir()
     result = runner.invoke(app, ["import", str(path), "-o", str(out), "--format", "auto"])
     assert result.exit_code == 2, result.output
-    assert "大きすぎます" in result.stderr and "too large" in result.stderr and path.name in result.stderr
+    assert "大きすぎます" in result.stderr and path.name in result.stderr
+    english = runner.invoke(app, ["import", str(path), "-o", str(out), "--format", "auto"],
+                            env={"KOUKA_LANGUAGE": "en"})
+    assert english.exit_code == 2 and "too large" in english.stderr and path.name in english.stderr
     assert not list(out.iterdir())
 
 

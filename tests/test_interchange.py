@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from kouka import interchange
+from kouka.domain import i18n
 from kouka.interchange import InterchangeError
 
 
@@ -56,5 +57,7 @@ def test_schema_violations_name_the_json_path(example_path: Path, mutate: Any, p
 
 
 def test_malformed_json_names_line_and_column() -> None:
-    with pytest.raises(InterchangeError, match="line 2, column"):
+    with pytest.raises(InterchangeError, match="JSONとして読めません（2行目3文字目: "):
+        interchange.loads('{"schema":\n  oops}')
+    with i18n.language("en"), pytest.raises(InterchangeError, match=r"Not valid JSON \(line 2, column 3: "):
         interchange.loads('{"schema":\n  oops}')

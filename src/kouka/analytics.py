@@ -19,6 +19,7 @@ from typing import Any
 
 from kouka import interchange
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.model import Document, Report
 from kouka.render.opendata import COLUMN_NAMES, kpi_rows
 
@@ -97,7 +98,7 @@ class ParquetRows:
         try:
             table = pa.Table.from_pydict(columns, schema=self._schema)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
-            raise ExportError(f"列の型に合わない値があります / a value does not fit its column: {exc}") from exc
+            raise ExportError(_("列の型に合わない値があります（{exc}）").format(exc=exc)) from exc
         self._writer.write_table(table)
         self.rows += len(self.pending)
         self.pending = []
@@ -132,7 +133,7 @@ def _writing(out: Path, batch_rows: int, summary: ExportSummary) -> Iterator[Par
         writer.finish()
     except OSError as exc:
         writer.abandon()
-        raise ExportError(f"{out}: 書き込めません / cannot write: {exc.strerror or exc}") from exc
+        raise ExportError(_("{out}: 書き込めません（{value}）").format(out=out, value=exc.strerror or exc)) from exc
     except BaseException:
         writer.abandon()
         raise

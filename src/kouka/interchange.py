@@ -18,7 +18,7 @@ from kouka.atomicfile import write_atomically
 from kouka.domain import limits, model
 from kouka.domain.eras import YearRef
 from kouka.domain.errors import KoukaError
-from kouka.domain.i18n import _
+from kouka.domain.i18n import _, gettext_noop
 from kouka.domain.model import Body, Document, Figure, Kpi, Measurement, Project, ProjectKind, Report
 
 if TYPE_CHECKING:  # jsonschema itself is imported only when the fast validator refuses a document
@@ -75,8 +75,8 @@ def validate(data: Any) -> None:
     """Raise :class:`InterchangeError` at the first schema violation (the deepest, most precise one)."""
     if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
         raise InterchangeError(
-            f"スキーマ版 {data['schema']!r} には対応していません（{SCHEMA_ID} のみ） / unsupported schema "
-            f"version {data['schema']!r}, expected {SCHEMA_ID!r}", "$.schema")
+            _("スキーマ版 {value!r} には対応していません（{SCHEMA_ID} のみ）").format(
+                value=data["schema"], SCHEMA_ID=SCHEMA_ID), "$.schema")
     if _fast_valid(data):
         return
     import jsonschema  # the reference validator decides and names the first problem: slow to import, so only now
@@ -107,7 +107,10 @@ def field_label(parts: list[str | int]) -> str:
 def schema_message(error: "jsonschema.ValidationError") -> str:
     """A schema violation in words: 事業名が長すぎます（412文字、上限300文字）, or the validator's own."""
     value, limit = error.instance, error.validator_value
-    label = field_label(list(error.absolute_path))
+    path = list(error.absolute_path)
+    if error.validator == "required" and isinstance(value, dict) and isinstance(limit, list):
+        path += [name for name in limit if name not in value][:1]  # the field that is missing
+    label = field_label(path)
     if error.validator == "maxLength" and isinstance(value, str):
         return _("{field}が長すぎます（{length}文字、上限{limit}文字）").format(
             field=label, length=f"{len(value):,}", limit=f"{limit:,}")
@@ -117,7 +120,22 @@ def schema_message(error: "jsonschema.ValidationError") -> str:
         bound = _("下限") if error.validator == "minimum" else _("上限")
         return _("{field}の値 {value} が範囲（{bound} {limit}）の外です").format(
             field=label, value=value, bound=bound, limit=limit)
-    return f"{label}: スキーマ違反 / schema violation: {error.message}"
+    return _(SCHEMA_WORDS.get(str(error.validator), SCHEMA_OTHER)).format(field=label)
+
+
+# What a schema violation means, in words (the validator's own message is English and quotes raw JSON).
+SCHEMA_OTHER = gettext_noop("{field}の値が正しくありません")
+SCHEMA_WORDS = {
+    "required": gettext_noop("{field}がありません"),
+    "minLength": gettext_noop("{field}が空です"),
+    "type": gettext_noop("{field}の形式が正しくありません（文字・数値・一覧の別が違います）"),
+    "enum": gettext_noop("{field}の値が決められた選択肢のどれでもありません"),
+    "const": gettext_noop("{field}の値が決められた値ではありません"),
+    "pattern": gettext_noop("{field}の書き方が正しくありません"),
+    "additionalProperties": gettext_noop("{field}に知らない項目があります"),
+    "minItems": gettext_noop("{field}が空です"),
+    "maxItems": gettext_noop("{field}の数が多すぎます"),
+}
 
 
 # --- from JSON ---------------------------------------------------------------
@@ -412,8 +430,9 @@ def parse_json(text: str, *, source: str = "") -> Any:
         line, column = _position(text, found.start()) if found else (0, 0)
         where = f"{source}:" if source else ""
         raise InterchangeError(
-            f"数値の桁数が多すぎます（{len(digits.lstrip('-')):,}桁、上限{MAX_INTEGER_DIGITS}桁） / number too long "
-            f"({where}line {line}, column {column})", "") from None
+            _("数値の桁数が多すぎます（{digits:,}桁、上限{limit}桁）（{where}{line}行{column}列目）").format(
+                digits=len(digits.lstrip("-")), limit=MAX_INTEGER_DIGITS, where=where, line=line, column=column),
+            "") from None
 
 
 def loads(text: str, *, source: str = "") -> Document:
@@ -421,11 +440,12 @@ def loads(text: str, *, source: str = "") -> Document:
     try:
         data = parse_json(text, source=source)
     except RecursionError as exc:
-        raise InterchangeError("JSONの入れ子が深すぎます / JSON nested too deeply", "") from exc
+        raise InterchangeError(_("JSONの入れ子が深すぎます"), "") from exc
     except json.JSONDecodeError as exc:
         where = f"{source}:" if source else ""
         raise InterchangeError(
-            f"JSONとして読めません / not valid JSON: {exc.msg} ({where}line {exc.lineno}, column {exc.colno})",
+            _("JSONとして読めません（{where}{line}行目{column}文字目: {reason}）").format(
+                reason=exc.msg, where=where, line=exc.lineno, column=exc.colno),
             "") from exc
     return from_json(data)
 
@@ -435,7 +455,8 @@ def load_bytes(data: bytes, *, source: str = "") -> Document:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InterchangeError(f"UTF-8 ではありません / not UTF-8 ({exc.reason} at byte {exc.start})", "") from exc
+        raise InterchangeError(_("UTF-8 ではありません（{start}バイト目: {reason}）").format(
+            reason=exc.reason, start=exc.start), "") from exc
     return loads(text, source=source)
 
 
@@ -445,7 +466,8 @@ def load(path: str | os.PathLike[str]) -> Document:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise InterchangeError(f"{file}: 読めません / cannot read: {exc.strerror}", "") from exc
+        raise InterchangeError(_("{file}: 読めません（{strerror}）").format(
+            file=file, strerror=exc.strerror), "") from exc
     try:
         return load_bytes(data, source=str(file))
     except InterchangeError as exc:

@@ -26,6 +26,7 @@ from kouka.atomicfile import write_atomically
 from kouka.domain.carry import carry_report, kpi_key, project_key
 from kouka.domain.checks import circled
 from kouka.domain.eras import YearRef, format_fiscal_period, format_fiscal_year
+from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import (
     DIRECTION_LABELS,
@@ -147,7 +148,7 @@ def choose_bodies(seed: int, count: int) -> list[SynthBody]:
     """``count`` bodies: prefectures in proportion, their municipalities first, in code order."""
     everyone = national_bodies(seed)
     if not 1 <= count <= len(everyone):
-        raise SynthError(f"団体数は1～{len(everyone)}です / bodies must be 1..{len(everyone)}, not {count}")
+        raise SynthError(_("団体数は1～{everyone}です（{count}）").format(everyone=len(everyone), count=count))
     if count == len(everyone):
         return everyone
     rng = _rng(seed, "choose", count)
@@ -512,9 +513,9 @@ def generate(*, bodies: int = NATIONAL_BODIES, years: int = 3, seed: int = 0, fi
     document depends only on the arguments and the body, never on which part made it.
     """
     if not 1 <= years <= 50:
-        raise SynthError(f"年数は1～50です / years must be 1..50, not {years}")
+        raise SynthError(_("年数は1～50です（{years}）").format(years=years))
     if not 1868 <= first_year <= 2200 - years:
-        raise SynthError(f"初年度が範囲外です / first year {first_year} is out of range")
+        raise SynthError(_("初年度が範囲外です（{first_year}）").format(first_year=first_year))
     span = range(first_year, first_year + years)
     chosen = choose_bodies(seed, bodies)
     plans = plan_wide_area(seed, chosen, span)
@@ -555,7 +556,7 @@ def write(directory: str | os.PathLike[str], *, bodies: int = NATIONAL_BODIES, y
     """
     generate(bodies=bodies, years=years, seed=seed, first_year=first_year)  # refuse bad arguments first
     if jobs < 1:
-        raise SynthError(f"並列数は1以上です / jobs must be at least 1, not {jobs}")
+        raise SynthError(_("並列数は1以上です（{jobs}）").format(jobs=jobs))
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     arguments = (out, bodies, years, seed, first_year, validate)

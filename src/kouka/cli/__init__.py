@@ -11,10 +11,11 @@ import sys
 
 import typer
 
+from kouka.domain.i18n import _
+
 app = typer.Typer(
     name="kouka",
-    help="kouka（効果）: 地方創生交付金事業の効果検証を管理・検証・公表します / manage, verify and publish "
-    "effect verifications of regional-revitalization grant projects.",
+    help=_("kouka（効果）: 地方創生交付金事業の効果検証を管理・検証・公表します"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

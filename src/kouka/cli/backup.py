@@ -8,13 +8,14 @@ import typer
 from kouka.cli import app
 from kouka.cli.common import console, fail
 from kouka.cli.web import DataOption, prepare_data
+from kouka.domain.i18n import _
 
-FileArgument = Annotated[Path, typer.Argument(help="バックアップファイル（例: kouka-backup.jsonl.gz） / dump file")]
+FileArgument = Annotated[Path, typer.Argument(help=_("バックアップファイル（例: kouka-backup.jsonl.gz）"))]
 
 
-@app.command()
+@app.command(help=_("データベース全体（団体・利用者と役割・報告・公表版・履歴）を1つのファイルに書き出します"))
 def dump(file: FileArgument, data: DataOption = Path("data")) -> None:
-    """データベース全体（団体・利用者と役割・報告・公表版・履歴）を1つのファイルに書き出します / dump everything."""
+    """データベース全体（団体・利用者と役割・報告・公表版・履歴）を1つのファイルに書き出します"""
     prepare_data(data, "127.0.0.1")
     from kouka.web.ops.backup import BackupError
     from kouka.web.ops.backup import dump as dump_database
@@ -22,21 +23,21 @@ def dump(file: FileArgument, data: DataOption = Path("data")) -> None:
     try:
         tables = dump_database(file)
     except (BackupError, OSError) as exc:
-        fail(f"書き出せません / cannot dump: {exc}")
-    console.print(f"{file} に {sum(tables.values())} 行（{len(tables)} 表）を書き出しました / dumped", highlight=False)
+        fail(_("書き出せません（{exc}）").format(exc=exc))
+    console.print(_("{file} に {value} 行（{tables} 表）を書き出しました").format(
+        file=file, value=sum(tables.values()), tables=len(tables)), highlight=False)
 
 
-@app.command()
+@app.command(help=_("kouka dump のファイルを空のデータベースに復元します（署名を確認）"))
 def restore(
     file: FileArgument,
     data: DataOption = Path("data"),
     accept_unsigned: Annotated[bool, typer.Option(
-        "--accept-unsigned", help="署名のない・一致しないファイルも復元します（内容を確かめた場合のみ） / "
-                                  "restore a file whose signature is missing or wrong")] = False,
+        "--accept-unsigned", help=_("署名のない・一致しないファイルも復元します（内容を確かめた場合のみ）"))] = False,
 ) -> None:
-    """kouka dump のファイルを空のデータベースに復元します（署名を確認） / restore a dump into an empty database."""
+    """kouka dump のファイルを空のデータベースに復元します（署名を確認）"""
     if not file.is_file():
-        fail(f"{file} がありません / no such file")
+        fail(_("{file} がありません").format(file=file))
     prepare_data(data, "127.0.0.1")
     from kouka.web.ops.backup import BackupError, read_header, restore_bytes, signature_problem
 
@@ -45,14 +46,14 @@ def restore(
         read_header(content, str(file))
         problem = signature_problem(content, str(file))
         if problem and not accept_unsigned:
-            fail(problem + "。内容を確かめたうえで --accept-unsigned を付けると復元できます / check the file, then "
-                 "use --accept-unsigned")
+            fail(problem + _("。内容を確かめたうえで --accept-unsigned を付けると復元できます"))
         if problem:
-            console.print(f"[bold red]警告 / warning:[/] {problem}。--accept-unsigned の指定により復元します",
+            console.print("[bold red]" + _("警告:") + "[/] "
+                          + _("{problem}。--accept-unsigned の指定により復元します").format(problem=problem),
                           highlight=False)
         rows = restore_bytes(content, source=str(file), accept_unsigned=True)
     except OSError as exc:
-        fail(f"{file}: 読めません / cannot read: {exc.strerror}")
+        fail(_("{file}: 読めません（{strerror}）").format(file=file, strerror=exc.strerror))
     except BackupError as exc:
         fail(str(exc))
-    console.print(f"{file} から {rows} 行を復元しました / restored", highlight=False)
+    console.print(_("{file} から {rows} 行を復元しました").format(file=file, rows=rows), highlight=False)

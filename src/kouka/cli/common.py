@@ -8,6 +8,7 @@ from rich.console import Console
 
 from kouka import interchange
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.model import Document, Report
 
 # Exit codes: 0 fine, 1 the data has errors (findings), 2 the input could not be read.
@@ -23,7 +24,7 @@ error_console = Console(stderr=True)
 
 def fail(message: str, code: int = EXIT_UNREADABLE) -> NoReturn:
     """One line on standard error, then exit; never a traceback."""
-    error_console.print(f"[bold red]エラー / error:[/] {message}", highlight=False, soft_wrap=True)
+    error_console.print(f"[bold red]{_('エラー')}:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -38,5 +39,6 @@ def pick_report(document: Document, path: Path, year: int | None) -> Report:
     try:
         return document.report_for(year)
     except KeyError:
-        wanted = f"{year}年度の報告" if year else "報告"
-        fail(f"{path}: {wanted}がありません / no report{f' for fiscal {year}' if year else ''} in the file")
+        if year:
+            fail(_("{path}: {year}年度の報告がありません").format(path=path, year=year))
+        fail(_("{path}: 報告がありません").format(path=path))

@@ -12,16 +12,18 @@ from kouka.cli.common import EXIT_FINDINGS, EXIT_OK, console, load_document, pic
 from kouka.domain.checks import Finding, Severity, check_report, circled, has_errors
 from kouka.domain.eras import format_fiscal_period, format_fiscal_year
 from kouka.domain.gate import publication_findings
+from kouka.domain.i18n import _, gettext_noop
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Report
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import JUDGEMENT_LABELS, judge_kpi, report_total
 
-FileArg = Annotated[Path, typer.Argument(help="kouka JSON file / 交換形式のJSONファイル")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="fiscal year (Western), e.g. 2022 / 年度（西暦）")]
+FileArg = Annotated[Path, typer.Argument(help=_("交換形式のJSONファイル"))]
+YearOpt = Annotated[int | None, typer.Option("--year", help=_("年度（西暦）"))]
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_SEVERITY_LABEL = {Severity.ERROR: "エラー", Severity.WARNING: "警告", Severity.INFO: "情報"}
+_SEVERITY_LABEL = {Severity.ERROR: gettext_noop("エラー"), Severity.WARNING: gettext_noop("警告"),
+                   Severity.INFO: gettext_noop("情報")}
 
 
 def _rate_text(rate: Decimal | None) -> str | None:
@@ -30,15 +32,15 @@ def _rate_text(rate: Decimal | None) -> str | None:
     return format(rate.normalize(), "f")
 
 
-@app.command()
+@app.command(help=_("事業・交付金・成果目標と判定を表で示します"))
 def show(file: FileArg, year: YearOpt = None) -> None:
-    """事業・交付金・成果目標と判定を表で示します / show projects, grants and KPIs with judgements."""
+    """事業・交付金・成果目標と判定を表で示します"""
     from rich.table import Table  # only ``show`` draws tables: ``check`` and ``judge`` start faster without
 
     report = pick_report(load_document(file), file, year)
     console.print(f"[bold]{report.municipality.name}[/] {format_fiscal_year(report.fiscal_year)} "
                   f"{report.program.name}（交付率 {report.program.rate}）")
-    projects = Table(title="事業 / projects", show_lines=False)
+    projects = Table(title=_("事業"), show_lines=False)
     for column in ("事業", "事業名", "事業期間", "事業費", "交付金充当額"):
         projects.add_column(column, justify="right" if column in ("事業費", "交付金充当額") else "left")
     for project in report.projects:
@@ -48,7 +50,8 @@ def show(file: FileArg, year: YearOpt = None) -> None:
             "" if project.grant_yen is None else format_yen(project.grant_yen))
     projects.add_row("", "[bold]合計[/]", "", "", f"[bold]{format_yen(report_total(report))}[/]")
     console.print(projects)
-    kpis = Table(title=f"成果目標と判定（{format_fiscal_year(report.fiscal_year)}） / KPIs")
+    kpis = Table(title=_("成果目標と判定（{fiscal_year}）").format(
+        fiscal_year=format_fiscal_year(report.fiscal_year)))
     for column in ("事業", "成果目標", "基準値", "目標", "実績", "判定", "達成率"):
         kpis.add_column(column)
     for project in report.projects:
@@ -67,17 +70,17 @@ def show(file: FileArg, year: YearOpt = None) -> None:
 
 def _print_findings(findings: list[Finding]) -> None:
     if not findings:
-        console.print("[green]指摘事項はありません / no findings[/]")
+        console.print(f"[green]{_('指摘事項はありません')}[/]")
         return
     for finding in findings:
         style = _SEVERITY_STYLE[finding.severity]
-        console.print(f"[{style}]{_SEVERITY_LABEL[finding.severity]} ({finding.severity})[/] "
+        console.print(f"[{style}]{_(_SEVERITY_LABEL[finding.severity])}[/] "
                       f"{finding.sentence} [dim]{finding.path}[/]", highlight=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(help=_("公表前の点検をします（公表できない誤りがあれば終了コード1）"))
 def check(file: FileArg, year: YearOpt = None) -> None:
-    """公表前の点検をします（公表できない誤りがあれば終了コード1） / the publication checklist; exit 1 on errors."""
+    """公表前の点検をします（公表できない誤りがあれば終了コード1）"""
     document = load_document(file)
     by_year = {report.fiscal_year: report for report in document.reports}
     findings: list[Finding] = []
@@ -112,9 +115,9 @@ def judgement_json(report: Report, path: str = "$.reports[0]") -> dict[str, Any]
     }
 
 
-@app.command()
+@app.command(help=_("判定をJSONで出力します（スクリプト向け）"))
 def judge(file: FileArg, year: YearOpt = None) -> None:
-    """判定をJSONで出力します（スクリプト向け） / print judgements as JSON for scripts."""
+    """判定をJSONで出力します（スクリプト向け）"""
     document = load_document(file)
     report = pick_report(document, file, year)
     index = document.reports.index(report)

@@ -88,7 +88,7 @@ def import_one(source: Path, outdir: Path | None, fmt: str, supplied: Supplied |
     try:
         data = source.read_bytes()
     except OSError as exc:
-        outcome.error = f"{source}: 読み込めません / cannot read: {exc.strerror or exc}"
+        outcome.error = _("{source}: 読み込めません（{value}）").format(source=source, value=exc.strerror or exc)
         return outcome
     try:
         result = import_bounded(data, fmt, filename=source.name, supplied=supplied)
@@ -111,37 +111,37 @@ def import_one(source: Path, outdir: Path | None, fmt: str, supplied: Supplied |
         write_atomically(findings_file.with_name(f"{source.stem}{SOURCES_SUFFIX}"),
                          json.dumps(result.sources, ensure_ascii=False, indent=2) + "\n")
     except (OSError, KoukaError) as exc:
-        outcome.error = f"{output}: 書き込めません / cannot write: {exc}"
+        outcome.error = _("{output}: 書き込めません（{exc}）").format(output=output, exc=exc)
         return outcome
     outcome.output, outcome.findings_file = output, findings_file
     return outcome
 
 
-@app.command("import")
+@app.command("import", help=_("公表済みの効果検証（テキスト・HTML・Excel・PDF）を取り込みます"))
 def import_command(
-    paths: Annotated[list[Path], typer.Argument(help="files or folders / 取り込むファイルまたはフォルダ")],
-    outdir: Annotated[Path | None, typer.Option("-o", "--outdir", help="output folder (default: beside each input) "
-                                                "/ 出力先フォルダ")] = None,
+    paths: Annotated[list[Path], typer.Argument(help=_("取り込むファイルまたはフォルダ"))],
+    outdir: Annotated[Path | None, typer.Option("-o", "--outdir", help=_("出力先フォルダ"))] = None,
     fmt: Annotated[str, typer.Option("--format", help="auto|text|html|xlsx|pdf")] = "auto",
-    as_json: Annotated[bool, typer.Option("--json", help="machine-readable summary / JSONで要約")] = False,
-    year: Annotated[str, typer.Option("--year", help="対象年度（文書に書かれていないとき）: 令和4年度")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help=_("JSONで要約"))] = False,
+    year: Annotated[str, typer.Option("--year", help=_("対象年度（文書に書かれていないとき）: 令和4年度"))] = "",
     municipality: Annotated[str, typer.Option("--municipality",
-                                              help="団体名（文書に書かれていないとき）: 伊勢崎市")] = "",
-    prefecture: Annotated[str, typer.Option("--prefecture", help="都道府県（文書に書かれていないとき）: 群馬県")] = "",
+                                              help=_("団体名（文書に書かれていないとき）: 伊勢崎市"))] = "",
+    prefecture: Annotated[str, typer.Option("--prefecture",
+                                            help=_("都道府県（文書に書かれていないとき）: 群馬県"))] = "",
 ) -> None:
-    """公表済みの効果検証（テキスト・HTML・Excel・PDF）を取り込みます / import published reports."""
+    """公表済みの効果検証（テキスト・HTML・Excel・PDF）を取り込みます"""
     if fmt not in FORMATS:
-        fail(f"--format は {', '.join(FORMATS)} のいずれかです / unknown format {fmt!r}")
+        fail(_("--format は {value} のいずれかです（{fmt!r}）").format(value=", ".join(FORMATS), fmt=fmt))
     try:
         supplied = supplied_from(year, municipality, prefecture)
     except KoukaError as exc:
         fail(str(exc))
     inputs = collect_inputs(paths)
     if not inputs:
-        fail("取り込むファイルがありません / no input files")
+        fail(_("取り込むファイルがありません"))
     outcomes: list[Outcome] = []
     show_progress = len(inputs) > 1
-    with Progress(TextColumn("[bold]取り込み / import[/]"), BarColumn(), MofNCompleteColumn(),
+    with Progress(TextColumn(f"[bold]{_('取り込み')}[/]"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), console=error_console, transient=True,
                   disable=not show_progress) as progress:
         task = progress.add_task("", total=len(inputs))
@@ -149,7 +149,7 @@ def import_command(
             progress.update(task, description=source.name)
             outcome = import_one(source, outdir, fmt, supplied)
             if outcome.error and not as_json:
-                error_console.print(f"[bold red]エラー / error:[/] {outcome.error}", highlight=False, soft_wrap=True)
+                error_console.print(f"[bold red]{_('エラー')}:[/] {outcome.error}", highlight=False, soft_wrap=True)
             outcomes.append(outcome)
             progress.advance(task)
     failed = [o for o in outcomes if o.error]

@@ -28,6 +28,7 @@ from kouka.domain.aggregate import (
 )
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import format_grouped, format_yen
 from kouka.domain.model import Measurement, Report
 from kouka.domain.notation import write_measurement
@@ -35,16 +36,16 @@ from kouka.domain.rules import JUDGEMENT_LABELS, Judgement
 from kouka.synth_data import PREFECTURES
 
 
-@app.command("synth")
+@app.command("synth", help=_("全国規模の合成データを交換形式で書き出します（同じ種なら同じバイト列）"))
 def synth_command(
-    out: Annotated[Path, typer.Option("-o", "--out", help="output directory / 出力先ディレクトリ")],
-    bodies: Annotated[int, typer.Option("--bodies", help="number of bodies (1..1788) / 団体数")] = 1788,
-    years: Annotated[int, typer.Option("--years", help="number of fiscal years / 年数")] = 3,
-    seed: Annotated[int, typer.Option("--seed", help="random seed / 乱数の種")] = 0,
-    first_year: Annotated[int, typer.Option("--first-year", help="first fiscal year / 初年度（西暦）")] = 2016,
-    jobs: Annotated[int, typer.Option("--jobs", help="processes, 0 = one per CPU / 並列数")] = 0,
+    out: Annotated[Path, typer.Option("-o", "--out", help=_("出力先ディレクトリ"))],
+    bodies: Annotated[int, typer.Option("--bodies", help=_("団体数"))] = 1788,
+    years: Annotated[int, typer.Option("--years", help=_("年数"))] = 3,
+    seed: Annotated[int, typer.Option("--seed", help=_("乱数の種"))] = 0,
+    first_year: Annotated[int, typer.Option("--first-year", help=_("初年度（西暦）"))] = 2016,
+    jobs: Annotated[int, typer.Option("--jobs", help=_("並列数"))] = 0,
 ) -> None:
-    """全国規模の合成データを交換形式で書き出します（同じ種なら同じバイト列） / write deterministic synthetic data."""
+    """全国規模の合成データを交換形式で書き出します（同じ種なら同じバイト列）"""
     from kouka import synth  # only this command writes synthetic data
 
     try:
@@ -53,9 +54,11 @@ def synth_command(
     except (synth.SynthError, KoukaError) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"{out}: 書き込めません / cannot write: {exc.strerror}")
-    console.print(f"{summary.files}団体・{summary.reports}報告・{summary.projects}事業・成果目標{summary.kpis}件を "
-                  f"{out} に書き出しました / wrote {summary.files} files ({summary.bytes:,} bytes)")
+        fail(_("{out}: 書き込めません（{strerror}）").format(out=out, strerror=exc.strerror))
+    console.print(_("{files}団体・{reports}報告・{projects}事業・成果目標{kpis}件を {out} に書き出しました"
+                    "（{bytes:,}バイト）").format(
+        files=summary.files, reports=summary.reports, projects=summary.projects, kpis=summary.kpis, out=out,
+        bytes=summary.bytes))
 
 
 def interchange_files(paths: list[Path]) -> Iterator[Path]:
@@ -109,18 +112,18 @@ def _print_tables(result: Aggregate, top: int) -> None:
     console.print(f"[bold]{bodies:,}団体・{total.report_count:,}報告[/]　事業 {total.projects:,}（うち広域連携 "
                   f"{total.wide_area_projects:,}、一度だけ数えます）　事業費 {format_yen(total.cost_yen)}　"
                   f"交付金 {format_yen(total.grant_yen)}", highlight=False)
-    console.print(_tally_table("年度別 / by fiscal year", "年度",
+    console.print(_tally_table(_("年度別"), "年度",
                                [(format_fiscal_year(y), result.by_year[y]) for y in sorted(result.by_year)]))
     prefectures = sorted(result.by_prefecture, key=_prefecture_order)
-    console.print(_tally_table("都道府県別 / by prefecture", "都道府県",
+    console.print(_tally_table(_("都道府県別"), "都道府県",
                                [(p or "（不明）", result.by_prefecture[p]) for p in prefectures]))
-    units = Table(title="単位別 / by unit")
+    units = Table(title=_("単位別"))
     for column in ("単位", *_COUNT_COLUMNS):
         units.add_column(column, justify="left" if column == "単位" else "right")
     for unit in sorted(result.by_unit, key=lambda u: (-result.by_unit[u].total, u)):
         units.add_row(unit, *_count_cells(result.by_unit[unit]))
     console.print(units)
-    ranking = Table(title=f"団体別ランキング（達成割合順、上位{top}） / ranking by KPIs met")
+    ranking = Table(title=_("団体別ランキング（達成割合順、上位{top}）").format(top=top))
     for column in ("順位", "団体", "都道府県", "コード", "事業", "交付金", *_COUNT_COLUMNS):
         ranking.add_column(column, justify="left" if column in ("団体", "都道府県") else "right")
     for row in result.ranking()[:top]:
@@ -240,7 +243,7 @@ def _measurement_text(measurement: Measurement | None) -> str:
 
 
 def _print_series(series: dict[str, KpiSeries]) -> None:
-    table = Table(title="成果目標の推移 / each KPI over the years")
+    table = Table(title=_("成果目標の推移"))
     for column in ("成果目標", "基準値", "年度", "目標", "実績", "判定"):
         table.add_column(column)
     for entry in series.values():
@@ -262,25 +265,24 @@ def series_json(series: dict[str, KpiSeries]) -> dict[str, Any]:
             for key, entry in series.items()}
 
 
-@app.command()
+@app.command(help=_("事業数・交付金・成果目標の達成状況を集計します（年度・都道府県・単位別、団体ランキング）"))
 def stats(
-    paths: Annotated[list[Path], typer.Argument(help="kouka JSON files or directories / 交換形式")],
-    prefecture: Annotated[str | None, typer.Option("--prefecture", help="only this prefecture / 都道府県")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="only this fiscal year (Western) / 年度で絞り込み")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON / JSONで出力")] = False,
-    top: Annotated[int, typer.Option("--top", help="ranking rows / ランキングの行数")] = 10,
-    body: Annotated[str | None, typer.Option("--body", help="one body (code or name), with its KPIs' series / "
-                                                         "団体（コードまたは名称）")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", help="processes, 0 = one per CPU / 並列数")] = 0,
+    paths: Annotated[list[Path], typer.Argument(help=_("交換形式"))],
+    prefecture: Annotated[str | None, typer.Option("--prefecture", help=_("都道府県"))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=_("年度で絞り込み"))] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=_("JSONで出力"))] = False,
+    top: Annotated[int, typer.Option("--top", help=_("ランキングの行数"))] = 10,
+    body: Annotated[str | None, typer.Option("--body", help=_("団体（コードまたは名称）"))] = None,
+    jobs: Annotated[int, typer.Option("--jobs", help=_("並列数"))] = 0,
 ) -> None:
-    """事業数・交付金・成果目標の達成状況を集計します（年度・都道府県・単位別、団体ランキング） / dashboard numbers."""
+    """事業数・交付金・成果目標の達成状況を集計します（年度・都道府県・単位別、団体ランキング）"""
     files = list(interchange_files(paths))
     if not files:
-        fail("交換形式のファイルがありません / no kouka JSON files found in " + ", ".join(map(str, paths)))
+        fail(_("交換形式のファイルがありません（{paths}）").format(paths=", ".join(map(str, paths))))
     loaded = aggregate_in_parallel(files, Query(prefecture, year, body), jobs or os.cpu_count() or 1)
     errors = loaded.errors
     for message in errors:
-        error_console.print(f"[bold red]エラー / error:[/] {message}", highlight=False, soft_wrap=True)
+        error_console.print(f"[bold red]{_('エラー')}:[/] {message}", highlight=False, soft_wrap=True)
     result = loaded.aggregator.result()
     series = kpi_series(loaded.body_reports) if body is not None else None
     if as_json:
@@ -294,34 +296,34 @@ def stats(
             _print_series(series)
     for ref in result.duplicates:
         which = f"{ref.municipality}の{format_fiscal_year(ref.fiscal_year)}"
-        error_console.print(f"[yellow]警告 / warning:[/] {which}の報告が重複しているため一度だけ数えました / "
-                            "a duplicate report was counted once",
-                            highlight=False, soft_wrap=True)
+        error_console.print(f"[yellow]{_('警告')}:[/] " + _("{which}の報告が重複しているため一度だけ数えました").format(
+            which=which), highlight=False, soft_wrap=True)
     if errors:
-        error_console.print(f"{len(files)}件中{len(errors)}件を読めませんでした / {len(errors)} of {len(files)} "
-                            "files could not be read")
+        error_console.print(_("{files}件中{errors}件を読めませんでした").format(
+            files=len(files), errors=len(errors)))
     raise typer.Exit(EXIT_UNREADABLE if errors else EXIT_OK)
 
 
-@app.command("export-parquet")
+@app.command("export-parquet", help=_("オープンデータCSVと同じ列をParquetで書き出します（研究者向け）"))
 def export_parquet_command(
-    paths: Annotated[list[Path], typer.Argument(help="kouka JSON files or directories / 交換形式")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="output .parquet file / 出力ファイル")],
+    paths: Annotated[list[Path], typer.Argument(help=_("交換形式"))],
+    out: Annotated[Path, typer.Option("-o", "--out", help=_("出力ファイル"))],
     skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable",
-                                                  help="leave out unreadable files / 読めないファイルを除外")] = False,
+                                                  help=_("読めないファイルを除外"))] = False,
 ) -> None:
-    """オープンデータCSVと同じ列をParquetで書き出します（研究者向け） / the open-data rows as one Parquet file."""
+    """オープンデータCSVと同じ列をParquetで書き出します（研究者向け）"""
     from kouka.analytics import ExportError, export_parquet
 
     files = list(interchange_files(paths))
     if not files:
-        fail("交換形式のファイルがありません / no kouka JSON files found in " + ", ".join(map(str, paths)))
+        fail(_("交換形式のファイルがありません（{paths}）").format(paths=", ".join(map(str, paths))))
     try:
         summary = export_parquet(files, out, skip_unreadable=skip_unreadable)
     except ExportError as exc:
-        fail(f"{exc}（出力は作成していません / nothing was written）")
+        fail(_("{reason}（出力は作成していません）").format(reason=exc))
     for message in summary.errors:
-        error_console.print(f"[yellow]除外 / skipped:[/] {message}", highlight=False, soft_wrap=True)
-    console.print(f"{summary.files - len(summary.errors)}ファイル・{summary.reports}報告・{summary.rows}行を {out} に"
-                  f"書き出しました / wrote {summary.rows} rows", highlight=False)
+        error_console.print(f"[yellow]{_('除外')}:[/] {message}", highlight=False, soft_wrap=True)
+    console.print(_("{files}ファイル・{reports}報告・{rows}行を {out} に書き出しました").format(
+        files=summary.files - len(summary.errors), reports=summary.reports, rows=summary.rows, out=out),
+        highlight=False)
     raise typer.Exit(EXIT_UNREADABLE if summary.errors else EXIT_OK)

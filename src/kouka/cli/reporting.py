@@ -16,10 +16,11 @@ from kouka.domain.checks import circled
 from kouka.domain.draft import draft_verification, has_gaps
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.model import Document, Report
 from kouka.render.opendata import Headers
 
-YearOpt = Annotated[int | None, typer.Option("--year", help="fiscal year (Western), e.g. 2022 / 年度（西暦）")]
+YearOpt = Annotated[int | None, typer.Option("--year", help=_("年度（西暦）"))]
 
 
 class Format(StrEnum):
@@ -82,7 +83,7 @@ def _write(target: Path, data: str | bytes) -> None:
     try:
         write_atomically(target, data)
     except OSError as exc:
-        fail(f"{target}: 書き込めません / cannot write: {exc.strerror or exc}")
+        fail(_("{target}: 書き込めません（{value}）").format(target=target, value=exc.strerror or exc))
 
 
 def _output_for(source: Path, output: Path | None, fmt: Format, several: bool) -> Path | None:
@@ -92,29 +93,29 @@ def _output_for(source: Path, output: Path | None, fmt: Format, several: bool) -
     return output / f"{source.stem}.{EXTENSIONS[fmt]}"
 
 
-@app.command()
+@app.command(help=_("公表資料（HTML・PDF・Excel・国の様式・CSV・JSON）を作成します"))
 def report(
-    files: Annotated[list[Path], typer.Argument(help="kouka JSON file(s) / 交換形式のJSONファイル")],
+    files: Annotated[list[Path], typer.Argument(help=_("交換形式のJSONファイル"))],
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="html|fragment|pdf|xlsx|national-xlsx|csv|json")
     ] = Format.HTML,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="output file; a directory for several inputs / 出力先")
+        Path | None, typer.Option("--output", "-o", help=_("出力先"))
     ] = None,
     year: YearOpt = None,
-    bom: Annotated[bool, typer.Option("--bom", help="CSV with a BOM for Excel / Excel向けにBOM付きCSV")] = False,
+    bom: Annotated[bool, typer.Option("--bom", help=_("Excel向けにBOM付きCSV"))] = False,
     headers: Annotated[
         Headers, typer.Option("--headers", help="CSV header row: names (municipality …) or ja (地方公共団体名 …)")
     ] = Headers.NAMES,
 ) -> None:
-    """公表資料（HTML・PDF・Excel・国の様式・CSV・JSON）を作成します / render the publication in one format."""
+    """公表資料（HTML・PDF・Excel・国の様式・CSV・JSON）を作成します"""
     several = len(files) > 1
     if several and output is None:
-        fail("複数のファイルには -o で出力先のディレクトリを指定してください / give -o DIR for several files")
+        fail(_("複数のファイルには -o で出力先のディレクトリを指定してください"))
     if fmt in BINARY and output is None:
-        fail(f"{fmt.value} は -o で出力先を指定してください / give -o OUT for {fmt.value}")
+        fail(_("{value} は -o で出力先を指定してください").format(value=fmt.value))
     if several and output is not None and output.exists() and not output.is_dir():
-        fail(f"{output}: ディレクトリではありません / not a directory")
+        fail(_("{output}: ディレクトリではありません").format(output=output))
     for path in files:
         document = load_document(path)
         try:
@@ -129,27 +130,27 @@ def report(
         console.print(f"{path} → {target}", highlight=False)
 
 
-@app.command()
+@app.command(help=_("まとめ（検証結果）の下書きを作成します"))
 def draft(
-    file: Annotated[Path, typer.Argument(help="kouka JSON file / 交換形式のJSONファイル")],
+    file: Annotated[Path, typer.Argument(help=_("交換形式のJSONファイル"))],
     year: YearOpt = None,
-    project: Annotated[int | None, typer.Option("--project", help="project number / 事業番号")] = None,
+    project: Annotated[int | None, typer.Option("--project", help=_("事業番号"))] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="write the document with drafts filled in / 下書きを入れたJSONの出力先"),
+        typer.Option("--output", "-o", help=_("下書きを入れたJSONの出力先")),
     ] = None,
     overwrite: Annotated[
-        bool, typer.Option("--overwrite", help="replace a written まとめ too / 記入済みのまとめも置き換える")
+        bool, typer.Option("--overwrite", help=_("記入済みのまとめも置き換える"))
     ] = False,
 ) -> None:
-    """まとめ（検証結果）の下書きを作成します / draft each project's まとめ from its judgements."""
+    """まとめ（検証結果）の下書きを作成します"""
     document = load_document(file)
     chosen = pick_report(document, file, year)
     projects = chosen.projects
     if project is not None:
         projects = [p for p in projects if p.number == project]
         if not projects:
-            fail(f"{file}: 事業{circled(project)}がありません / no project {project}", EXIT_UNREADABLE)
+            fail(_("{file}: 事業{project}がありません").format(file=file, project=project), EXIT_UNREADABLE)
     filled, kept = [], []
     for item in projects:
         paragraphs = draft_verification(item, chosen.fiscal_year)
@@ -172,9 +173,11 @@ def draft(
         return
     _write(output, interchange.dumps(document))
     for item in filled:
-        gaps = "（【要記入】あり）" if has_gaps(item.verification) else ""
-        console.print(f"事業{circled(item.number)}: 下書きを記入しました{gaps} / drafted", highlight=False)
+        gaps = _("（【要記入】あり）") if has_gaps(item.verification) else ""
+        console.print(_("事業{number}: 下書きを記入しました{gaps}").format(
+            number=circled(item.number), gaps=gaps), highlight=False)
     for item in kept:
-        console.print(f"事業{circled(item.number)}: 記入済みのため変更しません（--overwrite で置き換え） / kept",
+        console.print(_("事業{number}: 記入済みのため変更しません（--overwrite で置き換え）").format(
+            number=circled(item.number)),
                       highlight=False)
     console.print(f"→ {output}", highlight=False)

@@ -15,13 +15,14 @@ import typer
 
 from kouka.cli import app
 from kouka.cli.common import console, fail
+from kouka.domain.i18n import _
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
 
-DataOption = Annotated[Path, typer.Option("--data", help="データフォルダ / data folder")]
-HostOption = Annotated[str, typer.Option("--host", help="待ち受けるアドレス / address to listen on")]
-PortOption = Annotated[int, typer.Option("--port", help="ポート / port")]
+DataOption = Annotated[Path, typer.Option("--data", help=_("データフォルダ"))]
+HostOption = Annotated[str, typer.Option("--host", help=_("待ち受けるアドレス"))]
+PortOption = Annotated[int, typer.Option("--port", help=_("ポート"))]
 
 
 def prepare_data(data: Path, host: str) -> None:
@@ -35,7 +36,7 @@ def prepare_data(data: Path, host: str) -> None:
             key_file.chmod(0o600)
         key = key_file.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        fail(f"データフォルダを用意できません / cannot prepare the data folder {data}: {exc.strerror}")
+        fail(_("データフォルダを用意できません（{data}）（{strerror}）").format(data=data, strerror=exc.strerror))
     os.environ["KOUKA_DATA_DIR"] = str(data.resolve())
     os.environ.setdefault("DJANGO_SECRET_KEY", key)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kouka.web.settings")
@@ -51,7 +52,7 @@ def prepare_data(data: Path, host: str) -> None:
     try:
         call_command("migrate", interactive=False, verbosity=0)
     except DatabaseError as exc:
-        fail(f"データベースを準備できません / cannot prepare the database: {exc}")
+        fail(_("データベースを準備できません（{exc}）").format(exc=exc))
 
 
 def start_worker(data: Path) -> subprocess.Popen[bytes] | None:
@@ -67,7 +68,7 @@ def _run(host: str, port: int, data: Path) -> None:
     from django.core.management import call_command
 
     worker = start_worker(data)
-    console.print(f"http://{host}:{port}/ で公開中（Ctrl+C で終了） / serving on http://{host}:{port}/", soft_wrap=True)
+    console.print(_("http://{host}:{port}/ で公開中（Ctrl+C で終了）").format(host=host, port=port), soft_wrap=True)
     try:
         call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
     finally:
@@ -76,40 +77,40 @@ def _run(host: str, port: int, data: Path) -> None:
             worker.wait(timeout=30)
 
 
-@app.command()
+@app.command(help=_("アップロードされたファイルを読むワーカーを起動します（kouka serve は自動で起動）"))
 def worker(data: DataOption = Path("data"),
-           workers: Annotated[int, typer.Option("--workers", help="同時に読むファイルの数 / files read at once")] = 1
+           workers: Annotated[int, typer.Option("--workers", help=_("同時に読むファイルの数"))] = 1
            ) -> None:
-    """アップロードされたファイルを読むワーカーを起動します（kouka serve は自動で起動）/ the upload worker."""
+    """アップロードされたファイルを読むワーカーを起動します（kouka serve は自動で起動）"""
     prepare_data(data, "127.0.0.1")
     from django.conf import settings
 
     from kouka.web import queue
 
     if settings.KOUKA_QUEUE_URL == "immediate":
-        fail("KOUKA_QUEUE_URL=immediate ではワーカーは不要です（要求の中で読みます） / no worker in immediate mode")
+        fail(_("KOUKA_QUEUE_URL=immediate ではワーカーは不要です（要求の中で読みます）"))
     where = settings.KOUKA_QUEUE_URL or str(Path(settings.DATA_DIR) / "queue.sqlite3")
-    console.print(f"アップロードの読み込みを待っています（{where}、Ctrl+C で終了） / worker waiting on {where}",
+    console.print(_("アップロードの読み込みを待っています（{where}、Ctrl+C で終了）").format(where=where),
                   highlight=False, soft_wrap=True)
     queue.consumer(workers=max(1, workers)).run()
 
 
-@app.command()
+@app.command(help=_("Webアプリを起動します（SQLite、DATABASE_URL で PostgreSQL）"))
 def serve(data: DataOption = Path("data"), host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    """Webアプリを起動します（SQLite、DATABASE_URL で PostgreSQL） / run the web application."""
+    """Webアプリを起動します（SQLite、DATABASE_URL で PostgreSQL）"""
     prepare_data(data, host)
     _run(host, port, data)
 
 
 @app.command()
 def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", port: PortOption = 8000,
-         serve_: Annotated[bool, typer.Option("--serve/--no-serve", help="読み込み後に起動 / serve after loading")]
+         serve_: Annotated[bool, typer.Option("--serve/--no-serve", help=_("読み込み後に起動"))]
          = True,
-         reset: Annotated[bool, typer.Option("--reset", help="既存のデモデータを消して読み込み直す / start again")]
+         reset: Annotated[bool, typer.Option("--reset", help=_("既存のデモデータを消して読み込み直す"))]
          = False) -> None:
     """伊勢崎市 令和4年度の例を読み込み、役割ごとのデモ利用者を作って起動します（既存のデモは残します）."""
     if not EXAMPLE.exists():
-        fail(f"デモの例 {EXAMPLE} がありません（リポジトリから実行してください） / the example is missing")
+        fail(_("デモの例 {EXAMPLE} がありません（リポジトリから実行してください）").format(EXAMPLE=EXAMPLE))
     os.environ.pop("DATABASE_URL", None)  # the demo always lives in its own SQLite file
     database = data / "kouka.sqlite3"
     if reset and database.exists():
@@ -124,31 +125,31 @@ def demo(data: DataOption = Path("data/demo"), host: HostOption = "127.0.0.1", p
     else:
         municipality, users = load_demo(EXAMPLE)
         demo_year_in_progress(municipality)
-        console.print(("デモデータを消して読み込み直しました" if reset else "デモデータを読み込みました")
-                      + f": {municipality.name}（令和4年度を公表済み、令和5年度は商工労働課が提出済み・"
-                      "企業誘致課は差し戻し中）")
-    console.print("デモ利用者 / demo logins（パスワード / password: " + DEMO_PASSWORD + "）:")
+        console.print((_("デモデータを消して読み込み直しました") if reset else _("デモデータを読み込みました"))
+                      + ": " + _("{name}（令和4年度を公表済み、令和5年度は商工労働課が提出済み・"
+                                 "企業誘致課は差し戻し中）").format(name=municipality.name))
+    console.print(_("デモ利用者（パスワード: {password}）:").format(password=DEMO_PASSWORD))
     for user in users:
         console.print(f"  {user.username:<12} {user.description}", highlight=False)
     if serve_:
         _run(host, port, data)
 
 
-@app.command("adduser")
+@app.command("adduser", help=_("職員を登録します（団体がなければ作成、パスワードは入力）"))
 def add_user(
-    username: Annotated[str, typer.Argument(help="ユーザー名 / user name")],
-    municipality: Annotated[str, typer.Option("--municipality", help="団体名（例: 伊勢崎市） / municipality")],
-    role: Annotated[str, typer.Option("--role", help="admin（企画担当） / editor（担当課） / reviewer（確認者）")],
-    department: Annotated[list[str] | None, typer.Option("--department", help="担当課（editor、複数可）")] = None,
-    prefecture: Annotated[str, typer.Option("--prefecture", help="都道府県 / prefecture")] = "",
-    code: Annotated[str, typer.Option("--code", help="団体コード6桁 / body code")] = "",
-    slug: Annotated[str, typer.Option("--slug", help="URL 用の短い名前（例: isesaki） / URL name")] = "",
+    username: Annotated[str, typer.Argument(help=_("ユーザー名"))],
+    municipality: Annotated[str, typer.Option("--municipality", help=_("団体名（例: 伊勢崎市）"))],
+    role: Annotated[str, typer.Option("--role", help=_("admin（企画担当）、editor（担当課）、reviewer（確認者）"))],
+    department: Annotated[list[str] | None, typer.Option("--department", help=_("担当課（editor、複数可）"))] = None,
+    prefecture: Annotated[str, typer.Option("--prefecture", help=_("都道府県"))] = "",
+    code: Annotated[str, typer.Option("--code", help=_("団体コード6桁"))] = "",
+    slug: Annotated[str, typer.Option("--slug", help=_("URL 用の短い名前（例: isesaki）"))] = "",
     data: DataOption = Path("data"),
 ) -> None:
-    """職員を登録します（団体がなければ作成、パスワードは入力） / add a staff user with a role."""
+    """職員を登録します（団体がなければ作成、パスワードは入力）"""
     if role not in ("admin", "editor", "reviewer"):
-        fail(f"役割は admin / editor / reviewer のいずれかです / unknown role: {role}")
-    password = typer.prompt("パスワード / password", hide_input=True, confirmation_prompt=True)
+        fail(_("役割は admin、editor、reviewer のいずれかです（{role}）").format(role=role))
+    password = typer.prompt(_("パスワード"), hide_input=True, confirmation_prompt=True)
     prepare_data(data, "127.0.0.1")
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
@@ -163,12 +164,13 @@ def add_user(
     found = Municipality.objects.filter(name=municipality).first()
     if found is None:
         if not slug:
-            fail("新しい団体には --slug が必要です / a new municipality needs --slug")
+            fail(_("新しい団体には --slug が必要です"))
         found = Municipality.objects.create(name=municipality, prefecture=prefecture, code=code, slug=slug)
-    user, _ = get_user_model().objects.get_or_create(username=username)
+    user, _created = get_user_model().objects.get_or_create(username=username)
     user.set_password(password)
     user.save()
-    member, _ = Membership.objects.update_or_create(user=user, defaults={"municipality": found, "role": role})
+    member, _created = Membership.objects.update_or_create(user=user, defaults={"municipality": found, "role": role})
     member.departments.set([Department.objects.get_or_create(municipality=found, name=name)[0]
                             for name in department or []])
-    console.print(f"{username} を {found.name} の {member.get_role_display()} として登録しました / user added")
+    console.print(_("{username} を {name} の {value} として登録しました").format(
+        username=username, name=found.name, value=member.get_role_display()))

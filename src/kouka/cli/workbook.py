@@ -23,11 +23,10 @@ from kouka.domain.i18n import _
 if TYPE_CHECKING:  # the plan (and openpyxl under it) is imported by ``workbook import`` when it runs
     from kouka.exchange.plan import Notice, Plan
 
-workbook_app = typer.Typer(no_args_is_help=True, help="部署別の記入シート（Excel）の書き出しと取り込み / the "
-                                                      "department workbook, out and back")
+workbook_app = typer.Typer(no_args_is_help=True, help=_("部署別の記入シート（Excel）の書き出しと取り込み"))
 app.add_typer(workbook_app, name="workbook")
 
-YearOpt = Annotated[int | None, typer.Option("--year", help="fiscal year (Western), e.g. 2023 / 年度（西暦）")]
+YearOpt = Annotated[int | None, typer.Option("--year", help=_("年度（西暦）"))]
 
 
 def _write(target: Path, data: str | bytes) -> None:
@@ -37,16 +36,16 @@ def _write(target: Path, data: str | bytes) -> None:
         fail(_("{path}: 書き込めません（{reason}）").format(path=target, reason=exc.strerror or exc))
 
 
-@workbook_app.command("export")
+@workbook_app.command("export", help=_("担当課の記入シート（Excel）を書き出します"))
 def export_command(
-    file: Annotated[Path, typer.Argument(help="kouka JSON file / 交換形式のJSONファイル")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="the workbook to write (.xlsx) / 出力先")],
+    file: Annotated[Path, typer.Argument(help=_("交換形式のJSONファイル"))],
+    output: Annotated[Path, typer.Option("--output", "-o", help=_("出力先"))],
     department: Annotated[
         str | None, typer.Option("--department", "-d", help="e.g. 商工労働課; every department when left out")
     ] = None,
     year: YearOpt = None,
 ) -> None:
-    """担当課の記入シート（Excel）を書き出します / write a department's workbook for a year."""
+    """担当課の記入シート（Excel）を書き出します"""
     from kouka.exchange.export import export_workbook  # openpyxl: imported by the commands that write or read Excel
 
     report = pick_report(load_document(file), file, year)
@@ -97,20 +96,20 @@ def _confirmed(yes: bool) -> bool:
     return False
 
 
-@workbook_app.command("import")
+@workbook_app.command("import", help=_("記入シートの内容を取り込みます（変更点を表示し、確認してから保存）"))
 def import_command(
-    workbook: Annotated[Path, typer.Argument(help="the filled workbook (.xlsx) / 記入済みの記入シート")],
-    file: Annotated[Path, typer.Argument(help="kouka JSON file to update / 更新する交換形式のJSONファイル")],
+    workbook: Annotated[Path, typer.Argument(help=_("記入済みの記入シート"))],
+    file: Annotated[Path, typer.Argument(help=_("更新する交換形式のJSONファイル"))],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="write the updated file here (default: FILE itself)")
     ] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="save without asking / 確認せずに保存")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_("確認せずに保存"))] = False,
     department: Annotated[
         str | None, typer.Option("--department", "-d", help="the department it is for (default: the workbook's)")
     ] = None,
     year: YearOpt = None,
 ) -> None:
-    """記入シートの内容を取り込みます（変更点を表示し、確認してから保存） / read a filled workbook back."""
+    """記入シートの内容を取り込みます（変更点を表示し、確認してから保存）"""
     from kouka.exchange.plan import apply_plan, plan_changes
     from kouka.exchange.reading import read_workbook
 

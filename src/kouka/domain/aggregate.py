@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from kouka.domain.carry import body_key, kpi_key
+from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import split_scale
 from kouka.domain.model import Body, Measurement, Project, ProjectKind, Report
 from kouka.domain.rules import Judgement, judge_kpi
@@ -370,7 +371,7 @@ class Aggregator:
         for body, entry in theirs.bodies.items():
             known = mine.bodies.get(body)
             if known is not None and known.tally.reports & entry.tally.reports:
-                raise OverlapError(f"{entry.body.name}: 同じ報告が両方にあります / the same report is in both parts")
+                raise OverlapError(_("{name}: 同じ報告が両方にあります").format(name=entry.body.name))
         mine.total.merge(theirs.total)
         for year, tally in theirs.by_year.items():
             mine.by_year.setdefault(year, Tally()).merge(tally)

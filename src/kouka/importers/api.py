@@ -57,7 +57,7 @@ def read_blocks(data: bytes, filename: str, fmt: str, damage: list[str] | None =
     """The document's blocks and its text encoding; a reader's notes about damaged parts go to ``damage``."""
     label = filename or "入力"
     if not data.strip():
-        raise UnreadableDocumentError(f"{label}: 空のファイルです / the file is empty")
+        raise UnreadableDocumentError(_("{label}: 空のファイルです").format(label=label))
     if fmt == "pdf":
         from kouka.importers.pdf import read_pdf
 
@@ -88,14 +88,13 @@ def damage_findings(blocks: list[Block], damage: list[str], label: str) -> list[
     damaged = sum(block.text.count("\ufffd") + sum(c.count("\ufffd") for c in block.cells) for block in blocks)
     if damaged:
         findings.insert(0, Finding(Severity.WARNING, "import_damaged_bytes",
-                                   f"読めない文字が{damaged}か所あります（�で示します） / {damaged} undecodable "
-                                   f"byte sequence(s), shown as �", "$", label))
+                                   _("読めない文字が{damaged}か所あります（�で示します）").format(
+                                       damaged=damaged), "$", label))
     if damage:
         places = "；".join(damage[:3]) + (" …" if len(damage) > 3 else "")
         findings.insert(0, Finding(Severity.WARNING, "import_damaged_file",
-                                   f"ファイルの一部が壊れていて読めませんでした。内容が欠けている可能性があります"
-                                   f"（{places}） / part of the file is damaged and could not be read; content may "
-                                   "be missing",
+                                   _("ファイルの一部が壊れていて読めませんでした。内容が欠けている可能性が"
+                                     "あります（{places}）").format(places=places),
                                    "$", label))
     return findings
 
@@ -104,12 +103,13 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
     """Read one published report, with what ``supplied`` says of it (--year, --municipality); what the document
     leaves out is a finding on a draft. Raises UnreadableDocumentError when it holds nothing of a report."""
     if fmt not in FORMATS:
-        raise UnreadableDocumentError(f"形式 {fmt!r} には対応していません / unknown format (use {', '.join(FORMATS)})")
+        raise UnreadableDocumentError(_("形式 {fmt!r} には対応していません（{value}）").format(
+            fmt=fmt, value=", ".join(FORMATS)))
     label = filename or "入力"
     if len(data) > MAX_DOCUMENT_BYTES:
         raise UnreadableDocumentError(
-            f"{label}: ファイルが大きすぎます（{len(data):,}バイト、上限{MAX_DOCUMENT_BYTES // 1024 // 1024}MB） / "
-            f"the file is too large ({len(data):,} bytes; the limit is {MAX_DOCUMENT_BYTES // 1024 // 1024} MB)")
+            _("{label}: ファイルが大きすぎます（{data:,}バイト、上限{value}MB）").format(
+                label=label, data=len(data), value=MAX_DOCUMENT_BYTES // 1024 // 1024))
     chosen = detect_format(data, filename) if fmt == "auto" else fmt
     damage: list[str] = []
     try:
@@ -127,7 +127,8 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
         raise
     except Exception as exc:  # a parser library giving up on a damaged file
         shown = {"pdf": "PDF", "xlsx": "Excel", "html": "HTML", "text": "テキスト"}.get(chosen, chosen)
-        raise UnreadableDocumentError(f"{label}: {shown}として読めません / cannot read as {shown}") from exc
+        raise UnreadableDocumentError(
+            _("{label}: {shown}として読めません").format(label=label, shown=shown)) from exc
     blocks = mark_damage(blocks)
     flat = flat_form_of(blocks, supplied) if chosen in ("text", "pdf") else None  # the national form, flattened
     if flat is not None:
@@ -141,13 +142,13 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
         findings += assembler.findings
     if not report.projects:
         raise UnreadableDocumentError(
-            f"{label}: 効果検証の事業が見つかりません / no project of an effect verification found in the document")
+            _("{label}: 効果検証の事業が見つかりません").format(label=label))
     findings += draft_gaps(report, stated_year, label)
     findings = damage_findings(blocks, damage, label) + findings
     try:  # the checks judge figures against the year: a draft without one waits for it (draft_gaps said so)
         findings += check_report(report, "$.reports[0]") if report.fiscal_year else []
     except KoukaError as exc:  # a figure the checks cannot work with (a year before 明治 …)
-        message = f"{label}: 読み取った内容を検査できません / cannot check what was read: {exc}"
+        message = _("{label}: 読み取った内容を検査できません（{exc}）").format(label=label, exc=exc)
         raise UnreadableDocumentError(message) from exc
     document = Document([report])
     _refuse_invalid(document, label)
@@ -163,7 +164,8 @@ def _refuse_invalid(document: Document, label: str) -> None:
     except interchange.InterchangeError as exc:
         reason = str(exc) if len(str(exc)) <= 300 else str(exc)[:150] + " … " + str(exc)[-150:]
         raise UnreadableDocumentError(
-            f"{label}: 読み取った内容が正しい形になりません / what was read is not a valid report: {reason}") from exc
+            _("{label}: 読み取った内容が正しい形になりません（{reason}）").format(
+                label=label, reason=reason)) from exc
 
 
 def import_path(path: str | Path, fmt: str = "auto", supplied: Supplied | None = None) -> ImportResult:
@@ -171,7 +173,8 @@ def import_path(path: str | Path, fmt: str = "auto", supplied: Supplied | None =
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise UnreadableDocumentError(f"{source}: 読み込めません / cannot read: {exc.strerror or exc}") from exc
+        raise UnreadableDocumentError(_("{source}: 読み込めません（{value}）").format(
+            source=source, value=exc.strerror or exc)) from exc
     return import_bytes(data, source.name, fmt, supplied)
 
 
@@ -187,16 +190,16 @@ def _own_workbook(workbook: "Workbook", label: str) -> ImportResult | None:
     try:
         document = interchange.loads(text)
     except KoukaError as exc:
-        raise UnreadableDocumentError(f"{label}: 埋め込みデータが壊れています / the embedded kouka data is damaged: "
-                                      f"{exc}") from exc
+        raise UnreadableDocumentError(_("{label}: 埋め込みデータが壊れています（{exc}）").format(
+            label=label, exc=exc)) from exc
     findings: list[Finding] = []
     edited = _edited_cells(document, shown)
     if edited:
         places = "、".join(edited[:5]) + (" …" if len(edited) > 5 else "")
         findings.append(Finding(
             Severity.WARNING, "import_embedded_differs",
-            f"書き出し後に表示シートが変更されています（{places}）。埋め込みデータを取り込みました / the visible "
-            "sheets were edited after the export; the embedded data was imported", "$", edited[0]))
+            _("書き出し後に表示シートが変更されています（{places}）。埋め込みデータを取り込みました").format(
+                places=places), "$", edited[0]))
     for r_index, report in enumerate(document.reports):
         findings += check_report(report, f"$.reports[{r_index}]")
     return ImportResult(document, findings, "xlsx", "")

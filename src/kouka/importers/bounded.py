@@ -94,7 +94,8 @@ def import_bounded(source: str | Path | bytes, fmt: str = "auto", *, filename: s
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise UnreadableDocumentError(f"{path}: 読み込めません / cannot read: {exc.strerror or exc}") from exc
+            raise UnreadableDocumentError(_("{source}: 読み込めません（{value}）").format(
+                source=path, value=exc.strerror or exc)) from exc
     if len(data) > MAX_DOCUMENT_BYTES:  # refused here, without a copy to a worker
         return import_bytes(data, label, fmt, supplied)
     kind, payload = _run(data, label, fmt, supplied, limits)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from kouka.domain.checks import Finding, Severity
 from kouka.domain.eras import find_year
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import parse_yen
 from kouka.domain.model import Categorised, Kpi, KpiScope, Measurement, Project, Report
 from kouka.domain.notation import NOTHING_WRITTEN, read_measurement
@@ -83,15 +84,15 @@ class Build:
         if not self.report.municipality.name:
             self.findings.append(Finding(
                 Severity.WARNING, "import_no_municipality",
-                "文書から団体名が読み取れません。取り込んだJSONの municipality.name に記入してください / the document "
-                "does not name its municipality: fill in municipality.name in the imported JSON",
+                _("文書から団体名が読み取れません。--municipality で指定するか、取り込んだ下書きに団体名を記入して"
+                  "ください"),
                 "$.reports[0].municipality.name", "団体名"))
 
     # -- findings ------------------------------------------------------------------------------------
     def unplaced(self, block: Block, text: str) -> None:
         shown = text if len(text) <= 40 else text[:40] + "…"
         self.findings.append(Finding(Severity.WARNING, "import_unplaced",
-                                     f"取り込めなかった記述があります / text not placed: 「{shown}」",
+                                     _("取り込めなかった記述があります: 「{text}」").format(text=shown),
                                      "$", block.where))
 
     def value_refused(self, exc: KoukaError, where: str) -> None:
@@ -197,7 +198,7 @@ class Build:
     def unit_and_target_year(kpi: Kpi, roles: KpiRoles, cells: list[str], cell: dict[int, str]) -> int | None:
         """The row's unit (a 単位 column, else the figures' own) set on ``kpi``; the year of a 目標年月 column."""
         target_year: int | None = None
-        for i, (role, _) in roles.items():
+        for i, (role, _unused) in roles.items():
             if role is Column.UNIT and i in cell:
                 kpi.unit = cell[i]
             ref = find_year(cell[i]) if role is Column.TARGET_DATE and i in cell else None

@@ -1,6 +1,7 @@
 """Bytes to text: UTF-8 (with or without BOM), Shift_JIS/CP932, EUC-JP or UTF-16 with a BOM (Excel's
 「Unicode テキスト」), and binary refused."""
 
+from kouka.domain.i18n import _
 from kouka.importers.errors import UnreadableDocumentError
 
 # Tried in order; a Japanese text file decodes cleanly under at most one of them in practice.
@@ -24,12 +25,12 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
     """(text, encoding) of a text document; raises UnreadableDocumentError for binary or undecodable bytes."""
     label = name or "入力"
     if not data.strip():
-        raise UnreadableDocumentError(f"{label}: 空のファイルです / the file is empty")
+        raise UnreadableDocumentError(_("{label}: 空のファイルです").format(label=label))
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _decode_marked(data, encoding, label)
     if looks_binary(data):
-        raise UnreadableDocumentError(f"{label}: テキストではありません（バイナリ） / not a text document (binary)")
+        raise UnreadableDocumentError(_("{label}: テキストではありません（バイナリ）").format(label=label))
     candidates: list[tuple[str, str]] = []
     for encoding in _ENCODINGS:
         try:
@@ -48,7 +49,7 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
         best = from_bytes(data).best()
         if best is None or best.encoding.lower().replace("-", "_") in ("utf_16", "utf_32"):
             raise UnreadableDocumentError(
-                f"{label}: 文字コードを判別できません / cannot tell the text encoding (UTF-8, Shift_JIS, EUC-JP)")
+                _("{label}: 文字コードを判別できません").format(label=label))
         return str(best), best.encoding
     if len(candidates) == 1:
         return candidates[0]
@@ -61,7 +62,7 @@ def _decode_marked(data: bytes, encoding: str, label: str) -> tuple[str, str]:
     text = data.decode(encoding, errors="replace")
     if looks_binary(text.encode("utf-8")) or text.count("\ufffd") * 200 > len(text):
         raise UnreadableDocumentError(
-            f"{label}: {encoding.upper()}のテキストとして読めません / not readable as {encoding.upper()} text")
+            _("{label}: {value}のテキストとして読めません").format(label=label, value=encoding.upper()))
     return text, encoding
 
 

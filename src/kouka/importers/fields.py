@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from kouka.domain.checks import Finding, Severity
 from kouka.domain.eras import find_year, parse_fiscal_period
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.model import Categorised, Project, ProjectKind
 from kouka.domain.textnorm import halfwidth, squeeze_spaces
 from kouka.importers.blocks import Block
@@ -65,7 +66,7 @@ def _total(build: Build, entry: Entry) -> bool:
     elif amount is not None and amount != report.stated_total_yen:
         build.findings.append(Finding(
             Severity.WARNING, "import_total_differs",
-            f"合計額が2か所で異なります（{entry.label} {entry.value}） / two different totals stated", "$",
+            _("合計額が2か所で異なります（{label} {value}）").format(label=entry.label, value=entry.value), "$",
             entry.block.where))
     return True
 

@@ -6,6 +6,7 @@ import re
 
 from kouka.domain.checks import Finding, Severity
 from kouka.domain.eras import format_fiscal_year
+from kouka.domain.i18n import _
 from kouka.domain.model import Categorised, Direction, EffectLevel, Kpi, KpiScope, Project, ProjectKind
 from kouka.domain.textnorm import label_key
 from kouka.importers.build import Build
@@ -76,8 +77,8 @@ def _period(build: Build, project: Project) -> None:
         project.end_year = max(fiscal, project.start_year)
         build.findings.append(Finding(
             Severity.INFO, "import_period_assumed",
-            "事業期間の終わりが書かれていないため、対象年度までとしました / the period's end is not stated: "
-            "taken as the report's fiscal year", f"$.reports[0].projects[{build.report.projects.index(project)}]",
+            _("事業期間の終わりが書かれていないため、対象年度までとしました"),
+            f"$.reports[0].projects[{build.report.projects.index(project)}]",
             f"事業{project.number}"))
 
 
@@ -106,8 +107,8 @@ def _infer_direction(build: Build, project: Project, kpi: Kpi) -> None:
             and baseline.value is not None and target.value < baseline.value):
         build.findings.append(Finding(
             Severity.INFO, "import_direction_unclear",
-            f"成果目標「{kpi.name}」は目標値が基準値を下回っています。少ないほど良い指標なら direction を lower に"
-            f"してください / the target is below the baseline: set direction to lower if less is better",
+            _("成果目標「{name}」は目標値が基準値を下回っています。少ないほど良い指標なら、望ましい方向を"
+              "「少ないほど良い」にしてください").format(name=kpi.name),
             f"$.reports[0].projects[{build.report.projects.index(project)}].kpis[{project.kpis.index(kpi)}]",
             f"事業{project.number} 成果目標{kpi.number}"))
 

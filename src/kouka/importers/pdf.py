@@ -296,13 +296,12 @@ def _file_damage(pdf: "PDF", data: bytes, log: _DamageLog, label: str) -> None:
     from pdfminer.pdfdocument import PDFXRefFallback
 
     if any(isinstance(xref, PDFXRefFallback) for xref in pdf.doc.xrefs):
-        log.notes.append("相互参照表が壊れていたため、ファイルを走査して読み直しました / the cross-reference table "
-                         "is damaged; the objects were found by scanning the file")
+        log.notes.append(_("相互参照表が壊れていたため、ファイルを走査して読み直しました"))
     else:
         misplaced = _misplaced_objects(pdf.doc.xrefs, data)
         if misplaced:
-            log.notes.append(f"相互参照表の示す位置に{misplaced}個のオブジェクトが見つかりません / {misplaced} "
-                             "object(s) are not where the cross-reference table puts them")
+            log.notes.append(_("相互参照表の示す位置に{misplaced}個のオブジェクトが見つかりません").format(
+                misplaced=misplaced))
     damaged = _damaged_streams(pdf.doc.xrefs, pdf.doc.getobj, label)
     if damaged:
         log.notes.append(_("圧縮されたデータのうち{count}個が壊れています（フォントや図の一部が正しく読めない"
@@ -358,7 +357,7 @@ def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFSyntaxError, ValueError, TypeError) as exc:
-        raise UnreadableDocumentError(f"{label}: PDFとして読めません / not a readable PDF") from exc
+        raise UnreadableDocumentError(_("{label}: PDFとして読めません").format(label=label)) from exc
     # Checked before ``with``: pdfplumber's close reads every page of the tree, the very work a refusal avoids.
     _file_damage(pdf, data, log, label)
     with pdf:
@@ -367,7 +366,8 @@ def _read(data: bytes, label: str, log: _DamageLog) -> list[Block]:
             found, tables = _page_blocks(page, page_number, tables)
             blocks += found
             if _lost_streams(page.page_obj):
-                log.notes.append(f"{page_number}ページ: 内容の一部が壊れていて読めません / a content stream is damaged")
+                log.notes.append(_("{page_number}ページ: 内容の一部が壊れていて読めません").format(
+                    page_number=page_number))
     if not blocks:
-        raise UnreadableDocumentError(f"{label}: PDFに文字がありません（画像のみ？） / no text in the PDF (scanned?)")
+        raise UnreadableDocumentError(_("{label}: PDFに文字がありません（画像のみ？）").format(label=label))
     return blocks

@@ -41,7 +41,7 @@ def open_workbook(data: bytes, label: str = "") -> "Workbook":
     """The workbook in ``data``; UnreadableDocumentError for a damaged, encrypted or oversized file."""
     from openpyxl import load_workbook
 
-    unreadable = f"{label}: Excelファイルとして読めません / not a readable .xlsx workbook"
+    unreadable = _("{label}: Excelファイルとして読めません").format(label=label)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
@@ -49,8 +49,9 @@ def open_workbook(data: bytes, label: str = "") -> "Workbook":
         raise UnreadableDocumentError(unreadable) from exc
     if expanded > MAX_UNCOMPRESSED_BYTES:
         raise UnreadableDocumentError(
-            f"{label}: Excelファイルの展開後の大きさ（{expanded:,}バイト）が上限（{MAX_UNCOMPRESSED_BYTES:,}バイト）を"
-            f"超えています / the workbook expands to {expanded:,} bytes, over the limit")
+            _("{label}: Excelファイルの展開後の大きさ（{expanded:,}バイト）が上限（"
+              "{MAX_UNCOMPRESSED_BYTES:,}バイト）を超えています").format(
+                label=label, expanded=expanded, MAX_UNCOMPRESSED_BYTES=MAX_UNCOMPRESSED_BYTES))
     try:
         check_sheets(data, label)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, OSError,

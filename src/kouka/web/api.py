@@ -32,7 +32,7 @@ from kouka.web.services.tokens import TokenRefused
 from kouka.web.services.writes import Invalid, StaleVersion
 
 api = NinjaAPI(title="kouka API", version="1", urls_namespace="kouka-api",
-               description="地方創生交付金事業の効果検証データ / effect verification data")
+               description="地方創生交付金事業の効果検証データ")
 
 
 class YearOut(Schema):
@@ -97,7 +97,7 @@ class Message(Schema):
 def _member(request: HttpRequest) -> Membership:
     found = request_member(request)
     if found is None:
-        raise HttpError(403, "職員としての所属がありません / no staff membership")
+        raise HttpError(403, _("職員としての所属がありません"))
     return found
 
 
@@ -124,14 +124,14 @@ def _no_credentials(request: HttpRequest, exc: AuthenticationError) -> Any:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> Any:
-    return api.create_response(request, {"detail": "見つかりません / not found"}, status=404)
+    return api.create_response(request, {"detail": _("見つかりません")}, status=404)
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
     """A body the schema refuses (too long, wrong type): a message first, then pydantic's details."""
     return api.create_response(request, {
-        "detail": "入力が長すぎるか、形式が正しくありません / the input is too long or malformed",
+        "detail": _("入力が長すぎるか、形式が正しくありません"),
         "errors": exc.errors}, status=422)
 
 

@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kouka.domain import limits
 from kouka.domain.checks import Finding
@@ -84,32 +85,38 @@ class ProjectForm(forms.Form):
                                         "period.end": "end_year"}
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    number = forms.IntegerField(label="事業番号", min_value=1, max_value=999)
-    title = forms.CharField(label="事業名", max_length=300)
-    departments = forms.ModelMultipleChoiceField(label="担当課", queryset=Department.objects.none(), required=False,
+    number = forms.IntegerField(label=gettext_lazy("事業番号"), min_value=1, max_value=999)
+    title = forms.CharField(label=gettext_lazy("事業名"), max_length=300)
+    departments = forms.ModelMultipleChoiceField(label=gettext_lazy("担当課"), queryset=Department.objects.none(),
+                                                 required=False,
                                                  widget=forms.CheckboxSelectMultiple)
-    start_year = forms.IntegerField(label="事業開始年度（西暦）", min_value=limits.PROJECT_YEARS.first,
+    start_year = forms.IntegerField(label=gettext_lazy("事業開始年度（西暦）"), min_value=limits.PROJECT_YEARS.first,
                                     max_value=limits.PROJECT_YEARS.last)
-    end_year = forms.IntegerField(label="事業終了年度（西暦）", min_value=limits.PROJECT_YEARS.first,
+    end_year = forms.IntegerField(label=gettext_lazy("事業終了年度（西暦）"), min_value=limits.PROJECT_YEARS.first,
                                   max_value=limits.PROJECT_YEARS.last)
-    summary = forms.CharField(label="事業概要", required=False, max_length=8000, widget=forms.Textarea(attrs=TEXT))
-    cost = YenField(label="事業費（円）", required=False, max_length=40, help_text="例: 9,962,058 または 996万2,058円")
-    grant = YenField(label="交付金充当額（円）", required=False, max_length=40)
-    verification = forms.CharField(label="まとめ（検証結果）", required=False, max_length=8000,
+    summary = forms.CharField(label=gettext_lazy("事業概要"), required=False, max_length=8000,
+                              widget=forms.Textarea(attrs=TEXT))
+    cost = YenField(label=gettext_lazy("事業費（円）"), required=False, max_length=40,
+                    help_text=gettext_lazy("例: 9,962,058 または 996万2,058円"))
+    grant = YenField(label=gettext_lazy("交付金充当額（円）"), required=False, max_length=40)
+    verification = forms.CharField(label=gettext_lazy("まとめ（検証結果）"), required=False, max_length=8000,
                                    widget=forms.Textarea(attrs={"maxlength": 8000, "rows": 8}))
-    evaluation = forms.ChoiceField(label="事業の評価", required=False,
-                                   choices=[("", "（未選択）")] + [(k.value, v) for k, v in EFFECT_LABELS.items()])
+    evaluation = forms.ChoiceField(label=gettext_lazy("事業の評価"), required=False,
+                                   choices=[("", gettext_lazy("（未選択）"))]
+                                   + [(k.value, v) for k, v in EFFECT_LABELS.items()])
     next_direction = forms.ChoiceField(
-        label="今後の方針", required=False,
-        choices=[("", "（未選択）")] + [(k.value, v) for k, v in DIRECTION_LABELS.items()])
-    direction_reason = forms.CharField(label="今後の方針の理由", required=False, max_length=4000,
+        label=gettext_lazy("今後の方針"), required=False,
+        choices=[("", gettext_lazy("（未選択）"))] + [(k.value, v) for k, v in DIRECTION_LABELS.items()])
+    direction_reason = forms.CharField(label=gettext_lazy("今後の方針の理由"), required=False, max_length=4000,
                                        widget=forms.Textarea(attrs=TEXT))
-    kind = forms.ChoiceField(label="事業の区分", required=False, initial=ProjectKind.SINGLE.value,
-                             choices=[(ProjectKind.SINGLE.value, "市単独事業"),
-                                      (ProjectKind.WIDE_AREA.value, "広域連携事業")])
-    partner_bodies = forms.CharField(label="連携団体（広域連携事業、1行に1団体）", required=False, max_length=2000,
+    kind = forms.ChoiceField(label=gettext_lazy("事業の区分"), required=False, initial=ProjectKind.SINGLE.value,
+                             choices=[(ProjectKind.SINGLE.value, gettext_lazy("市単独事業")),
+                                      (ProjectKind.WIDE_AREA.value, gettext_lazy("広域連携事業"))])
+    partner_bodies = forms.CharField(label=gettext_lazy("連携団体（広域連携事業、1行に1団体）"), required=False,
+                                     max_length=2000,
                                      widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
-    kpi_scope_label = forms.CharField(label="成果目標の対象（例: 群馬県全体）", required=False, max_length=100)
+    kpi_scope_label = forms.CharField(label=gettext_lazy("成果目標の対象（例: 群馬県全体）"), required=False,
+                                      max_length=100)
 
     def __init__(self, *args: Any, departments: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,7 +127,7 @@ class ProjectForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
-            self.add_error("end_year", "終了年度が開始年度より前です / the period ends before it starts")
+            self.add_error("end_year", _("終了年度が開始年度より前です"))
         return data
 
     @staticmethod
@@ -169,18 +176,20 @@ class KpiForm(forms.Form):
     """A KPI with a target and an actual per fiscal year of the project's period."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    number = forms.IntegerField(label="成果目標番号", min_value=1, max_value=99)
-    name = forms.CharField(label="成果目標（KPI）", max_length=300)
-    unit = forms.CharField(label="単位", max_length=20, help_text="例: 人、社、件、億円")
-    direction = forms.ChoiceField(label="目標の向き", choices=[(Direction.HIGHER.value, "多いほどよい"),
-                                                             (Direction.LOWER.value, "少ないほどよい")])
-    scope = forms.ChoiceField(label="対象", choices=[(KpiScope.MUNICIPALITY.value, "本市の事業"),
-                                                   (KpiScope.WIDE_AREA.value, "広域（全体）の指標")])
-    baseline_year = forms.IntegerField(label="基準値の年度（西暦）", required=False,
+    number = forms.IntegerField(label=gettext_lazy("成果目標番号"), min_value=1, max_value=99)
+    name = forms.CharField(label=gettext_lazy("成果目標（KPI）"), max_length=300)
+    unit = forms.CharField(label=gettext_lazy("単位"), max_length=20, help_text=gettext_lazy("例: 人、社、件、億円"))
+    direction = forms.ChoiceField(label=gettext_lazy("目標の向き"), choices=[(Direction.HIGHER.value,
+                                  gettext_lazy("多いほどよい")),
+                                                             (Direction.LOWER.value, gettext_lazy("少ないほどよい"))])
+    scope = forms.ChoiceField(label=gettext_lazy("対象"), choices=[(KpiScope.MUNICIPALITY.value,
+                              gettext_lazy("本市の事業")),
+                                                   (KpiScope.WIDE_AREA.value, gettext_lazy("広域（全体）の指標"))])
+    baseline_year = forms.IntegerField(label=gettext_lazy("基準値の年度（西暦）"), required=False,
                                        min_value=limits.FIGURE_YEARS.first, max_value=limits.FIGURE_YEARS.last)
-    baseline = forms.CharField(label="基準値", required=False, max_length=100,
-                               help_text="例: 27,700人 ／（事業開始前）")
-    notes = forms.CharField(label="注記（1行に1つ）", required=False, max_length=2000,
+    baseline = forms.CharField(label=gettext_lazy("基準値"), required=False, max_length=100,
+                               help_text=gettext_lazy("例: 27,700人 ／（事業開始前）"))
+    notes = forms.CharField(label=gettext_lazy("注記（1行に1つ）"), required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
@@ -192,7 +201,7 @@ class KpiForm(forms.Form):
                 label=f"{label} 目標値", required=False, max_length=100)
             self.fields[f"actual_{year}"] = forms.CharField(
                 label=f"{label} 実績値", required=False, max_length=100,
-                help_text="例: 90社(速報値) ／ 県において集計中 ／ 11,788億円（令和元年）")
+                help_text=gettext_lazy("例: 90社(速報値) ／ 県において集計中 ／ 11,788億円（令和元年）"))
 
     def year_rows(self) -> list[tuple[int, Any, Any]]:
         return [(year, self[f"target_{year}"], self[f"actual_{year}"]) for year in self.years]
@@ -250,13 +259,14 @@ class ReportForm(forms.Form):
     FIELDS: ClassVar[dict[str, str]] = {"stated_total_yen": "stated_total"}
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label="表題", required=False, max_length=300)
-    introduction = forms.CharField(label="はじめに（1行に1段落）", required=False, max_length=8000,
+    title = forms.CharField(label=gettext_lazy("表題"), required=False, max_length=300)
+    introduction = forms.CharField(label=gettext_lazy("はじめに（1行に1段落）"), required=False, max_length=8000,
                                    widget=forms.Textarea(attrs={"maxlength": 8000, "rows": 4}))
-    stated_total_label = forms.CharField(label="交付額の見出し（例: 本市交付額（令和4年度））", required=False,
+    stated_total_label = forms.CharField(label=gettext_lazy("交付額の見出し（例: 本市交付額（令和4年度））"),
+                                         required=False,
                                          max_length=100)
-    stated_total = YenField(label="交付額（円）", required=False, max_length=40,
-                            help_text="各事業の交付金充当額の合計と照合されます")
+    stated_total = YenField(label=gettext_lazy("交付額（円）"), required=False, max_length=40,
+                            help_text=gettext_lazy("各事業の交付金充当額の合計と照合されます"))
 
     @staticmethod
     def initial_for(report: Report, version: int) -> dict[str, Any]:
@@ -272,16 +282,16 @@ class ReportForm(forms.Form):
 
 
 class DepartmentForm(forms.Form):
-    name = forms.CharField(label="課名", max_length=60)
+    name = forms.CharField(label=gettext_lazy("課名"), max_length=60)
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label="コメント", max_length=4000, widget=forms.Textarea(attrs=TEXT))
+    text = forms.CharField(label=gettext_lazy("コメント"), max_length=4000, widget=forms.Textarea(attrs=TEXT))
 
 
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the cycle's, when the page was loaded
-    note = forms.CharField(label="訂正内容（訂正版の公表時に必須）", required=False, max_length=2000,
+    note = forms.CharField(label=gettext_lazy("訂正内容（訂正版の公表時に必須）"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 2}))
     acknowledged = forms.BooleanField(label=gettext_lazy("注意事項を確認しました"), required=False)
 
@@ -290,7 +300,7 @@ class UploadForm(forms.Form):
     """One file to import: size and kind checked by :func:`kouka.web.uploads.check_upload`; ``refusal`` is why
     the upload handler already dropped the file (too large while it streamed in)."""
 
-    file = forms.FileField(label="ファイル（テキスト、HTML、Excel、PDF、kouka JSON）")
+    file = forms.FileField(label=gettext_lazy("ファイル（テキスト、HTML、Excel、PDF、kouka JSON）"))
 
     def __init__(self, *args: Any, refusal: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -359,19 +369,19 @@ class WorkbookUploadForm(UploadForm):
     def clean_file(self) -> Any:
         uploaded = super().clean_file()
         if uploaded is not None and not uploaded.name.lower().endswith((".xlsx", ".xlsm")):
-            raise forms.ValidationError(gettext("Excelのワークブック（.xlsx）を選んでください"))
+            raise forms.ValidationError(_("Excelのワークブック（.xlsx）を選んでください"))
         return uploaded
 
 
 class LoginForm(AuthenticationForm):
     """Django's sign-in form with a bound on the password too (the user name has one from the user model)."""
 
-    password = forms.CharField(label="パスワード", strip=False, max_length=256,
+    password = forms.CharField(label=gettext_lazy("パスワード"), strip=False, max_length=256,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class NewCycleForm(forms.Form):
-    fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=limits.REPORT_YEARS.first,
+    fiscal_year = forms.IntegerField(label=gettext_lazy("年度（西暦）"), min_value=limits.REPORT_YEARS.first,
                                      max_value=limits.REPORT_YEARS.last)
 
 

@@ -8,6 +8,8 @@ import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from kouka import interchange
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document, Report
@@ -66,7 +68,8 @@ def export_available(name: str) -> bool:
 def export(name: str, report: Report) -> bytes:
     spec = EXPORTS[name]
     if not export_available(name):
-        raise Unavailable(f"{spec.label}の出力に必要な {', '.join(spec.requires)} がありません / not installed")
+        raise Unavailable(_("{format}の出力に必要な {packages} がありません").format(
+            format=spec.label, packages=", ".join(spec.requires)))
     result = spec.render(report)
     return result.encode("utf-8") if isinstance(result, str) else bytes(result)
 

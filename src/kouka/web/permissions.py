@@ -44,7 +44,7 @@ def request_member(request: HttpRequest) -> Membership | None:
 def require_member(user: Any) -> Membership:
     found = membership(user)
     if found is None:
-        raise Denied("職員としての所属がありません / no staff membership")
+        raise Denied(_("職員としての所属がありません"))
     return found
 
 
@@ -53,7 +53,7 @@ def cycle_for(member: Membership, fiscal_year: int) -> Cycle:
         cycle: Cycle = Cycle.objects.select_related("municipality").get(
             municipality=member.municipality, fiscal_year=fiscal_year)
     except Cycle.DoesNotExist as exc:
-        raise Http404("年度がありません") from exc
+        raise Http404(_("年度がありません")) from exc
     return cycle
 
 
@@ -70,7 +70,7 @@ def project_for(member: Membership, cycle: Cycle, number: int) -> ProjectRecord:
     try:
         record: ProjectRecord = visible_projects(member, cycle).get(number=number)
     except ProjectRecord.DoesNotExist as exc:
-        raise Http404("事業がありません") from exc
+        raise Http404(_("事業がありません")) from exc
     return record
 
 
@@ -110,8 +110,8 @@ def require_edit_project(member: Membership, cycle: Cycle, record: ProjectRecord
 def require_edit(member: Membership, cycle: Cycle) -> None:
     if not can_edit(member, cycle):
         if cycle.state == State.PUBLISHED:
-            raise Denied("公表済みの報告は変更できません。訂正を開始してください / a published report is frozen")
-        raise Denied("この状態・役割では編集できません / your role cannot edit in this state")
+            raise Denied(_("公表済みの報告は変更できません。訂正を開始してください"))
+        raise Denied(_("この状態・役割では編集できません"))
 
 
 def is_admin(member: Membership) -> bool:
@@ -120,7 +120,7 @@ def is_admin(member: Membership) -> bool:
 
 def require_admin(member: Membership) -> None:
     if not is_admin(member):
-        raise Denied("企画担当（管理者）のみの操作です / administrators only")
+        raise Denied(_("企画担当（管理者）のみの操作です"))
 
 
 def can_comment(member: Membership) -> bool:

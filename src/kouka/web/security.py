@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 Policy = Mapping[str, str]
 
@@ -104,9 +106,8 @@ def client_ip(request: HttpRequest) -> str:
     return remote
 
 
-LOCKED_MESSAGE = ("ログインの失敗が続いたため、しばらくログインできません。"
-                  "時間をおいてやり直すか、管理者に連絡してください"
-                  " / too many failed sign-ins: try again later or ask an administrator")
+LOCKED_MESSAGE = gettext_noop("ログインの失敗が続いたため、しばらくログインできません。"
+                              "時間をおいてやり直すか、管理者に連絡してください")
 
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -114,15 +115,14 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
     the reason in Japanese, status 429."""
     cooloff = getattr(settings, "AXES_COOLOFF_TIME", None)
     minutes = int(cooloff.total_seconds() // 60) if isinstance(cooloff, timedelta) else 0
-    return render(request, "kouka/locked.html", {"message": LOCKED_MESSAGE, "minutes": minutes}, status=429)
+    return render(request, "kouka/locked.html", {"message": _(LOCKED_MESSAGE), "minutes": minutes}, status=429)
 
 
-CSRF_MESSAGE = ("フォームの有効期限が切れたか、別の画面から送信されました（CSRF検証に失敗しました）。"
-                "ページを読み込み直してから、もう一度送信してください"
-                " / the form expired or came from elsewhere (CSRF check failed): reload the page and send it again")
+CSRF_MESSAGE = gettext_noop("フォームの有効期限が切れたか、別の画面から送信されました（CSRF検証に失敗しました）。"
+                            "ページを読み込み直してから、もう一度送信してください")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's ``CSRF_FAILURE_VIEW``: a write without a valid token is refused (403) with a message in Japanese
     (most often a form left open past the end of the session)."""
-    return render(request, "kouka/refused.html", {"message": CSRF_MESSAGE}, status=403)
+    return render(request, "kouka/refused.html", {"message": _(CSRF_MESSAGE)}, status=403)

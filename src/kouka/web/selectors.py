@@ -15,7 +15,8 @@ from django.db.models import F, Max, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka import interchange
 from kouka.domain.carry import continues_into
@@ -46,7 +47,7 @@ from kouka.web.models import (
     UploadTask,
 )
 
-NO_PUBLICATION = "公表された報告がありません / no published report"
+NO_PUBLICATION = gettext_noop("公表された報告がありません")
 
 
 # --- publications -------------------------------------------------------------------------------------
@@ -64,7 +65,7 @@ def publication_latest(*, slug: str, year: int) -> Publication:
         publications_latest().filter(cycle__municipality__slug=slug, cycle__fiscal_year=year)
         .only("id", "revision", "published_at", "cycle_id").first())
     if publication is None:
-        raise Http404(NO_PUBLICATION)
+        raise Http404(_(NO_PUBLICATION))
     return publication
 
 
@@ -335,7 +336,7 @@ def workbook_departments(member: Membership, cycle: Cycle) -> list[tuple[str, st
         own = set(member.departments.values_list("name", flat=True))
         return [(name, name) for name in names if name in own]
     choices = [(name, name) for name in names]
-    return [*choices, ("", gettext("全課（すべての事業）"))] if member.role == Role.ADMIN else []
+    return [*choices, ("", _("全課（すべての事業）"))] if member.role == Role.ADMIN else []
 # --- departments' parts of a year --------------------------------------------------------------------
 
 # A project's status on the board, by its department's part: 未着手 / 作成中 / 提出済み / 差し戻し / 確認済み.

@@ -8,11 +8,18 @@ from typing import Any
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka.domain.errors import KoukaError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-TOO_LARGE = f"ファイルが大きすぎます（{MAX_UPLOAD_BYTES // (1024 * 1024)}MBまで） / the file is larger than 20 MB"
+TOO_LARGE = gettext_noop("ファイルが大きすぎます（{megabytes}MBまで）")  # translated where it is raised
+
+
+def too_large() -> str:
+    """ファイルが大きすぎます（20MBまで） in the current language."""
+    return _(TOO_LARGE).format(megabytes=MAX_UPLOAD_BYTES // (1024 * 1024))
 
 # The kinds the importers read, by file name extension.
 KINDS = {".txt": "text", ".csv": "text", ".html": "text", ".htm": "text", ".json": "text",
@@ -20,18 +27,18 @@ KINDS = {".txt": "text", ".csv": "text", ".html": "text", ".htm": "text", ".json
 
 # The first bytes of kinds of file that are never a report kouka reads, with what to call them.
 FOREIGN = (
-    (b"MZ", "Windowsの実行ファイル / a Windows program"),
-    (b"\x7fELF", "実行ファイル / an executable"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "古い形式のOfficeファイル（.xls/.doc）。.xlsxで保存し直してください"
-                                         " / an old Office file (.xls/.doc): save it as .xlsx"),
-    (b"\x89PNG", "PNG画像 / a PNG image"),
-    (b"\xff\xd8\xff", "JPEG画像 / a JPEG image"),
-    (b"GIF8", "GIF画像 / a GIF image"),
-    (b"PK\x03\x04", "ZIPファイル / a ZIP archive"),
+    (b"MZ", gettext_noop("Windowsの実行ファイル")),
+    (b"\x7fELF", gettext_noop("実行ファイル")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+     gettext_noop("古い形式のOfficeファイル（.xls/.doc）。.xlsxで保存し直してください")),
+    (b"\x89PNG", gettext_noop("PNG画像")),
+    (b"\xff\xd8\xff", gettext_noop("JPEG画像")),
+    (b"GIF8", gettext_noop("GIF画像")),
+    (b"PK\x03\x04", gettext_noop("ZIPファイル")),
     (b"%PDF", "PDF"),
-    (b"\x1f\x8b", "gzip圧縮ファイル / a gzip file"),
-    (b"7z\xbc\xaf", "7z圧縮ファイル / a 7z archive"),
-    (b"Rar!", "RAR圧縮ファイル / a RAR archive"),
+    (b"\x1f\x8b", gettext_noop("gzip圧縮ファイル")),
+    (b"7z\xbc\xaf", gettext_noop("7z圧縮ファイル")),
+    (b"Rar!", gettext_noop("RAR圧縮ファイル")),
 )
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -43,38 +50,37 @@ class UploadRefused(KoukaError):
 def _foreign(head: bytes) -> str | None:
     for magic, name in FOREIGN:
         if head.startswith(magic):
-            return name
+            return _(name)
     return None
 
 
 def check_upload(data: bytes, filename: str) -> None:
     """Refuse (:class:`UploadRefused`) a file too large, of a kind the importers do not read, or whose bytes
     are not the kind its name says."""
-    name = Path(filename).name or "（名前なし）"
+    name = Path(filename).name or _("（名前なし）")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadRefused(f"{name}: {TOO_LARGE}")
+        raise UploadRefused(f"{name}: {too_large()}")
     suffix = Path(filename).suffix.lower()
     kind = KINDS.get(suffix)
     if kind is None:
         allowed = " ".join(sorted(KINDS))
-        raise UploadRefused(f"{name}: この種類のファイルは読み込めません（{allowed}） / "
-                            f"not a kind of file kouka reads ({allowed})")
+        raise UploadRefused(_("{name}: この種類のファイルは読み込めません（{allowed}）").format(
+            name=name, allowed=allowed))
     head = data[:8192]
     found = _foreign(head.lstrip(b"\xef\xbb\xbf \t\r\n"))
     if kind == "zip" and not head.startswith(b"PK\x03\x04"):
-        what = found or "Excelファイルではないもの / not an Excel workbook"
-        raise UploadRefused(f"{name}: 拡張子は{suffix}ですが、中身は{what}です / the name says {suffix}, "
-                            f"the content is not a workbook")
+        what = found or _("Excelファイルではないもの")
+        raise UploadRefused(_("{name}: 拡張子は{suffix}ですが、中身は{what}です").format(name=name, suffix=suffix,
+                                                                                 what=what))
     if kind == "pdf" and not head.startswith(b"%PDF"):
-        raise UploadRefused(f"{name}: 拡張子は.pdfですが、中身はPDFではありません / the name says .pdf, the content "
-                            f"is not a PDF")
+        raise UploadRefused(_("{name}: 拡張子は.pdfですが、中身はPDFではありません").format(name=name))
     if kind == "text":
         if found is not None:
-            raise UploadRefused(f"{name}: 拡張子は{suffix}ですが、中身は{found}です / the name says {suffix}, the "
-                                f"content is not text")
+            raise UploadRefused(_("{name}: 拡張子は{suffix}ですが、中身は{what}です").format(name=name, suffix=suffix,
+                                                                                     what=found))
         if b"\x00" in head and not head.startswith(UTF16_BOMS):
-            raise UploadRefused(f"{name}: 拡張子は{suffix}ですが、中身がテキストではありません（バイナリ） / the name "
-                                f"says {suffix}, the content is binary")
+            raise UploadRefused(_("{name}: 拡張子は{suffix}ですが、中身がテキストではありません（バイナリ）").format(
+                name=name, suffix=suffix))
 
 
 REFUSED_ATTRIBUTE = "kouka_refused_upload"
@@ -97,7 +103,7 @@ class LimitedUploadHandler(FileUploadHandler):
         self.received += len(raw_data)
         if self.received > MAX_UPLOAD_BYTES:
             if self.request is not None:
-                setattr(self.request, REFUSED_ATTRIBUTE, f"{Path(self.file_name or '').name}: {TOO_LARGE}")
+                setattr(self.request, REFUSED_ATTRIBUTE, f"{Path(self.file_name or '').name}: {too_large()}")
             raise SkipFile
         return raw_data
 

@@ -10,6 +10,7 @@ import re
 
 from kouka.domain.checks import Finding, Severity
 from kouka.domain.eras import find_year
+from kouka.domain.i18n import _
 from kouka.domain.model import Categorised, Kpi, Project
 from kouka.domain.textnorm import halfwidth
 from kouka.importers.blocks import Block
@@ -162,5 +163,5 @@ class ProjectTableRows(Layout):
         label = labels[index] if index < len(labels) and labels[index] else f"{index + 1}列目"
         project.notes.append(f"{label}：{cell}")
         build.findings.append(Finding(Severity.WARNING, "import_unknown_label",
-                                      f"列「{label}」を読み取れないため備考に入れました / unknown column {label!r}: "
-                                      "kept in the project's notes", "$", cell_where(block, index)))
+                                      _("列「{label}」を読み取れないため備考に入れました").format(label=label),
+                                      "$", cell_where(block, index)))

@@ -6,6 +6,7 @@ takes ends here (before the first project, as text not placed)."""
 import re
 
 from kouka.domain.checks import Finding, Severity
+from kouka.domain.i18n import _
 from kouka.importers.blocks import Block, Kind
 from kouka.importers.build import Build
 from kouka.importers.labels import Field
@@ -21,8 +22,9 @@ class UnknownHeading(Layout):
         if block.kind is not Kind.HEADING or build.state.project is None:
             return False
         build.state.section = Field.NOTES if not _KPI_WORDS.search(block.text) else None
-        build.findings.append(Finding(Severity.INFO, "import_heading", f"見出し「{block.text}」は本文に含めていません"
-                                      " / heading not kept as text", "$", block.where))
+        build.findings.append(Finding(Severity.INFO, "import_heading",
+                                      _("見出し「{text}」は本文に含めていません").format(text=block.text),
+                                      "$", block.where))
         return True
 
 

@@ -58,6 +58,7 @@ from kouka import __version__, interchange
 from kouka.atomicfile import write_atomically
 from kouka.domain.checks import Finding
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.model import Project
 from kouka.domain.validation import kpi_problems, project_problems, report_problems
 from kouka.web.mapping import DEFAULT_PROGRAM, REPORT_FIELDS
@@ -181,7 +182,7 @@ def dump_bytes(using: str) -> bytes:
     connection = connections[using]
     state = _migration_state(using)
     if not state:
-        raise BackupError("データベースが初期化されていません（migrate 前） / the database has no schema yet")
+        raise BackupError(_("データベースが初期化されていません（migrate 前）"))
     apps = _state_apps(using, state)
     fresh = not connection.in_atomic_block
     buffer = io.BytesIO()
@@ -210,7 +211,7 @@ def dump_bytes(using: str) -> bytes:
             out.write(_line({"end": True, "rows": total,
                              "signature": {"algorithm": SIGNATURE, "mac": signer.hexdigest()}}))
     if total != sum(counts.values()):
-        raise BackupError("読み取り中にデータが変わりました / the data changed while it was read")
+        raise BackupError(_("読み取り中にデータが変わりました"))
     return buffer.getvalue()
 
 
@@ -231,8 +232,8 @@ def dump(path: str | Path, using: str = "default") -> dict[str, int]:
 
 
 def _not_gzip(source: str, reason: object) -> BackupError:
-    return BackupError(f"{source}: kouka のバックアップファイルではないか、壊れています（gzip として読めません） / "
-                       f"not a kouka dump or damaged: {reason}")
+    return BackupError(_("{source}: kouka のバックアップファイルではないか、壊れています（gzip として読めません）（"
+                         "{reason}）").format(source=source, reason=reason))
 
 
 def _inflated(data: bytes, source: str) -> Iterator[bytes]:
@@ -247,16 +248,18 @@ def _inflated(data: bytes, source: str) -> Iterator[bytes]:
             raise _not_gzip(source, exc) from exc
         pending = inflater.unconsumed_tail
         if not chunk and not pending:
-            raise _not_gzip(source, "the compressed data ends early")
+            raise _not_gzip(source, _("圧縮データが途中で終わっています"))
         total += len(chunk)
         if total > limit or (total > RATIO_AFTER and total > MAX_RATIO * (len(data) - len(pending))):
-            raise BackupError(f"{source}: 展開後の大きさが上限を超えます（{total // 1024 ** 2:,} MiB を超えたところで"
-                              f"中止、圧縮後 {len(data) // 1024 ** 2:,} MiB） / the file inflates past the limit")
+            raise BackupError(_("{source}: 展開後の大きさが上限を超えます（{total:,} MiB を超えたところで中止、"
+                                "圧縮後 {size:,} MiB）").format(source=source, total=total // 1024 ** 2,
+                                                              size=len(data) // 1024 ** 2))
         yield chunk
 
 
 def _too_long(source: str) -> BackupError:
-    return BackupError(f"{source}: 1行が長すぎます（{MAX_LINE_BYTES // 1024 ** 2} MiB 超） / a line is too long")
+    return BackupError(_("{source}: 1行が長すぎます（{limit} MiB 超）").format(source=source,
+                                                                            limit=MAX_LINE_BYTES // 1024 ** 2))
 
 
 def _raw_lines(data: bytes, source: str) -> Iterator[bytes]:
@@ -319,11 +322,11 @@ def signature_problem(data: bytes, source: str = "dump") -> str:
         footer = None
     signature = footer.get("signature") if isinstance(footer, dict) else None
     if not isinstance(signature, dict) or signature.get("algorithm") != SIGNATURE:
-        return (f"{source}: 署名がありません（古い kouka のファイルか、書き換えられたファイルです） / "
-                f"the file is not signed")
+        return _("{source}: 署名がありません（古い kouka のファイルか、書き換えられたファイルです）").format(
+            source=source)
     if not hmac.compare_digest(str(signature.get("mac", "")), signer.hexdigest()):
-        return (f"{source}: 署名が一致しません。ファイルが書き換えられたか、別の鍵（KOUKA_BACKUP_KEY）で"
-                f"作られています / the signature does not match: the file was changed or signed with another key")
+        return _("{source}: 署名が一致しません。ファイルが書き換えられたか、別の鍵（KOUKA_BACKUP_KEY）で"
+                 "作られています").format(source=source)
     return ""
 
 
@@ -335,8 +338,8 @@ def _lines(data: bytes, source: str) -> Iterator[Any]:
         try:
             yield json.loads(line)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BackupError(f"{source} {number}行目: JSON として読めません（ファイルが壊れています） / "
-                              f"line {number} is not JSON: {exc}") from exc
+            raise BackupError(_("{source} {number}行目: JSON として読めません（ファイルが壊れています）（"
+                                "{exc}）").format(source=source, number=number, exc=exc)) from exc
 
 
 def read_header(data: bytes, source: str = "dump") -> dict[str, Any]:
@@ -348,14 +351,14 @@ def read_header(data: bytes, source: str = "dump") -> dict[str, Any]:
             raise
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise BackupError(f"{source}: kouka のバックアップファイルではありません / not a kouka dump")
+        raise BackupError(_("{source}: kouka のバックアップファイルではありません").format(source=source))
     if header.get("version") != VERSION:
-        raise BackupError(f"{source}: 形式の版 {header.get('version')!r} は読めません（{VERSION} のみ） / "
-                          f"unsupported dump version")
+        raise BackupError(_("{source}: 形式の版 {value!r} は読めません（{VERSION} のみ）").format(
+            source=source, value=header.get("version"), VERSION=VERSION))
     migrations = header.get("migrations")
     if not isinstance(migrations, dict) or not all(
             isinstance(names, list) and all(isinstance(n, str) for n in names) for names in migrations.values()):
-        raise BackupError(f"{source}: ヘッダーのマイグレーション情報が壊れています / damaged header")
+        raise BackupError(_("{source}: ヘッダーのマイグレーション情報が壊れています").format(source=source))
     return header
 
 
@@ -363,8 +366,9 @@ def _check_known(header: dict[str, Any], loader: MigrationLoader, source: str) -
     unknown = [f"{app}.{name}" for app, names in header["migrations"].items() for name in names
                if (app, name) not in loader.graph.nodes]
     if unknown:
-        raise BackupError(f"{source}: このバージョンの kouka が知らないスキーマで作られています（新しい kouka か別の"
-                          f"アプリのファイル） / made at an unknown schema: {', '.join(unknown[:5])}")
+        raise BackupError(_("{source}: このバージョンの kouka が知らないスキーマで作られています（新しい k"
+                            "ouka か別のアプリのファイル）（{value}）").format(
+            source=source, value=", ".join(unknown[:5])))
 
 
 def _data_rows(using: str) -> dict[str, int]:
@@ -399,7 +403,7 @@ def _resolver(apps: Apps, using: str) -> Callable[[str, list[Any]], Any]:
                      if target == "auth.permission" and len(key) == 3 else None)
             pk = query.using(using).values_list("pk", flat=True).first() if query is not None else None
             if pk is None:
-                raise BackupError(f"{target} {key} が復元先にありません / not found in the target database")
+                raise BackupError(_("{target} {key} が復元先にありません").format(target=target, key=key))
             found[cached] = pk
         return found[cached]
 
@@ -412,8 +416,8 @@ def _instance(model: type[models.Model], row: Any, resolve: Callable[[str, list[
     if not isinstance(row, dict) or set(row) != set(fields):
         extra = sorted(set(row) - set(fields)) if isinstance(row, dict) else []
         missing = sorted(set(fields) - set(row)) if isinstance(row, dict) else []
-        raise BackupError(f"{number}行目 {model._meta.label_lower}: 列が一致しません（余分 {extra}、不足 {missing}） / "
-                          f"the row's columns do not match the table")
+        raise BackupError(_("{number}行目 {label_lower}: 列が一致しません（余分 {extra}、不足 {missing}）").format(
+            number=number, label_lower=model._meta.label_lower, extra=extra, missing=missing))
     values: dict[str, Any] = {}
     for name, value in row.items():
         field = fields[name]
@@ -428,8 +432,8 @@ def _instance(model: type[models.Model], row: Any, resolve: Callable[[str, list[
             else:
                 values[name] = field.to_python(value)
         except (TypeError, ValueError, IndexError, ValidationError) as exc:
-            raise BackupError(f"{number}行目 {model._meta.label_lower}.{name}: 値 {value!r} が読めません / "
-                              f"unreadable value") from exc
+            raise BackupError(_("{number}行目 {label_lower}.{name}: 値 {value!r} が読めません").format(
+                number=number, label_lower=model._meta.label_lower, name=name, value=value)) from exc
     return model(**values)
 
 
@@ -460,9 +464,11 @@ def _check_content(label: str, row: Any, projects: dict[Any, int], where: str) -
     try:
         problems = _content_problems(label, row, projects)
     except (KoukaError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise BackupError(f"{where} {label}: 報告の内容が読めません / unreadable report content: {exc}") from exc
+        raise BackupError(_("{where} {label}: 報告の内容が読めません（{exc}）").format(
+            where=where, label=label, exc=exc)) from exc
     if problems:
-        raise BackupError(f"{where} {label}: 保存できない値があります: " + "／".join(f.sentence for f in problems))
+        raise BackupError(_("{where} {label}: 保存できない値があります: {items}").format(
+            where=where, label=label, items="／".join(f.sentence for f in problems)))
 
 
 def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: str) -> int:
@@ -476,23 +482,26 @@ def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: s
         if number == 1:
             continue
         if ended:
-            raise BackupError(f"{source} {number}行目: 終端の後にデータがあります / data after the end")
+            raise BackupError(_("{source} {number}行目: 終端の後にデータがあります").format(
+                source=source, number=number))
         if isinstance(item, dict) and item.get("end") is True:
             ended, total = True, item.get("rows", -1)
             continue
         label = item.get("model") if isinstance(item, dict) else None
         model = tables.get(label) if isinstance(label, str) else None
         if model is None:
-            raise BackupError(f"{source} {number}行目: 不明な表 {label!r} / unknown table")
+            raise BackupError(_("{source} {number}行目: 不明な表 {label!r}").format(
+                source=source, number=number, label=label))
         instance = _instance(model, item.get("row"), resolve, number)
-        _check_content(model._meta.label_lower, instance, projects, f"{source} {number}行目")
+        _check_content(model._meta.label_lower, instance, projects, _("{source} {number}行目").format(
+            source=source, number=number))
         instance.save_base(raw=True, force_insert=True, using=using)
         counts[model._meta.label_lower] = counts.get(model._meta.label_lower, 0) + 1
     if not ended:
-        raise BackupError(f"{source}: ファイルが途中で切れています（終端がありません） / the file is cut off")
+        raise BackupError(_("{source}: ファイルが途中で切れています（終端がありません）").format(source=source))
     expected = {k: v for k, v in header.get("tables", {}).items() if v}
     if total != sum(counts.values()) or counts != expected:
-        raise BackupError(f"{source}: 行数がヘッダーと一致しません / the row counts do not match the header")
+        raise BackupError(_("{source}: 行数がヘッダーと一致しません").format(source=source))
     connection = connections[using]
     statements = connection.ops.sequence_reset_sql(no_style(), list(tables.values()))
     if statements:
@@ -512,19 +521,19 @@ def restore_bytes(data: bytes, using: str = "default", source: str = "dump", *, 
     header = read_header(data, source)
     problem = "" if accept_unsigned else signature_problem(data, source)
     if problem:
-        raise BackupError(problem + "。信頼できるファイルであることを確かめたうえで --accept-unsigned を付けると"
-                          "復元できます / check the file and use --accept-unsigned to restore it anyway")
+        raise BackupError(problem + _("。信頼できるファイルであることを確かめたうえで --accept-unsigned を付けると"
+                                      "復元できます"))
     connection = connections[using]
     if connection.in_atomic_block:
-        raise BackupError("復元はトランザクションの外で実行してください / restore outside a transaction")
+        raise BackupError(_("復元はトランザクションの外で実行してください"))
     call_command("migrate", database=using, interactive=False, verbosity=0)  # creates the tables of a new one
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     _check_known(header, loader, source)
     occupied = _data_rows(using)
     if occupied:
-        raise BackupError("復元先のデータベースが空ではありません（" + "、".join(
-            f"{label} {count}行" for label, count in sorted(occupied.items())[:5])
-                          + "）。空のデータベースにのみ復元できます / the target database is not empty")
+        raise BackupError(_("復元先のデータベースが空ではありません（{tables}）。空のデータベースにのみ復"
+                            "元できます").format(
+            tables="、".join(f"{label} {count}行" for label, count in sorted(occupied.items())[:5])))
     latest = _leaves(loader, _migration_state(using))
     wanted = _leaves(loader, header["migrations"])
     back = [target for target in wanted if target not in latest]
@@ -535,10 +544,11 @@ def restore_bytes(data: bytes, using: str = "default", source: str = "dump", *, 
             with transaction.atomic(using=using):
                 return _load(data, using, apps, header, source)
         except IntegrityError as exc:
-            raise BackupError(f"{source}: 整合しないデータです（参照先のない行など） / inconsistent data: {exc}"
+            raise BackupError(_("{source}: 整合しないデータです（参照先のない行など）（{exc}）").format(
+                source=source, exc=exc)
                               ) from exc
         except DatabaseError as exc:
-            raise BackupError(f"{source}: 復元できません / cannot restore: {exc}") from exc
+            raise BackupError(_("{source}: 復元できません（{exc}）").format(source=source, exc=exc)) from exc
     finally:
         if back:
             call_command("migrate", database=using, interactive=False, verbosity=0)
@@ -548,5 +558,5 @@ def restore(path: str | Path, using: str = "default", *, accept_unsigned: bool =
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise BackupError(f"{path}: 読めません / cannot read: {exc.strerror}") from exc
+        raise BackupError(_("{path}: 読めません（{strerror}）").format(path=path, strerror=exc.strerror)) from exc
     return restore_bytes(data, using, str(path), accept_unsigned=accept_unsigned)

@@ -48,6 +48,7 @@ from django.utils import timezone
 
 from kouka import interchange
 from kouka.domain.errors import KoukaError
+from kouka.domain.i18n import _
 from kouka.domain.model import Body, Report
 from kouka.web import dbrouter, mapping, selectors
 from kouka.web.models import (
@@ -163,14 +164,14 @@ def parse_file(path: Path) -> ParsedFile:
         parsed.error = str(exc)
         return parsed
     if not document.reports:
-        parsed.error = f"{path}: 報告がありません / the file holds no report"
+        parsed.error = _("{path}: 報告がありません").format(path=path)
         return parsed
     seen: set[tuple[tuple[str, ...], int]] = set()
     for report in document.reports:
         key = (body_key(report.municipality), report.fiscal_year)
         if key in seen:
-            parsed.error = (f"{path}: {report.municipality.name}の{report.fiscal_year}年度の報告が2つあります / "
-                            f"two reports for the same body and fiscal year")
+            parsed.error = (_("{path}: {name}の{fiscal_year}年度の報告が2つあります").format(
+                path=path, name=report.municipality.name, fiscal_year=report.fiscal_year))
             return parsed
         seen.add(key)
         data = {"schema": interchange.SCHEMA_ID, "reports": [interchange.report_json(report)]}
@@ -196,8 +197,8 @@ def check_fits(parsed: ParsedFile, reports: Sequence[Report]) -> None:
     for report in reports:
         where = f"{report.fiscal_year}年度"
         if not report.municipality.name.strip():
-            raise LoadError(f"{parsed.path}: {where}の報告に団体名がありません。municipality.name に記入してください / "
-                            "the report names no municipality: fill in municipality.name")
+            raise LoadError(_("{path}: {where}の報告に団体名がありません。団体名を記入してくだ"
+                              "さい").format(path=parsed.path, where=where))
         checks += [(f"{where} 団体名", report.municipality.name, _limit(Municipality, "name")),
                    (f"{where} 都道府県", report.municipality.prefecture, _limit(Municipality, "prefecture"))]
         for project in report.projects:
@@ -209,8 +210,8 @@ def check_fits(parsed: ParsedFile, reports: Sequence[Report]) -> None:
                            (f"{at} 成果目標{kpi.number} 単位", kpi.unit, _limit(KpiRecord, "unit"))]
     for label, text, limit in checks:
         if len(text) > limit:
-            raise LoadError(f"{parsed.path}: {label}が長すぎます（{len(text)}文字、上限{limit}文字） / "
-                            f"too long for the database ({len(text)} > {limit} characters)")
+            raise LoadError(_("{path}: {label}が長すぎます（{text}文字、上限{limit}文字）").format(
+                path=parsed.path, label=label, text=len(text), limit=limit))
 
 
 # Files parsed ahead of the one being written, by other processes: reading and validating JSON costs about as
@@ -366,13 +367,13 @@ def _fate(parsed: ParsedFile, item: ParsedReport, municipality: Municipality | N
         return "new"
     where = f"{parsed.path}: {municipality.name}の{item.fiscal_year}年度"
     if found.cycle.state != State.PUBLISHED:
-        raise LoadError(f"{where}はWebで{found.cycle.get_state_display()}のため読み込みません / "
-                        "the report is being worked on in the web application; not overwritten")
+        raise LoadError(_("{where}はWebで{value}のため読み込みません").format(
+            where=where, value=found.cycle.get_state_display()))
     if found.digest == item.digest:
         return "same"
     if not revise:
-        raise LoadError(f"{where}は内容の異なる版が公表済みです（--revise で訂正版として読み込み） / "
-                        "a different version is already published")
+        raise LoadError(_("{where}は内容の異なる版が公表済みです（--revise で訂正版として読み込み）").format(
+            where=where))
     return "revise"
 
 
@@ -445,7 +446,7 @@ def _write(plan: _Plan) -> tuple[int, int, int]:
     projects, kpis = _write_projects(written)
     fastinsert.insert(Publication, (
         {"cycle_id": cycle.pk, "revision": cycle.revision, "document": item.document, "digest": item.digest,
-         "note": "" if before == 0 else f"一括読み込みによる訂正（{parsed.path.name}） / bulk-load correction"}
+         "note": "" if before == 0 else _("一括読み込みによる訂正（{name}）").format(name=parsed.path.name)}
         for parsed, item, cycle, before in written))
     fastinsert.insert(Change, (
         {"municipality_id": cycle.municipality_id, "cycle_id": cycle.pk, "action": ACTION,
@@ -479,7 +480,7 @@ def _write_projects(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int
     :func:`kouka.web.mapping.save_project` and :func:`~kouka.web.mapping.save_kpi`)."""
     departments = _departments(written)
     projects: list[dict[str, Any]] = []
-    for _, item, cycle, _ in written:
+    for _parsed, item, cycle, _count in written:
         for data in item.document["reports"][0]["projects"]:
             stored = {k: v for k, v in data.items() if k != "kpis"}
             projects.append({"cycle_id": cycle.pk, "number": data["number"], "title": data["title"], "data": stored})
@@ -489,7 +490,7 @@ def _write_projects(written: Sequence[tuple[ParsedFile, ParsedReport, Cycle, int
            .filter(cycle_id__in=cycles).values_list("pk", "cycle_id", "number")}
     kpis: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
-    for _, item, cycle, _ in written:
+    for _parsed, item, cycle, _count in written:
         for data in item.document["reports"][0]["projects"]:
             project_id = ids[(cycle.pk, data["number"])]
             kpis += [{"project_id": project_id, "number": k["number"], "name": k["name"], "unit": k["unit"], "data": k}
@@ -539,7 +540,7 @@ def _fault_inside(batch: int) -> None:
     """The test hook of :data:`FAULT_ENV` inside a batch's transaction, its rows written."""
     action, ready = _fault_wanted(batch)
     if action == "fail":
-        raise FaultInjected(f"{FAULT_ENV}: 第{batch}バッチで中断 / failure injected in batch {batch}")
+        raise FaultInjected(_("{FAULT_ENV}: 第{batch}バッチで中断").format(FAULT_ENV=FAULT_ENV, batch=batch))
     if action == "pause":
         if ready is None:
             os.kill(os.getpid(), signal.SIGKILL)
@@ -576,14 +577,14 @@ def _load_group(group: list[ParsedFile], summary: LoadSummary, revise: bool) -> 
         return
     except (IntegrityError, DataError) as exc:
         if len(group) == 1:
-            group[0].error = f"{group[0].path}: データベースが受け付けません / refused by the database: {exc}"
+            group[0].error = _("{path}: データベースが受け付けません（{exc}）").format(path=group[0].path, exc=exc)
             _count(group, None, (0, 0, 0), summary)
             return
     for parsed in group:
         try:
             _write_group([parsed], summary, revise, None)
         except (IntegrityError, DataError) as exc:
-            parsed.error = f"{parsed.path}: データベースが受け付けません / refused by the database: {exc}"
+            parsed.error = _("{path}: データベースが受け付けません（{exc}）").format(path=parsed.path, exc=exc)
             _count([parsed], None, (0, 0, 0), summary)
 
 
@@ -609,7 +610,7 @@ def load(files: Iterable[Path], *, batch_reports: int = BATCH_REPORTS, atomic: b
     rolled back, earlier batches stay (all of them with ``atomic``).
     """
     if batch_reports < 1:
-        raise LoadError(f"バッチの大きさは1以上です / the batch size must be at least 1, not {batch_reports}")
+        raise LoadError(_("バッチの大きさは1以上です（{batch_reports}）").format(batch_reports=batch_reports))
     summary = LoadSummary()
 
     def run() -> None:

@@ -1,5 +1,7 @@
 """Comments of reviewers and administrators on a project."""
 
+from django.utils.translation import gettext as _
+
 from kouka.domain.errors import KoukaError
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Comment, Cycle, Membership, ProjectRecord
@@ -16,7 +18,7 @@ class CommentInvalid(KoukaError):
 def comment_create(*, member: Membership, cycle: Cycle, record: ProjectRecord, text: str) -> Comment:
     """Add ``text`` (1 to 4000 characters once trimmed) to the project's comments; reviewers and admins only."""
     if not can_comment(member):
-        raise Denied("コメントできるのは確認者と管理者です / only reviewers and administrators comment")
+        raise Denied(_("コメントできるのは確認者と管理者です"))
     text = text.strip()
     if not text or len(text) > MAX_COMMENT:
         raise CommentInvalid("1〜4000字で入力してください / 1 to 4000 characters")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka import interchange
 from kouka.domain.carry import CarryError, carry_project
@@ -42,11 +43,11 @@ class Transition:
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     # the whole city at once, by the planning division; a department submits its own part (services.parts)
-    Transition("submit", "提出する", (State.DRAFT,), State.SUBMITTED, (Role.ADMIN,)),
-    Transition("review", "確認済みにする", (State.SUBMITTED,), State.REVIEWED, (Role.ADMIN,)),
-    Transition("return", "差し戻す", (State.SUBMITTED, State.REVIEWED), State.DRAFT, (Role.ADMIN,)),
-    Transition("publish", "公表する", (State.REVIEWED,), State.PUBLISHED, (Role.ADMIN,)),
-    Transition("correct", "訂正を開始する", (State.PUBLISHED,), State.DRAFT, (Role.ADMIN,)),
+    Transition("submit", gettext_noop("提出する"), (State.DRAFT,), State.SUBMITTED, (Role.ADMIN,)),
+    Transition("review", gettext_noop("確認済みにする"), (State.SUBMITTED,), State.REVIEWED, (Role.ADMIN,)),
+    Transition("return", gettext_noop("差し戻す"), (State.SUBMITTED, State.REVIEWED), State.DRAFT, (Role.ADMIN,)),
+    Transition("publish", gettext_noop("公表する"), (State.REVIEWED,), State.PUBLISHED, (Role.ADMIN,)),
+    Transition("correct", gettext_noop("訂正を開始する"), (State.PUBLISHED,), State.DRAFT, (Role.ADMIN,)),
 )}
 
 
@@ -77,10 +78,10 @@ def cycle_create(*, member: Membership, fiscal_year: int) -> Cycle:
 
 def _stale(cycle: Cycle | None) -> str:
     if cycle is None:
-        return STALE
-    return (f"{cycle.fiscal_year}年度の報告は、画面を開いた後に他の人が変更しました（現在の状態: "
-            f"{cycle.get_state_display()}）。画面を読み込み直して内容を確認してから、もう一度操作して"
-            f"ください / the report changed since you loaded the page; reload and try again")
+        return _(STALE)
+    return _("{year}年度の報告は、画面を開いた後に他の人が変更しました（現在の状態: {state}）。画面を読み込み直して"
+             "内容を確認してから、もう一度操作してください").format(year=cycle.fiscal_year,
+                                                        state=cycle.get_state_display())
 
 
 class PublishRefused(WorkflowError):
@@ -110,7 +111,7 @@ def _publish(member: Membership, cycle: Cycle, note: str, acknowledged: bool) ->
         raise PublishRefused(_("注意事項が{count}件あります。内容を確認し、「注意事項を確認しました」に"
                                "チェックしてから公表してください").format(count=len(warnings)), warnings)
     if cycle.revision > 0 and not note:
-        raise WorkflowError("訂正版の公表には訂正内容の記載が必要です / a correction needs a note")
+        raise WorkflowError(_("訂正版の公表には訂正内容の記載が必要です"))
     cycle.revision += 1
     Publication.objects.create(cycle=cycle, revision=cycle.revision, note=note, document=document,
                                published_by=member.user)
@@ -130,15 +131,15 @@ def cycle_transition(*, member: Membership, cycle: Cycle, name: str, note: str =
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
-        raise WorkflowError(f"不明な操作です / unknown transition: {name}")
+        raise WorkflowError(_("不明な操作です（{name}）").format(name=name))
     note = note.strip()[:2000]
     findings: list[Finding] = []
 
     def change(locked: Cycle | None) -> Written:
         assert locked is not None  # the cycle exists: the caller found it
         if transition not in cycle_transitions(member, locked):
-            raise WorkflowError(f"「{transition.label}」は現在の状態（{locked.get_state_display()}）または役割では"
-                                f"できません / not allowed now")
+            raise WorkflowError(_("「{action}」は現在の状態（{state}）または役割ではできません").format(
+                action=_(transition.label), state=locked.get_state_display()))
         before = locked.state
         if transition.name == "publish":
             findings.extend(_publish(member, locked, note, acknowledged))

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from kouka import interchange
@@ -24,9 +24,8 @@ from kouka.web.models import Cycle, Membership, State, TaskKind, UploadTask
 from kouka.web.permissions import Denied, require_admin
 from kouka.web.services.writes import Written, require_valid, write
 
-CHANGED = ("{year}年度のデータは、取込内容の確認の後に他の人が変更しました。取り込むとその変更は置き換えられます。"
-           "下の内容を確認し、よければもう一度「取り込む」を押してください / the year changed after the preview; "
-           "review and confirm again")
+CHANGED = gettext_noop("{year}年度のデータは、取込内容の確認の後に他の人が変更しました。取り込むとその変更は置き換え"
+                       "られます。下の内容を確認し、よければもう一度「取り込む」を押してください")
 NOT_PREVIEWED = "not previewed"
 
 
@@ -121,7 +120,7 @@ def _replace_year(member: Membership, report: Report, seen: object) -> None:
 
     rows = Cycle.objects.filter(municipality=member.municipality, fiscal_year=report.fiscal_year)
     write(member, rows, seen, change, compare=import_fingerprint,
-          stale=lambda _: CHANGED.format(year=report.fiscal_year))
+          stale=lambda __: _(CHANGED).format(year=report.fiscal_year))
 
 
 def import_confirm(*, member: Membership, document: Document, seen: dict[str, str | None]) -> int:

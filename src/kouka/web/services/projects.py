@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka import interchange
 from kouka.domain.errors import KoukaError
@@ -16,7 +17,7 @@ from kouka.web.models import Cycle, Department, Membership, ProjectRecord, Role,
 from kouka.web.permissions import Denied, require_admin, require_edit, require_edit_project
 from kouka.web.services.writes import Written, recorded, require_valid, still_editable, write
 
-NUMBER_TAKEN = "この事業番号は既に使われています / this project number is taken"
+NUMBER_TAKEN = gettext_noop("この事業番号は既に使われています")
 
 
 MAX_PARAGRAPHS, MAX_VERIFICATION = 50, 8000
@@ -46,7 +47,7 @@ def project_departments(*, member: Membership, record: ProjectRecord, project: P
         own = set(member.departments.all())
         chosen = [d for d in record.departments.all() if d not in own] + chosen
         if not chosen or not set(chosen) & own:
-            raise Denied("自課を担当課から外すことはできません / you cannot remove your own department")
+            raise Denied(_("自課を担当課から外すことはできません"))
     return ordered_names(project.departments, [d.name for d in chosen])
 
 
@@ -62,7 +63,7 @@ def project_create(*, member: Membership, cycle: Cycle, project: Project) -> Pro
             record = mapping.save_project(cycle, project, data=data)
             recorded(member, Written(record, cycle, "project:create", project.title, None, data))
     except IntegrityError as exc:
-        raise NumberTaken(NUMBER_TAKEN) from exc
+        raise NumberTaken(_(NUMBER_TAKEN)) from exc
     return record
 
 
@@ -121,7 +122,7 @@ def project_verification_set(*, member: Membership, cycle: Cycle, record: Projec
     require_edit_project(member, cycle, record)
     paragraphs = [p.strip() for p in paragraphs if p.strip()]
     if len(paragraphs) > MAX_PARAGRAPHS or sum(len(p) for p in paragraphs) > MAX_VERIFICATION:
-        raise VerificationTooLong("8000字以内で入力してください / at most 8000 characters")
+        raise VerificationTooLong(_("8000字以内で入力してください"))
 
     def change(locked: ProjectRecord | None) -> Written:
         assert locked is not None

@@ -14,6 +14,7 @@ from django.db import IntegrityError, models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka.domain.checks import Finding, Severity
 from kouka.domain.errors import KoukaError
@@ -22,7 +23,7 @@ from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership
 from kouka.web.permissions import can_edit
 
-STALE = "他の人が先に保存しました。最新の内容を読み込んでください / stale version: reload and try again"
+STALE = gettext_noop("他の人が先に保存しました。最新の内容を読み込んでください")  # translated where it is raised
 
 
 class StaleVersion(KoukaError):
@@ -84,7 +85,7 @@ def still_editable(member: Membership, cycle: Cycle) -> Cycle:
 
 
 def write(member: Membership, rows: "QuerySet[V]", seen: object, change: Callable[[V | None], Written], *,
-          compare: Callable[[V | None], object] = version_of, stale: Callable[[V | None], str] = lambda _: STALE,
+          compare: Callable[[V | None], object] = version_of, stale: Callable[[V | None], str] = lambda __: _(STALE),
           editable: Cycle | None = None) -> Written:
     """Lock the row of ``rows`` (or none), refuse with :class:`StaleVersion` unless ``compare(row)`` is still
     ``seen``, apply ``change``, move the written row's version on and record the change; one transaction.

@@ -20,6 +20,9 @@ from fractions import Fraction
 from functools import cache
 from html import escape
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from kouka.domain.aggregate import KpiSeries, Tally, percent
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Kpi
@@ -67,7 +70,8 @@ class YearShares:
 
     def sentence(self) -> str:
         parts = "、".join(f"{JUDGEMENT_LABELS[j]} {self.counts[j]:,}件" for j in Judgement)
-        return f"{self.label}: 成果目標 {self.total:,}件（{parts}）、達成割合 {share_text(self.met_share)}"
+        return _("{label}: 成果目標 {total:,}件（{parts}）、達成割合 {share}").format(
+            label=self.label, total=self.total, parts=parts, share=share_text(self.met_share))
 
 
 def shares_by_year_svg(years: Sequence[YearShares], *, chart_id: str = "kouka-shares") -> str:
@@ -76,15 +80,15 @@ def shares_by_year_svg(years: Sequence[YearShares], *, chart_id: str = "kouka-sh
         return ""
     width, left, bar_width, row, top = 420, 84, 250, 44, 56  # narrow: its words stay legible on a phone
     height = top + row * len(years) + 8
-    title = "成果目標の判定の内訳と達成割合（年度別）"
-    desc = "。".join(y.sentence() for y in years) + "。達成割合は 達成 ÷（達成＋未達成）です。"
+    title = _("成果目標の判定の内訳と達成割合（年度別）")
+    desc = "。".join(y.sentence() for y in years) + _("。達成割合は 達成 ÷（達成＋未達成）です。")
     legend, x = [], 8
     for judgement in Judgement:
         legend.append(f'<rect x="{x}" y="8" width="14" height="14" fill="{JUDGEMENT_FILLS[judgement]}" '
                       f'stroke="#404040" stroke-width="0.5"/><text x="{x + 18}" y="20" font-size="13">'
                       f"{_e(JUDGEMENT_LABELS[judgement])}</text>")
         x += 18 + 14 * len(JUDGEMENT_LABELS[judgement]) + 16
-    legend.append(f'<text x="{left + bar_width + 8}" y="48" font-size="13">達成割合</text>')
+    legend.append(f'<text x="{left + bar_width + 8}" y="48" font-size="13">' + _e(_("達成割合")) + "</text>")
     bars = []
     for index, year in enumerate(years):
         y = top + index * row
@@ -127,7 +131,7 @@ class AreaValue:
         return cls(prefecture, percent(figures.kpis.met_rate()), figures.grant_yen)
 
 
-MEASURES = {"share": "達成割合", "grant": "交付金充当額"}
+MEASURES = {"share": gettext_noop("達成割合"), "grant": gettext_noop("交付金充当額")}
 
 
 @cache
@@ -138,7 +142,7 @@ def prefecture_paths() -> dict[str, str]:
     data = japanmap.get_data(move_hokkaido=True, move_okinawa=True, rough=True)  # type: ignore[no-untyped-call]
     points: list[list[list[float]]] = japanmap.pref_points(data)  # type: ignore[no-untyped-call]
     xs = [x for polygon in points for x, _ in polygon]
-    ys = [y for polygon in points for _, y in polygon]
+    ys = [y for polygon in points for __, y in polygon]
     west, east, south, north = min(xs), max(xs), min(ys), max(ys)
     scale = 1000 / max(east - west, (north - south) * 1.23)  # a degree of latitude is ~1.23 of longitude here
 
@@ -172,8 +176,8 @@ def prefecture_map_svg(values: Sequence[AreaValue], measure: str = "share", *, c
         attributes = (f' data-met-share="{value.met_share if value.met_share is not None else ""}" '
                       f'data-grant-yen="{value.grant_yen}"' if value else "")
         shapes.append(f'<path d="{path}" fill="{fill}" stroke="#555" stroke-width="0.6" data-prefecture="{name}"'
-                      f"{attributes}><title>{name} {MEASURES[measure]} {_e(shown)}</title></path>")
-    label = MEASURES[measure]
+                      f"{attributes}><title>{name} {_(MEASURES[measure])} {_e(shown)}</title></path>")
+    label = _(MEASURES[measure])
     described = "、".join(
         f"{v.prefecture} {share_text(v.met_share) if measure == 'share' else format_yen(v.grant_yen)}" for v in values)
     scale = _legend(measure, high)

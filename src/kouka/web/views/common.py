@@ -51,7 +51,7 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def findings_context(findings: list[Finding]) -> list[dict[str, str]]:
-    return [f.as_dict() | {"label": {"error": "誤り", "warning": "注意", "info": "情報"}[f.severity.value],
+    return [f.as_dict() | {"label": {"error": _("誤り"), "warning": _("注意"), "info": _("情報")}[f.severity.value],
                            "sentence": f.sentence} for f in findings]
 
 
@@ -59,11 +59,11 @@ def export_response(report: Report, fmt: str, stem: str) -> HttpResponse:
     """``report`` in publication format ``fmt`` as a download named ``stem``; 404 for an unknown format."""
     spec = integrations.EXPORTS.get(fmt)
     if spec is None:
-        raise Http404("形式がありません")
+        raise Http404(_("形式がありません"))
     try:
         body = integrations.export(fmt, report)
     except integrations.Unavailable as exc:
-        return HttpResponse(f"この形式は現在利用できません / unavailable: {exc}", status=503,
+        return HttpResponse(_("この形式は現在利用できません: {reason}").format(reason=exc), status=503,
                             content_type="text/plain; charset=utf-8")
     response = HttpResponse(body, content_type=spec.content_type)
     response["Content-Disposition"] = f'attachment; filename="{stem}.{spec.extension}"'
@@ -76,7 +76,8 @@ def kpi_rows(report: Report) -> list[dict[str, Any]]:
         for kpi in project.kpis:
             result = judge_kpi(kpi, report.fiscal_year)
             rows.append({"project": project, "kpi": kpi, "result": result,
-                         "label": f"事業{circled(project.number)} 成果目標{circled(kpi.number)}",
+                         "label": _("事業{project} 成果目標{kpi}").format(project=circled(project.number),
+                                                                        kpi=circled(kpi.number)),
                          "target": write_measurement(result.target) if result.target else "－",
                          "actual": write_measurement(result.actual) if result.actual else "－"})
     return rows

@@ -73,7 +73,7 @@ def confirm(request: HttpRequest, member: Membership) -> HttpResponse:
     require_admin(member)
     data = request.session.get(SESSION_KEY)
     if data is None:
-        messages.error(request, "取り込むデータがありません。もう一度アップロードしてください / nothing to import")
+        messages.error(request, _("取り込むデータがありません。もう一度アップロードしてください"))
         return redirect("kouka:import")
     try:
         document = interchange.from_json(data)
@@ -93,7 +93,7 @@ def confirm(request: HttpRequest, member: Membership) -> HttpResponse:
     task_forget(member=member, task_id=request.session.get(TASK_KEY))
     for key in (SESSION_KEY, SEEN_KEY, SHOWN_KEY, TASK_KEY):
         request.session.pop(key, None)
-    messages.success(request, f"{count}事業を取り込みました / imported {count} projects")
+    messages.success(request, _("{count}事業を取り込みました").format(count=count))
     return redirect("kouka:cycle", year=document.reports[0].fiscal_year)
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from kouka.domain.aggregate import kpi_series
@@ -38,7 +39,7 @@ def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = selectors.municipality_get(slug)
     years = selectors.published_years(municipality)
     if not years:
-        raise Http404("公表された報告がありません")
+        raise Http404(_("公表された報告がありません"))
     return render(request, "kouka/public/municipality.html", {"municipality": municipality, "years": years})
 
 
@@ -84,7 +85,7 @@ def kpi_view(request: HttpRequest, slug: str, year: int, project: int, kpi: int)
         found_project = report.project(project)
         found = found_project.kpi(kpi)
     except KeyError as exc:
-        raise Http404("成果目標がありません") from exc
+        raise Http404(_("成果目標がありません")) from exc
     published = kpi_series(selectors.published_reports(cycle.municipality)).get(
         kpi_key(report.municipality, found_project, found))
     merged = charts.across_years(found, published)
@@ -92,7 +93,8 @@ def kpi_view(request: HttpRequest, slug: str, year: int, project: int, kpi: int)
               judge_kpi(merged, y).label) for y in sorted(set(merged.targets) | set(merged.actuals))]
     return render(request, "kouka/public/kpi.html", {
         "cycle": cycle, "publication": publication, "report": report, "project": found_project, "kpi": found,
-        "label": f"事業{circled(project)} 成果目標{circled(kpi)}", "chart": mark_safe(charts.svg(merged)),
+        "label": _("事業{project} 成果目標{kpi}").format(project=circled(project), kpi=circled(kpi)),
+        "chart": mark_safe(charts.svg(merged)),
         "table": table, "year_label": format_fiscal_year(year),
         "baseline": write_measurement(found.baseline) if found.baseline else "－",
         "baseline_year": format_fiscal_year(found.baseline_year) if found.baseline_year else "",

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from kouka.domain import limits
@@ -60,9 +60,8 @@ from kouka.web.services.writes import Invalid, StaleVersion
 from kouka.web.uploads import refusal
 from kouka.web.views.common import export_response, findings_context, staff_view
 
-STALE = ("他の人が先にこの内容を保存しました。あなたの入力は下に残してあります。最新の内容を確認してから"
-         "もう一度保存してください / someone saved this first; your input is kept below, "
-         "review the latest and save again")
+STALE = gettext_noop("他の人が先にこの内容を保存しました。あなたの入力は下に残してあります。最新の内容を確認して"
+                     "からもう一度保存してください")
 HISTORY_ONLY = gettext_lazy("変更履歴は管理者と確認者が閲覧できます")
 
 
@@ -73,12 +72,12 @@ def saved(request: HttpRequest, form: forms.Form, save: Callable[[], object]) ->
     try:
         save()
     except StaleVersion:
-        form.add_error(None, STALE)
+        form.add_error(None, _(STALE))
         return 409
     except Invalid as exc:
         add_findings(form, exc.findings)
         return 400
-    messages.success(request, "保存しました / saved")
+    messages.success(request, _("保存しました"))
     return 0
 
 
@@ -166,7 +165,8 @@ def transition(request: HttpRequest, member: Membership, year: int, name: str) -
     except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{TRANSITIONS[name].label}: 完了しました（{cycle.get_state_display()}）")
+        messages.success(request, _("{action}: 完了しました（{state}）").format(action=_(TRANSITIONS[name].label),
+                                                                     state=cycle.get_state_display()))
     return redirect("kouka:cycle", year=year)
 
 
@@ -279,7 +279,7 @@ def with_draft(request: HttpRequest, member: Membership, cycle: Cycle, record: P
     data = request.POST.copy()
     lines = draft_verification(report.project(record.number), cycle.fiscal_year)
     data["verification"] = "\n".join(lines)
-    messages.info(request, "データから下書きを作成しました。内容を確認して保存してください / drafted from the data")
+    messages.info(request, _("データから下書きを作成しました。内容を確認して保存してください"))
     form = ProjectForm(data, departments=selectors.department_choices(member))
     form.is_valid()
     return project_page(request, member, cycle, record, report, form)
@@ -347,9 +347,9 @@ def comment_add(request: HttpRequest, member: Membership, year: int, number: int
         comment_create(member=member, cycle=cycle, record=record,
                        text=form.cleaned_data["text"] if form.is_valid() else "")
     except CommentInvalid:
-        messages.error(request, "コメントを入力してください（4000字以内） / enter a comment (up to 4000 characters)")
+        messages.error(request, _("コメントを入力してください（4000字以内）"))
     else:
-        messages.success(request, "コメントを追加しました / comment added")
+        messages.success(request, _("コメントを追加しました"))
     return redirect("kouka:project", year=year, number=number)
 
 
@@ -398,5 +398,5 @@ def staff_export(request: HttpRequest, member: Membership, year: int, fmt: str) 
     """The current (unpublished) data in a publication format, for checking before publication."""
     cycle = cycle_for(member, year)
     if member.role == Role.EDITOR:
-        raise Denied("出力は管理者と確認者が行えます / exports are for administrators and reviewers")
+        raise Denied(_("出力は管理者と確認者が行えます"))
     return export_response(selectors.cycle_report_whole(cycle), fmt, f"{cycle.municipality.slug}-{year}-draft")

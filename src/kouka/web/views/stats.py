@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka.domain.aggregate import Tally, kpi_series, percent, unit_group_label
 from kouka.domain.carry import kpi_key
@@ -27,7 +29,7 @@ from kouka.web.models import Municipality
 from kouka.web.stats import charts, dashboards, rollup
 from kouka.web.stats.dashboards import Filters
 
-KIND_LABELS = {ProjectKind.SINGLE: "単独事業", ProjectKind.WIDE_AREA: "広域連携事業"}
+KIND_LABELS = {ProjectKind.SINGLE: gettext_noop("単独事業"), ProjectKind.WIDE_AREA: gettext_noop("広域連携事業")}
 SOURCES_PER_PAGE = 100
 
 
@@ -100,21 +102,21 @@ def _filter_form(filters: Filters, *, prefecture: bool = False) -> dict[str, Any
     return {
         "years": [(y, format_fiscal_year(y), y == filters.year) for y in available.years],
         "units": [(u, unit_group_label(u), u == filters.unit_group) for u in available.unit_groups],
-        "kinds": [(k.value, label, k == filters.kind) for k, label in KIND_LABELS.items()],
+        "kinds": [(k.value, _(label), k == filters.kind) for k, label in KIND_LABELS.items()],
         "prefectures": [(p, p == filters.prefecture) for p in available.prefectures] if prefecture else [],
     }
 
 
 def _describe(filters: Filters, municipality: Municipality | None = None) -> str:
-    parts = [format_fiscal_year(filters.year) if filters.year else "全年度"]
+    parts = [format_fiscal_year(filters.year) if filters.year else _("全年度")]
     if municipality is not None:
         parts.append(f"{municipality.prefecture}{municipality.name}")
     elif filters.prefecture:
         parts.append(filters.prefecture)
     if filters.kind:
-        parts.append(KIND_LABELS[filters.kind])
+        parts.append(_(KIND_LABELS[filters.kind]))
     if filters.unit_group:
-        parts.append(f"単位「{unit_group_label(filters.unit_group)}」の成果目標")
+        parts.append(_("単位「{unit}」の成果目標").format(unit=unit_group_label(filters.unit_group)))
     return "・".join(parts)
 
 
@@ -138,7 +140,7 @@ def _tables(filters: Filters, slug: str = "", *, by_prefecture: bool, measure: s
 
 def map_links(filters: Filters, measure: str) -> list[tuple[str, str, bool]]:
     """The map's two colourings as links keeping the filters: (label, href, current)."""
-    return [(label, "?" + urlencode(_query(filters) | {"map": key}) + "#map", key == measure)
+    return [(_(label), "?" + urlencode(_query(filters) | {"map": key}) + "#map", key == measure)
             for key, label in charts.MEASURES.items()]
 
 
@@ -168,7 +170,7 @@ def national(request: HttpRequest) -> HttpResponse:
     filters = filters_from(request.GET, prefecture=None)
     ranking, page = _ranking(filters, request.GET.get("page"))
     return render(request, "kouka/public/stats.html", {
-        "title": "全国の集計", "scope": _describe(filters), "filters": _filter_form(filters),
+        "title": _("全国の集計"), "scope": _describe(filters), "filters": _filter_form(filters),
         "tables": _tables(filters, by_prefecture=True, measure=measure_from(request.GET)), "ranking": ranking,
         "page": page, "map_links": map_links(filters, measure_from(request.GET)),
         "page_query": urlencode(_query(filters)), "judgements": list(JUDGEMENT_LABELS.values()),
@@ -179,10 +181,11 @@ def national(request: HttpRequest) -> HttpResponse:
 def prefecture_view(request: HttpRequest, prefecture: str) -> HttpResponse:
     filters = filters_from(request.GET, prefecture=prefecture[:20])
     if prefecture not in dashboards.choices().prefectures:
-        raise Http404("公表された報告がありません / no published report in this prefecture")
+        raise Http404(_("この都道府県の公表された報告がありません"))
     ranking, page = _ranking(filters, request.GET.get("page"))
     return render(request, "kouka/public/stats.html", {
-        "title": f"{prefecture}の集計", "scope": _describe(filters), "filters": _filter_form(filters),
+        "title": _("{prefecture}の集計").format(prefecture=prefecture), "scope": _describe(filters),
+        "filters": _filter_form(filters),
         "tables": _tables(filters, by_prefecture=False), "ranking": ranking, "page": page,
         "page_query": urlencode(_query(replace(filters, prefecture=None))),
         "judgements": list(JUDGEMENT_LABELS.values()), "prefecture": prefecture,
@@ -212,7 +215,8 @@ def _series(municipality: Municipality) -> list[SeriesView]:
     for key, series in kpi_series(reports).items():
         year, project_number, kpi = latest[key]
         views.append(SeriesView(
-            f"事業{circled(project_number)} 成果目標{circled(kpi.number)}", series.name, series.unit,
+            _("事業{project} 成果目標{kpi}").format(project=circled(project_number), kpi=circled(kpi.number)),
+            series.name, series.unit,
             series.project_title, mark_safe(charts.svg(charts.across_years(kpi, series))),
             reverse("kouka:kpi", args=[municipality.slug, year, project_number, kpi.number]),
             [(format_fiscal_year(p.fiscal_year), JUDGEMENT_LABELS[p.judgement]) for p in series.points]))
@@ -223,11 +227,11 @@ def _series(municipality: Municipality) -> list[SeriesView]:
 def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = selectors.municipality_published(slug)
     if municipality is None:
-        raise Http404("団体がありません / no such body")
+        raise Http404(_("団体がありません"))
     filters = filters_from(request.GET, prefecture=None, municipality=municipality.pk)
     tables = _tables(filters, slug, by_prefecture=False)
     if not tables["years"] and filters == Filters(municipality=municipality.pk):
-        raise Http404("公表された報告がありません / no published report")
+        raise Http404(_("公表された報告がありません"))
     return render(request, "kouka/public/stats_municipality.html", {
         "municipality": municipality, "scope": _describe(filters, municipality), "filters": _filter_form(filters),
         "tables": tables, "series": _series(municipality), "judgements": list(JUDGEMENT_LABELS.values()),
@@ -239,7 +243,7 @@ def sources_view(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("m", "")[:40]
     municipality = selectors.municipality_published(slug) if slug else None
     if slug and municipality is None:  # a body that has published nothing is not named on a public page
-        raise Http404("団体がありません / no such body")
+        raise Http404(_("団体がありません"))
     filters = filters_from(request.GET)
     if municipality is not None:
         filters = replace(filters, municipality=municipality.pk)
@@ -249,7 +253,8 @@ def sources_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(dashboards.sources(filters, judgement, kpis=kpis), SOURCES_PER_PAGE).get_page(
         request.GET.get("page"))
     rows = [dashboards.source_of(row) for row in page.object_list]
-    what = (f"{JUDGEMENT_LABELS[judgement]}の成果目標" if judgement else "成果目標") if kpis else "事業"
+    what = ((_("{judgement}の成果目標").format(judgement=JUDGEMENT_LABELS[judgement]) if judgement else _("成果目標"))
+            if kpis else _("事業"))
     query = _query(filters, municipality.slug if municipality else "",
                    **({"judgement": judgement.value} if judgement else {}), **({"what": "kpis"} if kpis else {}))
     return render(request, "kouka/public/stats_sources.html", {
