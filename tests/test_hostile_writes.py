@@ -163,7 +163,7 @@ def test_heisei_40_is_refused(world: "World", before: Any) -> None:
 def test_the_reading_beside_the_field_says_heisei_40_is_no_year(world: "World") -> None:
     reading = world.client("shoko").get("/api/staff/reading",
                                         {"text": "5社（平成" + "40年度）", "unit": "社"}).json()
-    assert reading == {"ok": False, "reading": "平成は31年までです: 「平成40年度」"}
+    assert reading == {"ok": False, "reading": "平成は31年までです: 「平成40年度」", "advice": []}
 
 
 def test_control_character_in_a_kpi_name_is_refused(world: "World", before: Any) -> None:
