@@ -138,8 +138,12 @@ CHOICES: dict[str, dict[str, str]] = {
 }
 
 
+# A choice the interchange leaves out when it is the default (kouka.interchange.kpi_json): absent means this.
+DEFAULT_CHOICES = {"target_kind": "level"}
+
+
 def choice_text(key: str) -> Callable[[Any], str]:
-    return lambda value: _(CHOICES[key].get(str(value), NONE))
+    return lambda value: _(CHOICES[key].get(str(DEFAULT_CHOICES.get(key) if value is None else value), NONE))
 
 
 # How each field's value is written; a list of paragraphs is compared paragraph by paragraph instead.
