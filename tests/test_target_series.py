@@ -114,6 +114,7 @@ def test_the_kpi_form_states_the_kind_and_the_history_names_it(world: "World") -
     history = world.client("kikaku").get(f"{STAFF}/history/").content.decode()
     assert "目標値の書き方" in history and "各年度の増加分" in history
     assert "目標値の書き方: 各年度に到達する値（累計・水準） → 各年度の増加分" in history
+    assert 'id="increment-note"' in shoko.get(f"{STAFF}/projects/1/kpis/1/").content.decode()
     # a POST without the field (an older page) keeps the stated kind
     data = kpi_post(world)
     del data["target_kind"]
