@@ -1,18 +1,25 @@
 """The year's cycle end to end in Debian's chromium: the planning division opens 令和5年度 from 令和4年度 and
-sets the deadlines; 商工労働課 and 企業誘致課 enter and submit their own projects; the checklist refuses to
-publish while a placeholder is left in a まとめ, naming the project and the field; the planning division
-returns 商工労働課's projects with a reason, which that department sees and acts on while 企業誘致課's
-submission stays untouched; the 外部有識者 writes the opinion; after the preview the year is published and an
+sets the deadlines; 商工労働課, 企業誘致課 and 観光課 (a third department with a new project of its own, added
+through the services) enter and submit their own projects; the checklist refuses to publish while a
+placeholder is left in a まとめ, naming the project and the field; the planning division returns 商工労働課's
+projects with a reason, which that department sees and acts on while 企業誘致課's and 観光課's submissions
+stay untouched; the 外部有識者 writes the opinion; after the preview the year is published and an
 anonymous visitor reads the new figures and the opinion. A screenshot of each step goes to artifacts/cycle/
 and axe-core finds no WCAG 2.1 AA violation on any of these pages."""
 
 import os
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
 
 from browser_support import axe_violations, save_screenshot
-from kouka.web.models import Cycle, DepartmentPart, Municipality
+from kouka.domain.model import Kpi, Measurement, Project
+from kouka.web.models import Cycle, DepartmentPart, Membership, Municipality, Role
+from kouka.web.services.departments import department_create
+from kouka.web.services.kpis import kpi_create
+from kouka.web.services.people import PersonFields, user_create
+from kouka.web.services.projects import project_create
 from paths import ROOT
 from web_fixtures import World, complete_year
 
@@ -49,6 +56,24 @@ def log_in(browser: "Browser", site: str, username: str) -> "Page":
     return page
 
 
+def third_department(world: World) -> None:
+    """観光課 with a project of its own in 令和5年度 and an editor ``kanko``, made as the administrator would."""
+    admin = Membership.objects.select_related("municipality", "user").get(user__username="kikaku")
+    cycle = world.cycle(2023)
+    department, _created = department_create(member=admin, name="観光課")
+    record = project_create(member=admin, cycle=cycle, project=Project(
+        4, "観光誘客促進事業", 2023, 2025, departments=["観光課"], summary=["市内の観光資源を発信し誘客を図る。"]))
+    visitors = Measurement(Decimal(12000), "人")
+    kpi_create(member=admin, cycle=cycle, project=record, kpi=Kpi(
+        1, "観光施設の入込客数", "人", baseline=Measurement(Decimal(10000), "人"), baseline_year=2022,
+        targets={2023: visitors}, actuals={2023: visitors}))
+    person, _password = user_create(member=admin, username="kanko", fields=PersonFields(
+        "観光課 担当", "", Role.EDITOR, (department,)))
+    person.user.set_password("kouka-demo")  # the demo's password, so that the browser signs in as the others
+    person.user.save()
+    Membership.objects.filter(pk=person.pk).update(must_change_password=False)
+
+
 def part(page: "Page", department: str) -> "Page":
     return page.locator("section.part", has_text=department)  # type: ignore[return-value]
 
@@ -68,6 +93,7 @@ def test_the_whole_cycle_with_departments(browser: "Browser", site: str) -> None
     steps.check(admin, "1-administrator-opens-the-year-from-the-last")
     admin.get_by_role("button", name="選んだ事業で令和5年度を始める").click()
     admin.wait_for_url(f"{site}/staff/2023/")
+    third_department(world)
     complete_year(world)  # what the departments enter beyond the steps below (cost, grant, targets, actuals)
     admin.goto(f"{site}/staff/2023/board/")
     admin.get_by_text("期限を設定する").click()
@@ -98,6 +124,12 @@ def test_the_whole_cycle_with_departments(browser: "Browser", site: str) -> None
     kigyo.get_by_role("link", name="提出する").click()
     kigyo.get_by_role("button", name="企業誘致課の1事業を提出します").click()
     steps.check(kigyo, "4-second-department-submitted")
+    kanko = log_in(browser, site, "kanko")
+    kanko.goto(f"{site}/staff/2023/board/")
+    kanko.get_by_role("link", name="提出する").click()
+    kanko.get_by_role("button", name="観光課の1事業を提出します").click()
+    assert "提出済み" in part(kanko, "観光課").inner_text()
+    steps.check(kanko, "4-third-department-submitted")
 
     admin.goto(f"{site}/staff/2023/publish/")
     content = admin.content()
@@ -108,7 +140,8 @@ def test_the_whole_cycle_with_departments(browser: "Browser", site: str) -> None
     part(admin, "商工労働課").get_by_role("link", name="差し戻す").click()
     admin.get_by_label("差し戻しの理由（担当課に表示されます）").fill(REASON)
     admin.get_by_role("button", name="商工労働課の2事業を差し戻します").click()
-    assert "提出済み" in part(admin, "企業誘致課").inner_text()  # the other department is untouched
+    for other in ("企業誘致課", "観光課"):  # the other departments are untouched
+        assert "提出済み" in part(admin, other).inner_text()
     steps.check(admin, "6-administrator-returned-one-department")
     admin.set_viewport_size({"width": 360, "height": 800})  # the board on a phone
     save_screenshot(admin, ARTIFACTS / "6-board-at-360px.png")
@@ -128,7 +161,7 @@ def test_the_whole_cycle_with_departments(browser: "Browser", site: str) -> None
     shoko.get_by_role("button", name="商工労働課の2事業を提出します").click()
     parts = dict(DepartmentPart.objects.filter(cycle__fiscal_year=2023, cycle__municipality=world.isesaki)
                  .values_list("department__name", "version"))
-    assert parts["企業誘致課"] == 2  # submitted once, never touched again
+    assert parts["企業誘致課"] == 2 and parts["観光課"] == 2  # submitted once, never touched again
 
     reviewer = log_in(browser, site, "yushikisha")
     reviewer.goto(f"{site}/staff/2023/projects/1/review/")
@@ -138,7 +171,7 @@ def test_the_whole_cycle_with_departments(browser: "Browser", site: str) -> None
     reviewer.get_by_text("意見を保存しました").wait_for()
 
     admin.goto(f"{site}/staff/2023/board/")
-    for department in ("企業誘致課", "商工労働課"):
+    for department in ("企業誘致課", "観光課", "商工労働課"):
         part(admin, department).get_by_role("link", name="確認済みにする").click()
         admin.get_by_role("button", name=f"{department}の").click()
     assert admin.locator("#cycle-state").inner_text() == "確認済み"
@@ -155,5 +188,6 @@ def test_the_whole_cycle_with_departments(browser: "Browser", site: str) -> None
     visitor.goto(f"{site}/m/isesaki/2023/")
     content = visitor.content()
     assert "6社" in content and FIXED in content and OPINION in content
+    assert "観光誘客促進事業" in content and "12,000人" in content  # the third department's project too
     steps.check(visitor, "10-visitor-reads-the-new-figures-and-the-opinion")
     assert {name: v for name, v in steps.violations.items() if v} == {}

@@ -66,3 +66,25 @@ def test_only_the_administrator_starts_a_year(world: "World") -> None:
     for role in ("shoko", "yushikisha"):
         assert world.client(role).post("/staff/2023/carry/", {"project-1": "on"}).status_code == 403
     assert not Cycle.objects.filter(municipality=world.isesaki, fiscal_year=2023).exists()
+
+
+def test_the_carry_page_shows_the_series_of_targets_and_carries_it_whole(world: "World") -> None:
+    fresh_2023(world)
+    publication = world.cycle(2022).publications.get()
+    document = publication.document
+    kpi = document["reports"][0]["projects"][0]["kpis"][0]  # 事業① まちなかで新たに創業した事業者の数, 4社 in 令和4年度
+    kpi["target_kind"] = "increment"
+    kpi["targets"]["2023"] = {**kpi["targets"]["2022"], "value": "5", "text": "5社"}
+    kpi["targets"]["2024"] = {**kpi["targets"]["2022"], "value": "6", "text": "6社"}
+    type(publication).objects.filter(pk=publication.pk).update(document=document)
+    admin = world.client("kikaku")
+    page = admin.get("/staff/2023/carry/").content.decode()
+    assert "目標値の推移（地域再生計画）" in page and "各年度の増加分" in page
+    for label, value in (("開始前", "（事業開始前）"), ("1年目（令和4年度）", "4社"), ("2年目（令和5年度）", "5社"),
+                         ("3年目（令和6年度）", "6社")):
+        assert f'<span class="label">{label}</span> {value}</li>' in page
+    assert 'name="target-1-1" value="5社"' in page  # the plan's target of the year is offered for entry
+    assert admin.post("/staff/2023/carry/", {"project-1": "on"}).status_code == 302
+    carried = mapping.report_of(Cycle.objects.get(municipality=world.isesaki, fiscal_year=2023)).project(1).kpi(1)
+    assert carried.target_kind.value == "increment"
+    assert {year: str(m.value) for year, m in carried.targets.items()} == {2022: "4", 2023: "5", 2024: "6"}

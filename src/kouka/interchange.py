@@ -189,6 +189,7 @@ def kpi_from_json(data: JSON) -> Kpi:
         marks={int(year): mark for year, mark in data.get("marks", {}).items()},
         notes=list(data.get("notes", [])),
         key=data.get("key", ""),
+        target_kind=model.TargetKind(data.get("target_kind", "level")),
     )
 
 
@@ -314,6 +315,8 @@ def kpi_json(kpi: Kpi) -> JSON:
     }
     if kpi.key:  # written only when set, so files without keys round-trip unchanged
         data["key"] = kpi.key
+    if kpi.target_kind is not model.TargetKind.LEVEL:  # written only when not the default, likewise
+        data["target_kind"] = kpi.target_kind.value
     return data
 
 

@@ -19,7 +19,7 @@ from kouka.domain.checks import project_label
 from kouka.domain.eras import format_fiscal_period, format_fiscal_year
 from kouka.domain.errors import DomainValueError
 from kouka.domain.i18n import _
-from kouka.domain.model import Body, Kpi, NextDirection, Project, Report
+from kouka.domain.model import Body, Kpi, Measurement, NextDirection, Project, Report
 
 # Directions after which a project does not go on into the next year.
 ENDING_DIRECTIONS = frozenset({NextDirection.DISCONTINUE, NextDirection.COMPLETE})
@@ -51,8 +51,18 @@ def continues_into(project: Project, fiscal_year: int) -> bool:
     return direction not in ENDING_DIRECTIONS
 
 
+def target_series(project: Project, kpi: Kpi) -> list[tuple[str, Measurement | None]]:
+    """The KPI's targets as the 地域再生計画 writes them: 開始前 (the baseline), then 1年目 … one per fiscal year
+    of the project's period (None where the plan has no target for the year)."""
+    series: list[tuple[str, Measurement | None]] = [(_("開始前"), kpi.baseline)]
+    for index, year in enumerate(range(project.start_year, project.end_year + 1), start=1):
+        series.append((_("{n}年目（{year}）").format(n=index, year=format_fiscal_year(year)), kpi.targets.get(year)))
+    return series
+
+
 def carry_kpi(body: Body, project: Project, kpi: Kpi) -> Kpi:
-    """The KPI as it stands at the start of the next year: definition, baseline and targets; no actuals."""
+    """The KPI as it stands at the start of the next year: definition, baseline and the whole series of targets
+    (every year's, levels or increments as the KPI states); no actuals."""
     return Kpi(
         number=kpi.number,
         name=kpi.name,
@@ -66,6 +76,7 @@ def carry_kpi(body: Body, project: Project, kpi: Kpi) -> Kpi:
         marks={},
         notes=list(kpi.notes),
         key=kpi_key(body, project, kpi),
+        target_kind=kpi.target_kind,
     )
 
 

@@ -7,23 +7,74 @@
 ['マイナスの値になっています。件数や人数は0以上で入力してください（例: 5社）']
 >>> figure_advice("90社(速報値)", "社")
 []
+>>> print(_(figure_advice("60社", "社", last="2社")[0])[:29])
+「60社」は前年度の実績値（2社）の10倍を超えています。
 """
 
 from decimal import Decimal
 from fractions import Fraction
 
 from kouka.domain.errors import KoukaError
-from kouka.domain.i18n import _
-from kouka.domain.jpnumbers import format_grouped, format_quantity, format_yen, parse_yen
+from kouka.domain.i18n import _, gettext_noop
+from kouka.domain.jpnumbers import format_grouped, format_quantity, format_yen, parse_yen, split_scale
+from kouka.domain.model import Measurement
 from kouka.domain.notation import read_measurement
 from kouka.domain.rules import grant_for
 
 # The forms a figure may take, said as an example after an unreadable one.
 ACCEPTED = "{n}{unit}、{n}{unit}(速報値)、集計中、－"
 
+# A figure this many times larger (or smaller) than last year's actual or the year's target is likely a slip
+# (a digit too many, 万 forgotten); it is shown, never refused: the figure may be right.
+IMPLAUSIBLE_FACTOR = 10
+LAST_ACTUAL = gettext_noop("前年度の実績値")
+TARGET = gettext_noop("この年度の目標値")
 
-def figure_advice(text: str, unit: str) -> list[str]:
-    """What a clerk should look at in ``text`` typed for a KPI measured in ``unit`` (empty: nothing)."""
+
+def _in_unit(measurement: Measurement | None, unit: str) -> Decimal | None:
+    """The figure's value in ``unit`` (万人 → 人), or None when it has none or another base unit."""
+    if measurement is None or measurement.value is None:
+        return None
+    have_scale, have_base = split_scale(measurement.unit or unit)
+    want_scale, want_base = split_scale(unit)
+    return measurement.value * have_scale / want_scale if have_base == want_base else None
+
+
+def _reference(text: str, unit: str) -> Measurement | None:
+    try:
+        return read_measurement(text, unit) if text.strip() else None
+    except KoukaError:
+        return None
+
+
+def implausible_advice(measurement: Measurement, unit: str, references: list[tuple[str, str]]) -> list[str]:
+    """A warning for each reference (``(what, typed text)``: last year's actual, the year's target) that the
+    figure exceeds more than ten times or falls below a tenth of. A zero or a reference of zero is not judged."""
+    value = _in_unit(measurement, unit)
+    if value is None or value <= 0:
+        return []
+    advice = []
+    for what, text in references:
+        reference = _reference(text, unit)
+        base = _in_unit(reference, unit)
+        if reference is None or base is None or base <= 0:
+            continue
+        shown = {"text": format_quantity(measurement.value or value, measurement.unit or unit), "what": _(what),
+                 "reference": format_quantity(reference.value or base, reference.unit or unit),
+                 "forms": ACCEPTED.format(n=_plain(base), unit=unit)}
+        if value > base * IMPLAUSIBLE_FACTOR:
+            advice.append(_("「{text}」は{what}（{reference}）の10倍を超えています。桁の誤りや、千・万の付けすぎがない"
+                            "か確かめてください。正しければこのまま保存できます（例: {forms}）").format(**shown))
+        elif value * IMPLAUSIBLE_FACTOR < base:
+            advice.append(_("「{text}」は{what}（{reference}）の10分の1に届きません。桁の誤りや、千・万の付け忘れがない"
+                            "か確かめてください。正しければこのまま保存できます（例: {forms}）").format(**shown))
+    return advice
+
+
+def figure_advice(text: str, unit: str, *, last: str = "", target: str = "") -> list[str]:
+    """What a clerk should look at in ``text`` typed for a KPI measured in ``unit`` (empty: nothing); with
+    ``last`` (last year's actual as typed) and ``target`` (the year's target), also a figure out of all
+    proportion to them (:func:`implausible_advice`)."""
     try:
         measurement = read_measurement(text, unit)
     except KoukaError:
@@ -38,7 +89,7 @@ def figure_advice(text: str, unit: str) -> list[str]:
     if measurement.value is not None and measurement.value < 0:
         advice.append(_("マイナスの値になっています。件数や人数は0以上で入力してください（例: {example}{unit}）")
                       .format(example=_plain(-measurement.value), unit=unit))
-    return advice
+    return advice + implausible_advice(measurement, unit, [(LAST_ACTUAL, last), (TARGET, target)])
 
 
 def _plain(value: Decimal) -> str:

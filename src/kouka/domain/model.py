@@ -27,6 +27,13 @@ class Direction(StrEnum):
     LOWER = "lower"  # less is better
 
 
+class TargetKind(StrEnum):
+    """How a KPI's yearly targets are written in the 地域再生計画."""
+
+    LEVEL = "level"  # each year's target is the level to reach that year (running level, 累計)
+    INCREMENT = "increment"  # each year's target is that year's increase (増加分) over the year before
+
+
 class KpiScope(StrEnum):
     MUNICIPALITY = "municipality"  # the KPI measures this municipality's project
     WIDE_AREA = "wide_area"  # the KPI belongs to the whole wide-area project (e.g. 群馬県全体)
@@ -119,6 +126,7 @@ class Kpi:
     marks: dict[int, str] = field(default_factory=dict)  # the city's own per-year marks: ◎ ○ △ ×
     notes: list[str] = field(default_factory=list)
     key: str = ""  # stable identity across fiscal years; "" means derived (kouka.domain.carry.kpi_key)
+    target_kind: TargetKind = TargetKind.LEVEL  # targets as running levels or as yearly increments (増加分)
 
 
 @dataclass(frozen=True)

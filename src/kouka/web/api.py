@@ -192,10 +192,11 @@ class ReadingOut(Schema):
 
 
 @api.get("/staff/reading", response=ReadingOut, auth=STAFF, tags=["staff"])
-def reading(request: HttpRequest, text: str, unit: str = "") -> ReadingOut:
-    """How a typed figure is read (``90社(速報値)`` → 値 90社・速報値), for feedback as staff type."""
+def reading(request: HttpRequest, text: str, unit: str = "", last: str = "", target: str = "") -> ReadingOut:
+    """How a typed figure is read (``90社(速報値)`` → 値 90社・速報値), for feedback as staff type; ``last`` and
+    ``target`` (an actual's last-year actual and target, as typed) let an implausible figure be pointed out."""
     _member(request)
-    advice = figure_advice(text[:100], unit[:20])
+    advice = figure_advice(text[:100], unit[:20], last=last[:100], target=target[:100])
     try:
         return ReadingOut(ok=not advice, reading=read_aloud(text[:100], unit[:20]), advice=advice)
     except KoukaError as exc:

@@ -29,6 +29,7 @@ from kouka.domain.model import (
     Project,
     ProjectKind,
     Report,
+    TargetKind,
 )
 from kouka.domain.notation import read_measurement, write_measurement
 from kouka.web.models import Department
@@ -185,6 +186,12 @@ class KpiForm(forms.Form):
     scope = forms.ChoiceField(label=gettext_lazy("対象"), choices=[(KpiScope.MUNICIPALITY.value,
                               gettext_lazy("本市の事業")),
                                                    (KpiScope.WIDE_AREA.value, gettext_lazy("広域（全体）の指標"))])
+    target_kind = forms.ChoiceField(
+        label=gettext_lazy("目標値の書き方"), initial=TargetKind.LEVEL.value, required=False,
+        choices=[(TargetKind.LEVEL.value, gettext_lazy("各年度に到達する値（累計・水準）")),
+                 (TargetKind.INCREMENT.value, gettext_lazy("各年度の増加分"))],
+        help_text=gettext_lazy("地域再生計画の目標値が「1年目 +10人、2年目 +10人」のような増加分なら"
+                               "「各年度の増加分」を選びます。実績値はどちらでも、その年度に測った値を入力します。"))
     baseline_year = forms.IntegerField(label=gettext_lazy("基準値の年度（西暦）"), required=False,
                                        min_value=limits.FIGURE_YEARS.first, max_value=limits.FIGURE_YEARS.last)
     baseline = forms.CharField(label=gettext_lazy("基準値"), required=False, max_length=100,
@@ -202,6 +209,11 @@ class KpiForm(forms.Form):
             self.fields[f"actual_{year}"] = forms.CharField(
                 label=f"{label} 実績値", required=False, max_length=100,
                 help_text=gettext_lazy("例: 90社(速報値) ／ 県において集計中 ／ 11,788億円（令和元年）"))
+
+    def fixed_fields(self) -> list[Any]:
+        """The visible fields other than the per-year targets and actuals (those are :meth:`year_rows`)."""
+        yearly = {f"{kind}_{year}" for year in self.years for kind in ("target", "actual")}
+        return [field for field in self.visible_fields() if field.name not in yearly]
 
     def year_rows(self) -> list[tuple[int, Any, Any]]:
         return [(year, self[f"target_{year}"], self[f"actual_{year}"]) for year in self.years]
@@ -230,7 +242,8 @@ class KpiForm(forms.Form):
     def initial_for(kpi: Kpi, version: int) -> dict[str, Any]:
         initial: dict[str, Any] = {
             "version": version, "number": kpi.number, "name": kpi.name, "unit": kpi.unit,
-            "direction": kpi.direction.value, "scope": kpi.scope.value, "baseline_year": kpi.baseline_year,
+            "direction": kpi.direction.value, "scope": kpi.scope.value,
+            "target_kind": kpi.target_kind.value, "baseline_year": kpi.baseline_year,
             "baseline": write_measurement(kpi.baseline) if kpi.baseline else "", "notes": joined(kpi.notes),
         }
         for year, m in kpi.targets.items():
@@ -247,7 +260,8 @@ class KpiForm(forms.Form):
         kept_actuals = {y: m for y, m in kpi.actuals.items() if y not in self.years}
         return replace(
             kpi, number=data["number"], name=data["name"].strip(), unit=data["unit"].strip(),
-            direction=Direction(data["direction"]), scope=KpiScope(data["scope"]), baseline=baseline,
+            direction=Direction(data["direction"]), scope=KpiScope(data["scope"]),
+            target_kind=TargetKind(data.get("target_kind") or kpi.target_kind), baseline=baseline,
             baseline_year=data["baseline_year"], targets={**kept_targets, **targets},
             actuals={**kept_actuals, **actuals}, notes=paragraphs(data["notes"]),
         )

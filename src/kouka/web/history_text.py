@@ -133,11 +133,17 @@ CHOICES: dict[str, dict[str, str]] = {
     "kind": {"single": gettext_noop("市単独事業"), "wide_area": gettext_noop("広域連携事業")},
     "direction": {"higher": gettext_noop("多いほどよい"), "lower": gettext_noop("少ないほどよい")},
     "scope": {"municipality": gettext_noop("本市の事業"), "wide_area": gettext_noop("広域（全体）の指標")},
+    "target_kind": {"level": gettext_noop("各年度に到達する値（累計・水準）"),
+                    "increment": gettext_noop("各年度の増加分")},
 }
 
 
+# A choice the interchange leaves out when it is the default (kouka.interchange.kpi_json): absent means this.
+DEFAULT_CHOICES = {"target_kind": "level"}
+
+
 def choice_text(key: str) -> Callable[[Any], str]:
-    return lambda value: _(CHOICES[key].get(str(value), NONE))
+    return lambda value: _(CHOICES[key].get(str(DEFAULT_CHOICES.get(key) if value is None else value), NONE))
 
 
 # How each field's value is written; a list of paragraphs is compared paragraph by paragraph instead.
@@ -146,7 +152,8 @@ VALUES: dict[str, Callable[[Any], str]] = {
     "lead_body": text_text, "key": text_text, "name": text_text, "unit": text_text, "source": text_text,
     "stated_total_label": text_text, "departments": list_text, "partner_bodies": list_text,
     "period": period_text, "kind": choice_text("kind"), "direction": choice_text("direction"),
-    "scope": choice_text("scope"), "cost_yen": yen_text, "grant_yen": yen_text, "stated_total_yen": yen_text,
+    "scope": choice_text("scope"), "target_kind": choice_text("target_kind"),
+    "cost_yen": yen_text, "grant_yen": yen_text, "stated_total_yen": yen_text,
     "evaluation": categorised_text, "next_direction": categorised_text, "baseline": measurement_text,
     "baseline_year": year_text, "fiscal_year": year_text, "prefecture": text_text, "code": text_text,
     "rate": number_text,

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kouka import interchange
-from kouka.domain.carry import continues_into
+from kouka.domain.carry import continues_into, target_series
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.gate import publication_findings
-from kouka.domain.model import Figure, Kpi, Project, Report
+from kouka.domain.model import Figure, Kpi, Project, Report, TargetKind
 from kouka.domain.notation import write_measurement
 from kouka.domain.progress import project_missing, project_started
 from kouka.domain.search import INDEXED_CHARS, folded, search_terms, too_short
@@ -422,6 +422,8 @@ class CarryKpi:
     last_target: str  # last year's target, read-only beside the entry field
     last_actual: str  # last year's actual, read-only
     plan_target: str  # the target of the new year the plan holds already, "" when none
+    series: list[tuple[str, str]]  # 開始前 (baseline), 1年目 … of the project's period, in words ("－": none)
+    increment: bool  # the targets are yearly increments (増加分), not levels
 
 
 @dataclass
@@ -446,8 +448,12 @@ def carry_offers(source: Report, fiscal_year: int) -> list[CarryOffer]:
     def text(m: Any) -> str:
         return write_measurement(m) if m is not None else "－"
 
-    return [CarryOffer(project, [CarryKpi(k, text(k.baseline), text(k.targets.get(source.fiscal_year)),
-                                          text(k.actuals.get(source.fiscal_year)),
-                                          write_measurement(k.targets[fiscal_year]) if fiscal_year in k.targets
-                                          else "") for k in project.kpis])
+    def offer(project: Any, k: Kpi) -> CarryKpi:
+        return CarryKpi(k, text(k.baseline), text(k.targets.get(source.fiscal_year)),
+                        text(k.actuals.get(source.fiscal_year)),
+                        write_measurement(k.targets[fiscal_year]) if fiscal_year in k.targets else "",
+                        [(label, text(m)) for label, m in target_series(project, k)],
+                        k.target_kind is TargetKind.INCREMENT)
+
+    return [CarryOffer(project, [offer(project, k) for k in project.kpis])
             for project in source.projects if continues_into(project, fiscal_year)]

@@ -40,6 +40,13 @@
       var text = input.value.trim();
       if (!text) { output.textContent = ""; output.classList.remove("bad"); return; }
       var url = form.dataset.readingUrl + "?text=" + encodeURIComponent(text) + "&unit=" + encodeURIComponent(unit.value);
+      var year = /^actual_(\d+)$/.exec(input.name);
+      if (year) {  // an actual is also set beside last year's actual and the year's target
+        var last = form.querySelector("[name=actual_" + (Number(year[1]) - 1) + "]");
+        var target = form.querySelector("[name=target_" + year[1] + "]");
+        if (last && last.value.trim()) { url += "&last=" + encodeURIComponent(last.value.trim()); }
+        if (target && target.value.trim()) { url += "&target=" + encodeURIComponent(target.value.trim()); }
+      }
       fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
         output.textContent = data.reading + (data.advice && data.advice.length ? "　" + data.advice.join("　") : "");
         output.classList.toggle("bad", !data.ok);
