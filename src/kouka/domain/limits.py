@@ -92,6 +92,7 @@ MARK = TextLimit(gettext_noop("評価記号"), 10)
 # Comments and notes typed on the site.
 COMMENT = TextLimit(gettext_noop("コメント"), 4000, multiline=True)
 CORRECTION_NOTE = TextLimit(gettext_noop("訂正内容"), 2000, multiline=True)
+RETURN_REASON = TextLimit(gettext_noop("差し戻しの理由"), 2000, multiline=True)  # a department's part returned
 
 # People and other systems on the site (kouka.web.services.people, kouka.web.services.tokens).
 DISPLAY_NAME = TextLimit(gettext_noop("表示名"), 60)

@@ -443,4 +443,5 @@ class PartActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     count = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reason = forms.CharField(label=gettext_lazy("差し戻しの理由（担当課に表示されます）"), required=False,
-                             max_length=2000, widget=forms.Textarea(attrs={"maxlength": 2000, "rows": 4}))
+                             max_length=limits.RETURN_REASON.max_length,
+                             widget=forms.Textarea(attrs={"maxlength": limits.RETURN_REASON.max_length, "rows": 4}))
