@@ -2,6 +2,7 @@
 never holding a draft, on SQLite (FTS5 trigram) and PostgreSQL (pg_trgm)."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from django.db import connections
 
 from database_support import ENGINES, fresh_database
 from kouka import synth
-from kouka.domain.model import Body, Kpi, Project, Report
+from kouka.domain.model import Body, Kpi, Measurement, Project, Report
 from kouka.domain.search import folded, search_terms, too_short
 from kouka.web import dbrouter, mapping, selectors
 from kouka.web.models import Cycle, SearchEntry
@@ -86,8 +87,11 @@ def test_a_publication_and_a_correction_replace_the_years_rows(world: "World") -
 
 
 def test_results_are_paginated(world: "World") -> None:
+    # Complete projects (まとめ, 事業費, 交付金充当額, a target and its 実績値): the publish gate lets them through.
     projects = [Project(n, f"観光振興プロジェクト第{n}号", 2021, 2021, departments=["商工労働課"],
-                        kpis=[Kpi(1, f"観光入込客数{n}", "人")]) for n in range(1, 46)]
+                        cost_yen=1_000_000, grant_yen=500_000, verification=[f"第{n}号の事業を実施した。"],
+                        kpis=[Kpi(1, f"観光入込客数{n}", "人", targets={2021: Measurement(Decimal(100), "人")},
+                                  actuals={2021: Measurement(Decimal(120), "人")})]) for n in range(1, 46)]
     publish(world, Report(Body("伊勢崎市", "群馬県", "102040"), 2021, projects=projects))
     client = world.client("anonymous")
     pages = []

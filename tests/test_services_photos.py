@@ -20,7 +20,7 @@ from kouka.domain.model import Figure
 from kouka.render.html import render_fragment
 from kouka.web import history_text, integrations, selectors
 from kouka.web.figures import MAX_SIDE, PhotoRefused, photo_read, placeholder
-from kouka.web.models import Change, ProjectRecord
+from kouka.web.models import Change, ProjectRecord, State
 from kouka.web.ops.demo import PLACEHOLDER_ALT
 from kouka.web.permissions import Denied
 from kouka.web.services.photos import photo_add, photo_remove
@@ -28,6 +28,7 @@ from kouka.web.services.projects import project_verification_set
 from kouka.web.services.writes import StaleVersion
 from paths import EXAMPLE
 from photo_support import SVG_WITH_SCRIPT, huge_file, photo_jpeg, png_bomb, stored_files
+from web_fixtures import complete_year
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -105,6 +106,7 @@ def test_a_photo_uploaded_to_jigyo_1_is_in_the_page_the_fragment_and_the_pdf(wor
                                                                                ) -> None:
     project_verification_set(member=world.member("shoko"), cycle=world.cycle(), record=record(world),
                              paragraphs=MATOME, version=record(world).version)
+    complete_year(world)  # cost, grant, targets and actuals: what the publish gate asks of every project
     editor = world.client("shoko")
     response = upload(editor, photo_jpeg(), "IMG_0001.JPG", version=record(world).version, after=1)
     assert response.status_code == 302, response.content.decode()
@@ -115,7 +117,10 @@ def test_a_photo_uploaded_to_jigyo_1_is_in_the_page_the_fragment_and_the_pdf(wor
     assert f'alt="{ALT}"' in staff_page
     admin = world.client("kikaku")
     for step in ("submit", "review", "publish"):
-        admin.post(f"/staff/2023/transition/{step}/")
+        response = admin.post(f"/staff/2023/transition/{step}/",
+                              {"version": world.cycle().version, "acknowledged": "on"})
+        assert response.status_code == 302 and "/publish/" not in response["Location"], step
+    assert world.cycle().state == State.PUBLISHED
     publication = selectors.publication_latest(slug="isesaki", year=2023)
     assert publication.revision == 1
 
