@@ -6,33 +6,17 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-import jsonschema
 import pytest
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
 from kouka.render.catalog import Download, catalog, published_dataset
 from paths import ROOT
+from render_support import catalog_validator as validator
 from render_support import example_report
 
 SCHEMA_DIR = ROOT / "schema" / "dcat-us-1.1"
 BASE = "https://project-open-data.cio.gov/v1.1/schema/"
 FEDERAL_ONLY = ("bureauCode", "programCode")  # v1.1/schema.md, "Federal Government Fields"
 JST = timezone(timedelta(hours=9))
-
-
-def validator(non_federal: bool = True) -> jsonschema.Draft4Validator:
-    """The published schema, its five files resolved by their ids; for a non-federal publisher the two fields
-    the specification reserves for the U.S. Federal Government are not required."""
-    schemas = {name: json.loads((SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
-               for name in ("catalog", "dataset", "distribution", "organization", "vcard")}
-    if non_federal:
-        schemas["dataset"]["required"] = [f for f in schemas["dataset"]["required"] if f not in FEDERAL_ONLY]
-    registry: Registry[Any] = Registry().with_resources(
-        (BASE + f"{name}.json", Resource.from_contents(schema, default_specification=DRAFT4))
-        for name, schema in schemas.items())
-    return jsonschema.Draft4Validator(schemas["catalog"], registry=registry,
-                                      format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
 
 def site_catalog(modified: date | datetime = date(2023, 3, 31)) -> dict[str, Any]:

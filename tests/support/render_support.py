@@ -1,11 +1,17 @@
 """Shared by the render tests: the example report, the seed's own words for money and KPI values, hostile text."""
 
 import copy
+import json
 from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 
 from kouka import interchange
 from kouka.domain.model import Measurement, Report
-from paths import EXAMPLE
+from paths import EXAMPLE, ROOT
 
 # Every cost, grant and the total as the seed (000_4681f277236dbcf0.txt) writes them.
 SEED_MONEY = ("996万2,058円", "498万1,029円", "1,929万3,030円", "964万6,515円", "20万円", "10万円", "1,472万7,544円")
@@ -61,3 +67,24 @@ def soffice_convert(source: Path, target_format: str, workdir: Path, *extra: str
     converted = out / f"{source.stem}.{target_format.split(':')[0]}"
     assert converted.exists(), f"LibreOffice wrote nothing for {source.name}"
     return converted
+
+
+DCAT_SCHEMA_DIR = ROOT / "schema" / "dcat-us-1.1"
+DCAT_BASE = "https://project-open-data.cio.gov/v1.1/schema/"
+FEDERAL_ONLY = ("bureauCode", "programCode")  # v1.1/schema.md, "Federal Government Fields"
+
+
+def catalog_validator(non_federal: bool = True) -> jsonschema.Draft4Validator:
+    """The published schema, its five files resolved by their ids; for a non-federal publisher the two fields
+    the specification reserves for the U.S. Federal Government are not required."""
+    schemas = {name: json.loads((DCAT_SCHEMA_DIR / f"{name}.json").read_text(encoding="utf-8"))
+               for name in ("catalog", "dataset", "distribution", "organization", "vcard")}
+    if non_federal:
+        schemas["dataset"]["required"] = [f for f in schemas["dataset"]["required"] if f not in FEDERAL_ONLY]
+    registry: Registry[Any] = Registry().with_resources(
+        (DCAT_BASE + f"{name}.json", Resource.from_contents(schema, default_specification=DRAFT4))
+        for name, schema in schemas.items())
+    return jsonschema.Draft4Validator(schemas["catalog"], registry=registry,
+                                      format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+
+

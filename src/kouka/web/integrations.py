@@ -33,9 +33,25 @@ def _xlsx(report: Report) -> bytes:
 
 
 def _csv(report: Report) -> str:
+    """The open-data CSV with a BOM, so that Excel in Japan opens it as UTF-8 (``?bom=0`` drops it for
+    programs: :func:`without_bom`)."""
     from kouka.render.opendata import render_csv
 
-    return render_csv(report)
+    return render_csv(report, bom=True)
+
+
+def _csv_ja(report: Report) -> str:
+    """The same rows under the Japanese 列名 (地方公共団体名, 全国地方公共団体コード …)."""
+    from kouka.render.opendata import Headers, render_csv
+
+    return render_csv(report, bom=True, headers=Headers.JAPANESE)
+
+
+BOM = "\ufeff".encode()
+
+
+def without_bom(body: bytes) -> bytes:
+    return body[len(BOM):] if body.startswith(BOM) else body
 
 
 def _json(report: Report) -> str:
@@ -57,6 +73,7 @@ EXPORTS: dict[str, Export] = {e.name: e for e in (
     Export("xlsx", "Excel", _xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            ("openpyxl",)),
     Export("csv", "オープンデータ（CSV）", _csv, "csv", "text/csv; charset=utf-8"),
+    Export("csv-ja", "オープンデータ（CSV・日本語の列名）", _csv_ja, "csv", "text/csv; charset=utf-8"),
     Export("json", "kouka JSON", _json, "json", "application/json; charset=utf-8"),
 )}
 
@@ -74,5 +91,5 @@ def export(name: str, report: Report) -> bytes:
     return result.encode("utf-8") if isinstance(result, str) else bytes(result)
 
 
-__all__ = ["EXPORTS", "Export", "Unavailable", "export", "export_available",
-           "render_fragment"]
+__all__ = ["BOM", "EXPORTS", "Export", "Unavailable", "export", "export_available",
+           "render_fragment", "without_bom"]

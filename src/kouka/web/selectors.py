@@ -23,7 +23,7 @@ from kouka.domain.carry import continues_into, target_series
 from kouka.domain.checks import Finding, check_report, names_project
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.gate import publication_findings
-from kouka.domain.model import Figure, Kpi, Project, Report, TargetKind
+from kouka.domain.model import Body, Figure, GrantProgram, Kpi, Project, Report, TargetKind
 from kouka.domain.notation import write_measurement
 from kouka.domain.progress import project_missing, project_started
 from kouka.domain.search import INDEXED_CHARS, folded, search_terms, too_short
@@ -67,6 +67,34 @@ def publication_latest(*, slug: str, year: int) -> Publication:
     if publication is None:
         raise Http404(_(NO_PUBLICATION))
     return publication
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """What the open-data catalogue says of one published year, read without the report's projects."""
+
+    slug: str
+    report: Report  # the report-level fields only (no projects)
+    modified: Any  # when the latest revision was published
+    issued: Any  # when the first revision was published
+
+
+def publications_for_catalog() -> list[CatalogEntry]:
+    """Every published year's latest revision, newest year first: its body, year, title and programme read
+    from the stored document's report-level keys (two queries, whatever the number of reports)."""
+    first = dict(Publication.objects.filter(revision=1).values_list("cycle_id", "published_at"))
+    rows = (publications_latest().order_by("-cycle__fiscal_year", "cycle__municipality__code", "cycle_id")
+            .values_list("cycle_id", "cycle__municipality__slug", "cycle__municipality__name",
+                         "cycle__municipality__prefecture", "cycle__municipality__code", "cycle__fiscal_year",
+                         "document__reports__0__title", "document__reports__0__program", "published_at"))
+    entries = []
+    for cycle_id, slug, name, prefecture, code, year, title, program, published_at in rows:
+        grant = GrantProgram(str(program["name"])) if isinstance(program, dict) and program.get("name") else \
+            GrantProgram()
+        report = Report(municipality=Body(name=name, prefecture=prefecture, code=code), fiscal_year=year,
+                        program=grant, title=title if isinstance(title, str) else "")
+        entries.append(CatalogEntry(slug, report, published_at, first.get(cycle_id, published_at)))
+    return entries
 
 
 def publication_of_cycle(cycle: Cycle) -> Publication | None:

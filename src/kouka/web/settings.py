@@ -235,3 +235,5 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("KOUKA_FROM_EMAIL", "kouka@localhost")
 SITE_URL = os.environ.get("KOUKA_SITE_URL", "http://127.0.0.1:8000")  # the address written in notices
+# The contact address of the open-data catalogue (/catalog.json): the planning division's open-data desk.
+KOUKA_CATALOG_EMAIL = os.environ.get("KOUKA_CATALOG_EMAIL", "") or DEFAULT_FROM_EMAIL

@@ -55,8 +55,9 @@ def findings_context(findings: list[Finding]) -> list[dict[str, str]]:
                            "sentence": f.sentence} for f in findings]
 
 
-def export_response(report: Report, fmt: str, stem: str) -> HttpResponse:
-    """``report`` in publication format ``fmt`` as a download named ``stem``; 404 for an unknown format."""
+def export_response(report: Report, fmt: str, stem: str, *, bom: bool = True) -> HttpResponse:
+    """``report`` in publication format ``fmt`` as a download named ``stem``; 404 for an unknown format.
+    ``bom=False`` leaves the byte-order mark out of a CSV (for programs)."""
     spec = integrations.EXPORTS.get(fmt)
     if spec is None:
         raise Http404(_("形式がありません"))
@@ -65,8 +66,11 @@ def export_response(report: Report, fmt: str, stem: str) -> HttpResponse:
     except integrations.Unavailable as exc:
         return HttpResponse(_("この形式は現在利用できません: {reason}").format(reason=exc), status=503,
                             content_type="text/plain; charset=utf-8")
+    if not bom:
+        body = integrations.without_bom(body)
     response = HttpResponse(body, content_type=spec.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{spec.extension}"'
+    suffix = "-ja" if fmt == "csv-ja" else ""
+    response["Content-Disposition"] = f'attachment; filename="{stem}{suffix}.{spec.extension}"'
     return response
 
 

@@ -2,9 +2,11 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -19,6 +21,8 @@ from kouka.domain.model import Measurement
 from kouka.domain.notation import write_measurement
 from kouka.domain.rules import judge_kpi
 from kouka.domain.search import MAX_QUERY_CHARS, MIN_CHARS, search_terms, too_short
+from kouka.render.catalog import Download, catalog, published_dataset
+from kouka.render.datapackage import data_package
 from kouka.render.html import stylesheet
 from kouka.web import pagecache, selectors
 from kouka.web.models import Publication
@@ -102,8 +106,46 @@ def kpi_view(request: HttpRequest, slug: str, year: int, project: int, kpi: int)
 
 
 def export_view(request: HttpRequest, slug: str, year: int, fmt: str) -> HttpResponse:
+    """A download of the latest revision; a CSV has a BOM unless ``?bom=0`` (for programs)."""
     publication = selectors.publication_latest(slug=slug, year=year)
-    return export_response(selectors.publication_report(publication), fmt, f"{slug}-{year}-r{publication.revision}")
+    return export_response(selectors.publication_report(publication), fmt, f"{slug}-{year}-r{publication.revision}",
+                           bom=request.GET.get("bom") != "0")
+
+
+def datapackage_view(request: HttpRequest, slug: str, year: int) -> JsonResponse:
+    """The Frictionless Data Package of the year's CSV: every column with its Japanese title, type and unit."""
+    publication = selectors.publication_latest(slug=slug, year=year)
+    report = selectors.publication_report(publication)
+    csv_url = request.build_absolute_uri(reverse("kouka:export", args=[slug, year, "csv"]))
+    package = data_package(report, name=f"{slug}-{year}", csv_path=csv_url, bom=True)
+    return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def catalog_view(request: HttpRequest) -> JsonResponse:
+    """The DCAT-US 1.1 ``data.json`` of every published year, which CKAN's harvester (BODIK, prefecture
+    portals) reads: each dataset with its licence, publisher, dates and downloads."""
+    def absolute(name: str, *args: object) -> str:
+        return request.build_absolute_uri(reverse(name, args=args))
+
+    datasets = []
+    for entry in selectors.publications_for_catalog():
+        year = entry.report.fiscal_year
+        package = absolute("kouka:datapackage", entry.slug, year)
+        downloads = [
+            Download(absolute("kouka:export", entry.slug, year, "csv"), "text/csv", "CSV",
+                     _("成果目標の一覧（CSV）"), package),
+            Download(absolute("kouka:export", entry.slug, year, "csv-ja"), "text/csv", "CSV",
+                     _("成果目標の一覧（CSV・日本語の列名）")),
+            Download(absolute("kouka:export", entry.slug, year, "json"), "application/json", "JSON",
+                     _("kouka JSON（効果検証の全体）")),
+            Download(absolute("kouka:export", entry.slug, year, "pdf"), "application/pdf", "PDF", _("公表資料（PDF）")),
+        ]
+        datasets.append(published_dataset(
+            entry.report, landing_page=absolute("kouka:report", entry.slug, year), downloads=downloads,
+            modified=entry.modified, issued=entry.issued, contact_name=entry.report.municipality.name,
+            contact_email=settings.KOUKA_CATALOG_EMAIL))
+    document = catalog(datasets, catalog_url=absolute("kouka:catalog"))
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 def search(request: HttpRequest) -> HttpResponse:
