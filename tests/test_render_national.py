@@ -141,3 +141,29 @@ def test_kouka_report_writes_the_national_form(tmp_path: Path) -> None:
     assert import_bytes(out.read_bytes(), out.name).document.reports[0].projects[1].grant_yen == 9646515
     refused = CliRunner().invoke(app, ["report", str(EXAMPLE), "-f", "national-xlsx"])
     assert refused.exit_code == 2 and "-o" in refused.output
+
+
+@pytest.mark.parametrize("place", [1, 2, 3, 4])
+@pytest.mark.parametrize("written", ["{n}", "{wide}", "{circled}"])
+def test_a_bare_number_of_the_national_scale_comes_back_from_the_form_and_the_page(place: int, written: str) -> None:
+    """事業の効果 and 今後の方針 given as the bare number of the national scale (①…④, 1 追加等更に発展させる …
+    4 事業の中止): the form and kouka's page write the number as the city gave it, and reading either back gives
+    the scale's category with that number."""
+    import copy
+
+    from kouka.domain.model import Categorised, EffectLevel, NextDirection
+    from kouka.render.html import render_page
+
+    text = written.format(n=place, wide=chr(ord("０") + place), circled="①②③④"[place - 1])
+    levels = [EffectLevel.VERY_EFFECTIVE, EffectLevel.CONSIDERABLE, EffectLevel.EFFECTIVE, EffectLevel.NOT_EFFECTIVE]
+    directions = [NextDirection.EXPAND, NextDirection.IMPROVE, NextDirection.CONTINUE, NextDirection.DISCONTINUE]
+    report = copy.deepcopy(example_report())
+    for project in report.projects:
+        project.evaluation = Categorised(levels[place - 1], text)
+        project.next_direction = Categorised(directions[place - 1], text)
+        project.direction_reason = []
+        project.verification = []
+    assert_form_round_trips(report, f"bare {text}")
+    page = import_bytes(render_page(report).encode("utf-8"), "page.html").document.reports[0]
+    assert [(p.evaluation, p.next_direction) for p in page.projects] == [
+        (p.evaluation, p.next_direction) for p in report.projects]

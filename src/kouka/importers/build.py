@@ -31,7 +31,14 @@ from kouka.importers.headers import (
     fiscal_of,
     unit_from_cells,
 )
-from kouka.importers.labels import Column, Field, direction_of, effect_of, is_judgement, mark_of
+from kouka.importers.labels import (
+    Column,
+    Field,
+    direction_in_column,
+    effect_in_column,
+    is_judgement,
+    mark_of,
+)
 
 __all__ = ["AMOUNT", "AMOUNT_AFTER_SPACE", "PROSE_FIELDS", "Build", "State", "set_figure", "split_list"]
 
@@ -247,7 +254,7 @@ class Build:
 
 
 def _evaluation_line(project: Project, line: str) -> None:
-    level = effect_of(line)
+    level = effect_in_column(line)
     if project.evaluation is None and level:
         project.evaluation = Categorised(level, line)
     else:
@@ -255,7 +262,7 @@ def _evaluation_line(project: Project, line: str) -> None:
 
 
 def _direction_line(project: Project, line: str) -> None:
-    direction = direction_of(line)
+    direction = direction_in_column(line)
     if project.next_direction is None and direction:
         project.next_direction = Categorised(direction, line)
     else:

@@ -18,7 +18,7 @@ from kouka.domain.textnorm import halfwidth, squeeze_spaces
 from kouka.importers.blocks import Block
 from kouka.importers.build import AMOUNT_AFTER_SPACE, AMOUNT_RE, PROSE_FIELDS, Build, split_list
 from kouka.importers.headers import MARKED_START
-from kouka.importers.labels import Field, direction_of, effect_of, field_of, project_number
+from kouka.importers.labels import Field, direction_in_column, effect_in_column, field_of, project_number
 
 # うち交付金 6,000千円 inside a cost's brackets; a label starts where its run of letters does (tried from inside the
 # run, the rest of the run would be read again from every letter).
@@ -212,7 +212,7 @@ def _lead(build: Build, project: Project, entry: Entry) -> None:
 
 
 def _evaluation(build: Build, project: Project, entry: Entry) -> None:
-    effect = effect_of(entry.value)
+    effect = effect_in_column(entry.value)
     if effect is None:
         build.state.section = Field.EVALUATION
         if entry.value:
@@ -222,7 +222,7 @@ def _evaluation(build: Build, project: Project, entry: Entry) -> None:
 
 
 def _direction(build: Build, project: Project, entry: Entry) -> None:
-    direction = direction_of(entry.value)
+    direction = direction_in_column(entry.value)
     if direction is None:
         build.state.section = Field.DIRECTION
         if entry.value:

@@ -26,10 +26,8 @@ from kouka.domain.model import (
     EFFECT_LABELS,
     Body,
     Categorised,
-    EffectLevel,
     GrantProgram,
     Kpi,
-    NextDirection,
     Project,
     Report,
 )
@@ -37,7 +35,7 @@ from kouka.domain.notation import read_measurement
 from kouka.domain.textnorm import halfwidth
 from kouka.importers import bodies
 from kouka.importers.blocks import Block
-from kouka.importers.labels import direction_of, effect_of
+from kouka.importers.labels import DIRECTION_SCALE, EFFECT_SCALE, direction_of, effect_of
 from kouka.importers.partial import Supplied
 
 _YEN = r"(?:[（(](?:単位[:：]?)?(?:千円|円)[）)])?"
@@ -75,9 +73,6 @@ _THOUSANDS = re.compile(r"千円")
 # The form's own words that say a document is one: two of them, the project's name among them.
 _FORM_WORDS = ("交付対象事業", "交付金の種類", "指標①", "重要業績評価指標", "事業の効果", "事業の評", "今後の方針",
                "外部有識者")
-_EFFECT_SCALE = (EffectLevel.VERY_EFFECTIVE, EffectLevel.CONSIDERABLE, EffectLevel.EFFECTIVE,
-                 EffectLevel.NOT_EFFECTIVE)
-_DIRECTION_SCALE = (NextDirection.EXPAND, NextDirection.IMPROVE, NextDirection.CONTINUE, NextDirection.DISCONTINUE)
 _PAGE_NUMBER = re.compile(r"^[\-‐―ー－(（]\s*\d{1,3}\s*[\-‐―ー－)）]$|^\d{1,3}\s*[/／]\s*\d{1,3}$")
 _FIGURE_ONLY = re.compile(r"^[\d０-９①-⑩,，.．\s]+$")
 NOTE = "note"  # a ※ remark: the report's, kept in its introduction
@@ -367,7 +362,7 @@ class _Reader:
         text = value.text.strip()
         level = effect_of(text)
         if level is None and text[:1] and text[:1] in "1234①②③④１２３４":
-            level = _EFFECT_SCALE["1234".find(halfwidth(text[0])) if text[0] not in "①②③④" else "①②③④".index(text[0])]
+            level = EFFECT_SCALE["1234".find(halfwidth(text[0])) if text[0] not in "①②③④" else "①②③④".index(text[0])]
         if level is None:
             self.unread(index, Piece(EFFECT, value.where, EFFECT), value)
             return
@@ -379,7 +374,7 @@ class _Reader:
         direction = direction_of(text)
         digit = halfwidth(text)[:1]
         if direction is None and digit and digit in "1234":
-            direction = _DIRECTION_SCALE["1234".index(digit)]
+            direction = DIRECTION_SCALE["1234".index(digit)]
         if direction is None:
             self.unread(index, Piece(DIRECTION, value.where, DIRECTION), value)
             return

@@ -259,6 +259,37 @@ def direction_of(text: str) -> NextDirection | None:
     return None
 
 
+# The national form's scales by number, as its legend gives them (事業の効果：①地方創生に非常に効果的であった …
+# ④地方創生に対して効果がなかった; 今後の方針：1 追加等更に発展させる … 4 事業の中止). A city that fills the
+# column or section with the bare number means this scale.
+EFFECT_SCALE: tuple[EffectLevel, ...] = (EffectLevel.VERY_EFFECTIVE, EffectLevel.CONSIDERABLE, EffectLevel.EFFECTIVE,
+                                         EffectLevel.NOT_EFFECTIVE)
+DIRECTION_SCALE: tuple[NextDirection, ...] = (NextDirection.EXPAND, NextDirection.IMPROVE, NextDirection.CONTINUE,
+                                              NextDirection.DISCONTINUE)
+_SCALE_NUMBER = re.compile(r"^[(（]?([1-4]|[①-④])[)）.．]?$")
+
+
+def scale_number(text: str) -> int | None:
+    """The place (1-4) on a national scale of a value that is only its number (3, ３, ③, (3)); None otherwise."""
+    found = _SCALE_NUMBER.match(halfwidth(text).strip())
+    if found is None:
+        return None
+    digit = found.group(1)
+    return "①②③④".index(digit) + 1 if digit in "①②③④" else int(digit)
+
+
+def effect_in_column(text: str) -> EffectLevel | None:
+    """The effect a 事業の効果 value says: in the scale's words, or by the scale's bare number."""
+    number = scale_number(text)
+    return effect_of(text) if number is None else EFFECT_SCALE[number - 1]
+
+
+def direction_in_column(text: str) -> NextDirection | None:
+    """The direction a 今後の方針 value says: in the directions' words, or by the national scale's bare number."""
+    number = scale_number(text)
+    return direction_of(text) if number is None else DIRECTION_SCALE[number - 1]
+
+
 @lru_cache(maxsize=8192)
 def mark_of(text: str) -> str | None:
     key = label_key(text)
