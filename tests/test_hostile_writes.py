@@ -82,6 +82,7 @@ def upload_refused(world: "World", before: dict[str, list[str]], words: str) -> 
     and why it failed; no content of a report) ended failed with ``words``, and nothing else is stored."""
     tasks = list(UploadTask.objects.all())
     assert [(t.state, words in t.message) for t in tasks] == [(TaskState.FAILED, True)], [t.message for t in tasks]
+    assert "$." not in tasks[0].message and "title" not in tasks[0].message  # the place in words, not a JSON path
     after = db_snapshot.through_django()
     assert after.pop(UPLOAD_TASKS) != before.pop(UPLOAD_TASKS)
     assert after == before

@@ -104,6 +104,32 @@ def field_label(parts: list[str | int]) -> str:
     return _("この欄")
 
 
+_PATH_RE = re.compile(r"\$(?:\.[A-Za-z_]+|\[\d+\])+")
+_PATH_PART_RE = re.compile(r"\.([A-Za-z_]+)|\[(\d+)\]")
+
+
+def readable_place(path: str) -> str:
+    """A JSON path as a person names the place: $.reports[0].projects[1].kpis[0].unit → 2番目の事業 1番目の成果目標
+    単位 (the numbers are positions in the file, which need not be the projects' own numbers)."""
+    parts: list[str | int] = [key if key else int(index) for key, index in _PATH_PART_RE.findall(path)]
+    words: list[str] = []
+    for previous, part in zip([None, *parts], parts, strict=False):
+        if isinstance(part, int) and previous == "projects":
+            words.append(_("{n}番目の事業").format(n=part + 1))
+        elif isinstance(part, int) and previous == "kpis":
+            words.append(_("{n}番目の成果目標").format(n=part + 1))
+    if parts and isinstance(parts[-1], str):
+        label = field_label(parts)
+        if label != _("この欄"):
+            words.append(label)
+    return " ".join(words) or _("報告")
+
+
+def readable_paths(text: str) -> str:
+    """``text`` with every JSON path in it written as :func:`readable_place` says, for pages people read."""
+    return _PATH_RE.sub(lambda match: readable_place(match.group(0)), text)
+
+
 def schema_message(error: "jsonschema.ValidationError") -> str:
     """A schema violation in words: 事業名が長すぎます（412文字、上限300文字）, or the validator's own."""
     value, limit = error.instance, error.validator_value

@@ -16,6 +16,7 @@ from django.db import OperationalError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kouka import interchange
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import language
 from kouka.web.models import Membership, TaskKind, TaskState, UploadTask
@@ -63,7 +64,7 @@ def task_run(*, task_id: int) -> str:
     try:
         fields |= {"result": patiently(lambda: task_read(task)), "state": TaskState.DONE}
     except (KoukaError, Denied) as exc:
-        fields |= {"message": str(exc), "state": TaskState.FAILED}
+        fields |= {"message": interchange.readable_paths(str(exc)), "state": TaskState.FAILED}
     except Exception:  # a defect of kouka's, never the user's: logged with its traceback, told in words
         log.exception("reading upload %s (%s) failed", task.pk, task.filename)
         fields |= {"message": _("ファイルを読み込めませんでした（kouka の内部の誤り）。管理者に連絡してください"),
