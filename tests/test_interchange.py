@@ -68,4 +68,5 @@ def test_a_json_path_in_a_message_reads_as_a_place() -> None:
 
     text = "x.json: ($.reports[0].projects[1].kpis[0].unit: 単位が長すぎます)"
     assert readable_paths(text) == "x.json: (2番目の事業 1番目の成果目標 単位: 単位が長すぎます)"
-    assert readable_paths("$.reports[0].projects[0].title: 事業名が長すぎます") == "1番目の事業 事業名: 事業名が長すぎます"
+    title = "$.reports[0].projects[0].title: 事業名が長すぎます"
+    assert readable_paths(title) == "1番目の事業 事業名: 事業名が長すぎます"
