@@ -159,5 +159,5 @@ def test_a_field_run_past_its_length_is_refused_not_written() -> None:
 
 
 def test_over_the_size_limit_is_refused_before_reading() -> None:
-    with pytest.raises(UnreadableDocumentError, match="too large"):
+    with pytest.raises(UnreadableDocumentError, match="ファイルが大きすぎます"):
         import_bytes(b"x" * (MAX_DOCUMENT_BYTES + 1), LABEL + ".txt")
