@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kouka import interchange
 from kouka.domain.errors import KoukaError
@@ -72,8 +73,8 @@ EXPORTS: dict[str, Export] = {e.name: e for e in (
     Export("pdf", "PDF", _pdf, "pdf", "application/pdf", ("weasyprint",)),
     Export("xlsx", "Excel", _xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            ("openpyxl",)),
-    Export("csv", "オープンデータ（CSV）", _csv, "csv", "text/csv; charset=utf-8"),
-    Export("csv-ja", "オープンデータ（CSV・日本語の列名）", _csv_ja, "csv", "text/csv; charset=utf-8"),
+    Export("csv", gettext_noop("オープンデータ（CSV）"), _csv, "csv", "text/csv; charset=utf-8"),
+    Export("csv-ja", gettext_noop("オープンデータ（CSV・日本語の列名）"), _csv_ja, "csv", "text/csv; charset=utf-8"),
     Export("json", "kouka JSON", _json, "json", "application/json; charset=utf-8"),
 )}
 
@@ -86,7 +87,7 @@ def export(name: str, report: Report) -> bytes:
     spec = EXPORTS[name]
     if not export_available(name):
         raise Unavailable(_("{format}の出力に必要な {packages} がありません").format(
-            format=spec.label, packages=", ".join(spec.requires)))
+            format=_(spec.label), packages=", ".join(spec.requires)))
     result = spec.render(report)
     return result.encode("utf-8") if isinstance(result, str) else bytes(result)
 
