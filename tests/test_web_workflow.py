@@ -298,7 +298,7 @@ def test_reading_says_back_what_was_typed(world: "World") -> None:
     assert 'data-grant-url="/api/staff/cycles/2023/grant-advice"' in page
 
 
-MAGIC = {"pdf": b"%PDF", "xlsx": b"PK", "json": b"{", "csv": b""}
+MAGIC = {"pdf": b"%PDF", "xlsx": b"PK", "json": b"{", "csv": b"\xef\xbb\xbf", "csv-ja": b"\xef\xbb\xbf"}  # CSVs: a BOM
 
 
 def test_export_buttons_give_each_publication_format(world: "World") -> None:
@@ -313,10 +313,11 @@ def test_export_buttons_give_each_publication_format(world: "World") -> None:
             assert response.status_code == 200, name
             assert response["Content-Type"] == spec.content_type
             assert response.content.startswith(MAGIC[name]) and len(response.content) > 100
-            assert f'filename="isesaki-2022-r1.{spec.extension}"' in response["Content-Disposition"]
+            stem = "isesaki-2022-r1-ja" if name == "csv-ja" else "isesaki-2022-r1"
+            assert f'filename="{stem}.{spec.extension}"' in response["Content-Disposition"]
         else:
             assert response.status_code == 503 and "利用できません" in response.content.decode()
-    csv = public.get("/m/isesaki/2022/export/csv/").content.decode("utf-8")
+    csv = public.get("/m/isesaki/2022/export/csv/").content.decode("utf-8-sig")
     assert "まちなかで新たに創業した事業者の数" in csv
 
 
