@@ -394,7 +394,7 @@ class _Reader:
 def _year_and_body(pieces: list[Piece], texts: list[str]) -> tuple[int, Body]:
     year = 0
     name = ""
-    for label, value in zip(pieces, [*pieces[1:], None], strict=True):
+    for label, value in zip(pieces, [*pieces[1:], None][:len(pieces)], strict=True):  # no pieces: no pairs
         if value is None or value.label != "":
             continue
         if label.label == YEAR and not year:
