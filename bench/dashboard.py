@@ -13,7 +13,6 @@ process's id, and drops it at the end. Each backend runs in a child process of i
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -23,6 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from fresh_backend import fresh_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
@@ -129,28 +130,11 @@ def child(args: argparse.Namespace) -> None:
 
 
 def run_backend(args: argparse.Namespace, backend: str, files: Path) -> dict[str, Any]:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="kouka.web.settings", DJANGO_ALLOWED_HOSTS="testserver")
-    env.pop("DATABASE_URL", None)
-    data = Path(tempfile.mkdtemp(prefix="kouka-bench-dashboard-"))
-    env["KOUKA_DATA_DIR"] = str(data)
-    name = f"kouka_bench_dashboard_{os.getpid()}"
-    admin = None
-    if backend == "postgres":
-        import psycopg
-
-        admin = psycopg.connect(args.postgres, autocommit=True)
-        admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + name
-    try:
+    with fresh_backend(backend, args.postgres, "dashboard") as env:
         command = [sys.executable, __file__, "--child", "--files", str(files), "--repeat", str(args.repeat)]
         out = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True)
         result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
         return result
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
-        if admin is not None:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ PostgreSQL is the server of ``--postgres``; the benchmark creates its own databa
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -25,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from fresh_backend import fresh_backend
 
 DEFAULT_POSTGRES = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
 GOAL_MS, GOAL_MIB = 100.0, 100.0
@@ -101,19 +102,7 @@ def search_child(repeat: int) -> None:
 
 
 def run_backend(args: argparse.Namespace, backend: str, files: Path) -> dict[str, Any]:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="kouka.web.settings", DJANGO_ALLOWED_HOSTS="testserver")
-    env.pop("DATABASE_URL", None)
-    data = Path(tempfile.mkdtemp(prefix="kouka-bench-search-"))
-    env["KOUKA_DATA_DIR"] = str(data)
-    name = f"kouka_bench_search_{os.getpid()}"
-    admin = None
-    if backend == "postgres":
-        import psycopg
-
-        admin = psycopg.connect(args.postgres, autocommit=True)
-        admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + name
-    try:
+    with fresh_backend(backend, args.postgres, "search") as env:
         def child(*extra: str) -> dict[str, Any]:
             out = subprocess.run([sys.executable, __file__, *extra], env=env, check=True, stdout=subprocess.PIPE,
                                  text=True)
@@ -122,11 +111,6 @@ def run_backend(args: argparse.Namespace, backend: str, files: Path) -> dict[str
 
         loaded = child("--load-child", "--files", str(files))
         return loaded | child("--search-child", "--repeat", str(args.repeat))
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
-        if admin is not None:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
 
 
 def main() -> None:
