@@ -133,6 +133,9 @@ def published_years(municipality: Municipality) -> list[tuple[Cycle, str]]:
 
 
 SEARCH_PAGE = 20  # hits per page of the public search
+# At most this many hits are counted and paged (「1,000件以上」): a common word of the national set finds thousands,
+# and counting and ordering them all for every request is work nobody reads; more words narrow it down.
+SEARCH_SHOWN = 1000
 SEARCH_FTS = "SELECT rowid FROM kouka_search_fts WHERE kouka_search_fts MATCH %s"  # migration 0008_search
 
 
@@ -168,6 +171,13 @@ def published_search(query: str) -> "QuerySet[SearchEntry]":
     for term in scanned:
         rows = rows.filter(text__contains=term)
     return rows.select_related("municipality").order_by("-fiscal_year", "cycle_id", "project_number")
+
+
+def published_search_shown(query: str) -> "tuple[QuerySet[SearchEntry], bool]":
+    """The hits of :func:`published_search` that the pages show (the first :data:`SEARCH_SHOWN`), and whether
+    there are more than that."""
+    rows = published_search(query)
+    return rows[:SEARCH_SHOWN], rows[SEARCH_SHOWN:SEARCH_SHOWN + 1].exists()
 
 
 def search_hits(query: str, entries: Iterable[SearchEntry]) -> list[SearchHit]:
