@@ -58,12 +58,14 @@ def publications_latest() -> "QuerySet[Publication]":
     return Publication.objects.filter(revision=F("cycle__revision"))
 
 
-def publication_latest(*, slug: str, year: int) -> Publication:
+def publication_latest(*, slug: str, year: int, with_document: bool = False) -> Publication:
     """The latest published revision of a municipality's year (Http404 when there is none). One light query:
-    only what names the revision is read; the document and the cycle load when a page has to be rendered."""
+    only what names the revision is read; the document and the cycle load when a page has to be rendered
+    (``with_document``: the document and the revision's note are read in the same query)."""
+    fields = ("id", "revision", "published_at", "cycle_id") + (("document", "note") if with_document else ())
     publication: Publication | None = (
         publications_latest().filter(cycle__municipality__slug=slug, cycle__fiscal_year=year)
-        .only("id", "revision", "published_at", "cycle_id").first())
+        .only(*fields).first())
     if publication is None:
         raise Http404(_(NO_PUBLICATION))
     return publication
