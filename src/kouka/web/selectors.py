@@ -4,7 +4,7 @@
 cycle's revision on, so a cycle's latest publication is the one whose revision is the cycle's.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -175,11 +175,18 @@ def published_search(query: str) -> "QuerySet[SearchEntry]":
     return rows.select_related("municipality").order_by("-fiscal_year", "cycle_id", "project_number")
 
 
-def published_search_shown(query: str) -> "tuple[QuerySet[SearchEntry], bool]":
-    """The hits of :func:`published_search` that the pages show (the first :data:`SEARCH_SHOWN`), and whether
-    there are more than that."""
-    rows = published_search(query)
-    return rows[:SEARCH_SHOWN], rows[SEARCH_SHOWN:SEARCH_SHOWN + 1].exists()
+def published_search_shown(query: str) -> tuple[list[int], bool]:
+    """The keys of the hits of :func:`published_search` that the pages show (the first :data:`SEARCH_SHOWN`, in
+    order), and whether there are more than that: one query, whatever the page asked for."""
+    keys = list(published_search(query).values_list("pk", flat=True)[:SEARCH_SHOWN + 1])
+    return keys[:SEARCH_SHOWN], len(keys) > SEARCH_SHOWN
+
+
+def search_entries(keys: Sequence[int]) -> list[SearchEntry]:
+    """The search rows of ``keys`` (a page of :func:`published_search_shown`), in that order, each with its
+    municipality."""
+    found = SearchEntry.objects.select_related("municipality").in_bulk(list(keys))
+    return [found[key] for key in keys if key in found]
 
 
 def search_hits(query: str, entries: Iterable[SearchEntry]) -> list[SearchHit]:

@@ -157,5 +157,5 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(shown, selectors.SEARCH_PAGE).get_page(request.GET.get("page"))
     return render(request, "kouka/public/search.html", {
         "query": query, "too_short": short, "page": page, "more": more, "shown_count": f"{page.paginator.count:,}",
-        "hits": selectors.search_hits(query, page.object_list),
+        "hits": selectors.search_hits(query, selectors.search_entries(list(page.object_list))),
         "page_query": urlencode({"q": query}), "min_chars": MIN_CHARS})
