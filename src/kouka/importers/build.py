@@ -9,13 +9,14 @@ document's unit, a KPI, a line of prose, a row of a KPI table's figures).
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from kouka.domain.checks import Finding, Severity
 from kouka.domain.eras import find_year
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
 from kouka.domain.jpnumbers import parse_yen
-from kouka.domain.model import Categorised, Kpi, KpiScope, Measurement, Project, Report
+from kouka.domain.model import Kpi, KpiScope, Measurement, Project, Report
 from kouka.domain.notation import NOTHING_WRITTEN, read_measurement
 from kouka.domain.textnorm import label_key
 from kouka.importers.blocks import Block
@@ -32,10 +33,10 @@ from kouka.importers.headers import (
     unit_from_cells,
 )
 from kouka.importers.labels import (
+    ASSESSMENTS,
+    Assessment,
     Column,
     Field,
-    direction_in_column,
-    effect_in_column,
     is_judgement,
     mark_of,
 )
@@ -253,20 +254,13 @@ class Build:
                 project.notes.append(line)
 
 
-def _evaluation_line(project: Project, line: str) -> None:
-    level = effect_in_column(line)
-    if project.evaluation is None and level:
-        project.evaluation = Categorised(level, line)
+def _assessment_line(assessment: Assessment, project: Project, line: str) -> None:
+    """The first line that says the assessment sets it; every other line goes to its list of prose."""
+    level = assessment.read(line)
+    if assessment.held(project) is None and level:
+        assessment.hold(project, level, line)
     else:
-        project.verification.append(line)
-
-
-def _direction_line(project: Project, line: str) -> None:
-    direction = direction_in_column(line)
-    if project.next_direction is None and direction:
-        project.next_direction = Categorised(direction, line)
-    else:
-        project.direction_reason.append(line)
+        getattr(project, assessment.overflow).append(line)
 
 
 # Where a line of prose goes in each section (a section not listed: the project's notes).
@@ -275,8 +269,7 @@ _SECTION_LINES: dict[Field | None, Callable[[Project, str], None]] = {
     Field.VERIFICATION: lambda project, line: project.verification.append(line),
     Field.REVIEWER: lambda project, line: project.reviewer_opinion.append(line),
     Field.DIRECTION_REASON: lambda project, line: project.direction_reason.append(line),
-    Field.EVALUATION: _evaluation_line,
-    Field.DIRECTION: _direction_line,
+    **{assessment.field: partial(_assessment_line, assessment) for assessment in ASSESSMENTS},
 }
 
 

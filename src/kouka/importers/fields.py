@@ -8,17 +8,18 @@ starts a project, its number) are read even before the first project; the rest f
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from kouka.domain.checks import Finding, Severity
 from kouka.domain.eras import find_year, parse_fiscal_period
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
-from kouka.domain.model import Categorised, Project, ProjectKind
+from kouka.domain.model import Project, ProjectKind
 from kouka.domain.textnorm import halfwidth, squeeze_spaces
 from kouka.importers.blocks import Block
 from kouka.importers.build import AMOUNT_AFTER_SPACE, AMOUNT_RE, PROSE_FIELDS, Build, split_list
 from kouka.importers.headers import MARKED_START
-from kouka.importers.labels import Field, direction_in_column, effect_in_column, field_of, project_number
+from kouka.importers.labels import ASSESSMENTS, Assessment, Field, field_of, project_number
 
 # うち交付金 6,000千円 inside a cost's brackets; a label starts where its run of letters does (tried from inside the
 # run, the rest of the run would be read again from every letter).
@@ -211,24 +212,15 @@ def _lead(build: Build, project: Project, entry: Entry) -> None:
     project.kind = ProjectKind.WIDE_AREA
 
 
-def _evaluation(build: Build, project: Project, entry: Entry) -> None:
-    effect = effect_in_column(entry.value)
-    if effect is None:
-        build.state.section = Field.EVALUATION
+def _assessment(assessment: Assessment, build: Build, project: Project, entry: Entry) -> None:
+    """A value that says the assessment sets it; any other opens its section, for the lines that follow."""
+    level = assessment.read(entry.value)
+    if level is None:
+        build.state.section = assessment.field
         if entry.value:
             build.unplaced(entry.block, entry.value)
     else:
-        project.evaluation = Categorised(effect, entry.value)
-
-
-def _direction(build: Build, project: Project, entry: Entry) -> None:
-    direction = direction_in_column(entry.value)
-    if direction is None:
-        build.state.section = Field.DIRECTION
-        if entry.value:
-            build.unplaced(entry.block, entry.value)
-    else:
-        project.next_direction = Categorised(direction, entry.value)
+        assessment.hold(project, level, entry.value)
 
 
 _PROJECT_FIELDS: dict[Field, Callable[[Build, Project, Entry], None]] = {
@@ -242,6 +234,5 @@ _PROJECT_FIELDS: dict[Field, Callable[[Build, Project, Entry], None]] = {
     Field.PARTNERS: _partners,
     Field.KIND: _kind,
     Field.LEAD: _lead,
-    Field.EVALUATION: _evaluation,
-    Field.DIRECTION: _direction,
+    **{assessment.field: partial(_assessment, assessment) for assessment in ASSESSMENTS},
 }

@@ -25,9 +25,10 @@ from kouka.domain.jpnumbers import parse_yen
 from kouka.domain.model import (
     EFFECT_LABELS,
     Body,
-    Categorised,
+    EffectLevel,
     GrantProgram,
     Kpi,
+    NextDirection,
     Project,
     Report,
 )
@@ -35,7 +36,7 @@ from kouka.domain.notation import read_measurement
 from kouka.domain.textnorm import halfwidth
 from kouka.importers import bodies
 from kouka.importers.blocks import Block
-from kouka.importers.labels import DIRECTION_SCALE, EFFECT_SCALE, direction_of, effect_of
+from kouka.importers.labels import DIRECTION_SCALE, EFFECT_SCALE, Assessment, Field, direction_of, effect_of
 from kouka.importers.partial import Supplied
 
 _YEN = r"(?:[（(](?:単位[:：]?)?(?:千円|円)[）)])?"
@@ -296,10 +297,8 @@ class _Reader:
             self.sources[self.path(index, f".kpis[{len(project.kpis) - 1}].name")] = where
         elif name in (UNIT, TARGET, TARGET_DATE, ACTUAL, BASELINE):
             self.figure(index, project, name, value)
-        elif name == EFFECT:
-            self.effect(index, project, value)
-        elif name == DIRECTION:
-            self.direction(index, project, value)
+        elif name in _ASSESSMENTS:
+            self.assessment(index, project, name, value)
         elif name in (REVIEWER, REASON, SUMMARY):
             target = getattr(project, _PROSE[name])
             if text not in ("-", "―", "－", "ー"):
@@ -358,28 +357,15 @@ class _Reader:
             kpi.actuals[0] = measurement
             self.sources[self.path(index, f".kpis[{k}].actuals")] = value.where
 
-    def effect(self, index: int, project: Project, value: Piece) -> None:
-        text = value.text.strip()
-        level = effect_of(text)
-        if level is None and text[:1] and text[:1] in "1234①②③④１２３４":
-            level = EFFECT_SCALE["1234".find(halfwidth(text[0])) if text[0] not in "①②③④" else "①②③④".index(text[0])]
+    def assessment(self, index: int, project: Project, name: str, value: Piece) -> None:
+        """事業の効果 or 今後の方針: set when its value says one, else kept in the project's notes."""
+        assessment, text = _ASSESSMENTS[name], value.text.strip()
+        level = assessment.read(text)
         if level is None:
-            self.unread(index, Piece(EFFECT, value.where, EFFECT), value)
+            self.unread(index, Piece(name, value.where, name), value)
             return
-        project.evaluation = Categorised(level, text[:500])
-        self.sources[self.path(index, ".evaluation")] = value.where
-
-    def direction(self, index: int, project: Project, value: Piece) -> None:
-        text = value.text.strip()
-        direction = direction_of(text)
-        digit = halfwidth(text)[:1]
-        if direction is None and digit and digit in "1234":
-            direction = DIRECTION_SCALE["1234".index(digit)]
-        if direction is None:
-            self.unread(index, Piece(DIRECTION, value.where, DIRECTION), value)
-            return
-        project.next_direction = Categorised(direction, text[:500])
-        self.sources[self.path(index, ".next_direction")] = value.where
+        assessment.hold(project, level, text[:500])
+        self.sources[self.path(index, "." + assessment.attribute)] = value.where
 
     def unread(self, index: int, label: Piece, value: Piece) -> None:
         project = self.report.projects[index]
@@ -389,6 +375,30 @@ class _Reader:
             _("{where}「{label}」の値「{value}」を読み取れないため備考に入れました").format(
                 where=project_label(project), label=label.text, value=value.text[:40]),
             self.path(index, ".notes"), value.where))
+
+
+def _effect_on_form(text: str) -> EffectLevel | None:
+    """事業の効果 in the scale's words, or starting with its place on the scale (3, ３, ③)."""
+    level = effect_of(text)
+    if level is None and text[:1] and text[:1] in "1234①②③④１２３４":
+        level = EFFECT_SCALE["1234".find(halfwidth(text[0])) if text[0] not in "①②③④" else "①②③④".index(text[0])]
+    return level
+
+
+def _direction_on_form(text: str) -> NextDirection | None:
+    """今後の方針 in the directions' words, or starting with its place on the national scale (3, ３)."""
+    direction = direction_of(text)
+    digit = halfwidth(text)[:1]
+    if direction is None and digit and digit in "1234":
+        direction = DIRECTION_SCALE["1234".index(digit)]
+    return direction
+
+
+# The form's two assessments, by label: how the form's value is read, where it goes.
+_ASSESSMENTS = {
+    EFFECT: Assessment(Field.EVALUATION, _effect_on_form, "evaluation", "verification"),
+    DIRECTION: Assessment(Field.DIRECTION, _direction_on_form, "next_direction", "direction_reason"),
+}
 
 
 def _year_and_body(pieces: list[Piece], texts: list[str]) -> tuple[int, Body]:

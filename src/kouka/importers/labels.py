@@ -7,13 +7,17 @@ Words that map to the national categories (EffectLevel, NextDirection, ◎○△
 """
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import TypeVar
 
 from kouka.domain.eras import find_year
-from kouka.domain.model import EffectLevel, NextDirection
+from kouka.domain.model import Categorised, EffectLevel, NextDirection, Project
 from kouka.domain.textnorm import halfwidth, label_key
 
+T = TypeVar("T")
 
 class Field(StrEnum):
     """What a labelled value fills."""
@@ -106,18 +110,27 @@ def _bare(key: str) -> str:
 _REMARK = re.compile(r"^(?P<head>[^()]+?)\((?P<remark>[^()]*)\)$")
 
 
+def _short_key(label: str) -> str:
+    """The bare key of a label, or "" for text too long (or too empty) to be one."""
+    key = _bare(label_key(label))
+    return key if len(key) <= 24 else ""
+
+
+def _looked_up(table: dict[str, T], key: str) -> tuple[T, str] | None:
+    """What a bare label key names in ``table``, itself or by its part before a bracketed remark, and the remark."""
+    if key in table:
+        return table[key], ""
+    match = _REMARK.match(key)
+    if match and match.group("head") in table:
+        return table[match.group("head")], match.group("remark")
+    return None
+
+
 @lru_cache(maxsize=8192)
 def field_of(label: str) -> tuple[Field, str] | None:
     """The field a label names and any bracketed remark after it, or None for text that is no label."""
-    key = _bare(label_key(label))
-    if not key or len(key) > 24:
-        return None
-    if key in _FIELD_BY_KEY:
-        return _FIELD_BY_KEY[key], ""
-    match = _REMARK.match(key)
-    if match and match.group("head") in _FIELD_BY_KEY:
-        return _FIELD_BY_KEY[match.group("head")], match.group("remark")
-    return None
+    key = _short_key(label)
+    return _looked_up(_FIELD_BY_KEY, key) if key else None
 
 
 # Columns of a KPI table.
@@ -162,14 +175,12 @@ _ROLE_WORDS: tuple[tuple[str, Column], ...] = (
 @lru_cache(maxsize=8192)
 def column_of(header: str) -> tuple[Column, str] | None:
     """The role of a KPI-table column header and the rest of its text (a year, a unit remark)."""
-    key = _bare(label_key(header))
-    if not key or len(key) > 24:
+    key = _short_key(header)
+    if not key:
         return None
-    if key in _COLUMN_BY_KEY:
-        return _COLUMN_BY_KEY[key], ""
-    match = _REMARK.match(key)
-    if match and match.group("head") in _COLUMN_BY_KEY:
-        return _COLUMN_BY_KEY[match.group("head")], match.group("remark")
+    found = _looked_up(_COLUMN_BY_KEY, key)
+    if found is not None:
+        return found
     if KPI_MARKER.match(key):
         return None
     for word, column in _ROLE_WORDS:
@@ -241,22 +252,20 @@ MARKS: tuple[str, ...] = ("◎", "○", "〇", "△", "×", "✕", "評価なし
 ACHIEVED_MARKS: dict[str, bool] = {"◎": True, "○": True, "〇": True, "×": False, "✕": False}
 
 
+def _first_word_in(words: tuple[tuple[str, T], ...], text: str) -> T | None:
+    """What the first of ``words`` found in ``text`` means."""
+    key = label_key(text)
+    return next((meaning for word, meaning in words if label_key(word) in key), None)
+
+
 @lru_cache(maxsize=8192)
 def effect_of(text: str) -> EffectLevel | None:
-    key = label_key(text)
-    for word, level in EFFECT_WORDS:
-        if label_key(word) in key:
-            return level
-    return None
+    return _first_word_in(EFFECT_WORDS, text)
 
 
 @lru_cache(maxsize=8192)
 def direction_of(text: str) -> NextDirection | None:
-    key = label_key(text)
-    for word, direction in DIRECTION_WORDS:
-        if label_key(word) in key:
-            return direction
-    return None
+    return _first_word_in(DIRECTION_WORDS, text)
 
 
 # The national form's scales by number, as its legend gives them (事業の効果：①地方創生に非常に効果的であった …
@@ -278,16 +287,45 @@ def scale_number(text: str) -> int | None:
     return "①②③④".index(digit) + 1 if digit in "①②③④" else int(digit)
 
 
+def _on_scale(text: str, scale: tuple[T, ...], in_words: Callable[[str], T | None]) -> T | None:
+    """What a value says in its scale's words, or by the scale's bare number."""
+    number = scale_number(text)
+    return in_words(text) if number is None else scale[number - 1]
+
+
 def effect_in_column(text: str) -> EffectLevel | None:
     """The effect a 事業の効果 value says: in the scale's words, or by the scale's bare number."""
-    number = scale_number(text)
-    return effect_of(text) if number is None else EFFECT_SCALE[number - 1]
+    return _on_scale(text, EFFECT_SCALE, effect_of)
 
 
 def direction_in_column(text: str) -> NextDirection | None:
     """The direction a 今後の方針 value says: in the directions' words, or by the national scale's bare number."""
-    number = scale_number(text)
-    return direction_of(text) if number is None else DIRECTION_SCALE[number - 1]
+    return _on_scale(text, DIRECTION_SCALE, direction_of)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One of a project's two assessments (事業の効果, 今後の方針): the field its label names, how its value is
+    read, the project's attribute that holds it and the project's list its other lines of prose go to."""
+
+    field: Field
+    read: Callable[[str], EffectLevel | NextDirection | None]
+    attribute: str
+    overflow: str
+
+    def held(self, project: Project) -> Categorised[EffectLevel] | Categorised[NextDirection] | None:
+        held: Categorised[EffectLevel] | Categorised[NextDirection] | None = getattr(project, self.attribute)
+        return held
+
+    def hold(self, project: Project, level: EffectLevel | NextDirection, text: str) -> None:
+        """Set the project's assessment to ``level``, as ``text`` wrote it."""
+        setattr(project, self.attribute, Categorised(level, text))
+
+
+ASSESSMENTS: tuple[Assessment, ...] = (
+    Assessment(Field.EVALUATION, effect_in_column, "evaluation", "verification"),
+    Assessment(Field.DIRECTION, direction_in_column, "next_direction", "direction_reason"),
+)
 
 
 @lru_cache(maxsize=8192)
