@@ -10,11 +10,11 @@ Two values of a field are "the same" when they mean the same to the public: a fi
 workbook said 「27人」 is no change.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Generic, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from kouka.domain import limits
 from kouka.domain.checks import kpi_label, project_label
@@ -36,6 +36,8 @@ from kouka.domain.model import (
 from kouka.domain.notation import compose_measurement, read_measurement, write_measurement
 from kouka.exchange.errors import CellUnreadable
 from kouka.render.national import EFFECT_CHOICES
+
+V = TypeVar("V")
 
 # What openpyxl gives for a cell (a date when Excel took 「R5.4」 for one).
 CellValue = str | int | float | Decimal | bool | datetime | date | time | None
@@ -95,29 +97,55 @@ def empty() -> str:
     return _("（空欄）")
 
 
-class Yen:
+def parsed(text: str, parse: Callable[[str], V], refusal: str) -> V:
+    """``parse(text)``, or :class:`CellUnreadable` saying ``refusal`` (of the text, clipped) when it cannot."""
+    try:
+        return parse(text)
+    except (KoukaError, ArithmeticError) as exc:
+        raise CellUnreadable(refusal.format(text=clip(text))) from exc
+
+
+class WholeNumber:
+    """A kind whose value is an int (yen, a fiscal year), the same when equal: a subclass says how it is
+    ``written`` in a cell and in the city's ``words``."""
+
+    def written(self, value: int) -> Shown:
+        raise NotImplementedError
+
+    def words(self, value: int) -> str:
+        raise NotImplementedError
+
+    def write(self, value: Value) -> Shown:
+        assert value is None or isinstance(value, int)
+        return None if value is None else self.written(value)
+
+    def show(self, value: Value) -> str:
+        return self.words(value) if isinstance(value, int) else empty()
+
+    def same(self, a: Value, b: Value) -> bool:
+        return a == b
+
+
+def _yen_and_whether_approximate(text: str) -> tuple[int, bool]:
+    approximate = parse_quantity(text).approximate
+    return parse_yen(text), approximate
+
+
+class Yen(WholeNumber):
     """事業費, 交付金充当額: integer yen, typed as 19293030 or 「1,929万3,030円」 (not 「約1,929万円」)."""
 
     def read(self, cell: CellValue, unit: str) -> Value:
         text = cell_text(cell)
-        try:
-            approximate = parse_quantity(text).approximate
-            yen = parse_yen(text)
-        except (KoukaError, ArithmeticError) as exc:
-            raise CellUnreadable(_("『{text}』は金額（円）として読めません").format(text=clip(text))) from exc
+        yen, approximate = parsed(text, _yen_and_whether_approximate, _("『{text}』は金額（円）として読めません"))
         if approximate:
             raise CellUnreadable(_("『{text}』は概数のため金額として使えません").format(text=clip(text)))
         return yen
 
-    def write(self, value: Value) -> Shown:
-        assert value is None or isinstance(value, int)
+    def written(self, value: int) -> Shown:
         return value
 
-    def show(self, value: Value) -> str:
-        return format_yen(value) if isinstance(value, int) else empty()
-
-    def same(self, a: Value, b: Value) -> bool:
-        return a == b
+    def words(self, value: int) -> str:
+        return format_yen(value)
 
 
 class Figure:
@@ -125,10 +153,7 @@ class Figure:
 
     def read(self, cell: CellValue, unit: str) -> Value:
         text = cell_text(cell)
-        try:
-            measurement = read_measurement(text, unit)
-        except (KoukaError, ArithmeticError) as exc:
-            raise CellUnreadable(_("『{text}』は数値として読めません").format(text=clip(text))) from exc
+        measurement = parsed(text, lambda typed: read_measurement(typed, unit), _("『{text}』は数値として読めません"))
         if measurement.value is not None and measurement.unit != unit:
             raise CellUnreadable(_("『{text}』の単位が成果目標の単位（{unit}）と違います").format(
                 text=clip(text), unit=unit))
@@ -151,26 +176,17 @@ class Figure:
             (b.value, b.unit, b.status, b.reference, b.note, b.approximate)
 
 
-class FiscalYear:
+class FiscalYear(WholeNumber):
     """基準値の年度: 「令和5年度」, 「R5」, 「2023年度」 or 2023."""
 
     def read(self, cell: CellValue, unit: str) -> Value:
-        text = cell_text(cell)
-        try:
-            return parse_fiscal_year(text)
-        except (KoukaError, ArithmeticError) as exc:
-            raise CellUnreadable(_("『{text}』は年度として読めません（例: 令和5年度）").format(
-                text=clip(text))) from exc
+        return parsed(cell_text(cell), parse_fiscal_year, _("『{text}』は年度として読めません（例: 令和5年度）"))
 
-    def write(self, value: Value) -> Shown:
-        assert value is None or isinstance(value, int)
-        return format_fiscal_year(value) if value is not None else None
+    def written(self, value: int) -> Shown:
+        return format_fiscal_year(value)
 
-    def show(self, value: Value) -> str:
-        return format_fiscal_year(value) if isinstance(value, int) else empty()
-
-    def same(self, a: Value, b: Value) -> bool:
-        return a == b
+    def words(self, value: int) -> str:
+        return format_fiscal_year(value)
 
 
 class Paragraphs:

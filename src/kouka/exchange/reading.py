@@ -62,13 +62,21 @@ class LockedChange:
 
 @dataclass(frozen=True)
 class WorkbookEdit:
-    """What a filled workbook says: whose it is, what it was made from, and every offered cell."""
+    """What a filled workbook says: the manifest the export wrote (whose it is, what it was made from), every
+    offered cell as found, the locked cells found changed and the sheets found missing."""
 
-    meta: WorkbookMeta
-    base: Report
+    manifest: Manifest
     cells: tuple[CellRead, ...]
     locked: tuple[LockedChange, ...]
     missing_sheets: tuple[str, ...] = ()
+
+    @property
+    def meta(self) -> WorkbookMeta:
+        return self.manifest.meta
+
+    @property
+    def base(self) -> Report:
+        return self.manifest.base
 
     @cached_property
     def base_nodes(self) -> dict[tuple[str, str], tuple[Project, Kpi | None]]:
@@ -192,4 +200,4 @@ def read_workbook(data: bytes) -> WorkbookEdit:
         workbook.close()
     locked = tuple(LockedChange(entry, found) for entry in manifest.locked if entry.sheet not in missing
                    and not same_cell(entry.shown, found := _found(grids, entry.sheet, entry.cell)))
-    return WorkbookEdit(manifest.meta, manifest.base, tuple(_reads(manifest, grids, missing)), locked, missing)
+    return WorkbookEdit(manifest, tuple(_reads(manifest, grids, missing)), locked, missing)
