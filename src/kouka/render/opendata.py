@@ -14,10 +14,11 @@ years it has a target or an actual for; a KPI with neither still gets one row fo
 
 import csv
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from types import MappingProxyType
 
 from kouka.domain.eras import format_fiscal_year, format_year_ref
 from kouka.domain.model import (
@@ -67,6 +68,22 @@ class Column:
     unit: str = ""
 
 
+def measurement_columns(prefix: str, word: str, remarks: Mapping[str, str] = MappingProxyType({})) -> list[Column]:
+    """The seven columns of a year's target or actual (``prefix``), each part's as :func:`_measurement_fields`
+    fills it: its 列名 built from the figure's ``word`` (目標値), its 内容 the same with the part's remark, if any."""
+    columns = [
+        Column("value", word, f"{word}（数値）", "{} value", "number", f"@{prefix}_unit"),
+        Column("unit", f"{word}の単位", f"{word}の単位", "unit of the {} value"),
+        Column("text", f"{word}（表記）", f"{word}（市の表記）", "{} as the city writes it"),
+        Column("status", f"{word}の状態", f"{word}の状態", "{} status"),
+        Column("reference", f"{word}の対象時点", f"{word}の対象時点", "period the {} refers to"),
+        Column("note", f"{word}の注記", f"{word}の注記", "qualifier of the {}"),
+        Column("approximate", f"{word}が概数か", f"{word}が概数（約）か", "{} is approximate", "boolean"),
+    ]
+    return [replace(column, name=f"{prefix}_{column.name}", ja=column.ja + remarks.get(column.name, ""),
+                    en=column.en.format(prefix)) for column in columns]
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("municipality", "地方公共団体名", "地方公共団体名", "name of the local public body"),
     Column("prefecture", "都道府県名", "都道府県", "prefecture"),
@@ -112,25 +129,12 @@ COLUMNS: tuple[Column, ...] = (
            "period the baseline refers to"),
     Column("fiscal_year", "年度", "この行の年度（西暦）", "fiscal year of this row", "integer"),
     Column("fiscal_year_ja", "年度（和暦）", "この行の年度（和暦）", "fiscal year of this row (era)"),
-    Column("target_value", "目標値", "目標値（数値）", "target value", "number", "@target_unit"),
-    Column("target_unit", "目標値の単位", "目標値の単位", "unit of the target value"),
-    Column("target_text", "目標値（表記）", "目標値（市の表記）", "target as the city writes it"),
-    Column("target_status", "目標値の状態", "目標値の状態", "target status"),
-    Column("target_reference", "目標値の対象時点", "目標値の対象時点", "period the target refers to"),
-    Column("target_note", "目標値の注記", "目標値の注記", "qualifier of the target"),
-    Column("target_approximate", "目標値が概数か", "目標値が概数（約）か", "target is approximate", "boolean"),
-    Column("actual_value", "実績値", "実績値（数値）", "actual value", "number", "@actual_unit"),
-    Column("actual_unit", "実績値の単位", "実績値の単位", "unit of the actual value"),
-    Column("actual_text", "実績値（表記）", "実績値（市の表記）", "actual as the city writes it"),
-    Column(
-        "actual_status", "実績値の状態",
-        "実績値の状態（final 確定 / preliminary 速報値 / pending 集計中 / before_start 事業開始前 / "
-        "not_applicable 該当なし）",
-        "actual status",
-    ),
-    Column("actual_reference", "実績値の対象時点", "実績値の対象時点", "period the actual refers to"),
-    Column("actual_note", "実績値の注記", "実績値の注記（例 県において集計中）", "qualifier of the actual"),
-    Column("actual_approximate", "実績値が概数か", "実績値が概数（約）か", "actual is approximate", "boolean"),
+    *measurement_columns("target", "目標値"),
+    *measurement_columns("actual", "実績値", remarks={
+        "status": "（final 確定 / preliminary 速報値 / pending 集計中 / before_start 事業開始前 / "
+                  "not_applicable 該当なし）",
+        "note": "（例 県において集計中）",
+    }),
     Column("mark", "評価記号", "市が付けた評価記号（◎ ○ △ ×）", "the city's own mark"),
     Column("judgement", "判定コード", "判定（met / not_met / pending / not_judgeable）", "judgement code"),
     Column("judgement_ja", "判定", "判定（達成 / 未達成 / 集計中 / 判定対象外）", "judgement in Japanese"),
