@@ -198,7 +198,7 @@ def test_unpublished_year_is_404_and_nothing_is_stored(world: "World", media: An
 def test_publishing_renders_every_artifact_after_the_commit(world: "World", media: Any,
                                                              django_capture_on_commit_callbacks: Any) -> None:
     admin = world.client("kikaku")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(using=world.alias, execute=True) as callbacks:
         correct_2022(admin, "3社", "訂正")
     assert callbacks  # the queue's render (immediate in the tests)
     latest = selectors.publication_latest(slug="isesaki", year=2022)
