@@ -114,7 +114,8 @@ def test_a_correction_serves_new_artifacts_under_new_addresses_and_the_old_ones_
     before = public.get(REPORT)
     old_page = before.content.decode()
     old_url, old_csv = revision_page(world), revision_link(old_page, "csv")
-    assert f"?next={old_url}" in old_page.replace("%3A", ":")  # the language switch stays on this revision
+    assert "?next=/m/isesaki/2022/" in old_page and f"?next={old_url}" not in old_page  # the switch stays here
+    assert f"?next={old_url}" in public.get(old_url).content.decode()  # and on a revision's own address there
     old_download = public.get(old_csv)
     assert old_download.status_code == 200 and IMMUTABLE in old_download.headers["Cache-Control"]
     assert "immutable" in old_download.headers["Cache-Control"]

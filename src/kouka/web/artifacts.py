@@ -58,7 +58,8 @@ STORAGE = "artifacts"  # the alias in settings.STORAGES
 FOLDER = "artifacts"
 LOCK_STRIPES = 256
 CODE_SUFFIXES = (".py", ".html", ".css", ".json")
-# Where a revision's page says it was superseded; filled in when it is served (the stored bytes never change).
+# Where a revision's page says it was superseded (written in report_body.html); filled in when it is served
+# (the stored bytes never change).
 SUPERSEDED_MARK = "<!--kouka:superseded-->"
 
 RENDERS: Counter[str] = Counter()  # renders in this process, by kind
@@ -145,7 +146,7 @@ def report_body(publication: Publication) -> str:
     return render_to_string("kouka/public/report_body.html", {
         "cycle": cycle, "publication": publication, "report": report, "fragment": fragment,
         "year_label": format_fiscal_year(year), "total": format_yen(report_total(report)),
-        "rows": kpi_rows(report), "downloads": downloads, "superseded_mark": mark_safe(SUPERSEDED_MARK),
+        "rows": kpi_rows(report), "downloads": downloads,
         "revisions": [(r, reverse("kouka:revision", args=[slug, year, selectors.publication_digest(r)]))
                       for r in earlier],
     })
@@ -159,9 +160,10 @@ def page_title(publication: Publication) -> str:
 def report_page(publication: Publication) -> str:
     """The whole page as every anonymous reader gets it: no messages, no CSRF token, the language switch
     leading back to the revision's own address."""
+    body = report_body(publication)
     return render_to_string("kouka/public/report.html", {
-        "title": page_title(publication), "body": mark_safe(report_body(publication)),
-        "user": AnonymousUser(), "here": revision_url(publication)})
+        "title": page_title(publication), "body": mark_safe(body), "user": AnonymousUser(),
+        "here": revision_url(publication)})
 
 
 def _export(name: str) -> Callable[[Publication], bytes]:
@@ -265,6 +267,12 @@ def artifacts_fill(publication: Publication, *, languages: tuple[str, ...] = ())
             artifact_bytes(publication, kind, language)
             rendered += RENDERS[kind] - before
     return rendered
+
+
+def switched_back_to(page: bytes, revision_path: str, path: str) -> bytes:
+    """A stored page served at ``path`` (the year's plain address) rather than at its revision's own: its
+    language switch leads back to ``path``."""
+    return page.replace(f"?next={revision_path}".encode(), f"?next={path}".encode())
 
 
 def superseded(page: bytes, latest_url: str) -> bytes:

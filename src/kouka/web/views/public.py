@@ -60,6 +60,7 @@ class Served:
     immutable: bool  # at the revision's own address: the bytes there never change
     latest_url: str = ""  # set when a later revision superseded this one
     bom: bool = True
+    switch: tuple[str, str] | None = None  # a page served at the year's plain address: (its own address, that)
 
 
 def _headers(response: HttpResponse, served: Served, tag: str) -> HttpResponse:
@@ -92,17 +93,18 @@ def _stored(request: HttpRequest, served: Served) -> HttpResponse:
             data = artifacts.superseded(data, served.latest_url)
         if not served.bom:
             data = integrations.without_bom(data)
+        if served.switch is not None:
+            data = artifacts.switched_back_to(data, *served.switch)
         response = HttpResponse(data, content_type=artifacts.KINDS[served.kind].content_type)
     return _headers(response, served, tag)
 
 
 def _framed(request: HttpRequest, served: Served) -> HttpResponse:
     """The stored body in a frame of the reader's own (signed-in staff, a message waiting): never shared."""
-    body = artifacts.artifact_bytes(served.publication, "body", artifacts.language_now())
-    if served.latest_url:
-        body = artifacts.superseded(body, served.latest_url)
+    stored = artifacts.artifact_bytes(served.publication, "body", artifacts.language_now())
+    body = (artifacts.superseded(stored, served.latest_url) if served.latest_url else stored).decode()
     response = render(request, "kouka/public/report.html", {
-        "title": artifacts.page_title(served.publication), "body": mark_safe(body.decode())})
+        "title": artifacts.page_title(served.publication), "body": mark_safe(body)})
     patch_cache_control(response, private=True, no_cache=True)
     return response
 
@@ -118,7 +120,9 @@ def _page(request: HttpRequest, served: Served) -> HttpResponse:
 
 def report_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The year's latest revision (:mod:`kouka.web.artifacts`)."""
-    return _page(request, Served(selectors.publication_latest(slug=slug, year=year), "page", immutable=False))
+    publication = selectors.publication_latest(slug=slug, year=year)
+    own = reverse("kouka:revision", args=[slug, year, selectors.publication_digest(publication)])
+    return _page(request, Served(publication, "page", immutable=False, switch=(own, request.path)))
 
 
 def _at(slug: str, year: int, digest: str) -> tuple[Publication, str]:
