@@ -255,12 +255,13 @@ def artifact_bytes(publication: Publication, kind: str, language: str) -> bytes:
     return data
 
 
-def artifacts_fill(publication: Publication, *, languages: tuple[str, ...] = ()) -> int:
-    """Render what is missing of every artifact of ``publication`` (each language of the site unless
-    ``languages``); the number rendered. The queue runs it after a publication; ``kouka_artifacts fill`` too."""
+def artifacts_fill(publication: Publication, *, languages: tuple[str, ...] = (), kinds: tuple[str, ...] = ()) -> int:
+    """Render what is missing of the artifacts of ``publication`` (every kind in each language of the site,
+    unless ``kinds`` or ``languages`` name fewer); the number rendered. The queue runs it after a publication;
+    ``kouka_artifacts fill`` too."""
     rendered = 0
     for language in languages or tuple(dict(settings.LANGUAGES)):
-        for kind in KINDS:
+        for kind in kinds or tuple(KINDS):
             if kind in integrations.EXPORTS and not integrations.export_available(kind):
                 continue
             before = RENDERS[kind]

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from kouka.web import selectors
-from kouka.web.artifacts import artifacts_fill, artifacts_reclaim
+from kouka.web.artifacts import KINDS, artifacts_fill, artifacts_reclaim
 
 
 class Command(BaseCommand):
@@ -20,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=("fill", "reclaim"))
         parser.add_argument("--language", action="append", default=[],
                             help="fill: 作成する言語（既定: すべて。繰り返し指定可）")
+        parser.add_argument("--kind", action="append", default=[], choices=sorted(KINDS),
+                            help="fill: 作成するもの（既定: すべて。繰り返し指定可）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "reclaim":
@@ -29,5 +31,6 @@ class Command(BaseCommand):
         rendered = 0
         for publication in selectors.publications_latest().select_related("cycle__municipality").iterator(
                 chunk_size=200):
-            rendered += artifacts_fill(publication, languages=tuple(options["language"]))
+            rendered += artifacts_fill(publication, languages=tuple(options["language"]),
+                                       kinds=tuple(options["kind"]))
         self.stdout.write(f"{rendered}個のファイルを作成しました")
