@@ -27,6 +27,7 @@ inside them) during the measured run, divided by its requests.
 """
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -93,7 +94,8 @@ def measure(rung: Rung, base: str, pid: int, args: argparse.Namespace, work: Pat
 
 def rungs(args: argparse.Namespace, env: dict[str, str], saved: Path, opendata: Path, paths: list[str],
           pages: list[Page], ports: list[int]) -> list[Rung]:
-    plain = env | {"LADDER_PAGES": str(saved), "PYTHONPATH": str(BENCH)}
+    plain = env | {"LADDER_PAGES": str(saved),
+                   "PYTHONPATH": os.pathsep.join(p for p in (str(BENCH), env.get("PYTHONPATH", "")) if p)}
     settings = plain | {"DJANGO_SETTINGS_MODULE": "ladder_settings"}
     uncached = plain | {"DJANGO_SETTINGS_MODULE": "ladder_uncached_settings"}
     api = [f"/api/public/reports/{p.slug}/{p.year}" for p in pages]

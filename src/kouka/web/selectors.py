@@ -75,6 +75,24 @@ def publication_latest(*, slug: str, year: int, with_document: bool = False) -> 
 PUBLICATION_NAMING = ("id", "cycle_id", "revision", "published_at", "digest")  # what publication_digest reads
 
 
+def _latest_version_sql() -> str:
+    publication, cycle = Publication._meta.db_table, Cycle._meta.db_table
+    municipality = Municipality._meta.db_table
+    return (f"SELECT p.id, p.cycle_id, p.revision, p.published_at, p.digest FROM {publication} p "
+            f"JOIN {cycle} c ON c.id = p.cycle_id JOIN {municipality} m ON m.id = c.municipality_id "
+            "WHERE m.slug = %s AND c.fiscal_year = %s AND p.revision = c.revision")
+
+
+def publication_latest_version(*, slug: str, year: int) -> tuple[Any, ...] | None:
+    """What names the latest published revision of a municipality's year (None when there is none): the same
+    row as :func:`publication_latest`, read past the ORM because :mod:`kouka.web.front` asks it on every
+    request. Equal answers mean the same revision."""
+    with connections[Publication.objects.db].cursor() as cursor:
+        cursor.execute(_latest_version_sql(), [slug, year])
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
 def publication_digest(publication: Publication) -> str:
     """The address of a published revision, 32 hex digits: a hash of its cycle, revision, time of publication
     and content digest (when it has one). It never changes, and no other publication has it, in this
