@@ -3,6 +3,7 @@
 
 - ``raw``: a bare WSGI callable that looks the path up in a dict and returns its bytes (the limit of the server);
 - ``static``: WhiteNoise serving the same files from disk, as a static-file server would;
+- ``ForgetfulStorage``: the artifacts' storage of the first-render rung, which keeps nothing;
 - ``urlpatterns``/``constant``: a Django view returning the stored bytes, routed through kouka's own settings and
   middleware (``bench/ladder_settings.py`` points ``ROOT_URLCONF`` here): the framework's floor as kouka runs it;
 - ``datasette_app``: datasette over the open-data rows (``LADDER_DATASETTE``), for uvicorn's ``--factory``.
@@ -67,6 +68,26 @@ def _urlpatterns() -> list[Any]:
 
 
 urlpatterns = _urlpatterns()
+
+
+def _forgetful() -> Any:
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        return None
+    from django.core.files.storage import FileSystemStorage
+
+    class ForgetfulStorage(FileSystemStorage):
+        """Storage that keeps nothing: every artifact asked for is rendered again (the first-render rung)."""
+
+        def _save(self, name: str, content: Any) -> str:
+            return name
+
+        def _open(self, name: str, mode: str = "rb") -> Any:
+            raise FileNotFoundError(name)
+
+    return ForgetfulStorage
+
+
+ForgetfulStorage = _forgetful()
 
 
 def datasette_app() -> Any:

@@ -1,4 +1,5 @@
-"""Throughput of the public report page under a real load generator, against datasette in the same run.
+"""Throughput of the public report page under a real load generator, on SQLite and PostgreSQL (goal of issue 6:
+≥ 300 requests/s with p99 under 50 ms on 2 cores).
 
     nice .venv/bin/python bench/serve_public.py --bodies 100 --years 3 --duration 20 --connections 8
 
@@ -7,10 +8,9 @@ interchange files of ``--source DIR``), publishes every report with ``kouka load
 for each database (SQLite; PostgreSQL in a database of its own, created on ``--postgres-url``'s server and
 dropped at the end), serves it with gunicorn on loopback (``--workers`` × ``--threads``), fetches each page once,
 warms up, then runs wrk (``--latency``, ``--duration`` seconds, ``--connections``) over the public report
-pages of ``--pages`` municipalities (a wrk Lua script rotates the URLs). In the same run the same rows are
-served by datasette (``pip install -e '.[bench]'``) as a comparable page: the open-data rows
-(``kouka.render.opendata.kpi_rows``) of the same municipalities and years, one table page each. It prints
-requests/s, p50/p99 latency, errors and the load average for each, and the ratio. Everything started is
+pages of ``--pages`` municipalities (a wrk Lua script rotates the URLs). It prints requests/s, p50/p99 latency,
+errors and the load average for each. The comparison with the server's limit, a static copy and datasette, rung
+by rung with equal workers, is ``bench/ladder.py``, which uses this module's pieces. Everything started is
 stopped at the end, also on an error or Ctrl-C.
 """
 
@@ -189,27 +189,6 @@ def serve_kouka(label: str, env: dict[str, str], pages: list[Page], args: argpar
         processes.stop(server)
 
 
-def serve_datasette(database: Path, pages: list[Page], args: argparse.Namespace, work: Path,
-                    processes: servers.Processes) -> Row:
-    datasette = servers.VENV_BIN / "datasette"
-    if not datasette.exists():
-        raise RuntimeError("datasette is not installed: .venv/bin/pip install -e '.[bench]'")
-    port = servers.free_port()
-    # datasette at its best for this page: immutable database (-i), no facet suggestions (each costs queries)
-    server = processes.start([str(datasette), "serve", "-i", str(database), "--host", "127.0.0.1",
-                              "--port", str(port), "--setting", "suggest_facets", "off"],
-                             {**servers.kouka_env(work)}, work / "datasette.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        servers.wait_until_up(base + "/", server)
-        paths = [f"/{database.stem}/kpi_rows?" + urllib.parse.urlencode({"body_code": p.code,
-                                                                          "report_fiscal_year": p.year})
-                 for p in pages]
-        return measure("datasette", base, paths, [p.name for p in pages], args, work, server.pid)
-    finally:
-        processes.stop(server)
-
-
 def create_postgres_database(admin_url: str) -> tuple[str, str]:
     import psycopg
 
@@ -242,18 +221,13 @@ def report(rows: list[Row], args: argparse.Namespace, described: str) -> None:
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(described)
     print(f"wrk: {args.duration} s, {args.connections} connections, {args.wrk_threads} threads, --latency; "
-          f"gunicorn: {args.workers} workers × {args.threads} threads (gthread); datasette: one process")
+          f"gunicorn: {args.workers} workers × {args.threads} threads (gthread)")
     print(f"{'server':<16} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} "
           f"{'sock.err':>8} {'CPU ms/req':>10} {'RSS MiB':>8}  load average (1/5/15 min)")
     for row in rows:
         r = row.result
         print(f"{row.server:<16} {r.requests:>9} {r.rate:8.1f} {r.p50_ms:7.2f} {r.p99_ms:7.2f} {r.non_2xx:>7} "
               f"{r.socket_errors:>8} {row.cpu_ms:10.2f} {row.rss_mib:8.0f}  {row.load}")
-    peer = next((row for row in rows if row.server == "datasette"), None)
-    for row in rows:
-        if peer is not None and row is not peer:
-            print(f"ratio {row.server} / datasette: requests/s ×{row.result.rate / peer.result.rate:.2f}, "
-                  f"p99 ×{row.result.p99_ms / peer.result.p99_ms:.2f}")
     for row in rows:
         if row.server.startswith("kouka"):
             met = row.result.rate >= 300 and row.result.p99_ms < 50 and row.result.non_2xx == 0
@@ -301,10 +275,6 @@ def main() -> None:
                 print(f"{database}: kouka load published {reports} reports in {seconds:.0f} s", flush=True)
                 row, pages = serve_kouka(database, env, pages, args, work, processes)
                 rows.append(row)
-            table = work / "opendata.db"
-            count = opendata_database(source, table)
-            print(f"datasette: {count} open-data rows in {table.name}", flush=True)
-            rows.append(serve_datasette(table, pages, args, work, processes))
             described = f"data: {origin}; pages: {', '.join(f'{p.name} {p.year}' for p in pages)}"
             report(rows, args, described)
     finally:

@@ -4,6 +4,7 @@ the year's Data Package, and the DCAT-US ``/catalog.json`` that CKAN-based porta
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,8 @@ def test_the_csv_download_has_a_bom_unless_asked_and_a_japanese_header_variant(w
     assert japanese.content.startswith(BOM) and next(csv.reader(io.StringIO(body))) == list(COLUMN_TITLES)
     assert 'filename="isesaki-2022-r1-ja.csv"' in japanese["Content-Disposition"]
     page = client.get("/m/isesaki/2022/").content.decode()
-    assert "/m/isesaki/2022/export/csv-ja/" in page and "/m/isesaki/2022/datapackage.json" in page
+    assert re.search(r'href="/m/isesaki/2022/r/[0-9a-f]{32}/export/csv-ja/"', page)
+    assert "/m/isesaki/2022/datapackage.json" in page
 
 
 def test_the_web_csv_opens_in_libreoffice_with_japanese_intact(world: "World", tmp_path: Path) -> None:

@@ -651,7 +651,7 @@ def test_every_remaining_mark_safe_is_justified() -> None:
         # names (tests/test_web_stats_charts.py reads them back)
         r"mark_safe\(shares\)": "the chart escapes",
         r"mark_safe\(japan\)": "the chart escapes",
-        # a report page's body cached by kouka.web.pagecache: the output of an autoescaped template
+        # a report page's body stored by kouka.web.artifacts: the output of an autoescaped template
         r"mark_safe\(body\)": "rendered by an autoescaped template",
     }
     unreviewed, seen = [], set()

@@ -307,8 +307,10 @@ def test_export_buttons_give_each_publication_format(world: "World") -> None:
     public = world.client("anonymous")
     page = public.get("/m/isesaki/2022/").content.decode()
     for name, spec in integrations.EXPORTS.items():
-        assert f"/m/isesaki/2022/export/{name}/" in page
-        response = public.get(f"/m/isesaki/2022/export/{name}/")
+        link = re.search(rf'href="(/m/isesaki/2022/r/[0-9a-f]{{32}}/export/{name}/)"', page)  # the revision's own
+        assert link is not None, name
+        response = public.get(f"/m/isesaki/2022/export/{name}/")  # the year's latest
+        assert public.get(link.group(1)).content == response.content
         if integrations.export_available(name):
             assert response.status_code == 200, name
             assert response["Content-Type"] == spec.content_type

@@ -1,4 +1,5 @@
-"""The task queue that reads uploads outside the request (issue 12.3): Huey.
+"""The task queue that reads uploads outside the request (issue 12.3) and renders what a publication stores
+(issue 18.1): Huey.
 
 An upload view keeps the file as an :class:`~kouka.web.models.UploadTask` and calls :func:`enqueue`; a worker
 (the consumer) takes the task's id off the queue and runs :func:`kouka.web.services.tasks.task_run`, while the
@@ -35,6 +36,15 @@ def read_upload(task_id: int) -> str:
     return task_run(task_id=task_id)
 
 
+def render_publication(publication_id: int) -> int:
+    """The queue's other task: render every artifact of a new publication (kouka.web.artifacts); how many."""
+    from kouka.web.artifacts import artifacts_fill
+    from kouka.web.models import Publication
+
+    publication = Publication.objects.filter(pk=publication_id).first()
+    return 0 if publication is None else artifacts_fill(publication)
+
+
 def fresh_connections(*_args: Any) -> None:
     """Before and after each task in a worker: drop database connections that broke or grew old, as a request
     does (never in immediate mode, where the task runs inside the request's own transaction)."""
@@ -43,10 +53,11 @@ def fresh_connections(*_args: Any) -> None:
 
 @dataclass(frozen=True)
 class Queue:
-    """A Huey and kouka's task registered on it (calling ``read`` enqueues)."""
+    """A Huey and kouka's tasks registered on it (calling ``read`` or ``render`` enqueues)."""
 
     huey: Huey
     read: Any
+    render: Any
 
 
 def make_queue(url: str, data_dir: Path) -> Queue:
@@ -63,7 +74,8 @@ def make_queue(url: str, data_dir: Path) -> Queue:
     if not huey.immediate:
         huey.pre_execute(name="fresh_connections")(fresh_connections)
         huey.post_execute(name="fresh_connections")(fresh_connections)
-    return Queue(huey, huey.task(name="read_upload")(read_upload))
+    return Queue(huey, huey.task(name="read_upload")(read_upload),
+                 huey.task(name="render_publication")(render_publication))
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +88,11 @@ def current() -> Queue:
 def enqueue(task_id: int) -> None:
     """Put the reading of upload ``task_id`` on the queue (or read it now, with ``immediate``)."""
     current().read(task_id)
+
+
+def enqueue_render(publication_id: int) -> None:
+    """Put the rendering of a new publication's artifacts on the queue (or render them now, with ``immediate``)."""
+    current().render(publication_id)
 
 
 class ThreadConsumer(Consumer):  # type: ignore[misc]

@@ -4,6 +4,7 @@
 cycle's revision on, so a cycle's latest publication is the one whose revision is the cycle's.
 """
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -62,13 +63,72 @@ def publication_latest(*, slug: str, year: int, with_document: bool = False) -> 
     """The latest published revision of a municipality's year (Http404 when there is none). One light query:
     only what names the revision is read; the document and the cycle load when a page has to be rendered
     (``with_document``: the document and the revision's note are read in the same query)."""
-    fields = ("id", "revision", "published_at", "cycle_id") + (("document", "note") if with_document else ())
+    fields = PUBLICATION_NAMING + (("document", "note") if with_document else ())
     publication: Publication | None = (
         publications_latest().filter(cycle__municipality__slug=slug, cycle__fiscal_year=year)
         .only(*fields).first())
     if publication is None:
         raise Http404(_(NO_PUBLICATION))
     return publication
+
+
+PUBLICATION_NAMING = ("id", "cycle_id", "revision", "published_at", "digest")  # what publication_digest reads
+
+
+def _latest_version_sql() -> str:
+    publication, cycle = Publication._meta.db_table, Cycle._meta.db_table
+    municipality = Municipality._meta.db_table
+    return (f"SELECT p.id, p.cycle_id, p.revision, p.published_at, p.digest FROM {publication} p "
+            f"JOIN {cycle} c ON c.id = p.cycle_id JOIN {municipality} m ON m.id = c.municipality_id "
+            "WHERE m.slug = %s AND c.fiscal_year = %s AND p.revision = c.revision")
+
+
+def publication_latest_version(*, slug: str, year: int) -> tuple[Any, ...] | None:
+    """What names the latest published revision of a municipality's year (None when there is none): the same
+    row as :func:`publication_latest`, read past the ORM because :mod:`kouka.web.front` asks it on every
+    request. Equal answers mean the same revision."""
+    with connections[Publication.objects.db].cursor() as cursor:
+        cursor.execute(_latest_version_sql(), [slug, year])
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
+def publication_digest(publication: Publication) -> str:
+    """The address of a published revision, 32 hex digits: a hash of its cycle, revision, time of publication
+    and content digest (when it has one). It never changes, and no other publication has it, in this
+    database or in another restored into the same storage (kouka.web.artifacts stores files under it)."""
+    parts = (f"{publication.cycle_id}/{publication.revision}/{publication.published_at.isoformat()}/"
+             f"{publication.digest}")
+    return hashlib.sha256(parts.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class RevisionAt:
+    """The revision at a digest's address and the year's latest one (the same when it is not superseded)."""
+
+    publication: Publication
+    latest: Publication
+
+    @property
+    def superseded(self) -> bool:
+        return self.publication.revision != self.latest.revision
+
+
+def publication_at(*, slug: str, year: int, digest: str) -> RevisionAt:
+    """The revision of a municipality's year whose :func:`publication_digest` is ``digest`` (Http404 when
+    there is none): one light query of the year's few revisions."""
+    rows = list(Publication.objects.filter(cycle__municipality__slug=slug, cycle__fiscal_year=year,
+                                           revision__lte=F("cycle__revision"))
+                .only(*PUBLICATION_NAMING).order_by("-revision"))
+    for row in rows:
+        if publication_digest(row) == digest:
+            return RevisionAt(row, rows[0])
+    raise Http404(_(NO_PUBLICATION))
+
+
+def publication_digests() -> set[str]:
+    """The digest of every publication there is (what :func:`kouka.web.artifacts.artifacts_reclaim` keeps)."""
+    return {publication_digest(p) for p in Publication.objects.only(*PUBLICATION_NAMING).iterator(chunk_size=2000)}
 
 
 @dataclass(frozen=True)

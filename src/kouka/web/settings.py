@@ -129,16 +129,10 @@ LOG_FILE = os.environ.get("KOUKA_LOG_FILE", str(DATA_DIR / "kouka.log"))
 LOGGING = logging_config(LOG_FILE, os.environ.get("KOUKA_LOG_LEVEL", "WARNING").upper())
 DATABASE_ROUTERS = ["kouka.web.dbrouter.SelectedDatabaseRouter"]
 
-# Rendered pages of frozen publications (kouka.web.pagecache): a file cache shared by every server process,
-# in front of it a small one in each process. KOUKA_CACHE_DIR moves the shared one out of the data folder.
-CACHE_DIR = Path(os.environ["KOUKA_CACHE_DIR"]) if os.environ.get("KOUKA_CACHE_DIR") else DATA_DIR / "cache"
-CACHES: dict[str, Any] = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(CACHE_DIR / "pages"),
-              "TIMEOUT": 7 * 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 50_000}},
-    "pages_local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kouka-pages",
-                    "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 200}},
-}
+CACHES: dict[str, Any] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The lock files that make a missing artifact of a publication render once across server processes
+# (kouka.web.artifacts): a fixed number of small files.
+KOUKA_LOCK_DIR = Path(os.environ.get("KOUKA_LOCK_DIR", "") or DATA_DIR / "locks")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a throttled sign-in before the password is checked
@@ -179,6 +173,10 @@ STORAGES: dict[str, dict[str, Any]] = {
                 "OPTIONS": json.loads(os.environ.get("KOUKA_STORAGE_OPTIONS", "") or "{}")},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# What a publication renders once (kouka.web.artifacts: pages, downloads), under artifacts/ of the same storage:
+# files under MEDIA_ROOT written whole or not at all, or the configured backend (an object store writes whole).
+STORAGES["artifacts"] = (STORAGES["default"] if os.environ.get("KOUKA_STORAGE_BACKEND")
+                         else {"BACKEND": "kouka.web.artifacts.AtomicFileSystemStorage"})
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (kouka serve)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"

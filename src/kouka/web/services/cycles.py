@@ -6,7 +6,9 @@ next publication becomes a new revision with a note that the public page shows.
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -19,7 +21,7 @@ from kouka.domain.gate import publication_findings
 from kouka.domain.model import MeasurementStatus, Report
 from kouka.domain.notation import read_measurement
 from kouka.domain.validation import report_problems
-from kouka.web import mapping
+from kouka.web import dbrouter, mapping, queue
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership, PartState, Publication, Role, State
 from kouka.web.permissions import require_admin
@@ -113,8 +115,11 @@ def _publish(member: Membership, cycle: Cycle, note: str, acknowledged: bool) ->
     if cycle.revision > 0 and not note:
         raise WorkflowError(_("訂正版の公表には訂正内容の記載が必要です"))
     cycle.revision += 1
-    Publication.objects.create(cycle=cycle, revision=cycle.revision, note=note, document=document,
-                               published_by=member.user)
+    publication = Publication.objects.create(cycle=cycle, revision=cycle.revision, note=note, document=document,
+                                             published_by=member.user)
+    # its page and downloads rendered once, in the background once the revision is committed (a request that
+    # comes first renders what it needs: kouka.web.artifacts)
+    transaction.on_commit(partial(queue.enqueue_render, publication.pk), using=dbrouter.current())
     facts.replace_facts([(cycle, report)])  # the dashboards count the new revision instead of the old
     return findings
 

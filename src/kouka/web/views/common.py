@@ -9,18 +9,12 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from kouka.domain.checks import Finding, circled
-from kouka.domain.eras import format_fiscal_year
-from kouka.domain.jpnumbers import format_yen
+from kouka.domain.checks import Finding
 from kouka.domain.model import Report
-from kouka.domain.notation import write_measurement
-from kouka.domain.rules import judge_kpi, report_total
-from kouka.web import integrations, selectors
-from kouka.web.models import Membership, Publication
+from kouka.web import integrations
+from kouka.web.models import Membership
 from kouka.web.permissions import Denied, request_member
 
 StaffView = Callable[..., HttpResponse]
@@ -72,30 +66,3 @@ def export_response(report: Report, fmt: str, stem: str, *, bom: bool = True) ->
     suffix = "-ja" if fmt == "csv-ja" else ""
     response["Content-Disposition"] = f'attachment; filename="{stem}{suffix}.{spec.extension}"'
     return response
-
-
-def kpi_rows(report: Report) -> list[dict[str, Any]]:
-    rows = []
-    for project in report.projects:
-        for kpi in project.kpis:
-            result = judge_kpi(kpi, report.fiscal_year)
-            rows.append({"project": project, "kpi": kpi, "result": result,
-                         "label": _("事業{project} 成果目標{kpi}").format(project=circled(project.number),
-                                                                        kpi=circled(kpi.number)),
-                         "target": write_measurement(result.target) if result.target else "－",
-                         "actual": write_measurement(result.actual) if result.actual else "－"})
-    return rows
-
-
-def report_body(publication: Publication) -> str:
-    """The page body of one published revision; it depends on nothing but the publication (and its earlier
-    revisions), so :mod:`kouka.web.pagecache` keeps it."""
-    cycle = publication.cycle
-    report = selectors.publication_report(publication)
-    fragment = mark_safe(integrations.render_fragment(report))
-    return render_to_string("kouka/public/report_body.html", {
-        "cycle": cycle, "publication": publication, "report": report, "fragment": fragment,
-        "year_label": format_fiscal_year(cycle.fiscal_year), "total": format_yen(report_total(report)),
-        "rows": kpi_rows(report), "exports": list(integrations.EXPORTS.values()),
-        "revisions": cycle.publications.filter(revision__lte=publication.revision).order_by("-revision"),
-    })

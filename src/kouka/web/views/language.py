@@ -1,7 +1,7 @@
 """The language switch in the header of every page (日本語 / English).
 
 A link, not Django's ``set_language`` form: that form needs a CSRF token, and a token would make every public
-page a page of its own reader's, where kouka keeps one cached page for all readers (kouka.web.pagecache).
+page a page of its own reader's, where kouka keeps one stored page for all readers (kouka.web.artifacts).
 The link only sets the language cookie (as ``set_language`` does, with the same settings) and goes back to
 the page it came from; a forged one can only change the language a reader sees.
 """

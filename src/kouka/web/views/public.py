@@ -1,13 +1,15 @@
 """Public pages: published reports only, no sign-in. Everything shown comes from a frozen publication."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -24,10 +26,9 @@ from kouka.domain.search import MAX_QUERY_CHARS, MIN_CHARS, search_terms, too_sh
 from kouka.render.catalog import Download, catalog, published_dataset
 from kouka.render.datapackage import data_package
 from kouka.render.html import stylesheet
-from kouka.web import pagecache, selectors
+from kouka.web import artifacts, integrations, selectors
 from kouka.web.models import Publication
 from kouka.web.stats import charts
-from kouka.web.views.common import export_response, report_body
 
 
 @cache_control(public=True, max_age=3600)
@@ -47,35 +48,119 @@ def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "kouka/public/municipality.html", {"municipality": municipality, "years": years})
 
 
-def _validators(response: HttpResponse, key: str, publication: Publication) -> HttpResponse:
-    response.headers["ETag"] = pagecache.etag(key)
-    response.headers["Last-Modified"] = http_date(publication.published_at.timestamp())
-    patch_cache_control(response, public=True, no_cache=True)  # revalidate every time: a correction shows at once
+YEAR_SECONDS = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Served:
+    """What is asked of a stored artifact: whose, which, and how long a reader may keep it."""
+
+    publication: Publication
+    kind: str
+    immutable: bool  # at the revision's own address: the bytes there never change
+    latest_url: str = ""  # set when a later revision superseded this one
+    bom: bool = True
+    switch: tuple[str, str] | None = None  # a page served at the year's plain address: (its own address, that)
+
+
+def _headers(response: HttpResponse, served: Served, tag: str) -> HttpResponse:
+    response.headers["ETag"] = tag
+    response.headers["Last-Modified"] = http_date(served.publication.published_at.timestamp())
+    if served.immutable:
+        patch_cache_control(response, public=True, max_age=YEAR_SECONDS, immutable=True)
+    else:  # the year's latest: revalidate every time, so a correction shows at once
+        patch_cache_control(response, public=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie",))  # the language cookie chooses the stored file
     return response
 
 
-def _report_page(request: HttpRequest, publication: Publication) -> HttpResponse:
-    body = pagecache.cached_html(pagecache.publication_key("report-body", publication),
-                                 lambda: report_body(publication))
-    cycle = publication.cycle
-    return render(request, "kouka/public/report.html", {
-        "title": f"{cycle.municipality.name} {format_fiscal_year(cycle.fiscal_year)}", "body": mark_safe(body)})
+def _stored(request: HttpRequest, served: Served) -> HttpResponse:
+    """The stored bytes of an artifact (rendered and stored first when missing), with validators; a 304 when
+    the reader holds them already."""
+    language = artifacts.language_now()
+    digest = selectors.publication_digest(served.publication)
+    tag = (f'"{digest}.{language}.{served.kind}.{artifacts.code_fingerprint()}'
+           f'{".superseded" if served.latest_url else ""}{"" if served.bom else ".nobom"}"')
+    response = get_conditional_response(request, etag=tag,
+                                        last_modified=int(served.publication.published_at.timestamp()))
+    if response is None:
+        try:
+            data = artifacts.artifact_bytes(served.publication, served.kind, language)
+        except integrations.Unavailable as exc:
+            return HttpResponse(_("この形式は現在利用できません: {reason}").format(reason=exc), status=503,
+                                content_type="text/plain; charset=utf-8")
+        if served.latest_url:
+            data = artifacts.superseded(data, served.latest_url)
+        if not served.bom:
+            data = integrations.without_bom(data)
+        if served.switch is not None:
+            data = artifacts.switched_back_to(data, *served.switch)
+        response = HttpResponse(data, content_type=artifacts.KINDS[served.kind].content_type)
+    return _headers(response, served, tag)
+
+
+def _framed(request: HttpRequest, served: Served) -> HttpResponse:
+    """The stored body in a frame of the reader's own (signed-in staff, a message waiting): never shared."""
+    stored = artifacts.artifact_bytes(served.publication, "body", artifacts.language_now())
+    body = (artifacts.superseded(stored, served.latest_url) if served.latest_url else stored).decode()
+    response = render(request, "kouka/public/report.html", {
+        "title": artifacts.page_title(served.publication), "body": mark_safe(body)})
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _page(request: HttpRequest, served: Served) -> HttpResponse:
+    """A published revision's page: the stored page for anonymous readers, with ETag / Last-Modified (304 on a
+    conditional GET); signed-in staff and a reader with a message waiting get the stored body in their own
+    frame."""
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return _framed(request, served)
+    return _stored(request, served)
 
 
 def report_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """A published report, from :mod:`kouka.web.pagecache`. Anonymous readers share one cached page with
-    ETag / Last-Modified (304 on a conditional GET); signed-in staff get the cached body in their own frame."""
+    """The year's latest revision (:mod:`kouka.web.artifacts`)."""
     publication = selectors.publication_latest(slug=slug, year=year)
-    if request.user.is_authenticated:
-        response = _report_page(request, publication)
-        patch_cache_control(response, private=True, no_cache=True)
-        return response
-    key = pagecache.publication_key("report", publication)
-    not_modified = get_conditional_response(request, etag=pagecache.etag(key),
-                                            last_modified=int(publication.published_at.timestamp()))
-    response = not_modified if not_modified is not None else pagecache.anonymous_page(
-        request, key, lambda: _report_page(request, publication))
-    return _validators(response, key, publication)
+    own = reverse("kouka:revision", args=[slug, year, selectors.publication_digest(publication)])
+    return _page(request, Served(publication, "page", immutable=False, switch=(own, request.path)))
+
+
+def _at(slug: str, year: int, digest: str) -> tuple[Publication, str]:
+    found = selectors.publication_at(slug=slug, year=year, digest=digest)
+    return found.publication, reverse("kouka:report", args=[slug, year]) if found.superseded else ""
+
+
+def revision_view(request: HttpRequest, slug: str, year: int, digest: str) -> HttpResponse:
+    """One revision at its own address; once superseded it says so and links to the latest, and never changes
+    again (a reader may keep it for a year); the latest revision's revalidates."""
+    publication, latest_url = _at(slug, year, digest)
+    return _page(request, Served(publication, "page", immutable=bool(latest_url), latest_url=latest_url))
+
+
+def _download(request: HttpRequest, served: Served, slug: str, year: int, fmt: str) -> HttpResponse:
+    spec = integrations.EXPORTS.get(fmt)
+    if spec is None:
+        raise Http404(_("形式がありません"))
+    response = _stored(request, served)
+    if response.status_code == 200:
+        suffix = "-ja" if fmt == "csv-ja" else ""
+        response["Content-Disposition"] = (f'attachment; filename="{slug}-{year}-r{served.publication.revision}'
+                                           f'{suffix}.{spec.extension}"')
+    return response
+
+
+def export_view(request: HttpRequest, slug: str, year: int, fmt: str) -> HttpResponse:
+    """A download of the latest revision, stored once; a CSV has a BOM unless ``?bom=0`` (for programs)."""
+    served = Served(selectors.publication_latest(slug=slug, year=year), fmt, immutable=False,
+                    bom=request.GET.get("bom") != "0")
+    return _download(request, served, slug, year, fmt)
+
+
+def revision_export_view(request: HttpRequest, slug: str, year: int, digest: str, fmt: str) -> HttpResponse:
+    """A download of one revision at its own address: the same bytes for ever."""
+    publication, _latest = _at(slug, year, digest)
+    served = Served(publication, fmt, immutable=True, bom=request.GET.get("bom") != "0")
+    return _download(request, served, slug, year, fmt)
 
 
 def _text(measurement: Measurement | None) -> str:
@@ -103,13 +188,6 @@ def kpi_view(request: HttpRequest, slug: str, year: int, project: int, kpi: int)
         "baseline": write_measurement(found.baseline) if found.baseline else "－",
         "baseline_year": format_fiscal_year(found.baseline_year) if found.baseline_year else "",
     })
-
-
-def export_view(request: HttpRequest, slug: str, year: int, fmt: str) -> HttpResponse:
-    """A download of the latest revision; a CSV has a BOM unless ``?bom=0`` (for programs)."""
-    publication = selectors.publication_latest(slug=slug, year=year)
-    return export_response(selectors.publication_report(publication), fmt, f"{slug}-{year}-r{publication.revision}",
-                           bom=request.GET.get("bom") != "0")
 
 
 def datapackage_view(request: HttpRequest, slug: str, year: int) -> JsonResponse:

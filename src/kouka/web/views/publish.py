@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from kouka.domain.checks import Severity
 from kouka.domain.eras import format_fiscal_year
 from kouka.web import integrations, selectors
+from kouka.web.artifacts import report_body
 from kouka.web.forms import TransitionForm
 from kouka.web.models import Membership, Role, State
 from kouka.web.permissions import Denied, cycle_for
 from kouka.web.services.cycles import PublishRefused, WorkflowError, cycle_transition, cycle_transitions
 from kouka.web.services.writes import StaleVersion
-from kouka.web.views.common import findings_context, report_body, staff_view
+from kouka.web.views.common import findings_context, staff_view
 
 
 @staff_view
