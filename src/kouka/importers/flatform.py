@@ -289,7 +289,7 @@ class _Reader:
 
     def put(self, index: int, label: Piece, value: Piece) -> None:
         project = self.report.projects[index]
-        name, text, where = label.label, value.text, value.where
+        name, text = label.label, value.text
         if name == PROGRAM:
             self.report.program = GrantProgram(name=text[:200], rate=self.report.program.rate)
         elif name in (COST, GRANT):
