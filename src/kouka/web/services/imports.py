@@ -172,8 +172,11 @@ def import_reviewed(document: Document, review: Review | None) -> Document:
         reviewed = apply_review(document.reports[0], review)
         corrected = Document([reviewed.report])
     problems = document_problems(corrected)
-    problems += [Finding(Severity.ERROR, CODE, _(NO_YEAR), f"$.reports[{index}].fiscal_year", _("報告"))
-                 for index, report in enumerate(corrected.reports) if not report.fiscal_year]
+    for index, report in enumerate(corrected.reports):
+        if not report.fiscal_year:  # the year first: an empty period follows it (years 0 are not the user's)
+            path = f"$.reports[{index}]"
+            problems = [f for f in problems if not (f.path.startswith(path) and ".period." in f.path)]
+            problems.append(Finding(Severity.ERROR, CODE, _(NO_YEAR), f"{path}.fiscal_year", _("報告")))
     if reviewed is not None and review is not None:
         problems = reviewed.problems + [replace(f, path=reviewed.review_path(f.path)) for f in problems]
     require_valid(problems)
