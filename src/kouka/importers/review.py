@@ -124,7 +124,8 @@ def review_of(report: Report) -> Review:
 
 
 def _figure(text: str, kpi: Kpi, project: Project, path: str, found: list[Finding]) -> Measurement | None:
-    """A figure as typed (2,500人, 90社(速報値)); None for blank, and a problem at ``path`` when unreadable."""
+    """A figure as typed (2,500人, 90社(速報値)); None for blank, and a problem at ``path`` when unreadable
+    (事業① 成果目標① 実績値: 数値として読めません: 「たくさん」)."""
     text = text.strip()
     if not text:
         return None
@@ -132,7 +133,8 @@ def _figure(text: str, kpi: Kpi, project: Project, path: str, found: list[Findin
         return read_measurement(text, kpi.unit)
     except KoukaError as exc:
         where = kpi_label(project, kpi)
-        found.append(Finding(Severity.ERROR, CODE, f"{where} {exc}", path, where))
+        label = {"baseline": _("基準値"), "targets": _("目標値"), "actuals": _("実績値")}[path.rsplit(".", 1)[1]]
+        found.append(Finding(Severity.ERROR, CODE, f"{where} {label}: {exc}", path, where))
         return None
 
 

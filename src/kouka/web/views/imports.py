@@ -128,7 +128,7 @@ def upload(request: HttpRequest, member: Membership) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         return started(request, member, report_upload(member=member, filename=uploaded.name, data=uploaded.read(),
                                                       supplied=form.supplied()))
-    return render(request, "kouka/staff/import.html", {"form": form}, status=400 if posted else 200)
+    return render(request, "kouka/staff/import.html", {"form": form})
 
 
 @staff_view
