@@ -121,7 +121,7 @@ def test_a_year_filled_in_that_holds_projects_is_shown_before_it_is_replaced(wor
     preview = import_preview(member=admin, document=document, review=review)
     assert preview.conflicts == ["2023年度の作成中データは置き換えられます"]
     assert import_confirm(member=admin, document=document, seen=preview.seen, review=review) == 2
-    assert [p.title for p in mapping.report_of(world.cycle(2023)).projects][0] == "いせさき創業支援拠点運営事業"
+    assert mapping.report_of(world.cycle(2023)).projects[0].title == "いせさき創業支援拠点運営事業"
 
 
 def test_an_imported_draft_with_gaps_cannot_be_published(world: "World") -> None:

@@ -355,7 +355,8 @@ def instantiate(cls: type[django_forms.BaseForm]) -> django_forms.BaseForm:
         from kouka.domain.model import Body, Kpi, Project, Report
 
         kpi = Kpi(number=1, name="来場者数", unit="人")
-        kwargs["report"] = Report(Body("伊勢崎市", "群馬県"), 2022, projects=[Project(1, "事業", 2022, 2022, kpis=[kpi])])
+        project = Project(1, "事業", 2022, 2022, kpis=[kpi])
+        kwargs["report"] = Report(Body("伊勢崎市", "群馬県"), 2022, projects=[project])
     return cls(**kwargs)
 
 

@@ -403,7 +403,7 @@ class ImportReviewForm(forms.Form):
     """The review of an imported report: every value read as an input (:func:`kouka.importers.review.review_of`),
     a checkbox to drop each project and KPI, and the fiscal year, municipality and prefecture."""
 
-    review = forms.BooleanField(widget=forms.HiddenInput, initial=True, required=False)  # a confirmation that carries the review
+    review = forms.BooleanField(widget=forms.HiddenInput, initial=True, required=False)  # a confirm with a review
     fiscal_year = FiscalYearField(label=gettext_lazy("対象年度"), required=False, max_length=20,
                                   help_text=gettext_lazy("例: 令和4年度 または 2022"))
     municipality = forms.CharField(label=gettext_lazy("団体名"), required=False,

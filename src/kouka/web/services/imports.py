@@ -27,7 +27,7 @@ from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Document, Report
 from kouka.domain.validation import CODE, report_problems
 from kouka.importers.partial import Supplied
-from kouka.importers.review import Review, Reviewed, apply_review
+from kouka.importers.review import Review, apply_review
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
 from kouka.web.models import Cycle, Membership, State, TaskKind, UploadTask
@@ -121,11 +121,11 @@ def import_preview(*, member: Membership, document: Document, review: Review | N
     replace, and the values of the document as read that may not be stored as they are."""
     preview = Preview()
     name = member.municipality.name
-    preview.problems = document_problems(document)
     reports = document.reports
+    preview.problems = import_problems(document)[1]
     if review is not None and len(reports) == 1:
         with contextlib.suppress(ValueError):  # a review of another reading: what was read would be stored
-            reports = [apply_review(reports[0], review).report]
+            reports = import_problems(document, review)[0].reports
     for report in reports:
         if report.municipality.name and report.municipality.name != name:
             preview.conflicts.append(f"ファイルの団体名「{report.municipality.name}」が{name}と"
@@ -161,24 +161,30 @@ def _replace_year(member: Membership, report: Report, seen: object) -> None:
           stale=lambda __: _(CHANGED).format(year=report.fiscal_year))
 
 
-def import_reviewed(document: Document, review: Review | None) -> Document:
-    """``document`` with the review's corrections (:func:`kouka.importers.review.apply_review`), refused with
-    :class:`Invalid` while a value may not be stored or the year is missing; each finding's path names the field
-    of the review screen (dropped projects and KPIs still counted)."""
-    if review is None:
-        reviewed = Reviewed(document.reports[0]) if len(document.reports) == 1 else None
-        corrected = document
-    else:
-        reviewed = apply_review(document.reports[0], review)
-        corrected = Document([reviewed.report])
+def import_problems(document: Document, review: Review | None = None) -> tuple[Document, list[Finding]]:
+    """``document`` with the review's corrections (:func:`kouka.importers.review.apply_review`) and what of it may
+    not be stored: the values :mod:`kouka.domain.validation` refuses, the figures typed that cannot be read, and a
+    missing fiscal year (an empty period follows the year, so it waits for it). With a review, each finding's
+    path names the field of the review screen (dropped projects and KPIs still counted)."""
+    reviewed = apply_review(document.reports[0], review) if review is not None else None
+    corrected = Document([reviewed.report]) if reviewed is not None else document
     problems = document_problems(corrected)
     for index, report in enumerate(corrected.reports):
-        if not report.fiscal_year:  # the year first: an empty period follows it (years 0 are not the user's)
+        if not report.fiscal_year:
             path = f"$.reports[{index}]"
-            problems = [f for f in problems if not (f.path.startswith(path) and ".period." in f.path)]
+            waiting = [f for f in problems if f.path == f"{path}.fiscal_year"
+                       or (f.path.startswith(f"{path}.projects") and ".period." in f.path)]
+            problems = [f for f in problems if f not in waiting]
             problems.append(Finding(Severity.ERROR, CODE, _(NO_YEAR), f"{path}.fiscal_year", _("報告")))
-    if reviewed is not None and review is not None:
+    if reviewed is not None:
         problems = reviewed.problems + [replace(f, path=reviewed.review_path(f.path)) for f in problems]
+    return corrected, problems
+
+
+def import_reviewed(document: Document, review: Review | None) -> Document:
+    """``document`` with the review's corrections; :class:`Invalid` (:func:`import_problems`) while a value may
+    not be stored or the year is missing."""
+    corrected, problems = import_problems(document, review)
     require_valid(problems)
     return corrected
 
