@@ -60,14 +60,9 @@ def _labelled(fields: list[tuple[Field | None, str, str]], start: int, end: int,
     return None
 
 
-def locate(report: Report, blocks: list[Block], path: str = "$.reports[0]",
-           excerpts: dict[str, str] | None = None) -> dict[str, str]:
-    """JSON path → place for the project names, amounts, KPI names and figures of ``report`` found in ``blocks``;
-    ``excerpts``, when given, receives each path's text as written (the line or cell it was read from)."""
-    sources: dict[str, str] = {}
-    texts: dict[str, str] = excerpts if excerpts is not None else {}
-    keyed = [_texts(block) for block in blocks]  # the text as written: a value read from it is a part of it
-    fields = _first_fields(blocks)
+def _project_starts(report: Report, keyed: list[list[tuple[str, str]]], path: str, sources: dict[str, str],
+                    texts: dict[str, str]) -> list[int]:
+    """The block where each project's name is written (the place of its title), and the end of the blocks."""
     starts: list[int] = []
     cursor = 0
     for p_index, project in enumerate(report.projects):
@@ -77,7 +72,19 @@ def locate(report: Report, blocks: list[Block], path: str = "$.reports[0]",
             sources[f"{path}.projects[{p_index}].title"] = found[1]
             texts[f"{path}.projects[{p_index}].title"] = found[2][:200]
             cursor = found[0]
-    starts.append(len(blocks))
+    starts.append(len(keyed))
+    return starts
+
+
+def locate(report: Report, blocks: list[Block], path: str = "$.reports[0]",
+           excerpts: dict[str, str] | None = None) -> dict[str, str]:
+    """JSON path → place for the project names, amounts, KPI names and figures of ``report`` found in ``blocks``;
+    ``excerpts``, when given, receives each path's text as written (the line or cell it was read from)."""
+    sources: dict[str, str] = {}
+    texts: dict[str, str] = excerpts if excerpts is not None else {}
+    keyed = [_texts(block) for block in blocks]  # the text as written: a value read from it is a part of it
+    fields = _first_fields(blocks)
+    starts = _project_starts(report, keyed, path, sources, texts)
     for p_index, project in enumerate(report.projects):
         here, end = starts[p_index], max(starts[p_index + 1], starts[p_index] + 1)
         project_path = f"{path}.projects[{p_index}]"
