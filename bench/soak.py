@@ -312,6 +312,11 @@ def main() -> None:
             loads.append(servers.loadavg())
             if any(thread.is_alive() for thread in threads):
                 stats.error("a client was still busy after the time limit")
+            processes.stop(server)
+            locked = (work / "gunicorn.log").read_text(errors="replace").count("database is locked")
+            print(f"'database is locked' in the server's log: {locked} times")
+            if locked:
+                stats.error(f"the server's log says 'database is locked' {locked} times")
             summary(stats, args, elapsed, memory, loads)
     finally:
         processes.stop_all()

@@ -35,6 +35,16 @@ def publish(world: "World", report: Report) -> Cycle:
     return cycle
 
 
+def publish_tourism_projects(world: "World", count: int) -> None:
+    """伊勢崎市 令和3年度 with ``count`` projects titled 観光振興プロジェクト第n号, complete (まとめ, 事業費,
+    交付金充当額, a target and its 実績値) so that the publish gate lets them through."""
+    projects = [Project(n, f"観光振興プロジェクト第{n}号", 2021, 2021, departments=["商工労働課"],
+                        cost_yen=1_000_000, grant_yen=500_000, verification=[f"第{n}号の事業を実施した。"],
+                        kpis=[Kpi(1, f"観光入込客数{n}", "人", targets={2021: Measurement(Decimal(100), "人")},
+                                  actuals={2021: Measurement(Decimal(120), "人")})]) for n in range(1, count + 1)]
+    publish(world, Report(Body("伊勢崎市", "群馬県", "102040"), 2021, projects=projects))
+
+
 @pytest.mark.parametrize(("query", "expected"), [
     ("官民連携", [1]),  # the title of 事業①
     ("共同出展ブース", [2]),  # a sentence of 事業②'s まとめ
@@ -87,12 +97,7 @@ def test_a_publication_and_a_correction_replace_the_years_rows(world: "World") -
 
 
 def test_results_are_paginated(world: "World") -> None:
-    # Complete projects (まとめ, 事業費, 交付金充当額, a target and its 実績値): the publish gate lets them through.
-    projects = [Project(n, f"観光振興プロジェクト第{n}号", 2021, 2021, departments=["商工労働課"],
-                        cost_yen=1_000_000, grant_yen=500_000, verification=[f"第{n}号の事業を実施した。"],
-                        kpis=[Kpi(1, f"観光入込客数{n}", "人", targets={2021: Measurement(Decimal(100), "人")},
-                                  actuals={2021: Measurement(Decimal(120), "人")})]) for n in range(1, 46)]
-    publish(world, Report(Body("伊勢崎市", "群馬県", "102040"), 2021, projects=projects))
+    publish_tourism_projects(world, 45)
     client = world.client("anonymous")
     pages = []
     for number in (1, 2, 3):
@@ -170,3 +175,21 @@ def test_a_restored_backup_is_searchable_on_either_database(world: "World", tmp_
 def test_a_query_is_folded_and_split_into_words(query: str, terms: list[str], short: bool) -> None:
     assert search_terms(query) == terms and too_short(terms) is short
     assert folded("Ａｂｃ") == "abc"
+
+
+def test_past_the_shown_hits_the_count_says_more(world: "World", monkeypatch: pytest.MonkeyPatch) -> None:
+    """A common word finds thousands of projects in the national set: at most ``SEARCH_SHOWN`` are counted and
+    paged (「…件以上」), the rest need more words."""
+    publish_tourism_projects(world, 45)
+    client = world.client("anonymous")
+    monkeypatch.setattr(selectors, "SEARCH_SHOWN", 30)
+    first = client.get("/search/", {"q": "観光振興"})
+    assert first.context["page"].paginator.count == 30 and first.context["more"] is True
+    assert "「観光振興」の検索結果: 30件以上（はじめの30件を表示します。" in first.content.decode()
+    last = client.get("/search/", {"q": "観光振興", "page": 2})
+    assert [hit.entry.project_number for hit in last.context["hits"]] == list(range(21, 31))
+    assert "2 / 2 ページ" in last.content.decode()
+    monkeypatch.setattr(selectors, "SEARCH_SHOWN", 45)  # exactly as many as there are: no 「以上」
+    exact = client.get("/search/", {"q": "観光振興"})
+    assert exact.context["more"] is False and "検索結果: 45件" in exact.content.decode()
+    assert "以上" not in exact.content.decode().split("検索結果")[1].split("</p>")[0]

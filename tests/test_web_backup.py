@@ -209,3 +209,25 @@ def test_a_dump_made_at_an_older_schema_restores_into_this_one(tmp_path: Path) -
         assert restored.report == {"title": "効果検証"} and restored.version == 1  # the new field's default
         assert restored.publications.using(target).get().digest == ""
         call_command("migrate", database=target, verbosity=0, check_unapplied=True)
+
+
+def test_a_nul_stored_on_sqlite_is_refused_by_a_postgresql_restore_naming_its_line(world: "World",
+                                                                                    tmp_path: Path) -> None:
+    """Issue 12.4: SQLite keeps a NUL byte that no door let in (written by hand in the database); PostgreSQL's
+    text columns cannot hold one. Restoring such a dump there is refused with the line, table and field, and
+    the database stays empty; a restore into SQLite takes it as it is."""
+    if world.alias != "default" or connections[world.alias].vendor != "sqlite":
+        pytest.skip("the NUL is written into a SQLite database")
+    if "postgresql" not in ENGINES:
+        pytest.skip("no PostgreSQL to restore into (KOUKA_TEST_POSTGRES_URL)")
+    build_rich_state(world)
+    with connections[world.alias].cursor() as cursor:
+        cursor.execute("UPDATE kouka_comment SET text = 'a' || char(0) || 'b' WHERE text = %s", ["確認しました"])
+    data = backup.dump_bytes(world.alias)
+    with fresh_database("postgresql", tmp_path) as alias:
+        with pytest.raises(backup.BackupError, match=r"行目 kouka\.comment\.text: .*NUL"):
+            backup.restore_bytes(data, alias, "backup.jsonl.gz")
+        assert backup._data_rows(alias) == {}
+    with fresh_database("sqlite", tmp_path) as alias:
+        assert backup.restore_bytes(data, alias) > 50
+        assert Comment.objects.using(alias).filter(text="a\x00b").exists()

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from browser_support import save_screenshot
+from hostile_files import repeated_report_page
 from kouka.web.models import TaskState, UploadTask
 from kouka.web.services.tasks import task_run
 from paths import ROOT
@@ -24,14 +25,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used be
 ARTIFACTS = ROOT / "artifacts" / "queue"
 
 HANASATO = ROOT / "tests" / "fixtures" / "import" / "hanasato-2021.html"
-
-
-def large_legal_html(copies: int) -> bytes:
-    """A published report page whose body is repeated ``copies`` times: legal, and seconds of reading."""
-    html = HANASATO.read_text(encoding="utf-8")
-    head, rest = html.split("<body", 1)
-    inner = rest.split(">", 1)[1].rsplit("</body>", 1)[0]
-    return f"{head}<body>{inner * copies}</body></html>".encode()
 
 
 def signed_in(username: str) -> Client:
@@ -69,7 +62,7 @@ def test_a_public_page_answers_quickly_while_a_slow_import_is_read(site: str, qu
                                                                   browser: "Browser") -> None:
     admin = signed_in("kikaku")
     assert requests.get(f"{site}/m/isesaki/2022/", timeout=30).status_code == 200  # the page's first rendering
-    data = large_legal_html(700)
+    data = repeated_report_page(HANASATO, 700)
     assert len(data) > 1_500_000
     started = time.monotonic()
     response = admin.post("/staff/import/", {"file": SimpleUploadedFile("hanasato-large.html", data)})

@@ -8,6 +8,7 @@ table, the workbook as the zip of XML parts Excel writes (one sheet).
 import io
 import zipfile
 import zlib
+from pathlib import Path
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -139,3 +140,12 @@ def digits_after_cost(count: int = 40_000) -> bytes:
 def colons(count: int = 20_000) -> bytes:
     """``count`` ： in a row, on a line of a report."""
     return ("令和4年度 伊勢崎市 地方創生推進交付金事業の効果検証\n事業① テスト事業\n" + "：" * count + "\n").encode()
+
+
+def repeated_report_page(page: Path, copies: int) -> bytes:
+    """A published report page (an HTML file) whose body is repeated ``copies`` times: legal, and seconds of
+    reading for the importer."""
+    html = page.read_text(encoding="utf-8")
+    head, rest = html.split("<body", 1)
+    inner = rest.split(">", 1)[1].rsplit("</body>", 1)[0]
+    return f"{head}<body>{inner * copies}</body></html>".encode()

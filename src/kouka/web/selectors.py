@@ -4,7 +4,7 @@
 cycle's revision on, so a cycle's latest publication is the one whose revision is the cycle's.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -58,12 +58,14 @@ def publications_latest() -> "QuerySet[Publication]":
     return Publication.objects.filter(revision=F("cycle__revision"))
 
 
-def publication_latest(*, slug: str, year: int) -> Publication:
+def publication_latest(*, slug: str, year: int, with_document: bool = False) -> Publication:
     """The latest published revision of a municipality's year (Http404 when there is none). One light query:
-    only what names the revision is read; the document and the cycle load when a page has to be rendered."""
+    only what names the revision is read; the document and the cycle load when a page has to be rendered
+    (``with_document``: the document and the revision's note are read in the same query)."""
+    fields = ("id", "revision", "published_at", "cycle_id") + (("document", "note") if with_document else ())
     publication: Publication | None = (
         publications_latest().filter(cycle__municipality__slug=slug, cycle__fiscal_year=year)
-        .only("id", "revision", "published_at", "cycle_id").first())
+        .only(*fields).first())
     if publication is None:
         raise Http404(_(NO_PUBLICATION))
     return publication
@@ -133,6 +135,9 @@ def published_years(municipality: Municipality) -> list[tuple[Cycle, str]]:
 
 
 SEARCH_PAGE = 20  # hits per page of the public search
+# At most this many hits are counted and paged (「1,000件以上」): a common word of the national set finds thousands,
+# and counting and ordering them all for every request is work nobody reads; more words narrow it down.
+SEARCH_SHOWN = 1000
 SEARCH_FTS = "SELECT rowid FROM kouka_search_fts WHERE kouka_search_fts MATCH %s"  # migration 0008_search
 
 
@@ -168,6 +173,20 @@ def published_search(query: str) -> "QuerySet[SearchEntry]":
     for term in scanned:
         rows = rows.filter(text__contains=term)
     return rows.select_related("municipality").order_by("-fiscal_year", "cycle_id", "project_number")
+
+
+def published_search_shown(query: str) -> tuple[list[int], bool]:
+    """The keys of the hits of :func:`published_search` that the pages show (the first :data:`SEARCH_SHOWN`, in
+    order), and whether there are more than that: one query, whatever the page asked for."""
+    keys = list(published_search(query).values_list("pk", flat=True)[:SEARCH_SHOWN + 1])
+    return keys[:SEARCH_SHOWN], len(keys) > SEARCH_SHOWN
+
+
+def search_entries(keys: Sequence[int]) -> list[SearchEntry]:
+    """The search rows of ``keys`` (a page of :func:`published_search_shown`), in that order, each with its
+    municipality."""
+    found = SearchEntry.objects.select_related("municipality").in_bulk(list(keys))
+    return [found[key] for key in keys if key in found]
 
 
 def search_hits(query: str, entries: Iterable[SearchEntry]) -> list[SearchHit]:

@@ -78,11 +78,16 @@ TEMPLATES = [
 SQLITE_OPTIONS: dict[str, Any] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 
+CONN_MAX_AGE = 600  # seconds a database connection is kept between requests
+
+
 def _databases() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
-    default = (dj_database_url.parse(url, conn_max_age=60) if url
+    # Connections are kept between requests (opening one costs more than a cached page's whole answer), checked
+    # before reuse so that a restarted PostgreSQL or a connection left broken costs one retry, not an error.
+    default = (dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True) if url
                else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "kouka.sqlite3"),
-                     "OPTIONS": SQLITE_OPTIONS})
+                     "OPTIONS": SQLITE_OPTIONS, "CONN_MAX_AGE": CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True})
     databases: dict[str, Any] = {"default": default}
     test_pg = os.environ.get("KOUKA_TEST_POSTGRES_URL")
     if test_pg:

@@ -471,6 +471,27 @@ def _check_content(label: str, row: Any, projects: dict[Any, int], where: str) -
             where=where, label=label, items="／".join(f.sentence for f in problems)))
 
 
+def holds_nul(value: Any) -> bool:
+    """Whether ``value`` (a restored row's column: text, or JSON of lists and objects) holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(v) for v in value)
+    return False
+
+
+def _refuse_nul(row: Any, label: str, number: int) -> None:
+    """PostgreSQL cannot store a NUL character (SQLite can, when it was written there by hand): name the line
+    and column that holds one, before anything of the file is stored."""
+    for name, value in (row.items() if isinstance(row, dict) else ()):
+        if holds_nul(value):
+            raise BackupError(_("{number}行目 {label}.{name}: PostgreSQL に保存できない文字（NUL、0x00）があります。"
+                                "元のデータベースでこの値を直してから、もう一度バックアップしてください").format(
+                number=number, label=label, name=name))
+
+
 def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: str) -> int:
     tables = {m._meta.label_lower: m for m in _tables(apps)}
     resolve = _resolver(apps, using)
@@ -492,6 +513,8 @@ def _load(data: bytes, using: str, apps: Apps, header: dict[str, Any], source: s
         if model is None:
             raise BackupError(_("{source} {number}行目: 不明な表 {label!r}").format(
                 source=source, number=number, label=label))
+        if connections[using].vendor == "postgresql":
+            _refuse_nul(item.get("row"), model._meta.label_lower, number)
         instance = _instance(model, item.get("row"), resolve, number)
         _check_content(model._meta.label_lower, instance, projects, _("{source} {number}行目").format(
             source=source, number=number))

@@ -153,7 +153,9 @@ def search(request: HttpRequest) -> HttpResponse:
     message rather than finding nearly everything."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     short = bool(query) and too_short(search_terms(query))
-    page = Paginator(selectors.published_search(query), selectors.SEARCH_PAGE).get_page(request.GET.get("page"))
+    shown, more = selectors.published_search_shown(query)
+    page = Paginator(shown, selectors.SEARCH_PAGE).get_page(request.GET.get("page"))
     return render(request, "kouka/public/search.html", {
-        "query": query, "too_short": short, "page": page, "hits": selectors.search_hits(query, page.object_list),
+        "query": query, "too_short": short, "page": page, "more": more, "shown_count": f"{page.paginator.count:,}",
+        "hits": selectors.search_hits(query, selectors.search_entries(list(page.object_list))),
         "page_query": urlencode({"q": query}), "min_chars": MIN_CHARS})
