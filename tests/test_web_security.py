@@ -351,6 +351,12 @@ def instantiate(cls: type[django_forms.BaseForm]) -> django_forms.BaseForm:
         kwargs["years"] = [2022, 2023]
     if "request" in parameters:
         kwargs["request"] = None
+    if "report" in parameters:  # the import's review: a field per value of the report read
+        from kouka.domain.model import Body, Kpi, Project, Report
+
+        kpi = Kpi(number=1, name="来場者数", unit="人")
+        project = Project(1, "事業", 2022, 2022, kpis=[kpi])
+        kwargs["report"] = Report(Body("伊勢崎市", "群馬県"), 2022, projects=[project])
     return cls(**kwargs)
 
 

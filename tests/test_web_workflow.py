@@ -245,8 +245,9 @@ def test_import_the_citys_published_text(world: "World", seed_path: Any) -> None
     assert report.project(1).grant_yen == 4981029
 
 
-def test_an_upload_that_leaves_out_its_year_is_refused_in_words_and_nothing_is_stored(world: "World") -> None:
-    """A flattened national form without its fiscal year reads as a draft; the upload form says what is missing."""
+def test_an_upload_that_leaves_out_its_year_is_reviewed_as_a_draft_and_nothing_is_stored(world: "World") -> None:
+    """A flattened national form without its fiscal year reads as a draft: the review says what is missing, at its
+    field, and nothing is stored before the confirmation."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     text = (ROOT / "tests" / "fixtures" / "import" / "kirigaoka-2023-no-year.txt").read_bytes()
@@ -254,7 +255,8 @@ def test_an_upload_that_leaves_out_its_year_is_refused_in_words_and_nothing_is_s
     before = Cycle.objects.count()
     response = admin.post("/staff/import/", {"file": SimpleUploadedFile("kirigaoka.txt", text)})
     page = response.content.decode()
-    assert response.status_code == 200 and "対象年度・団体名・事業名のいずれかが読み取れません" in page
+    assert response.status_code == 200 and "対象年度が読み取れません" in page
+    assert 'name="fiscal_year"' in page and "下書きとして取り込む" in page
     assert Cycle.objects.count() == before
 
 

@@ -28,6 +28,7 @@ class ImportResult:
     format: str = ""
     encoding: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # where each value came from: JSON path → 行12, 2ページ
+    excerpts: dict[str, str] = field(default_factory=dict)  # and the text it was read from: JSON path → 9,600
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
@@ -133,12 +134,14 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
     flat = flat_form_of(blocks, supplied) if chosen in ("text", "pdf") else None  # the national form, flattened
     if flat is not None:
         report, stated_year, findings, sources = flat.report, flat.stated_year, flat.findings, flat.sources
+        excerpts = flat.excerpts
     else:
         assembler = ResilientAssembler(blocks, source="")
         stated_year = assembler.build.fiscal_year
         findings = apply_supplied(assembler, supplied, label) if supplied is not None else []
         report = assembler.run()
-        sources = locate(report, assembler.build.blocks)
+        excerpts = {}
+        sources = locate(report, assembler.build.blocks, excerpts=excerpts)
         findings += assembler.findings
     if not report.projects:
         raise UnreadableDocumentError(
@@ -152,7 +155,7 @@ def import_bytes(data: bytes, filename: str = "", fmt: str = "auto", supplied: S
         raise UnreadableDocumentError(message) from exc
     document = Document([report])
     _refuse_invalid(document, label)
-    return ImportResult(document, findings, chosen, encoding, sources)
+    return ImportResult(document, findings, chosen, encoding, sources, excerpts)
 
 
 def _refuse_invalid(document: Document, label: str) -> None:

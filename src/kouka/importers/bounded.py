@@ -59,7 +59,8 @@ def _worker(data: bytes, filename: str, fmt: str, supplied: Supplied | None, lim
             send.send(("output", len(text)))
             return
         findings = [(f.severity.value, f.code, f.message, f.path, f.where) for f in result.findings]
-        send.send(("ok", (text, findings, result.format, result.encoding, result.sources)))
+        send.send(("ok", (text, findings, result.format, result.encoding, result.sources,
+                                result.excerpts)))
     except KoukaError as exc:
         send.send(("refused", str(exc)))
     except MemoryError:
@@ -133,10 +134,11 @@ def _result(kind: str, payload: object, label: str, limits: Limits) -> ImportRes
         chosen: str = payload[2]
         encoding: str = payload[3]
         sources: dict[str, str] = payload[4]
+        excerpts: dict[str, str] = payload[5]
         document = interchange.loads(text)
         return ImportResult(document, [Finding(Severity(s), code, message, path, where)
                                        for s, code, message, path, where in findings], chosen, encoding,
-                            sources)
+                            sources, excerpts)
     if kind == "refused":
         raise UnreadableDocumentError(str(payload))
     messages = {

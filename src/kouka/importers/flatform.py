@@ -100,6 +100,7 @@ class FlatForm:
     findings: list[Finding] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     stated_year: int | None = None  # the year the document itself says
+    excerpts: dict[str, str] = field(default_factory=dict)  # a JSON path → the text it was read from
 
 
 def flat_form_of(blocks: list[Block], supplied: Supplied | None) -> FlatForm | None:
@@ -231,6 +232,7 @@ class _Reader:
     report: Report
     findings: list[Finding] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    excerpts: dict[str, str] = field(default_factory=dict)
     kpis: dict[int, Kpi] = field(default_factory=dict)  # project index → the KPI being filled
     current: int = -1  # the project a single value belongs to
     last: Piece | None = None  # the last label read (a ※ remark may interrupt its values)
@@ -239,17 +241,22 @@ class _Reader:
     def path(self, index: int, rest: str = "") -> str:
         return f"$.reports[0].projects[{index}]{rest}"
 
-    def new_project(self, title: str, where: str) -> None:
-        project = Project(number=len(self.report.projects) + 1, title=title[:300], start_year=0, end_year=0)
+    def place(self, path: str, piece: Piece) -> None:
+        """Where the value at ``path`` came from: the piece's line and its text as written."""
+        self.sources[path] = piece.where
+        self.excerpts[path] = piece.text[:200]
+
+    def new_project(self, value: Piece) -> None:
+        project = Project(number=len(self.report.projects) + 1, title=value.text[:300], start_year=0, end_year=0)
         self.report.projects.append(project)
         self.current = len(self.report.projects) - 1
-        self.sources[self.path(self.current, ".title")] = where
+        self.place(self.path(self.current, ".title"), value)
 
     def group(self, label: Piece, values: list[Piece]) -> None:
         """A label and the values after it: a column (one per project), one value, or an ambiguous run."""
         if label.label == TITLE:
             for value in values:
-                self.new_project(value.text, value.where)
+                self.new_project(value)
             if len(values) > 1:
                 self.current = len(self.report.projects) - len(values)
                 self.column = (self.current, len(values))
@@ -283,7 +290,7 @@ class _Reader:
 
     def put(self, index: int, label: Piece, value: Piece) -> None:
         project = self.report.projects[index]
-        name, text, where = label.label, value.text, value.where
+        name, text = label.label, value.text
         if name == PROGRAM:
             self.report.program = GrantProgram(name=text[:200], rate=self.report.program.rate)
         elif name in (COST, GRANT):
@@ -294,7 +301,7 @@ class _Reader:
                 kpi.number = max(k.number for k in project.kpis) + 1
             project.kpis.append(kpi)
             self.kpis[index] = kpi
-            self.sources[self.path(index, f".kpis[{len(project.kpis) - 1}].name")] = where
+            self.place(self.path(index, f".kpis[{len(project.kpis) - 1}].name"), value)
         elif name in (UNIT, TARGET, TARGET_DATE, ACTUAL, BASELINE):
             self.figure(index, project, name, value)
         elif name in _ASSESSMENTS:
@@ -303,7 +310,7 @@ class _Reader:
             target = getattr(project, _PROSE[name])
             if text not in ("-", "―", "－", "ー"):
                 target.append(text)
-                self.sources[self.path(index, "." + _PROSE[name])] = where
+                self.place(self.path(index, "." + _PROSE[name]), value)
 
     def amount(self, index: int, project: Project, label: Piece, value: Piece) -> None:
         text = halfwidth(value.text).replace(" ", "")
@@ -315,10 +322,10 @@ class _Reader:
             return
         if label.label == COST:
             project.cost_yen = yen
-            self.sources[self.path(index, ".cost_yen")] = value.where
+            self.place(self.path(index, ".cost_yen"), value)
         else:
             project.grant_yen = yen
-            self.sources[self.path(index, ".grant_yen")] = value.where
+            self.place(self.path(index, ".grant_yen"), value)
 
     def figure(self, index: int, project: Project, name: str, value: Piece) -> None:
         kpi = self.kpis.get(index)
@@ -338,7 +345,7 @@ class _Reader:
             if 0 in kpi.targets:
                 kpi.targets[year] = kpi.targets.pop(0)
             kpi.notes.append(_("目標年月: {text}").format(text=value.text))
-            self.sources[self.path(index, f".kpis[{k}].targets")] = value.where
+            self.sources[self.path(index, f".kpis[{k}].targets")] = value.where  # the figure's text stays
             return
         try:
             measurement = read_measurement(value.text, kpi.unit)
@@ -349,13 +356,13 @@ class _Reader:
             kpi.unit = measurement.unit
         if name == BASELINE:
             kpi.baseline = measurement
-            self.sources[self.path(index, f".kpis[{k}].baseline")] = value.where
+            self.place(self.path(index, f".kpis[{k}].baseline"), value)
         elif name == TARGET:
             kpi.targets[0] = measurement  # the year: 目標年月, else the report's (at the end)
-            self.sources[self.path(index, f".kpis[{k}].targets")] = value.where
+            self.place(self.path(index, f".kpis[{k}].targets"), value)
         else:
             kpi.actuals[0] = measurement
-            self.sources[self.path(index, f".kpis[{k}].actuals")] = value.where
+            self.place(self.path(index, f".kpis[{k}].actuals"), value)
 
     def assessment(self, index: int, project: Project, name: str, value: Piece) -> None:
         """事業の効果 or 今後の方針: set when its value says one, else kept in the project's notes."""
@@ -365,7 +372,7 @@ class _Reader:
             self.unread(index, Piece(name, value.where, name), value)
             return
         assessment.hold(project, level, text[:500])
-        self.sources[self.path(index, "." + assessment.attribute)] = value.where
+        self.place(self.path(index, "." + assessment.attribute), value)
 
     def unread(self, index: int, label: Piece, value: Piece) -> None:
         project = self.report.projects[index]
@@ -467,7 +474,7 @@ def read_flat_form(lines: list[tuple[str, str]], fiscal_year: int = 0, body: Bod
         except (KoukaError, ArithmeticError, ValueError, IndexError, KeyError):  # a shape no rule expected
             findings.append(unexpected(label.where))
     _finish(reader)
-    return FlatForm(reader.report, findings, reader.sources, year or None)
+    return FlatForm(reader.report, findings, reader.sources, year or None, reader.excerpts)
 
 
 def _finish(reader: _Reader) -> None:

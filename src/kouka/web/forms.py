@@ -32,6 +32,8 @@ from kouka.domain.model import (
     TargetKind,
 )
 from kouka.domain.notation import read_measurement, write_measurement
+from kouka.importers.partial import Supplied, supplied_from
+from kouka.importers.review import KpiReview, ProjectReview, Review, review_of
 from kouka.web.models import Department
 from kouka.web.uploads import check_upload
 
@@ -333,6 +335,150 @@ class UploadForm(forms.Form):
         except KoukaError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return uploaded
+
+
+class FiscalYearField(forms.CharField):
+    """A fiscal year as staff type it (令和4年度, R4, 2022), read as ``kouka import --year`` reads it; blank is None."""
+
+    def clean(self, value: Any) -> int | None:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            return None
+        try:
+            return supplied_from(year=text).fiscal_year
+        except KoukaError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class ReportUploadForm(UploadForm):
+    """A published report to import, and what the uploader says of it where the file does not (the same as
+    ``kouka import --year 令和4年度 --municipality 伊勢崎市 --prefecture 群馬県``)."""
+
+    year = FiscalYearField(label=gettext_lazy("対象年度（ファイルに書かれていないとき）"), required=False,
+                           max_length=20, help_text=gettext_lazy("例: 令和4年度 または 2022"))
+    municipality = forms.CharField(label=gettext_lazy("団体名（ファイルに書かれていないとき）"), required=False,
+                                   max_length=limits.BODY_NAME.max_length,
+                                   help_text=gettext_lazy("例: 伊勢崎市"))
+    prefecture = forms.CharField(label=gettext_lazy("都道府県（ファイルに書かれていないとき）"), required=False,
+                                 max_length=limits.PREFECTURE.max_length, help_text=gettext_lazy("例: 群馬県"))
+
+    def supplied(self) -> Supplied | None:
+        data = self.cleaned_data
+        supplied = Supplied(data["year"], data["municipality"].strip(), data["prefecture"].strip())
+        return supplied if supplied != Supplied() else None
+
+
+# The review screen's field for each part of a path of the imported report: the report's own, a project's, a KPI's.
+REVIEW_REPORT = {".fiscal_year": "fiscal_year", ".municipality.name": "municipality",
+                 ".municipality.prefecture": "prefecture"}
+REVIEW_PROJECT = {".title": "title", ".period.start": "start", ".period.end": "end", ".period": "start",
+                  ".cost_yen": "cost", ".grant_yen": "grant"}
+REVIEW_KPI = {".name": "name", ".unit": "unit", ".baseline": "baseline", ".targets": "target", ".actuals": "actual"}
+REVIEW_PATH = re.compile(r"^\$\.reports\[0\](?:\.projects\[(?P<p>\d+)\](?:\.kpis\[(?P<k>\d+)\])?)?(?P<rest>.*)$")
+
+
+def _by_prefix(rest: str, table: Mapping[str, str]) -> str | None:
+    for prefix in sorted(table, key=len, reverse=True):
+        if rest == prefix or rest.startswith((prefix + ".", prefix + "[")):
+            return table[prefix]
+    return None
+
+
+def review_field(path: str) -> str | None:
+    """The review screen's field of a JSON path (``$.reports[0].projects[1].kpis[0].targets.2022.value`` →
+    ``p1_k0_target``), or None when the screen has none."""
+    found = REVIEW_PATH.match(path)
+    if found is None:
+        return None
+    rest = found["rest"]
+    if found["p"] is None:
+        name = _by_prefix(rest, REVIEW_REPORT)
+        return name
+    prefix = f"p{found['p']}_" + (f"k{found['k']}_" if found["k"] is not None else "")
+    name = _by_prefix(rest, REVIEW_KPI if found["k"] is not None else REVIEW_PROJECT)
+    return prefix + name if name else None
+
+
+class ImportReviewForm(forms.Form):
+    """The review of an imported report: every value read as an input (:func:`kouka.importers.review.review_of`),
+    a checkbox to drop each project and KPI, and the fiscal year, municipality and prefecture."""
+
+    review = forms.BooleanField(widget=forms.HiddenInput, initial=True, required=False)  # a confirm with a review
+    fiscal_year = FiscalYearField(label=gettext_lazy("対象年度"), required=False, max_length=20,
+                                  help_text=gettext_lazy("例: 令和4年度 または 2022"))
+    municipality = forms.CharField(label=gettext_lazy("団体名"), required=False,
+                                   max_length=limits.BODY_NAME.max_length)
+    prefecture = forms.CharField(label=gettext_lazy("都道府県"), required=False,
+                                 max_length=limits.PREFECTURE.max_length)
+
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        shape = review_of(report)
+        kwargs.setdefault("initial", self.initial_for(shape))
+        super().__init__(*args, **kwargs)
+        self.shape, self.report = shape, report
+        for i, project in enumerate(shape.projects):
+            self.fields[f"p{i}_drop"] = forms.BooleanField(label=gettext_lazy("この事業を取り込まない"),
+                                                           required=False)
+            self.fields[f"p{i}_title"] = forms.CharField(label=gettext_lazy("事業名"), required=False,
+                                                         max_length=limits.PROJECT_TITLE.max_length)
+            self.fields[f"p{i}_start"] = FiscalYearField(label=gettext_lazy("事業開始年度"), required=False,
+                                                         max_length=20)
+            self.fields[f"p{i}_end"] = FiscalYearField(label=gettext_lazy("事業終了年度"), required=False,
+                                                       max_length=20,
+                                                       help_text=gettext_lazy("空欄なら対象年度"))
+            self.fields[f"p{i}_cost"] = YenField(label=gettext_lazy("事業費（円）"), required=False, max_length=40)
+            self.fields[f"p{i}_grant"] = YenField(label=gettext_lazy("交付金充当額（円）"), required=False,
+                                                  max_length=40)
+            for j in range(len(project.kpis)):
+                self._kpi_fields(f"p{i}_k{j}_")
+
+    def _kpi_fields(self, prefix: str) -> None:
+        self.fields[prefix + "drop"] = forms.BooleanField(label=gettext_lazy("この成果目標を取り込まない"),
+                                                          required=False)
+        self.fields[prefix + "name"] = forms.CharField(label=gettext_lazy("成果目標（KPI）"), required=False,
+                                                       max_length=limits.KPI_NAME.max_length)
+        self.fields[prefix + "unit"] = forms.CharField(label=gettext_lazy("単位"), required=False,
+                                                       max_length=limits.UNIT.max_length)
+        for name, label in (("baseline", gettext_lazy("基準値")), ("target", gettext_lazy("目標値（対象年度）")),
+                            ("actual", gettext_lazy("実績値（対象年度）"))):
+            self.fields[prefix + name] = forms.CharField(label=label, required=False, max_length=100)
+
+    @staticmethod
+    def initial_for(review: Review) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "review": True, "fiscal_year": format_fiscal_year(review.fiscal_year) if review.fiscal_year else "",
+            "municipality": review.municipality, "prefecture": review.prefecture}
+        for i, project in enumerate(review.projects):
+            initial |= {f"p{i}_title": project.title, f"p{i}_cost": _grouped(project.cost_yen),
+                        f"p{i}_grant": _grouped(project.grant_yen),
+                        f"p{i}_start": format_fiscal_year(project.start_year) if project.start_year else "",
+                        f"p{i}_end": format_fiscal_year(project.end_year) if project.end_year else ""}
+            for j, kpi in enumerate(project.kpis):
+                prefix = f"p{i}_k{j}_"
+                initial |= {prefix + "name": kpi.name, prefix + "unit": kpi.unit, prefix + "baseline": kpi.baseline,
+                            prefix + "target": kpi.target, prefix + "actual": kpi.actual}
+        return initial
+
+    def to_review(self) -> Review:
+        """What the planning division confirmed (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        projects = []
+        for i, project in enumerate(self.shape.projects):
+            kpis = tuple(KpiReview(not data[f"p{i}_k{j}_drop"], *(data[f"p{i}_k{j}_{name}"] for name in (
+                "name", "unit", "baseline", "target", "actual"))) for j in range(len(project.kpis)))
+            projects.append(ProjectReview(not data[f"p{i}_drop"], data[f"p{i}_title"], data[f"p{i}_start"],
+                                          data[f"p{i}_end"], data[f"p{i}_cost"], data[f"p{i}_grant"], kpis))
+        return Review(data["fiscal_year"], data["municipality"], data["prefecture"], tuple(projects))
+
+    def add_problems(self, findings: Iterable[Finding]) -> None:
+        """Each problem of a refused confirmation at the field its path names (else the form's own error)."""
+        for finding in findings:
+            name = review_field(finding.path)
+            self.add_error(name if name in self.fields else None, finding.sentence)
+
+
+def _grouped(yen: int | None) -> str:
+    return "" if yen is None else format_grouped(yen)
 
 
 class PhotoForm(forms.Form):

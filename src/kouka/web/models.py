@@ -419,6 +419,9 @@ class UploadTask(models.Model):
     state = models.CharField("状態", max_length=10, choices=TaskState.choices, default=TaskState.QUEUED)
     message = models.TextField(blank=True)  # why reading failed, in the user's words
     result: Any = models.JSONField(null=True, blank=True)
+    # what the uploader said of a report the file may leave out: {"fiscal_year": 2022, "municipality": "伊勢崎市",
+    # "prefecture": "群馬県"} (kouka.importers.partial.Supplied)
+    supplied: Any = models.JSONField("取込時の指定", default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
 

@@ -28,7 +28,15 @@ from kouka.domain.eras import format_fiscal_year
 from kouka.domain.errors import KoukaError
 from kouka.domain.model import Document
 from kouka.web import queue, selectors, uploads
-from kouka.web.forms import UploadForm, WorkbookUploadForm
+from kouka.web.forms import (
+    REVIEW_KPI,
+    REVIEW_PROJECT,
+    REVIEW_REPORT,
+    ImportReviewForm,
+    ReportUploadForm,
+    WorkbookUploadForm,
+    review_field,
+)
 from kouka.web.models import Membership, TaskKind, TaskState, UploadTask
 from kouka.web.permissions import cycle_for, require_admin
 from kouka.web.services.imports import import_confirm, import_preview, report_upload
@@ -43,27 +51,83 @@ TASK_KEY = "kouka_import_task"  # the upload whose reading the preview shows, fo
 SHOWN_KEY = "kouka_import_shown"  # the preview's findings and file name, to show it again
 
 
+def source_of(path: str, places: dict[str, str]) -> str:
+    """What ``places`` (sources or excerpts) says of ``path`` or of a value under it (targets → targets.2022)."""
+    if path in places:
+        return places[path]
+    return next((text for key, text in places.items() if key.startswith((path + ".", path + "["))), "")
+
+
+def field_path(name: str) -> str:
+    """The JSON path of a review field: p0_k1_target → $.reports[0].projects[0].kpis[1].targets."""
+    parts = name.split("_")
+    path, rest = "$.reports[0]", parts[-1]
+    if name in REVIEW_REPORT.values():
+        return path + next(key for key, value in REVIEW_REPORT.items() if value == name)
+    path += f".projects[{parts[0][1:]}]"
+    table = REVIEW_PROJECT
+    if len(parts) == 3:
+        path, table = path + f".kpis[{parts[1][1:]}]", REVIEW_KPI
+    return path + next(key for key, value in table.items() if value == rest)
+
+
+def review_row(form: ImportReviewForm, name: str, shown: dict[str, Any], notes: dict[str, list[dict[str, str]]]
+               ) -> dict[str, Any]:
+    """One field of the review with the place and text it was read from and the findings about it."""
+    path = field_path(name)
+    place, excerpt = source_of(path, shown.get("sources", {})), source_of(path, shown.get("excerpts", {}))
+    if place or excerpt:
+        form.fields[name].widget.attrs["aria-describedby"] = f"source-{name}"
+    return {"field": form[name], "place": place, "excerpt": excerpt, "notes": notes.get(name, [])}
+
+
+def review_sections(form: ImportReviewForm, shown: dict[str, Any], findings: list[dict[str, Any]]
+                    ) -> dict[str, Any]:
+    """The review screen's rows: the report's fields, then each project's and its KPIs' (with their checkboxes)."""
+    notes: dict[str, list[dict[str, str]]] = {}
+    for finding in findings:
+        name = review_field(str(finding.get("path", "")))
+        if name is not None:
+            notes.setdefault(name, []).append(finding)
+    projects = []
+    for i, project in enumerate(form.report.projects):
+        kpis = [{"number": kpi.number, "drop": form[f"p{i}_k{j}_drop"], "rows": [
+            review_row(form, f"p{i}_k{j}_{name}", shown, notes) for name in REVIEW_KPI.values()]}
+            for j, kpi in enumerate(project.kpis)]
+        projects.append({"number": project.number, "drop": form[f"p{i}_drop"], "kpis": kpis, "rows": [
+            review_row(form, f"p{i}_{name}", shown, notes) for name in ("title", "start", "end", "cost", "grant")]})
+    return {"report": [review_row(form, name, shown, notes) for name in REVIEW_REPORT.values()],
+            "projects": projects}
+
+
 def preview_page(request: HttpRequest, member: Membership, document: Document, shown: dict[str, Any],
-                 status: int = 200) -> HttpResponse:
-    """The preview page; remembers what each year holds now, which confirm checks again."""
-    preview = import_preview(member=member, document=document)
+                 status: int = 200, form: ImportReviewForm | None = None) -> HttpResponse:
+    """The review page: each value read as a field beside where it came from (one report), or the summary of a
+    document of several years; remembers what each year holds now, which confirm checks again."""
+    single = len(document.reports) == 1
+    if single and form is None:
+        form = ImportReviewForm(report=document.reports[0])
+    review = form.to_review() if form is not None and form.is_bound and form.is_valid() else None
+    preview = import_preview(member=member, document=document, review=review)
     request.session[SEEN_KEY] = preview.seen
     request.session[SHOWN_KEY] = shown
+    findings = shown["findings"] + findings_context(preview.problems)
     return render(request, "kouka/staff/import_preview.html", {
-        "reports": document.reports, "findings": findings_context(preview.problems) + shown["findings"],
-        "conflicts": preview.conflicts, "filename": shown["filename"], "refused": bool(preview.problems)},
-        status=status)
+        "reports": document.reports, "findings": findings, "conflicts": preview.conflicts,
+        "filename": shown["filename"], "refused": bool(preview.problems) and not single, "form": form,
+        "sections": review_sections(form, shown, findings) if form is not None else None}, status=status)
 
 
 @staff_view
 def upload(request: HttpRequest, member: Membership) -> HttpResponse:
     require_admin(member)
     posted = request.method == "POST"  # bound even when the upload handler dropped the file
-    form = UploadForm(request.POST if posted else None, request.FILES if posted else None,
-                      refusal=uploads.refusal(request))
+    form = ReportUploadForm(request.POST if posted else None, request.FILES if posted else None,
+                            refusal=uploads.refusal(request))
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        return started(request, member, report_upload(member=member, filename=uploaded.name, data=uploaded.read()))
+        return started(request, member, report_upload(member=member, filename=uploaded.name, data=uploaded.read(),
+                                                      supplied=form.supplied()))
     return render(request, "kouka/staff/import.html", {"form": form})
 
 
@@ -80,21 +144,32 @@ def confirm(request: HttpRequest, member: Membership) -> HttpResponse:
     except KoukaError as exc:  # kept by an earlier version of kouka, or values the schema refuses
         messages.error(request, _("取り込めません: {reason}").format(reason=exc))
         return redirect("kouka:import")
+    shown = request.session.get(SHOWN_KEY) or {"findings": [], "filename": ""}
+    form = None
+    if "review" in request.POST and len(document.reports) == 1:
+        form = ImportReviewForm(request.POST, report=document.reports[0])
+        if not form.is_valid():
+            return preview_page(request, member, document, shown, status=400, form=form)
     try:
-        count = import_confirm(member=member, document=document, seen=request.session.get(SEEN_KEY, {}))
+        count = import_confirm(member=member, document=document, seen=request.session.get(SEEN_KEY, {}),
+                               review=form.to_review() if form is not None else None)
     except Invalid as exc:
-        messages.error(request, _("保存できない値があるため取り込めません: {reason}").format(reason=exc))
-        shown = request.session.get(SHOWN_KEY) or {"findings": [], "filename": ""}
-        return preview_page(request, member, document, shown, status=400)
+        if form is None:
+            messages.error(request, _("保存できない値があるため取り込めません: {reason}").format(reason=exc))
+        else:
+            messages.error(request, _("保存できない値があるため、まだ保存していません。各項目の誤りを直してください"))
+            form.add_problems(exc.findings)
+        return preview_page(request, member, document, shown, status=400, form=form)
     except StaleVersion as exc:
         messages.error(request, str(exc))
-        shown = request.session.get(SHOWN_KEY) or {"findings": [], "filename": ""}
-        return preview_page(request, member, document, shown, status=409)
+        return preview_page(request, member, document, shown, status=409, form=form)
+    year = form.cleaned_data["fiscal_year"] if form is not None else document.reports[0].fiscal_year
     task_forget(member=member, task_id=request.session.get(TASK_KEY))
     for key in (SESSION_KEY, SEEN_KEY, SHOWN_KEY, TASK_KEY):
         request.session.pop(key, None)
-    messages.success(request, _("{count}事業を取り込みました").format(count=count))
-    return redirect("kouka:cycle", year=document.reports[0].fiscal_year)
+    messages.success(request, _("{count}事業を{year}の下書きとして取り込みました。公表の前に内容を確認して"
+                                "ください").format(count=count, year=format_fiscal_year(year)))
+    return redirect("kouka:cycle", year=year)
 
 
 # --- the task queue: status, then the review ------------------------------------------------------------------
@@ -137,9 +212,11 @@ def task_page(request: HttpRequest, member: Membership, task: UploadTask, status
         document = interchange.from_json(task.result["document"])
         request.session[SESSION_KEY] = task.result["document"]
         request.session[TASK_KEY] = task.pk
-        findings = [f | {"label": {"error": "誤り", "warning": "注意", "info": "情報"}[f["severity"]]}
+        findings = [f | {"label": {"error": _("誤り"), "warning": _("注意"), "info": _("情報")}[f["severity"]]}
                     for f in task.result["findings"]]
-        return preview_page(request, member, document, {"findings": findings, "filename": task.filename})
+        return preview_page(request, member, document, {
+            "findings": findings, "filename": task.filename, "sources": task.result.get("sources", {}),
+            "excerpts": task.result.get("excerpts", {})})
     if task.state == TaskState.DONE:
         return render(request, "kouka/staff/workbook_review.html", {
             "task": task, "plan": task.result, "year": task.fiscal_year}, status=status)
