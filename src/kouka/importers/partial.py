@@ -75,18 +75,21 @@ def draft_gaps(report: Report, stated_year: int | None, label: str) -> list[Find
     if not report.fiscal_year:
         findings.append(Finding(
             Severity.WARNING, "import_no_fiscal_year",
-            _("対象年度が読み取れません。--year で指定するか、取り込んだ下書きに記入してください"),
+            _("対象年度が読み取れません。取り込むときに指定するか（取込画面の対象年度、kouka import --year）、"
+              "取り込んだ下書きに記入してください"),
             f"{path}.fiscal_year", label))
     elif stated_year is None:
         findings.append(Finding(
             Severity.WARNING, "import_fiscal_year_inferred",
-            _("対象年度が書かれていないため、成果目標の年度から{year}としました。違う場合は --year で指定してください")
+            _("対象年度が書かれていないため、成果目標の年度から{year}としました。違う場合は取り込むときに指定してください"
+              "（取込画面の対象年度、kouka import --year）")
             .format(year=format_fiscal_year(report.fiscal_year)),
             f"{path}.fiscal_year", label))
     if report.municipality.name and not report.municipality.prefecture:
         findings.append(Finding(
             Severity.WARNING, "import_no_prefecture",
-            _("{name}の都道府県が読み取れません。--prefecture で指定してください").format(
+            _("{name}の都道府県が読み取れません。取り込むときに指定してください（取込画面の都道府県、"
+              "kouka import --prefecture）").format(
                 name=report.municipality.name),
             f"{path}.municipality.prefecture", label))
     for index, project in enumerate(report.projects):
