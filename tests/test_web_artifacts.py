@@ -159,7 +159,11 @@ def test_a_pdf_is_rendered_once_and_then_served_from_storage(world: "World", med
         assert again.content == first.content and artifacts.RENDERS["pdf"] == renders + 1
     assert public.get(link, HTTP_IF_NONE_MATCH=first.headers["ETag"]).status_code == 304
     assert "no-cache" in public.get("/m/isesaki/2022/export/pdf/").headers["Cache-Control"]
-    assert sorted(p.name for p in stored_files(media)) == ["page.html", "pdf.pdf"]
+    fragment = public.get(link.replace("export/pdf/", "fragment.html"))
+    assert fragment.status_code == 200 and fragment["Content-Type"] == "text/html; charset=utf-8"
+    assert IMMUTABLE in fragment.headers["Cache-Control"] and "<html" not in fragment.content.decode()
+    assert "kouka-report" in fragment.content.decode() and "職員ログイン" not in fragment.content.decode()
+    assert sorted(p.name for p in stored_files(media)) == ["fragment.html", "page.html", "pdf.pdf"]
 
 
 @pytest.mark.django_db(databases=list(settings.DATABASES))

@@ -163,6 +163,13 @@ def revision_export_view(request: HttpRequest, slug: str, year: int, digest: str
     return _download(request, served, slug, year, fmt)
 
 
+def revision_fragment_view(request: HttpRequest, slug: str, year: int, digest: str) -> HttpResponse:
+    """The CMS fragment of one revision (its HTML without the site's frame, for a city's own page, styled by
+    /publication.css): stored once, the same bytes for ever."""
+    publication, _latest = _at(slug, year, digest)
+    return _stored(request, Served(publication, "fragment", immutable=True))
+
+
 def _text(measurement: Measurement | None) -> str:
     return write_measurement(measurement) if measurement is not None else "－"
 
