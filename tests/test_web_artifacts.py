@@ -141,6 +141,7 @@ def test_a_correction_serves_new_artifacts_under_new_addresses_and_the_old_ones_
     assert old.status_code == 200 and "この版は訂正されました" in old_text and 'href="/m/isesaki/2022/"' in old_text
     assert "成果目標①の実績値を3社に訂正しました。" not in old_text and "第2版" not in old_text
     assert IMMUTABLE in old.headers["Cache-Control"]  # superseded: it never changes again
+    assert old.headers["Last-Modified"] == after.headers["Last-Modified"]  # when it was superseded
     assert public.get(old_csv).content == old_download.content
     assert public.get(new_url).status_code == 200 and "no-cache" in public.get(new_url).headers["Cache-Control"]
     assert "この版は訂正されました" not in public.get(new_url).content.decode()
@@ -247,7 +248,7 @@ def test_reclaim_deletes_what_no_publication_needs_and_keeps_the_rest(world: "Wo
 # --- at the same moment: eight readers asking for a download that is not stored yet ----------------------
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+@pytest.fixture(params=ENGINES)  # per test: it selects its database for as long as it lives
 def committed_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                     django_db_blocker: Any) -> Iterator["World"]:
     """The demo world committed in a fresh database of each engine, so other connections (threads) see it."""
