@@ -3,6 +3,7 @@ validators and 304s, the storage shared by server processes, a correction making
 ones keep the old revision (marked as superseded), one render under concurrent requests, nobody's page frame
 leaking, and reclaiming what no publication needs."""
 
+import io
 import threading
 import time
 from collections.abc import Iterator
@@ -237,12 +238,24 @@ def test_reclaim_deletes_what_no_publication_needs_and_keeps_the_rest(world: "Wo
     older_code = live.replace(f"/{artifacts.code_fingerprint()}/", "/000000000000/")
     store.save(older_code, ContentFile(b"older release"))
     assert len(stored_files(media)) == 3
-    call_command("kouka_artifacts", "reclaim", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("kouka_artifacts", "reclaim", stdout=io.StringIO())
     assert stored_files(media) == kept
     assert not (Path(media) / "artifacts" / "ff").exists() or not any((Path(media) / "artifacts" / "ff").iterdir())
     Cycle.objects.filter(fiscal_year=2022).delete()  # the year removed: its revisions are no longer public
-    call_command("kouka_artifacts", "reclaim", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("kouka_artifacts", "reclaim", stdout=io.StringIO())
     assert stored_files(media) == []
+
+
+@pytest.mark.django_db(databases=list(settings.DATABASES))
+def test_fill_renders_what_is_missing_of_every_latest_publication_once(world: "World", media: Any) -> None:
+    out = io.StringIO()
+    call_command("kouka_artifacts", "fill", "--kind", "page", "--kind", "csv", "--language", "ja", stdout=out)
+    assert "2個のファイルを作成しました" in out.getvalue()
+    assert sorted((p.parent.name, p.name) for p in stored_files(media)) == [("ja", "csv.csv"), ("ja", "page.html")]
+    renders = sum(artifacts.RENDERS.values())
+    call_command("kouka_artifacts", "fill", "--kind", "page", "--language", "ja", stdout=out)
+    assert "0個のファイルを作成しました" in out.getvalue() and sum(artifacts.RENDERS.values()) == renders
+    assert world.client("anonymous").get(revision_page(world)).content == (stored_files(media)[1]).read_bytes()
 
 
 # --- at the same moment: eight readers asking for a download that is not stored yet ----------------------
