@@ -91,8 +91,12 @@ def enqueue(task_id: int) -> None:
 
 
 def enqueue_render(publication_id: int) -> None:
-    """Put the rendering of a new publication's artifacts on the queue (or render them now, with ``immediate``)."""
-    current().render(publication_id)
+    """Put the rendering of a new publication's artifacts on the queue. With ``immediate`` (development without
+    a worker, the tests) nothing is rendered ahead, or publishing would wait for every PDF: the first request
+    for each artifact renders it."""
+    found = current()
+    if not found.huey.immediate:
+        found.render(publication_id)
 
 
 class ThreadConsumer(Consumer):  # type: ignore[misc]

@@ -19,6 +19,8 @@ kouka_patterns = [
     path("m/<slug:slug>/<int:year>/r/<str:digest>/", public.revision_view, name="revision"),
     path("m/<slug:slug>/<int:year>/r/<str:digest>/export/<str:fmt>/", public.revision_export_view,
          name="revision_export"),
+    path("m/<slug:slug>/<int:year>/r/<str:digest>/fragment.html", public.revision_fragment_view,
+         name="revision_fragment"),
     path("m/<slug:slug>/<int:year>/datapackage.json", public.datapackage_view, name="datapackage"),
     path("catalog.json", public.catalog_view, name="catalog"),
     path("stats/", stats.national, name="stats"),

@@ -1,6 +1,8 @@
 """Public pages: published reports only, no sign-in. Everything shown comes from a frozen publication."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -61,11 +63,17 @@ class Served:
     latest_url: str = ""  # set when a later revision superseded this one
     bom: bool = True
     switch: tuple[str, str] | None = None  # a page served at the year's plain address: (its own address, that)
+    superseded_at: datetime | None = None  # when the revision that superseded it was published
+
+    @property
+    def modified(self) -> datetime:
+        """Last-Modified: the publication, or the correction that marked it superseded."""
+        return self.superseded_at or self.publication.published_at
 
 
 def _headers(response: HttpResponse, served: Served, tag: str) -> HttpResponse:
     response.headers["ETag"] = tag
-    response.headers["Last-Modified"] = http_date(served.publication.published_at.timestamp())
+    response.headers["Last-Modified"] = http_date(served.modified.timestamp())
     if served.immutable:
         patch_cache_control(response, public=True, max_age=YEAR_SECONDS, immutable=True)
     else:  # the year's latest: revalidate every time, so a correction shows at once
@@ -82,7 +90,7 @@ def _stored(request: HttpRequest, served: Served) -> HttpResponse:
     tag = (f'"{digest}.{language}.{served.kind}.{artifacts.code_fingerprint()}'
            f'{".superseded" if served.latest_url else ""}{"" if served.bom else ".nobom"}"')
     response = get_conditional_response(request, etag=tag,
-                                        last_modified=int(served.publication.published_at.timestamp()))
+                                        last_modified=int(served.modified.timestamp()))
     if response is None:
         try:
             data = artifacts.artifact_bytes(served.publication, served.kind, language)
@@ -125,16 +133,22 @@ def report_view(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     return _page(request, Served(publication, "page", immutable=False, switch=(own, request.path)))
 
 
-def _at(slug: str, year: int, digest: str) -> tuple[Publication, str]:
+def _at(slug: str, year: int, digest: str, kind: str, **options: Any) -> Served:
+    """The revision at its own address as served there: for ever the same bytes once superseded (a page then
+    says so), the latest revision's page revalidated."""
     found = selectors.publication_at(slug=slug, year=year, digest=digest)
-    return found.publication, reverse("kouka:report", args=[slug, year]) if found.superseded else ""
+    if kind != "page":
+        return Served(found.publication, kind, immutable=True, **options)
+    if not found.superseded:
+        return Served(found.publication, kind, immutable=False, **options)
+    return Served(found.publication, kind, immutable=True, latest_url=reverse("kouka:report", args=[slug, year]),
+                  superseded_at=found.latest.published_at, **options)
 
 
 def revision_view(request: HttpRequest, slug: str, year: int, digest: str) -> HttpResponse:
     """One revision at its own address; once superseded it says so and links to the latest, and never changes
     again (a reader may keep it for a year); the latest revision's revalidates."""
-    publication, latest_url = _at(slug, year, digest)
-    return _page(request, Served(publication, "page", immutable=bool(latest_url), latest_url=latest_url))
+    return _page(request, _at(slug, year, digest, "page"))
 
 
 def _download(request: HttpRequest, served: Served, slug: str, year: int, fmt: str) -> HttpResponse:
@@ -158,9 +172,13 @@ def export_view(request: HttpRequest, slug: str, year: int, fmt: str) -> HttpRes
 
 def revision_export_view(request: HttpRequest, slug: str, year: int, digest: str, fmt: str) -> HttpResponse:
     """A download of one revision at its own address: the same bytes for ever."""
-    publication, _latest = _at(slug, year, digest)
-    served = Served(publication, fmt, immutable=True, bom=request.GET.get("bom") != "0")
-    return _download(request, served, slug, year, fmt)
+    return _download(request, _at(slug, year, digest, fmt, bom=request.GET.get("bom") != "0"), slug, year, fmt)
+
+
+def revision_fragment_view(request: HttpRequest, slug: str, year: int, digest: str) -> HttpResponse:
+    """The CMS fragment of one revision (its HTML without the site's frame, for a city's own page, styled by
+    /publication.css): stored once, the same bytes for ever."""
+    return _stored(request, _at(slug, year, digest, "fragment"))
 
 
 def _text(measurement: Measurement | None) -> str:
