@@ -66,7 +66,8 @@ def test_upload_a_flattened_pdf_review_correct_fill_the_year_and_find_the_draft(
 
     # the source beside the field: the page and the text the amount was read from
     cost_source = page.locator("#source-p0_cost")
-    assert cost_source.inner_text().split() == ["読み取り元:", "1ページ", "12,400"], cost_source.inner_text()
+    source = cost_source.inner_text().split()
+    assert source[:2] == ["読み取り元:", "1ページ"] and source[2].endswith("行目") and source[3:] == ["12,400"], source
     assert page.locator("#id_p0_cost").input_value() == "12,400,000"
     assert page.locator("#id_fiscal_year").input_value() == ""
     year_row = page.locator(".review-row", has=page.locator("#id_fiscal_year"))

@@ -1,5 +1,6 @@
 """PDF, best effort: each page's tables through pdfplumber, and the lines of text outside them, in reading order."""
 
+import bisect
 import io
 import itertools
 import logging
@@ -331,12 +332,14 @@ def _page_blocks(page: "Page", page_number: int, tables: int) -> tuple[list[Bloc
     text_page = page.filter(outside) if boxes else page
     lines = [line for line in text_page.extract_text_lines(layout=False, strip=True) if str(line["text"]).strip()]
     laid_out = False  # the previous line was a row of columns: the next one joins its table
+    tops = sorted({round(float(line["top"]), 1) for line in lines})  # type: ignore[arg-type]
     for top, text in _paragraphs(lines, [box[1] for box in boxes]):
         if isinstance(text, list):
             tables += 0 if laid_out else 1
             items.append((top, 0, row(text, f"{page_number}ページ 表{tables}", tables)))
-        else:
-            items.append((top, 0, paragraph(text, f"{page_number}ページ")))
+        else:  # where on the page: the line of text (outside the tables) the paragraph starts on
+            line_number = bisect.bisect_left(tops, round(top, 1)) + 1
+            items.append((top, 0, paragraph(text, f"{page_number}ページ {line_number}行目")))
         laid_out = isinstance(text, list)
     blocks: list[Block] = []
     for _top, _order, item in sorted(items, key=lambda entry: (entry[0], entry[1])):
