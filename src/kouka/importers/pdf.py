@@ -332,7 +332,7 @@ def _page_blocks(page: "Page", page_number: int, tables: int) -> tuple[list[Bloc
     text_page = page.filter(outside) if boxes else page
     lines = [line for line in text_page.extract_text_lines(layout=False, strip=True) if str(line["text"]).strip()]
     laid_out = False  # the previous line was a row of columns: the next one joins its table
-    tops = sorted({round(float(line["top"]), 1) for line in lines})  # type: ignore[arg-type]
+    tops = sorted({round(float(line["top"]), 1) for line in lines})
     for top, text in _paragraphs(lines, [box[1] for box in boxes]):
         if isinstance(text, list):
             tables += 0 if laid_out else 1
