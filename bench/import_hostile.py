@@ -20,16 +20,7 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 import hostile_files  # noqa: E402
 
 MEASURE = ROOT / "tests" / "support" / "measure_import.py"
-FILES: list[tuple[str, str, Callable[[], bytes]]] = [
-    ("merged range over the whole sheet", "merged.xlsx", hostile_files.merged_whole_sheet),
-    ("stream inflating to 2 GiB", "inflating.pdf", hostile_files.inflating_stream),
-    ("a million text objects", "text-objects.pdf", hostile_files.million_text_objects),
-    ("40 KB of digits after 事業費：", "digits.txt", hostile_files.digits_after_cost),
-    ("20,000 ：", "colons.txt", hostile_files.colons),
-    ("70,000 pages", "pages.pdf", hostile_files.many_pages),
-    ("1.2 million cells", "cells.xlsx", hostile_files.many_cells),
-    ("15 MB of HTML", "large.html", hostile_files.large_html),
-]
+FILES: list[tuple[str, str, Callable[[], bytes]]] = [*hostile_files.NAMED]
 
 
 def main() -> None:

@@ -38,7 +38,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import servers
-from serve_public import Page, WrkResult, choose_pages, load, lua_script, opendata_database, run_wrk, synthesize
+from serve_public import (
+    Page,
+    WrkResult,
+    choose_pages,
+    load,
+    load_options,
+    lua_script,
+    opendata_database,
+    run_wrk,
+    synthesize,
+)
 
 BENCH = Path(__file__).resolve().parent
 RUNG_NAMES = ("raw WSGI", "static copy", "Django constant", "kouka stored page", "kouka first render",
@@ -171,19 +181,9 @@ def report(results: dict[str, list[Measured]], order: list[Rung], args: argparse
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bodies", type=int, default=100)
-    parser.add_argument("--years", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--pages", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=3)
+    load_options(parser, duration=10, warmup=3)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="comma-separated rung names to run (default: all)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kouka-ladder-"))
     processes = servers.Processes()

@@ -234,22 +234,27 @@ def report(rows: list[Row], args: argparse.Namespace, described: str) -> None:
             print(f"goal ≥ 300 requests/s with p99 < 50 ms ({row.server}): {'met' if met else 'NOT met'}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def load_options(parser: argparse.ArgumentParser, duration: int, warmup: int) -> None:
+    """The options of a run of wrk against servers of a synthetic set (this benchmark's and the ladder's)."""
     parser.add_argument("--bodies", type=int, default=100)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--source", type=Path, help="interchange files to load instead of a synthetic set")
-    parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--postgres-url", default="postgresql://postgres:postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--pages", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--duration", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=duration)
+    parser.add_argument("--warmup", type=int, default=warmup)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    load_options(parser, duration=20, warmup=5)
+    parser.add_argument("--source", type=Path, help="interchange files to load instead of a synthetic set")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--postgres-url", default="postgresql://postgres:postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     databases = [d for d in args.databases.split(",") if d]
     work = Path(tempfile.mkdtemp(prefix="kouka-serve-"))

@@ -34,14 +34,7 @@ import hostile_files  # noqa: E402
 GOAL_MS = 200.0
 PUBLIC_PAGE = "/m/isesaki/2022/"
 FILES: list[tuple[str, str, Callable[[], bytes]]] = [
-    ("merged range over the whole sheet", "merged.xlsx", hostile_files.merged_whole_sheet),
-    ("stream inflating to 2 GiB", "inflating.pdf", hostile_files.inflating_stream),
-    ("a million text objects", "text-objects.pdf", hostile_files.million_text_objects),
-    ("40 KB of digits after 事業費：", "digits.txt", hostile_files.digits_after_cost),
-    ("20,000 ：", "colons.txt", hostile_files.colons),
-    ("70,000 pages", "pages.pdf", hostile_files.many_pages),
-    ("1.2 million cells", "cells.xlsx", hostile_files.many_cells),
-    ("15 MB of HTML", "large.html", hostile_files.large_html),
+    *hostile_files.NAMED,
     ("a published page repeated 700 times (legal, seconds of reading)", "hanasato-large.html",
      lambda: hostile_files.repeated_report_page(ROOT / "tests" / "fixtures" / "import" / "hanasato-2021.html", 700)),
 ]

@@ -30,3 +30,13 @@ def example_path() -> Path:
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test of the web worlds uses every configured database: say so at collection, where pytest-django decides
+    which test databases to create (the ``world`` fixture's own marker comes too late for that), so that a run of
+    a few modules creates the PostgreSQL one as the whole suite does."""
+    aliases = list(django_settings.DATABASES)
+    for item in items:
+        if {"world", "synth_world"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.django_db(databases=aliases))

@@ -49,6 +49,17 @@ def inside_the_tests_transaction() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def counted() -> Counted:
+    return Counted()
+
+
+@pytest.fixture
+def front(counted: Counted) -> PublishedFront:
+    """The front over Django's application, whose answers ``counted`` counts."""
+    return PublishedFront(counted)
+
+
 def call(application: Any, path: str = REPORT, method: str = "GET", **headers: str) -> Answer:
     environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD=method, **headers)
     answered: list[Any] = []
@@ -67,29 +78,26 @@ def without_date(answer: Answer) -> Answer:
 
 @pytest.mark.parametrize("language", [{}, {"HTTP_ACCEPT_LANGUAGE": "en"}, {"HTTP_COOKIE": "django_language=en"}],
                          ids=["ja", "accept-en", "cookie-en"])
-def test_the_front_answers_as_django_does_without_asking_it(world: "World", language: dict[str, str]) -> None:
-    django = Counted()
-    front = PublishedFront(django)
+def test_the_front_answers_as_django_does_without_asking_it(world: "World", front: PublishedFront, counted: Counted,
+                                                             language: dict[str, str]) -> None:
     first = call(front, **language)
-    assert django.calls == 1 and first[0] == "200 OK", first[:2]
+    assert counted.calls == 1 and first[0] == "200 OK", first[:2]
     assert front.kept
     again = call(front, **language)
-    assert django.calls == 1, "the second reader was answered by Django again"
+    assert counted.calls == 1, "the second reader was answered by Django again"
     assert without_date(again) == without_date(first) == without_date(call(django_application, **language))
     assert again[1]["Content-Language"] == ("ja" if not language else "en")
     tag = again[1]["ETag"]
     held = call(front, HTTP_IF_NONE_MATCH=tag, **language)
-    assert django.calls == 1 and held[0] == "304 Not Modified" and held[2] == b""
+    assert counted.calls == 1 and held[0] == "304 Not Modified" and held[2] == b""
     assert without_date(held) == without_date(call(django_application, HTTP_IF_NONE_MATCH=tag, **language))
     assert call(front, HTTP_IF_NONE_MATCH='"another"', **language)[2] == first[2]
     head = call(front, method="HEAD", **language)
     assert head[0] == "200 OK" and head[2] == b"" and head[1]["Content-Length"] == str(len(first[2]))
-    assert django.calls == 1
+    assert counted.calls == 1
 
 
-def test_a_correction_is_served_at_once(world: "World") -> None:
-    django = Counted()
-    front = PublishedFront(django)
+def test_a_correction_is_served_at_once(world: "World", front: PublishedFront, counted: Counted) -> None:
     before = call(front)
     admin = world.client("kikaku")
     assert admin.post("/staff/2022/transition/correct/").status_code == 302
@@ -101,48 +109,42 @@ def test_a_correction_is_served_at_once(world: "World") -> None:
         admin.post(f"/staff/2022/transition/{step}/")
     admin.post("/staff/2022/transition/publish/", {"note": "実績値を訂正しました。"})
     after = call(front)
-    assert django.calls == 2, "the kept page of the superseded revision was served"
+    assert counted.calls == 2, "the kept page of the superseded revision was served"
     assert after[1]["ETag"] != before[1]["ETag"] and "実績値を訂正しました。" in after[2].decode()
-    assert without_date(call(front)) == without_date(after) and django.calls == 2
+    assert without_date(call(front)) == without_date(after) and counted.calls == 2
 
 
 @pytest.mark.parametrize("headers", [{"HTTP_COOKIE": "sessionid=abc"}, {"HTTP_COOKIE": "messages=xyz"},
                                      {"QUERY_STRING": "x=1"}, {"HTTP_HOST": "evil.example"},
                                      {"HTTP_IF_MODIFIED_SINCE": "Fri, 27 Nov 2026 00:00:00 GMT"}],
                          ids=["session", "messages", "query", "foreign-host", "if-modified-since-alone"])
-def test_what_the_front_leaves_to_django(world: "World", headers: dict[str, str]) -> None:
-    django = Counted()
-    front = PublishedFront(django)
+def test_what_the_front_leaves_to_django(world: "World", front: PublishedFront, counted: Counted,
+                                        headers: dict[str, str]) -> None:
     call(front)
-    assert django.calls == 1
+    assert counted.calls == 1
     call(front, **headers)
-    assert django.calls == 2
+    assert counted.calls == 2
 
 
-def test_a_signed_in_reader_gets_their_own_page(world: "World") -> None:
-    django = Counted()
-    front = PublishedFront(django)
+def test_a_signed_in_reader_gets_their_own_page(world: "World", front: PublishedFront, counted: Counted) -> None:
     anonymous = call(front)
     staff = world.client("kikaku")
     session = staff.cookies["sessionid"].value
     own = call(front, HTTP_COOKIE=f"sessionid={session}")
-    assert django.calls == 2 and own[2] != anonymous[2] and "private" in own[1]["Cache-Control"]
+    assert counted.calls == 2 and own[2] != anonymous[2] and "private" in own[1]["Cache-Control"]
 
 
-def test_unpublished_and_unknown_years_are_djangos_404(world: "World") -> None:
-    django = Counted()
-    front = PublishedFront(django)
+def test_unpublished_and_unknown_years_are_djangos_404(world: "World", front: PublishedFront, counted: Counted) -> None:
     for path in ("/m/isesaki/2023/", "/m/nowhere/2022/"):
         assert call(front, path)[0].startswith("404") and call(front, path)[0].startswith("404")
-    assert django.calls == 4
+    assert counted.calls == 4
 
 
-def test_kept_answers_are_bounded(world: "World") -> None:
-    django = Counted()
+def test_kept_answers_are_bounded(world: "World", counted: Counted) -> None:
     first = call(django_application)
-    front = PublishedFront(django, max_bytes=len(first[2]) + 10)
+    front = PublishedFront(counted, max_bytes=len(first[2]) + 10)
     call(front)
     call(front, HTTP_ACCEPT_LANGUAGE="en")  # a second answer: the first is dropped to stay in bounds
     assert len(front.kept) == 1 and front.size <= front.max_bytes
     call(front)
-    assert django.calls == 3
+    assert counted.calls == 3

@@ -8,6 +8,7 @@ table, the workbook as the zip of XML parts Excel writes (one sheet).
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 _CONTENT_TYPES = (
@@ -149,3 +150,16 @@ def repeated_report_page(page: Path, copies: int) -> bytes:
     head, rest = html.split("<body", 1)
     inner = rest.split(">", 1)[1].rsplit("</body>", 1)[0]
     return f"{head}<body>{inner * copies}</body></html>".encode()
+
+
+# The hostile files of issue 12.3 as the benchmarks name them: (what it is, a file name, how to make it).
+NAMED: list[tuple[str, str, Callable[[], bytes]]] = [
+    ("merged range over the whole sheet", "merged.xlsx", merged_whole_sheet),
+    ("stream inflating to 2 GiB", "inflating.pdf", inflating_stream),
+    ("a million text objects", "text-objects.pdf", million_text_objects),
+    ("40 KB of digits after 事業費：", "digits.txt", digits_after_cost),
+    ("20,000 ：", "colons.txt", colons),
+    ("70,000 pages", "pages.pdf", many_pages),
+    ("1.2 million cells", "cells.xlsx", many_cells),
+    ("15 MB of HTML", "large.html", large_html),
+]
