@@ -28,7 +28,6 @@ inside them) during the measured run, divided by its requests.
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -231,11 +230,7 @@ def main() -> None:
             for rung in order:
                 print(f"  {rung.name}: {rung.what}")
     finally:
-        processes.stop_all()
-        if args.keep:
-            print(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        servers.finish(processes, work, args.keep)
 
 
 if __name__ == "__main__":

@@ -283,13 +283,9 @@ def main() -> None:
             described = f"data: {origin}; pages: {', '.join(f'{p.name} {p.year}' for p in pages)}"
             report(rows, args, described)
     finally:
-        processes.stop_all()
+        servers.finish(processes, work, args.keep)
         if postgres_name is not None:
             drop_postgres_database(args.postgres_url, postgres_name)
-        if args.keep:
-            print(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

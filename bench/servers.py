@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -96,6 +97,15 @@ def interrupts_as_exceptions() -> Iterator[None]:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def finish(processes: Processes, work: Path, keep: bool) -> None:
+    """Stop every server a benchmark started and remove its work folder (or say where it was kept)."""
+    processes.stop_all()
+    if keep:
+        print(f"work folder kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:

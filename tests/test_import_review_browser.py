@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browser_support import axe_violations, horizontal_overflow, save_screenshot
+from browser_support import axe_violations, horizontal_overflow, save_screenshot, signed_in_page
 from paths import ROOT
 from review_support import form_pdf
 
@@ -21,17 +21,6 @@ pytestmark = pytest.mark.browser
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM is used between synchronous browser calls
 
 ARTIFACTS = ROOT / "artifacts" / "import-review"
-
-
-def sign_in(browser: "Browser", site: str, username: str) -> "Page":
-    page = browser.new_page(locale="ja-JP", bypass_csp=True)
-    page.set_default_timeout(20_000)
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill("kouka-demo")
-    page.get_by_role("button", name="ログイン").click()
-    page.wait_for_load_state()
-    return page
 
 
 def shots(page: "Page", name: str) -> dict[str, int]:
@@ -57,7 +46,7 @@ def test_upload_a_flattened_pdf_review_correct_fill_the_year_and_find_the_draft(
         site: str, browser: "Browser", queue_worker: Any, tmp_path: Path) -> None:
     pdf = tmp_path / "isesaki-yoshiki2.pdf"
     pdf.write_bytes(form_pdf())
-    page = sign_in(browser, site, "kikaku")
+    page = signed_in_page(browser, site, "kikaku", timeout=20_000)
     page.goto(f"{site}/staff/import/")
     overflow = shots(page, "01-upload")
     page.get_by_label("ファイル（テキスト、HTML、Excel、PDF、kouka JSON）").set_input_files(str(pdf))

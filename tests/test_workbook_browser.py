@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browser_support import axe_violations, horizontal_overflow, save_screenshot
+from browser_support import axe_violations, horizontal_overflow, save_screenshot, signed_in_page
 from exchange_support import Clerk
 from paths import ROOT
 
@@ -39,17 +39,6 @@ class Steps:
         self.violations[name] = axe_violations(page)
 
 
-def sign_in(browser: "Browser", site: str, username: str) -> "Page":
-    page = browser.new_page(locale="ja-JP", bypass_csp=True)
-    page.set_default_timeout(15_000)
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill("kouka-demo")
-    page.get_by_role("button", name="ログイン").click()
-    page.wait_for_load_state()
-    return page
-
-
 def fill_as_a_clerk(path: Path) -> Path:
     clerk = Clerk(path.read_bytes())
     clerk.fill({
@@ -65,7 +54,7 @@ def fill_as_a_clerk(path: Path) -> Path:
 def test_download_fill_upload_review_confirm(site: str, browser: "Browser", queue_worker: Any,
                                              tmp_path: Path) -> None:
     steps = Steps()
-    page = sign_in(browser, site, "shoko")
+    page = signed_in_page(browser, site, "shoko")
     page.goto(f"{site}/staff/2023/")
     page.get_by_role("link", name="担当課の記入シート（Excel）の書き出し・取込").click()
     page.get_by_role("heading", name="令和5年度 担当課の記入シート（Excel）").wait_for()
@@ -94,7 +83,7 @@ def test_download_fill_upload_review_confirm(site: str, browser: "Browser", queu
     assert "27人" in page.locator("table").first.inner_text() or "27人" in page.content()
     steps.check(page, "04-project")
 
-    admin = sign_in(browser, site, "kikaku")
+    admin = signed_in_page(browser, site, "kikaku")
     admin.goto(f"{site}/staff/2023/history/")
     admin.get_by_text("令和5年度の記入シート（商工労働課）を取り込みました（2件の変更）").wait_for()
     history = admin.content()

@@ -7,6 +7,7 @@ cycle's revision on, so a cycle's latest publication is the one whose revision i
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -75,6 +76,7 @@ def publication_latest(*, slug: str, year: int, with_document: bool = False) -> 
 PUBLICATION_NAMING = ("id", "cycle_id", "revision", "published_at", "digest")  # what publication_digest reads
 
 
+@cache
 def _latest_version_sql() -> str:
     publication, cycle = Publication._meta.db_table, Cycle._meta.db_table
     municipality = Municipality._meta.db_table
