@@ -10,8 +10,9 @@ A later migration that makes Django remake ``kouka_searchentry`` on SQLite (alte
 these triggers again.
 """
 
-import django.db.models.deletion
 from django.db import DatabaseError, migrations, models, transaction
+
+from kouka.web.migrations._shapes import after, belongs_to, indexes, key
 
 SQLITE_INDEX = [
     "CREATE VIRTUAL TABLE kouka_search_fts USING fts5(text, content='kouka_searchentry', content_rowid='id', "
@@ -83,30 +84,18 @@ def fill(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-
-    dependencies = [
-        ('kouka', '0006_people'),
-    ]
-
+    dependencies = [after("0006_people")]
     operations = [
-        migrations.CreateModel(
-            name='SearchEntry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('project_number', models.PositiveSmallIntegerField(verbose_name='事業番号')),
-                ('title', models.TextField(verbose_name='事業名')),
-                ('kpis', models.JSONField(default=list)),
-                ('text', models.TextField()),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE,
-                                            related_name='search_entries', to='kouka.cycle')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE,
-                                                   related_name='search_entries', to='kouka.municipality')),
-            ],
-            options={
-                'indexes': [models.Index(fields=['-fiscal_year', 'cycle', 'project_number'], name='search_order')],
-            },
-        ),
+        migrations.CreateModel(name="SearchEntry", fields=[
+            key(),
+            ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="年度")),
+            ("project_number", models.PositiveSmallIntegerField(verbose_name="事業番号")),
+            ("title", models.TextField(verbose_name="事業名")),
+            ("kpis", models.JSONField(default=list)),
+            ("text", models.TextField()),
+            belongs_to("cycle", "search_entries"),
+            belongs_to("municipality", "search_entries"),
+        ], options={"indexes": indexes(("search_order", ["-fiscal_year", "cycle", "project_number"]))}),
         migrations.RunPython(create_index, drop_index),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
