@@ -25,6 +25,9 @@ def circled(number: int) -> str:
 
 
 class Severity(StrEnum):
+    """How much a finding weighs: an error stops publishing (the publish gate lists it first), a warning asks for
+    a look before publishing, info only notes how something was read (a period assumed, the national form's legend)."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

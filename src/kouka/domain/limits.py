@@ -67,7 +67,7 @@ FORBIDDEN_IN_LINE = re.compile(f"[{CONTROL_CLASS}{LINE_BREAK_CLASS}]")
 # Report.
 REPORT_TITLE = TextLimit(gettext_noop("表題"), 300)
 PARAGRAPH = TextLimit(gettext_noop("本文"), 8000, multiline=True)
-STATED_TOTAL_LABEL = TextLimit(gettext_noop("交付額の見出し"), 100)
+STATED_TOTAL_LABEL = TextLimit(gettext_noop("交付額の見出し"), 100)  # the heading of the stated total: 本市交付額
 SOURCE = TextLimit(gettext_noop("出典"), 2000)
 PROGRAM_NAME = TextLimit(gettext_noop("交付金の名称"), 200, required=True)
 BODY_NAME = TextLimit(gettext_noop("団体名"), 60)
@@ -76,18 +76,18 @@ PREFECTURE = TextLimit(gettext_noop("都道府県"), 20)
 # Project.
 PROJECT_TITLE = TextLimit(gettext_noop("事業名"), 300, required=True)
 DEPARTMENT = TextLimit(gettext_noop("担当課"), 60, required=True)
-COST_LABEL = TextLimit(gettext_noop("事業費の見出し"), 50)
-KPI_SCOPE_LABEL = TextLimit(gettext_noop("成果目標の対象"), 100)
-CATEGORY_TEXT = TextLimit(gettext_noop("評価の表記"), 500, multiline=True)
-KEY = TextLimit(gettext_noop("識別子"), 200)
-REVIEWER_LABEL = TextLimit(gettext_noop("意見の見出し"), 40)
+COST_LABEL = TextLimit(gettext_noop("事業費の見出し"), 50)  # 事業費, or the city's own heading for it
+KPI_SCOPE_LABEL = TextLimit(gettext_noop("成果目標の対象"), 100)  # whose KPIs they are: 群馬県全体
+CATEGORY_TEXT = TextLimit(gettext_noop("評価の表記"), 500, multiline=True)  # an assessment in the city's words
+KEY = TextLimit(gettext_noop("識別子"), 200)  # a project's or KPI's identity across years
+REVIEWER_LABEL = TextLimit(gettext_noop("意見の見出し"), 40)  # the city's heading: 推進会議の評価
 
 # KPI.
 KPI_NAME = TextLimit(gettext_noop("成果目標"), 300, required=True)
 UNIT = TextLimit(gettext_noop("単位"), 20)
-FIGURE_TEXT = TextLimit(gettext_noop("値の表記"), 100)
-FIGURE_NOTE = TextLimit(gettext_noop("値の注記"), 100)
-MARK = TextLimit(gettext_noop("評価記号"), 10)
+FIGURE_TEXT = TextLimit(gettext_noop("値の表記"), 100)  # a figure as written: 11,788億円（令和元年）
+FIGURE_NOTE = TextLimit(gettext_noop("値の注記"), 100)  # a qualifier's wording: 県において集計中
+MARK = TextLimit(gettext_noop("評価記号"), 10)  # the city's own mark of a year: ◎ ○ △ ×
 
 # Comments and notes typed on the site.
 COMMENT = TextLimit(gettext_noop("コメント"), 4000, multiline=True)
@@ -101,39 +101,69 @@ TOKEN_NAME = TextLimit(gettext_noop("トークンの名前"), 100, required=True
 # The city's word for each field of the interchange document, by the object that holds it: what a message
 # names instead of the field's code name (a path such as $.reports[0].projects[1].verification[2]).
 LABELS: dict[tuple[str, str], str] = {
-    ("report", "title"): gettext_noop("表題"), ("report", "introduction"): gettext_noop("はじめに"),
-    ("report", "source"): gettext_noop("出典"), ("report", "stated_total_label"): gettext_noop("交付額の見出し"),
-    ("report", "stated_total_yen"): gettext_noop("交付額"), ("report", "fiscal_year"): gettext_noop("報告の年度"),
+    ("report", "title"): gettext_noop("表題"),
+    ("report", "introduction"): gettext_noop("はじめに"),
+    ("report", "source"): gettext_noop("出典"),
+    ("report", "stated_total_label"): gettext_noop("交付額の見出し"),
+    ("report", "stated_total_yen"): gettext_noop("交付額"),
+    ("report", "fiscal_year"): gettext_noop("報告の年度"),
     ("report", "projects"): gettext_noop("事業"),
-    ("municipality", "name"): gettext_noop("団体名"), ("municipality", "prefecture"): gettext_noop("都道府県"),
+
+    ("municipality", "name"): gettext_noop("団体名"),
+    ("municipality", "prefecture"): gettext_noop("都道府県"),
     ("municipality", "code"): gettext_noop("団体コード"),
-    ("program", "name"): gettext_noop("交付金の名称"), ("program", "rate"): gettext_noop("交付率"),
-    ("project", "number"): gettext_noop("事業番号"), ("project", "title"): gettext_noop("事業名"),
-    ("project", "title_notes"): gettext_noop("事業名の注記"), ("project", "departments"): gettext_noop("担当課"),
-    ("project", "period"): gettext_noop("事業期間"), ("project", "summary"): gettext_noop("事業概要"),
-    ("project", "kind"): gettext_noop("事業の区分"), ("project", "lead_body"): gettext_noop("主体となる団体"),
+
+    ("program", "name"): gettext_noop("交付金の名称"),
+    ("program", "rate"): gettext_noop("交付率"),
+
+    ("project", "number"): gettext_noop("事業番号"),
+    ("project", "title"): gettext_noop("事業名"),
+    ("project", "title_notes"): gettext_noop("事業名の注記"),
+    ("project", "departments"): gettext_noop("担当課"),
+    ("project", "period"): gettext_noop("事業期間"),
+    ("project", "summary"): gettext_noop("事業概要"),
+    ("project", "kind"): gettext_noop("事業の区分"),
+    ("project", "lead_body"): gettext_noop("主体となる団体"),
     ("project", "partner_bodies"): gettext_noop("連携団体"),
-    ("project", "cost_label"): gettext_noop("事業費の見出し"), ("project", "cost_yen"): gettext_noop("事業費"),
+    ("project", "cost_label"): gettext_noop("事業費の見出し"),
+    ("project", "cost_yen"): gettext_noop("事業費"),
     ("project", "grant_yen"): gettext_noop("交付金充当額"),
     ("project", "kpi_scope_label"): gettext_noop("成果目標の対象"),
-    ("project", "kpi_notes"): gettext_noop("成果目標の注記"), ("project", "kpis"): gettext_noop("成果目標"),
+    ("project", "kpi_notes"): gettext_noop("成果目標の注記"),
+    ("project", "kpis"): gettext_noop("成果目標"),
     ("project", "verification"): gettext_noop("まとめ（検証結果）"),
-    ("project", "figure_captions"): gettext_noop("図や写真の説明"), ("project", "notes"): gettext_noop("事業の説明"),
+    ("project", "figure_captions"): gettext_noop("図や写真の説明"),
+    ("project", "notes"): gettext_noop("事業の説明"),
     ("project", "reviewer_opinion"): gettext_noop("外部有識者の意見"),
     ("project", "reviewer_label"): gettext_noop("意見の見出し"),
-    ("project", "council_remarks"): gettext_noop("議会の意見"), ("project", "review_response"): gettext_noop("対応"),
-    ("project", "evaluation"): gettext_noop("事業の評価"), ("project", "next_direction"): gettext_noop("今後の方針"),
+    ("project", "council_remarks"): gettext_noop("議会の意見"),
+    ("project", "review_response"): gettext_noop("対応"),
+    ("project", "evaluation"): gettext_noop("事業の評価"),
+    ("project", "next_direction"): gettext_noop("今後の方針"),
     ("project", "direction_reason"): gettext_noop("今後の方針の理由"),
     ("project", "key"): gettext_noop("事業の識別子"),
-    ("kpi", "number"): gettext_noop("成果目標番号"), ("kpi", "name"): gettext_noop("成果目標"),
-    ("kpi", "unit"): gettext_noop("単位"), ("kpi", "direction"): gettext_noop("目標の向き"),
+
+    ("kpi", "number"): gettext_noop("成果目標番号"),
+    ("kpi", "name"): gettext_noop("成果目標"),
+    ("kpi", "unit"): gettext_noop("単位"),
+    ("kpi", "direction"): gettext_noop("目標の向き"),
     ("kpi", "scope"): gettext_noop("成果目標の範囲"),
-    ("kpi", "target_kind"): gettext_noop("目標値の書き方"), ("kpi", "baseline"): gettext_noop("基準値"),
-    ("kpi", "baseline_year"): gettext_noop("基準値の年度"), ("kpi", "targets"): gettext_noop("目標値"),
-    ("kpi", "actuals"): gettext_noop("実績値"), ("kpi", "marks"): gettext_noop("評価記号"),
-    ("kpi", "notes"): gettext_noop("注記"), ("kpi", "key"): gettext_noop("成果目標の識別子"),
-    ("measurement", "value"): gettext_noop("値"), ("measurement", "unit"): gettext_noop("値の単位"),
-    ("measurement", "status"): gettext_noop("値の状態"), ("measurement", "reference"): gettext_noop("値の対象時点"),
-    ("measurement", "text"): gettext_noop("値の表記"), ("measurement", "note"): gettext_noop("値の注記"),
-    ("categorised", "category"): gettext_noop("区分"), ("categorised", "text"): gettext_noop("評価の表記"),
+    ("kpi", "target_kind"): gettext_noop("目標値の書き方"),
+    ("kpi", "baseline"): gettext_noop("基準値"),
+    ("kpi", "baseline_year"): gettext_noop("基準値の年度"),
+    ("kpi", "targets"): gettext_noop("目標値"),
+    ("kpi", "actuals"): gettext_noop("実績値"),
+    ("kpi", "marks"): gettext_noop("評価記号"),
+    ("kpi", "notes"): gettext_noop("注記"),
+    ("kpi", "key"): gettext_noop("成果目標の識別子"),
+
+    ("measurement", "value"): gettext_noop("値"),
+    ("measurement", "unit"): gettext_noop("値の単位"),
+    ("measurement", "status"): gettext_noop("値の状態"),
+    ("measurement", "reference"): gettext_noop("値の対象時点"),
+    ("measurement", "text"): gettext_noop("値の表記"),
+    ("measurement", "note"): gettext_noop("値の注記"),
+
+    ("categorised", "category"): gettext_noop("区分"),
+    ("categorised", "text"): gettext_noop("評価の表記"),
 }

@@ -47,7 +47,7 @@ class CellEntry:
 
     ref: FieldRef
     sheet: str
-    cell: str
+    cell: str  # A1 notation
     shown: CellValue
 
 

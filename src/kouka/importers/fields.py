@@ -33,9 +33,9 @@ class Entry:
     """A value as the document labels it: 事業費（千円） | 12,345 → field COST, remark 千円."""
 
     field: Field
-    remark: str
+    remark: str  # what the label adds in brackets: 千円, 速報値 ("" for none)
     value: str
-    label: str
+    label: str  # as printed
     block: Block
 
 

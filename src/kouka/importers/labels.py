@@ -43,8 +43,8 @@ class Field(StrEnum):
     TOTAL = "total"
     MUNICIPALITY = "municipality"
     FISCAL_YEAR = "fiscal_year"
-    PROGRAM = "program"
-    KIND = "kind"
+    PROGRAM = "program"  # the grant's name (地方創生推進交付金 …)
+    KIND = "kind"  # 単独事業 or 広域連携事業
 
 
 # label → field; the key of each label is compared, so spelling variants of width and spacing need no entry.
@@ -140,9 +140,9 @@ class Column(StrEnum):
     BASELINE = "baseline"
     TARGET = "target"
     ACTUAL = "actual"
-    RATE = "rate"
-    MARK = "mark"
-    TARGET_DATE = "target_date"
+    RATE = "rate"  # 達成率 as printed (kouka derives it from the figures)
+    MARK = "mark"  # ◎○△× or 達成/未達成
+    TARGET_DATE = "target_date"  # when the target is to be met (目標年度)
     NUMBER = "number"
 
 
@@ -191,49 +191,29 @@ def column_of(header: str) -> tuple[Column, str] | None:
     return None
 
 
-# The national four-level effect scale, most specific wording first.
-EFFECT_WORDS: tuple[tuple[str, EffectLevel], ...] = (
-    ("非常に効果的", EffectLevel.VERY_EFFECTIVE),
-    ("非常に効果があ", EffectLevel.VERY_EFFECTIVE),
-    ("非常に有効", EffectLevel.VERY_EFFECTIVE),
-    ("相当程度効果", EffectLevel.CONSIDERABLE),
-    ("相当程度の効果", EffectLevel.CONSIDERABLE),
-    ("相当程度有効", EffectLevel.CONSIDERABLE),
-    ("効果がなかった", EffectLevel.NOT_EFFECTIVE),
-    ("効果が無かった", EffectLevel.NOT_EFFECTIVE),
-    ("効果が見られなかった", EffectLevel.NOT_EFFECTIVE),
-    ("効果がみられなかった", EffectLevel.NOT_EFFECTIVE),
-    ("効果がなかったもの", EffectLevel.NOT_EFFECTIVE),
-    ("効果があった", EffectLevel.EFFECTIVE),
-    ("効果的であった", EffectLevel.EFFECTIVE),
-    ("効果が認められた", EffectLevel.EFFECTIVE),
-    ("有効であった", EffectLevel.EFFECTIVE),
-)
+def _by_meaning(groups: dict[T, tuple[str, ...]]) -> tuple[tuple[str, T], ...]:
+    """(word, meaning) pairs in the order written: the meanings in turn, each one's words in turn."""
+    return tuple((word, meaning) for meaning, words in groups.items() for word in words)
+
+
+# The national four-level effect scale: the first wording found in a text says its level, so the more specific
+# wordings come first (非常に効果的であった holds 効果的であった, 相当程度効果があった holds 効果があった).
+EFFECT_WORDS: tuple[tuple[str, EffectLevel], ...] = _by_meaning({
+    EffectLevel.VERY_EFFECTIVE: ("非常に効果的", "非常に効果があ", "非常に有効"),
+    EffectLevel.CONSIDERABLE: ("相当程度効果", "相当程度の効果", "相当程度有効"),
+    EffectLevel.NOT_EFFECTIVE: ("効果がなかった", "効果が無かった", "効果が見られなかった", "効果がみられなかった",
+                                "効果がなかったもの"),
+    EffectLevel.EFFECTIVE: ("効果があった", "効果的であった", "効果が認められた", "有効であった"),
+})
 
 # Next-year directions in the sets cities use; longer wording first so 改善し事業継続 is not read as 事業継続.
-DIRECTION_WORDS: tuple[tuple[str, NextDirection], ...] = (
-    ("追加等更に発展", NextDirection.EXPAND),
-    ("更に発展", NextDirection.EXPAND),
-    ("事業の発展", NextDirection.EXPAND),
-    ("事業拡大", NextDirection.EXPAND),
-    ("拡充", NextDirection.EXPAND),
-    ("改善し事業継続", NextDirection.IMPROVE),
-    ("見直し", NextDirection.IMPROVE),
-    ("改善", NextDirection.IMPROVE),
-    ("事業の中止", NextDirection.DISCONTINUE),
-    ("事業中止", NextDirection.DISCONTINUE),
-    ("廃止", NextDirection.DISCONTINUE),
-    ("中止", NextDirection.DISCONTINUE),
-    ("予定通り事業終了", NextDirection.COMPLETE),
-    ("事業・期間の終了", NextDirection.COMPLETE),
-    ("期間の終了", NextDirection.COMPLETE),
-    ("事業終了", NextDirection.COMPLETE),
-    ("終了", NextDirection.COMPLETE),
-    ("現状通り事業継続", NextDirection.CONTINUE),
-    ("事業の継続", NextDirection.CONTINUE),
-    ("事業継続", NextDirection.CONTINUE),
-    ("継続", NextDirection.CONTINUE),
-)
+DIRECTION_WORDS: tuple[tuple[str, NextDirection], ...] = _by_meaning({
+    NextDirection.EXPAND: ("追加等更に発展", "更に発展", "事業の発展", "事業拡大", "拡充"),
+    NextDirection.IMPROVE: ("改善し事業継続", "見直し", "改善"),
+    NextDirection.DISCONTINUE: ("事業の中止", "事業中止", "廃止", "中止"),
+    NextDirection.COMPLETE: ("予定通り事業終了", "事業・期間の終了", "期間の終了", "事業終了", "終了"),
+    NextDirection.CONTINUE: ("現状通り事業継続", "事業の継続", "事業継続", "継続"),
+})
 
 # Judgements printed beside figures (○ 達成, × 未達成, － 判定対象外): derived from the figures, which kouka
 # judges itself (kouka.domain.rules.judge_kpi), so they are read as such and not stored.

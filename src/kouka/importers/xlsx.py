@@ -18,17 +18,19 @@ from kouka.importers.errors import UnreadableDocumentError
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "○" if value else ""
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        number = Decimal(repr(value))
-        return str(int(number)) if number == number.to_integral_value() else format(number.normalize(), "f")
-    if isinstance(value, datetime | date):
-        return f"{value.year}年{value.month}月"
+    """A cell as text: 1.5 → "1.5", 3.0 → "3", a date → 2023年4月, TRUE → ○, empty → ""."""
+    match value:
+        case None:
+            return ""
+        case bool():
+            return "○" if value else ""
+        case int():
+            return str(value)
+        case float():
+            number = Decimal(repr(value))
+            return str(int(number)) if number == number.to_integral_value() else format(number.normalize(), "f")
+        case datetime() | date():
+            return f"{value.year}年{value.month}月"
     return str(value).replace("\r\n", "\n").strip()
 
 

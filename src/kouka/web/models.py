@@ -95,7 +95,7 @@ class Cycle(models.Model):
     publish_date = models.DateField("公表予定日", null=True, blank=True)
 
     class Meta:
-        ordering = ("-fiscal_year",)
+        ordering = ("-fiscal_year",)  # the latest year first
         constraints = (models.UniqueConstraint(fields=["municipality", "fiscal_year"], name="cycle_unique_year"),)
 
     def __str__(self) -> str:
@@ -391,12 +391,19 @@ class SearchEntry(models.Model):
 
     class Meta:
         indexes = (models.Index(fields=["-fiscal_year", "cycle", "project_number"], name="search_order"),)
+
+
 class TaskKind(models.TextChoices):
+    """What an uploaded file is read as: a published report (or kouka's data), or a department's filled workbook."""
+
     REPORT = "report", gettext_lazy("公表資料・データの取込")
     WORKBOOK = "workbook", gettext_lazy("記入シートの取込")
 
 
 class TaskState(models.TextChoices):
+    """How far the task queue has got with an uploaded file: waiting, being read, read (its result then waits for
+    someone to confirm or cancel it) or not readable (``UploadTask.message`` says why, in the uploader's words)."""
+
     QUEUED = "queued", gettext_lazy("順番待ち")
     RUNNING = "running", gettext_lazy("読み込み中")
     DONE = "done", gettext_lazy("読み込み完了")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from kouka.web.api import api
 from kouka.web.forms import LoginForm
@@ -8,7 +8,14 @@ from kouka.web.views import carry, errors, imports, language, parts, people, pub
 
 app_name = "kouka"
 
-kouka_patterns = [
+# One revision of a year's publication: /m/<slug>/<year>/r/<digest>/….
+revision_patterns = [
+    path("", public.revision_view, name="revision"),
+    path("export/<str:fmt>/", public.revision_export_view, name="revision_export"),
+    path("fragment.html", public.revision_fragment_view, name="revision_fragment"),
+]
+
+kouka_patterns: list[URLPattern | URLResolver] = [
     path("", public.index, name="index"),
     path("search/", public.search, name="search"),
     path("publication.css", public.publication_css, name="publication_css"),
@@ -16,11 +23,7 @@ kouka_patterns = [
     path("m/<slug:slug>/<int:year>/", public.report_view, name="report"),
     path("m/<slug:slug>/<int:year>/kpi/<int:project>/<int:kpi>/", public.kpi_view, name="kpi"),
     path("m/<slug:slug>/<int:year>/export/<str:fmt>/", public.export_view, name="export"),
-    path("m/<slug:slug>/<int:year>/r/<str:digest>/", public.revision_view, name="revision"),
-    path("m/<slug:slug>/<int:year>/r/<str:digest>/export/<str:fmt>/", public.revision_export_view,
-         name="revision_export"),
-    path("m/<slug:slug>/<int:year>/r/<str:digest>/fragment.html", public.revision_fragment_view,
-         name="revision_fragment"),
+    path("m/<slug:slug>/<int:year>/r/<str:digest>/", include(revision_patterns)),
     path("m/<slug:slug>/<int:year>/datapackage.json", public.datapackage_view, name="datapackage"),
     path("catalog.json", public.catalog_view, name="catalog"),
     path("stats/", stats.national, name="stats"),

@@ -37,7 +37,7 @@ SOURCES_PER_PAGE = 100
 class Cell:
     text: str
     href: str
-    judgement: str = ""
+    judgement: str = ""  # the Judgement a share counts (met, not_met, …), which colours it
 
 
 @dataclass(frozen=True)
