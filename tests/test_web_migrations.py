@@ -27,7 +27,7 @@ PREVIOUS = ("kouka", "0001_initial")
 # What each migration does, as the SHA-256 (first 16 hex digits) of its dependencies and operations in the
 # canonical form below, recorded when it was written. Databases and the backups of older releases hold these
 # migrations as applied; one that changed would leave their schema different from a new database's. The
-# migrations were rewritten compactly once (with kouka.web.migrations._shapes); their digests, and the SQL
+# migrations were rewritten compactly once (with kouka.web.migrations.shapes); their digests, and the SQL
 # `sqlmigrate` prints on SQLite and PostgreSQL, were the same before and after.
 SHIPPED = {
     "0001_initial": "2b04b97c7ca007c5",

@@ -1,12 +1,12 @@
 """The first schema: municipalities with their departments and members; a fiscal year's cycle with its projects,
 their KPIs and comments; publications and the history of changes. Written compactly with the pieces of
-``_shapes``; what it does is what Django generated (tests/test_web_migrations.py)."""
+``shapes``; what it does is what Django generated (tests/test_web_migrations.py)."""
 
 from django.conf import settings
 from django.db import migrations, models
 from django.db.models.deletion import CASCADE
 
-from kouka.web.migrations._shapes import add, belongs_to, key, person, unique
+from kouka.web.migrations.shapes import add, belongs_to, key, person, unique
 
 ROLES = [("admin", "企画担当（管理者）"), ("editor", "担当課（編集者）"), ("reviewer", "外部有識者・確認者")]
 STATES = [("draft", "作成中"), ("submitted", "提出済み"), ("reviewed", "確認済み"), ("published", "公表済み")]

@@ -1,11 +1,11 @@
 """KpiFact: one row per KPI (and one per project) of every cycle's latest publication, for the national
-statistics. Written compactly with the pieces of ``_shapes`` (tests/test_web_migrations.py)."""
+statistics. Written compactly with the pieces of ``shapes`` (tests/test_web_migrations.py)."""
 
 from __future__ import annotations
 
 from django.db import migrations, models
 
-from kouka.web.migrations._shapes import after, belongs_to, indexes, key
+from kouka.web.migrations.shapes import after, belongs_to, indexes, key
 
 
 def text(length: int, label: str, blank: bool = False) -> models.CharField[str, str]:

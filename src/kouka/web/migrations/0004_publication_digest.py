@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from kouka.web.migrations._shapes import add, after
+from kouka.web.migrations.shapes import add, after
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 """The statistics' rollups: a prefecture's (AreaRollup) and a municipality's (BodyRollup) counts per year, kind
 and unit group, and how far the facts have been rolled up (RollupState). Written compactly with the pieces of
-``_shapes`` (tests/test_web_migrations.py)."""
+``shapes`` (tests/test_web_migrations.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import migrations, models
 
-from kouka.web.migrations._shapes import after, belongs_to, indexes, key
+from kouka.web.migrations.shapes import after, belongs_to, indexes, key
 
 COUNTS = ("reports", "reports_any", "projects", "wide_area_projects", "cost_yen", "grant_yen", "met", "not_met",
           "pending", "not_judgeable", "preliminary")

@@ -1,5 +1,5 @@
 """People: a member's display name, a forced password change and the form's version; API tokens. Written
-compactly with the pieces of ``_shapes`` (tests/test_web_migrations.py)."""
+compactly with the pieces of ``shapes`` (tests/test_web_migrations.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models.deletion import SET_NULL
 
-from kouka.web.migrations._shapes import add, after, belongs_to, key, person
+from kouka.web.migrations.shapes import add, after, belongs_to, key, person
 
 SCOPES = [("read", "公表データの読み取り"), ("write", "担当課の実績値・まとめの入力")]
 

@@ -12,7 +12,7 @@ these triggers again.
 
 from django.db import DatabaseError, migrations, models, transaction
 
-from kouka.web.migrations._shapes import after, belongs_to, indexes, key
+from kouka.web.migrations.shapes import after, belongs_to, indexes, key
 
 SQLITE_INDEX = [
     "CREATE VIRTUAL TABLE kouka_search_fts USING fts5(text, content='kouka_searchentry', content_rowid='id', "

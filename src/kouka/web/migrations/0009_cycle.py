@@ -1,5 +1,5 @@
 """The year's cycle: the planning division's deadlines, each department's part (submitted, returned with a
-reason, confirmed) and the notices sent. Written compactly with the pieces of ``_shapes``
+reason, confirmed) and the notices sent. Written compactly with the pieces of ``shapes``
 (tests/test_web_migrations.py)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models.deletion import CASCADE
 
-from kouka.web.migrations._shapes import add, after, belongs_to, key
+from kouka.web.migrations.shapes import add, after, belongs_to, key
 
 PART_STATES = [("open", "作成中"), ("submitted", "提出済み"), ("returned", "差し戻し"), ("confirmed", "確認済み")]
 DEADLINES = (("publish_date", "公表予定日"), ("review_deadline", "確認期限"), ("submit_deadline", "提出期限"))

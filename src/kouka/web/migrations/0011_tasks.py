@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from kouka.web.migrations._shapes import after, belongs_to, key
+from kouka.web.migrations.shapes import after, belongs_to, key
 
 KINDS = [("report", "公表資料・データの取込"), ("workbook", "記入シートの取込")]
 STATES = [("queued", "順番待ち"), ("running", "読み込み中"), ("done", "読み込み完了"), ("failed", "読み込めませんでした")]

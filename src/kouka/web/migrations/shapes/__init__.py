@@ -1,4 +1,4 @@
-"""The pieces the migrations repeat, written once (the migration loader skips modules whose name starts with _).
+"""The pieces the migrations repeat, written once (a package: the migration loader reads modules only).
 
 Each call returns new objects, as Django wants a field instance per model. A migration that has been applied
 never changes what it does: tests/test_web_migrations.py compares every migration's operations and SQL with
