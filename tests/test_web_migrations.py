@@ -61,10 +61,11 @@ def canonical(value: Any) -> Any:
 
 
 def test_a_migration_once_written_does_the_same_for_ever() -> None:
+    """Every migration's digest is the one recorded (a new migration's is added to SHIPPED when it is written)."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     done = {}
-    for (app, name), migration in loader.disk_migrations.items():
-        if app == "kouka" and name in SHIPPED:
+    for (app, name), migration in sorted(loader.disk_migrations.items()):
+        if app == "kouka":
             text = json.dumps(canonical({"dependencies": migration.dependencies, "initial": migration.initial,
                                          "replaces": migration.replaces, "operations": migration.operations}),
                               ensure_ascii=False, sort_keys=True)
