@@ -16,7 +16,7 @@ from kouka.domain.i18n import _, gettext_noop
 from kouka.domain.jpnumbers import format_yen
 from kouka.domain.model import Report
 from kouka.domain.notation import write_measurement
-from kouka.domain.rules import JUDGEMENT_LABELS, judge_kpi, report_total
+from kouka.domain.rules import judge_kpi, report_total
 
 FileArg = Annotated[Path, typer.Argument(help=_("交換形式のJSONファイル"))]
 YearOpt = Annotated[int | None, typer.Option("--year", help=_("年度（西暦）"))]
@@ -57,7 +57,7 @@ def show(file: FileArg, year: YearOpt = None) -> None:
     for project in report.projects:
         for kpi in project.kpis:
             result = judge_kpi(kpi, report.fiscal_year)
-            mark = JUDGEMENT_LABELS[result.judgement] + ("（速報値）" if result.preliminary else "")
+            mark = result.label + (_("（速報値）") if result.preliminary else "")
             kpis.add_row(
                 circled(project.number), f"{circled(kpi.number)} {kpi.name}（{kpi.unit}）",
                 write_measurement(kpi.baseline) if kpi.baseline else "",

@@ -248,7 +248,7 @@ def _print_series(series: dict[str, KpiSeries]) -> None:
         table.add_column(column)
     for entry in series.values():
         for index, point in enumerate(entry.points):
-            label = JUDGEMENT_LABELS[point.judgement] + ("（速報値）" if point.preliminary else "")
+            label = _(JUDGEMENT_LABELS[point.judgement]) + (_("（速報値）") if point.preliminary else "")
             table.add_row(f"{entry.name}（{entry.unit}）" if index == 0 else "",
                           _measurement_text(entry.baseline) if index == 0 else "",
                           format_fiscal_year(point.fiscal_year), _measurement_text(point.target),

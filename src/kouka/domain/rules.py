@@ -17,7 +17,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from kouka.domain.errors import DomainValueError
-from kouka.domain.i18n import _
+from kouka.domain.i18n import _, gettext_noop
 from kouka.domain.jpnumbers import split_scale
 from kouka.domain.model import (
     Direction,
@@ -56,11 +56,12 @@ class Judgement(StrEnum):
     NOT_JUDGEABLE = "not_judgeable"  # 判定対象外
 
 
+# The municipality's words, as publications print them; a page in another language shows _(label).
 JUDGEMENT_LABELS: dict[Judgement, str] = {
-    Judgement.MET: "達成",
-    Judgement.NOT_MET: "未達成",
-    Judgement.PENDING: "集計中",
-    Judgement.NOT_JUDGEABLE: "判定対象外",
+    Judgement.MET: gettext_noop("達成"),
+    Judgement.NOT_MET: gettext_noop("未達成"),
+    Judgement.PENDING: gettext_noop("集計中"),
+    Judgement.NOT_JUDGEABLE: gettext_noop("判定対象外"),
 }
 
 
@@ -79,7 +80,8 @@ class KpiResult:
 
     @property
     def label(self) -> str:
-        return JUDGEMENT_LABELS[self.judgement]
+        """達成, 未達成, 集計中 or 判定対象外, in the current language."""
+        return _(JUDGEMENT_LABELS[self.judgement])
 
 
 def _rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:

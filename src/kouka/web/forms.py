@@ -207,9 +207,9 @@ class KpiForm(forms.Form):
         for year in years:
             label = format_fiscal_year(year)
             self.fields[f"target_{year}"] = forms.CharField(
-                label=f"{label} 目標値", required=False, max_length=100)
+                label=_("{year} 目標値").format(year=label), required=False, max_length=100)
             self.fields[f"actual_{year}"] = forms.CharField(
-                label=f"{label} 実績値", required=False, max_length=100,
+                label=_("{year} 実績値").format(year=label), required=False, max_length=100,
                 help_text=gettext_lazy("例: 90社(速報値) ／ 県において集計中 ／ 11,788億円（令和元年）"))
 
     def fixed_fields(self) -> list[Any]:

@@ -1,5 +1,8 @@
 """How kouka read a figure staff typed, said back in words (shown beside the field as they type)."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from kouka.domain.eras import format_year_ref, year_mistake
 from kouka.domain.errors import EraFormatError
 from kouka.domain.jpnumbers import format_quantity
@@ -7,11 +10,11 @@ from kouka.domain.model import Measurement, MeasurementStatus
 from kouka.domain.notation import read_measurement
 
 STATUS_LABELS: dict[MeasurementStatus, str] = {
-    MeasurementStatus.FINAL: "確定値",
-    MeasurementStatus.PRELIMINARY: "速報値",
-    MeasurementStatus.PENDING: "集計中",
-    MeasurementStatus.BEFORE_START: "事業開始前",
-    MeasurementStatus.NOT_APPLICABLE: "該当なし",
+    MeasurementStatus.FINAL: gettext_noop("確定値"),
+    MeasurementStatus.PRELIMINARY: gettext_noop("速報値"),
+    MeasurementStatus.PENDING: gettext_noop("集計中"),
+    MeasurementStatus.BEFORE_START: gettext_noop("事業開始前"),
+    MeasurementStatus.NOT_APPLICABLE: gettext_noop("該当なし"),
 }
 
 
@@ -19,14 +22,14 @@ def describe(measurement: Measurement) -> str:
     """90社(速報値) → 「値 90社・速報値」; 11,788億円（令和元年） → 「値 11,788億円・確定値・令和元年の数値」."""
     parts = []
     if measurement.value is not None:
-        parts.append(("約" if measurement.approximate else "") + "値 " +
-                     format_quantity(measurement.value, measurement.unit))
-    parts.append(STATUS_LABELS[measurement.status])
+        template = _("約値 {quantity}") if measurement.approximate else _("値 {quantity}")
+        parts.append(template.format(quantity=format_quantity(measurement.value, measurement.unit)))
+    parts.append(_(STATUS_LABELS[measurement.status]))
     if measurement.reference is not None:
-        parts.append(f"{format_year_ref(measurement.reference)}の数値")
+        parts.append(_("{year}の数値").format(year=format_year_ref(measurement.reference)))
     if measurement.note and measurement.note not in parts:
         parts.append(measurement.note)
-    return "・".join(parts)
+    return _("・").join(parts)
 
 
 def read_aloud(text: str, unit: str) -> str:

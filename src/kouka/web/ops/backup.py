@@ -556,7 +556,8 @@ def restore_bytes(data: bytes, using: str = "default", source: str = "dump", *, 
     if occupied:
         raise BackupError(_("復元先のデータベースが空ではありません（{tables}）。空のデータベースにのみ復"
                             "元できます").format(
-            tables="、".join(f"{label} {count}行" for label, count in sorted(occupied.items())[:5])))
+            tables=_("、").join(_("{table} {count}行").format(table=label, count=count)
+                                for label, count in sorted(occupied.items())[:5])))
     latest = _leaves(loader, _migration_state(using))
     wanted = _leaves(loader, header["migrations"])
     back = [target for target in wanted if target not in latest]

@@ -47,6 +47,7 @@ from django.db import DataError, IntegrityError, models
 from django.utils import timezone
 
 from kouka import interchange
+from kouka.domain import limits
 from kouka.domain.errors import KoukaError
 from kouka.domain.i18n import _
 from kouka.domain.model import Body, Report
@@ -195,19 +196,22 @@ def check_fits(parsed: ParsedFile, reports: Sequence[Report]) -> None:
     """Refuse text longer than the database field that keeps it (PostgreSQL would refuse it; SQLite would not)."""
     checks: list[tuple[str, str, int]] = []
     for report in reports:
-        where = f"{report.fiscal_year}年度"
+        where = _("{year}年度").format(year=report.fiscal_year)
         if not report.municipality.name.strip():
             raise LoadError(_("{path}: {where}の報告に団体名がありません。団体名を記入してくだ"
                               "さい").format(path=parsed.path, where=where))
-        checks += [(f"{where} 団体名", report.municipality.name, _limit(Municipality, "name")),
-                   (f"{where} 都道府県", report.municipality.prefecture, _limit(Municipality, "prefecture"))]
+        checks += [(f"{where} {_(limits.BODY_NAME.label)}", report.municipality.name, _limit(Municipality, "name")),
+                   (f"{where} {_(limits.PREFECTURE.label)}", report.municipality.prefecture,
+                    _limit(Municipality, "prefecture"))]
         for project in report.projects:
-            at = f"{where} 事業{project.number}"
-            checks.append((f"{at} 事業名", project.title, _limit(ProjectRecord, "title")))
-            checks += [(f"{at} 担当課", name, _limit(Department, "name")) for name in project.departments]
+            at = _("{where} 事業{number}").format(where=where, number=project.number)
+            checks.append((f"{at} {_(limits.PROJECT_TITLE.label)}", project.title, _limit(ProjectRecord, "title")))
+            checks += [(f"{at} {_(limits.DEPARTMENT.label)}", name, _limit(Department, "name"))
+                       for name in project.departments]
             for kpi in project.kpis:
-                checks += [(f"{at} 成果目標{kpi.number}", kpi.name, _limit(KpiRecord, "name")),
-                           (f"{at} 成果目標{kpi.number} 単位", kpi.unit, _limit(KpiRecord, "unit"))]
+                named = _("{where} 成果目標{number}").format(where=at, number=kpi.number)
+                checks += [(named, kpi.name, _limit(KpiRecord, "name")),
+                           (f"{named} {_(limits.UNIT.label)}", kpi.unit, _limit(KpiRecord, "unit"))]
     for label, text, limit in checks:
         if len(text) > limit:
             raise LoadError(_("{path}: {label}が長すぎます（{text}文字、上限{limit}文字）").format(
@@ -365,7 +369,7 @@ def _fate(parsed: ParsedFile, item: ParsedReport, municipality: Municipality | N
     """What happens to one report: "new", "revise" or "same"; :class:`LoadError` when it is refused."""
     if municipality is None or found is None:
         return "new"
-    where = f"{parsed.path}: {municipality.name}の{item.fiscal_year}年度"
+    where = _("{path}: {name}の{year}年度").format(path=parsed.path, name=municipality.name, year=item.fiscal_year)
     if found.cycle.state != State.PUBLISHED:
         raise LoadError(_("{where}はWebで{value}のため読み込みません").format(
             where=where, value=found.cycle.get_state_display()))

@@ -21,7 +21,7 @@ def comment_create(*, member: Membership, cycle: Cycle, record: ProjectRecord, t
         raise Denied(_("コメントできるのは確認者と管理者です"))
     text = text.strip()
     if not text or len(text) > MAX_COMMENT:
-        raise CommentInvalid("1〜4000字で入力してください / 1 to 4000 characters")
+        raise CommentInvalid(_("1〜4000字で入力してください"))
     with atomic():
         comment = Comment.objects.create(project=record, author=member.user, text=text)
         recorded(member, Written(comment, cycle, "comment:create", record.title, None, {"comment": text}))

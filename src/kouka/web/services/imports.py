@@ -41,6 +41,7 @@ NO_YEAR = gettext_noop("対象年度を入力してください（例: 令和4�
 CHANGED = gettext_noop("{year}年度のデータは、取込内容の確認の後に他の人が変更しました。取り込むとその変更は置き換え"
                        "られます。下の内容を確認し、よければもう一度「下書きとして取り込む」を押してください")
 NOT_PREVIEWED = "not previewed"
+NOT_DRAFT = gettext_noop("{year}年度は{state}のため取り込めません")
 
 
 @dataclass(frozen=True)
@@ -128,16 +129,16 @@ def import_preview(*, member: Membership, document: Document, review: Review | N
             reports = import_problems(document, review)[0].reports
     for report in reports:
         if report.municipality.name and report.municipality.name != name:
-            preview.conflicts.append(f"ファイルの団体名「{report.municipality.name}」が{name}と"
-                                     f"異なります。取り込むと{name}の報告になります")
+            preview.conflicts.append(_("ファイルの団体名「{found}」が{name}と異なります。取り込むと{name}の報告になります")
+                                     .format(found=report.municipality.name, name=name))
         if not report.fiscal_year:  # no year yet: nothing of a year is replaced
             continue
         existing = Cycle.objects.filter(municipality=member.municipality, fiscal_year=report.fiscal_year).first()
         preview.seen[str(report.fiscal_year)] = import_fingerprint(existing)
         if existing is not None and existing.state != State.DRAFT:
-            preview.conflicts.append(f"{report.fiscal_year}年度は{existing.get_state_display()}のため取り込めません")
+            preview.conflicts.append(_(NOT_DRAFT).format(year=report.fiscal_year, state=existing.get_state_display()))
         elif existing is not None and existing.projects.exists():
-            preview.conflicts.append(f"{report.fiscal_year}年度の作成中データは置き換えられます")
+            preview.conflicts.append(_("{year}年度の作成中データは置き換えられます").format(year=report.fiscal_year))
     return preview
 
 
@@ -150,7 +151,7 @@ def document_problems(document: Document) -> list[Finding]:
 def _replace_year(member: Membership, report: Report, seen: object) -> None:
     def change(existing: Cycle | None) -> Written:
         if existing is not None and existing.state != State.DRAFT:
-            raise Denied(f"{report.fiscal_year}年度は{existing.get_state_display()}のため取り込めません")
+            raise Denied(_(NOT_DRAFT).format(year=report.fiscal_year, state=existing.get_state_display()))
         before = mapping.report_json(existing) if existing else None
         data = interchange.report_json(report)
         cycle = mapping.store_report(member.municipality, report, data)  # open report forms become stale

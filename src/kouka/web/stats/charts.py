@@ -13,6 +13,7 @@ carries its figures as ``data-`` attributes, so a reader, a screen reader and a 
 table beside it.
 """
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -41,10 +42,21 @@ HATCH = ('<defs><pattern id="kouka-hatch" width="6" height="6" patternUnits="use
 # Five steps of one hue, light to dark, for the map; grey where nothing is published.
 STEPS = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 NO_DATA = "#f0f0f0"
+NOT_PUBLISHED = gettext_noop("公表なし")
 
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
+
+
+def _text_width(text: str, size: int) -> int:
+    """About how wide ``text`` is at font ``size``: a full-width letter a little over ``size``, others 0.6 of it."""
+    return sum(size + 1 if unicodedata.east_asian_width(c) in "WF" else round(size * 0.6) for c in text)
+
+
+def _counted(judgement: Judgement, count: int) -> str:
+    """達成 12件."""
+    return _("{judgement} {count}件").format(judgement=_(JUDGEMENT_LABELS[judgement]), count=f"{count:,}")
 
 
 def share_text(value: Decimal | None) -> str:
@@ -69,7 +81,7 @@ class YearShares:
         return sum(self.counts.values())
 
     def sentence(self) -> str:
-        parts = "、".join(f"{JUDGEMENT_LABELS[j]} {self.counts[j]:,}件" for j in Judgement)
+        parts = _("、").join(_counted(j, self.counts[j]) for j in Judgement)
         return _("{label}: 成果目標 {total:,}件（{parts}）、達成割合 {share}").format(
             label=self.label, total=self.total, parts=parts, share=share_text(self.met_share))
 
@@ -86,8 +98,8 @@ def shares_by_year_svg(years: Sequence[YearShares], *, chart_id: str = "kouka-sh
     for judgement in Judgement:
         legend.append(f'<rect x="{x}" y="8" width="14" height="14" fill="{JUDGEMENT_FILLS[judgement]}" '
                       f'stroke="#404040" stroke-width="0.5"/><text x="{x + 18}" y="20" font-size="13">'
-                      f"{_e(JUDGEMENT_LABELS[judgement])}</text>")
-        x += 18 + 14 * len(JUDGEMENT_LABELS[judgement]) + 16
+                      f"{_e(_(JUDGEMENT_LABELS[judgement]))}</text>")
+        x += 18 + _text_width(_(JUDGEMENT_LABELS[judgement]), 13) + 16
     legend.append(f'<text x="{left + bar_width + 8}" y="48" font-size="13">' + _e(_("達成割合")) + "</text>")
     bars = []
     for index, year in enumerate(years):
@@ -100,10 +112,10 @@ def shares_by_year_svg(years: Sequence[YearShares], *, chart_id: str = "kouka-sh
             marks.append(f'<rect x="{x0:.1f}" y="{y}" width="{w:.1f}" height="26" '
                          f'fill="{JUDGEMENT_FILLS[judgement]}" data-judgement="{judgement.value}" '
                          f'data-count="{count}" data-share="{share if share is not None else ""}">'
-                         f"<title>{_e(JUDGEMENT_LABELS[judgement])} {count:,}件</title></rect>")
+                         f"<title>{_e(_counted(judgement, count))}</title></rect>")
             x0 += w
         if not year.total:
-            marks.append(f'<text x="{left + 4}" y="{y + 18}" font-size="12">成果目標なし</text>')
+            marks.append(f'<text x="{left + 4}" y="{y + 18}" font-size="12">{_e(_("成果目標なし"))}</text>')
         bars.append(
             f'<g class="year" data-year="{_e(year.label)}" data-total="{year.total}" '
             f'data-met-share="{year.met_share if year.met_share is not None else ""}">'
@@ -171,7 +183,7 @@ def prefecture_map_svg(values: Sequence[AreaValue], measure: str = "share", *, c
     for name, path in paths.items():
         value = by_name.get(name)
         fill = STEPS[_step(numbers[name], low, high)] if name in numbers else NO_DATA
-        shown = "公表なし" if value is None else (
+        shown = _(NOT_PUBLISHED) if value is None else (
             share_text(value.met_share) if measure == "share" else format_yen(value.grant_yen))
         attributes = (f' data-met-share="{value.met_share if value.met_share is not None else ""}" '
                       f'data-grant-yen="{value.grant_yen}"' if value else "")
@@ -181,11 +193,12 @@ def prefecture_map_svg(values: Sequence[AreaValue], measure: str = "share", *, c
     described = "、".join(
         f"{v.prefecture} {share_text(v.met_share) if measure == 'share' else format_yen(v.grant_yen)}" for v in values)
     scale = _legend(measure, high)
+    title = _("都道府県別の{measure}").format(measure=label)
+    desc = (described or _("公表された報告はまだありません")) + _(
+        "。色が濃いほど{measure}が大きい。灰色は公表された報告のない都道府県。").format(measure=label)
     return (f'<svg class="stats-chart map" viewBox="0 0 1000 1060" role="img" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="{chart_id}-title">都道府県別の{label}</title>'
-            f'<desc id="{chart_id}-desc">{_e(described or "公表された報告はまだありません")}。色が濃いほど{label}が'
-            f"大きい。灰色は公表された報告のない都道府県。</desc>"
+            f'<title id="{chart_id}-title">{_e(title)}</title><desc id="{chart_id}-desc">{_e(desc)}</desc>'
             f'{"".join(shapes)}{scale}</svg>')
 
 
@@ -194,7 +207,7 @@ def _legend(measure: str, high: float) -> str:
     parts = ['<g class="legend" font-size="30">']
     rows = [(STEPS[i], f"{100 * i // len(STEPS)}%～" if measure == "share"
              else f"{format_yen(int(high * i / len(STEPS)) // 1_000_000 * 1_000_000)}～") for i in range(len(STEPS))]
-    rows = [*reversed(rows), (NO_DATA, "公表なし")]
+    rows = [*reversed(rows), (NO_DATA, _(NOT_PUBLISHED))]
     for index, (colour, text) in enumerate(rows):
         y = 760 + index * 44
         parts.append(f'<rect x="610" y="{y}" width="36" height="36" fill="{colour}" stroke="#555"/>'

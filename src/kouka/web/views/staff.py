@@ -364,7 +364,7 @@ def departments(request: HttpRequest, member: Membership) -> HttpResponse:
             add_findings(form, exc.findings)
         else:
             if created:
-                messages.success(request, f"{department.name} を追加しました")
+                messages.success(request, _("{name} を追加しました").format(name=department.name))
             return redirect("kouka:departments")
     return render(request, "kouka/staff/departments.html", {
         "departments": selectors.departments_with_members(member), "form": form})

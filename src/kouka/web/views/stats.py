@@ -107,6 +107,11 @@ def _filter_form(filters: Filters, *, prefecture: bool = False) -> dict[str, Any
     }
 
 
+def _judgement_labels() -> list[str]:
+    """達成, 未達成, 集計中, 判定対象外 in the reader's language."""
+    return [_(label) for label in JUDGEMENT_LABELS.values()]
+
+
 def _describe(filters: Filters, municipality: Municipality | None = None) -> str:
     parts = [format_fiscal_year(filters.year) if filters.year else _("全年度")]
     if municipality is not None:
@@ -173,7 +178,7 @@ def national(request: HttpRequest) -> HttpResponse:
         "title": _("全国の集計"), "scope": _describe(filters), "filters": _filter_form(filters),
         "tables": _tables(filters, by_prefecture=True, measure=measure_from(request.GET)), "ranking": ranking,
         "page": page, "map_links": map_links(filters, measure_from(request.GET)),
-        "page_query": urlencode(_query(filters)), "judgements": list(JUDGEMENT_LABELS.values()),
+        "page_query": urlencode(_query(filters)), "judgements": _judgement_labels(),
     })
 
 
@@ -188,7 +193,7 @@ def prefecture_view(request: HttpRequest, prefecture: str) -> HttpResponse:
         "filters": _filter_form(filters),
         "tables": _tables(filters, by_prefecture=False), "ranking": ranking, "page": page,
         "page_query": urlencode(_query(replace(filters, prefecture=None))),
-        "judgements": list(JUDGEMENT_LABELS.values()), "prefecture": prefecture,
+        "judgements": _judgement_labels(), "prefecture": prefecture,
     })
 
 
@@ -219,7 +224,7 @@ def _series(municipality: Municipality) -> list[SeriesView]:
             series.name, series.unit,
             series.project_title, mark_safe(charts.svg(charts.across_years(kpi, series))),
             reverse("kouka:kpi", args=[municipality.slug, year, project_number, kpi.number]),
-            [(format_fiscal_year(p.fiscal_year), JUDGEMENT_LABELS[p.judgement]) for p in series.points]))
+            [(format_fiscal_year(p.fiscal_year), _(JUDGEMENT_LABELS[p.judgement])) for p in series.points]))
     return views
 
 
@@ -234,7 +239,7 @@ def municipality_view(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("公表された報告がありません"))
     return render(request, "kouka/public/stats_municipality.html", {
         "municipality": municipality, "scope": _describe(filters, municipality), "filters": _filter_form(filters),
-        "tables": tables, "series": _series(municipality), "judgements": list(JUDGEMENT_LABELS.values()),
+        "tables": tables, "series": _series(municipality), "judgements": _judgement_labels(),
     })
 
 
