@@ -2,6 +2,7 @@
 fiscal year is read as a draft; the planning division corrects, fills and drops, and confirming stores the
 corrected draft of that year, or nothing. On SQLite and PostgreSQL (the ``world`` fixture)."""
 
+import json
 from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -9,7 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from django.conf import settings
 
-from kouka.domain.model import Document
+from kouka import interchange
+from kouka.domain.model import Body, Document
 from kouka.importers.partial import Supplied
 from kouka.importers.review import Review, apply_review, review_of
 from kouka.web import mapping
@@ -17,6 +19,7 @@ from kouka.web.models import Change, Cycle, State
 from kouka.web.services.cycles import PublishRefused, cycle_transition
 from kouka.web.services.imports import import_confirm, import_parse, import_preview
 from kouka.web.services.writes import Invalid, StaleVersion
+from paths import EXAMPLE
 from review_support import form_text
 
 if TYPE_CHECKING:
@@ -140,3 +143,36 @@ def test_an_imported_draft_with_gaps_cannot_be_published(world: "World") -> None
     assert "事業① 交付金充当額がありません" in str(refused.value)
     cycle.refresh_from_db()
     assert cycle.state == State.REVIEWED and cycle.revision == 0
+
+
+def as_json_upload(document: Document) -> bytes:
+    return json.dumps(interchange.to_json(document), ensure_ascii=False).encode()
+
+
+def test_a_kouka_file_without_its_year_and_body_takes_them_from_the_upload_form() -> None:
+    draft = read().reports[0]
+    draft.municipality = Body("")
+    parsed = import_parse(as_json_upload(Document([draft])), "draft.json", Supplied(2024, "伊勢崎市", "群馬県"))
+    report = parsed.document.reports[0]
+    assert (report.fiscal_year, report.municipality) == (2024, Body("伊勢崎市", "群馬県", "102041"))
+    assert not {"import_supplied_differs", "import_supplied_not_used"} & {f.code for f in parsed.findings}
+
+
+def test_what_a_kouka_file_states_is_kept_and_a_different_value_supplied_is_named() -> None:
+    """A kouka file keys its figures by year: the year it states stays, and the finding names both years."""
+    parsed = import_parse(EXAMPLE.read_bytes(), "isesaki-2022.json", Supplied(2023, "伊勢崎市"))
+    report = parsed.document.reports[0]
+    assert (report.fiscal_year, report.municipality.name) == (2022, "伊勢崎市")
+    differs = [f for f in parsed.findings if f.code == "import_supplied_differs"]
+    assert [(f.path, f.message) for f in differs] == [(
+        "$.reports[0].fiscal_year", "ファイルには「令和4年度」とあるため、指定された「令和5年度」は使いませんでした。"
+        "違う場合は確認画面で直してください")]
+
+
+def test_a_kouka_file_of_several_reports_is_not_given_the_values_supplied() -> None:
+    first = interchange.load_bytes(EXAMPLE.read_bytes()).reports[0]
+    second = replace(first, fiscal_year=2023)
+    parsed = import_parse(as_json_upload(Document([first, second])), "two.json", Supplied(2024))
+    assert [r.fiscal_year for r in parsed.document.reports] == [2022, 2023]
+    assert [(f.code, f.path) for f in parsed.findings if f.code.startswith("import_supplied")] == [
+        ("import_supplied_not_used", "$.reports")]

@@ -67,6 +67,44 @@ def apply_supplied(assembler: Assembler, supplied: Supplied, label: str) -> list
     return findings
 
 
+def fill_supplied(reports: list[Report], supplied: Supplied, label: str) -> list[Finding]:
+    """Fill what a report read whole (kouka JSON) leaves empty with what was supplied; never replace what it states.
+
+    A kouka file keys its figures by year, so a year given at the upload cannot move them as it does when a
+    document is read (:func:`apply_supplied`): a year, a municipality or a prefecture the file already states is
+    kept, with a finding that names both (the review corrects it). A file of several reports is left as it is,
+    with a finding, since what was supplied names one report.
+    """
+    if not (supplied.fiscal_year or supplied.municipality or supplied.prefecture) or not reports:
+        return []
+    if len(reports) > 1:
+        return [Finding(Severity.WARNING, "import_supplied_not_used",
+                        _("このファイルには{count}件の報告があるため、指定された対象年度・団体名・都道府県は使いませんでした")
+                        .format(count=len(reports)), "$.reports", label)]
+    report, findings = reports[0], []
+    given = [("fiscal_year", supplied.fiscal_year, report.fiscal_year),
+             ("municipality", supplied.municipality, report.municipality.name),
+             ("prefecture", supplied.prefecture, report.municipality.prefecture)]
+    for field, value, stated in given:
+        if value and stated and value != stated:
+            shown = [format_fiscal_year(v) if isinstance(v, int) else v for v in (stated, value)]
+            findings.append(Finding(
+                Severity.WARNING, "import_supplied_differs",
+                _("ファイルには「{stated}」とあるため、指定された「{supplied}」は使いませんでした。違う場合は確認画面で直してください")
+                .format(stated=shown[0], supplied=shown[1]), f"$.reports[0]{_SUPPLIED_PATHS[field]}", label))
+    if supplied.fiscal_year and not report.fiscal_year:
+        report.fiscal_year = supplied.fiscal_year
+    name = report.municipality.name or supplied.municipality
+    prefecture = report.municipality.prefecture or supplied.prefecture or bodies.guess_prefecture(name, [])
+    if (name, prefecture) != (report.municipality.name, report.municipality.prefecture):
+        report.municipality = Body(name, prefecture, report.municipality.code or bodies.body_code(name))
+    return findings
+
+
+_SUPPLIED_PATHS = {"fiscal_year": ".fiscal_year", "municipality": ".municipality.name",
+                   "prefecture": ".municipality.prefecture"}
+
+
 def draft_gaps(report: Report, stated_year: int | None, label: str) -> list[Finding]:
     """The findings for what the document did not say, after the walk; marks ``report`` as a draft when a field
     the schema requires of a finished report is still empty."""

@@ -26,7 +26,7 @@ from kouka.domain.checks import Finding, Severity, check_report
 from kouka.domain.eras import format_fiscal_year
 from kouka.domain.model import Document, Report
 from kouka.domain.validation import CODE, report_problems
-from kouka.importers.partial import Supplied
+from kouka.importers.partial import Supplied, fill_supplied
 from kouka.importers.review import Review, apply_review
 from kouka.web import mapping
 from kouka.web.dbrouter import atomic
@@ -61,7 +61,8 @@ def import_parse(data: bytes, filename: str, supplied: Supplied | None = None) -
     what the uploader ``supplied`` (a document leaving out its year is read as a draft with a finding)."""
     if filename.lower().endswith(".json"):
         document = interchange.load_bytes(data, source=filename)
-        return Parsed(document, [f for r in document.reports for f in check_report(r)])
+        filled = fill_supplied(document.reports, supplied, filename) if supplied else []
+        return Parsed(document, filled + [f for r in document.reports for f in check_report(r)])
     from kouka.importers.bounded import import_bounded  # a worker process within memory, CPU and time limits
 
     result = import_bounded(data, "auto", filename=filename, supplied=supplied)
