@@ -166,7 +166,7 @@ def test_what_a_kouka_file_states_is_kept_and_a_different_value_supplied_is_name
     differs = [f for f in parsed.findings if f.code == "import_supplied_differs"]
     assert [(f.path, f.message) for f in differs] == [(
         "$.reports[0].fiscal_year", "ファイルには「令和4年度」とあるため、指定された「令和5年度」は使いませんでした。"
-        "違う場合は確認画面で直してください")]
+        "違う場合はこの画面で直してください")]
 
 
 def test_a_kouka_file_of_several_reports_is_not_given_the_values_supplied() -> None:

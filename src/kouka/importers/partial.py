@@ -90,7 +90,7 @@ def fill_supplied(reports: list[Report], supplied: Supplied, label: str) -> list
             shown = [format_fiscal_year(v) if isinstance(v, int) else v for v in (stated, value)]
             findings.append(Finding(
                 Severity.WARNING, "import_supplied_differs",
-                _("ファイルには「{stated}」とあるため、指定された「{supplied}」は使いませんでした。違う場合は確認画面で直してください")
+                _("ファイルには「{stated}」とあるため、指定された「{supplied}」は使いませんでした。違う場合はこの画面で直してください")
                 .format(stated=shown[0], supplied=shown[1]), f"$.reports[0]{_SUPPLIED_PATHS[field]}", label))
     if supplied.fiscal_year and not report.fiscal_year:
         report.fiscal_year = supplied.fiscal_year
