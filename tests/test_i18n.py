@@ -72,3 +72,20 @@ def test_kouka_language_chooses_the_command_line_s_language_and_lang_does_not(mo
     assert i18n.environment_language() == "ja"
     monkeypatch.setenv("KOUKA_LANGUAGE", "en_US.UTF-8")
     assert i18n.environment_language() == "en"
+
+
+def test_a_publication_keeps_the_citys_judgements_for_an_english_reader_and_the_site_says_them_in_english() -> None:
+    """The publication (fragment, PDF, workbook) is the city's Japanese text whatever the reader's language; the
+    site's own mark of a judgement follows the page's language."""
+    from django.utils import translation
+
+    from kouka.domain.rules import judge_kpi
+    from kouka.render.html import render_fragment
+    from kouka.web.templatetags.kouka_tags import judgement_mark
+
+    report = interchange.load(EXAMPLE).reports[0]
+    with i18n.language("en"), translation.override("en"):
+        fragment = render_fragment(report)
+        mark = judgement_mark(judge_kpi(report.projects[2].kpis[0], report.fiscal_year))
+    assert "判定対象外" in fragment and "Not judgeable" not in fragment
+    assert "Not judgeable" in mark and "判定対象外" not in mark

@@ -73,3 +73,11 @@ def test_the_deadline_command_sends_one_notice_per_event_and_recipient_even_when
     assert len(mail.outbox) == 2
     call_command("kouka_notices", "--days", "7", "--today", "2024-07-01", stdout=StringIO())
     assert len(mail.outbox) == 2  # a passed deadline is not announced
+
+
+def test_the_deadline_command_speaks_the_language_kouka_language_asks_for(
+        world: "World", monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KOUKA_LANGUAGE", "en")
+    out = StringIO()
+    call_command("kouka_notices", "--today", "2024-06-25", stdout=out)
+    assert out.getvalue().strip() == "Sent 0 notices"

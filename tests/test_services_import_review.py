@@ -176,3 +176,11 @@ def test_a_kouka_file_of_several_reports_is_not_given_the_values_supplied() -> N
     assert [r.fiscal_year for r in parsed.document.reports] == [2022, 2023]
     assert [(f.code, f.path) for f in parsed.findings if f.code.startswith("import_supplied")] == [
         ("import_supplied_not_used", "$.reports")]
+
+
+def test_a_prefecture_supplied_with_another_municipality_is_not_given_to_the_one_the_file_names() -> None:
+    draft = read().reports[0]
+    draft.municipality = Body("伊勢崎市")
+    parsed = import_parse(as_json_upload(Document([draft])), "draft.json", Supplied(None, "札幌市", "北海道"))
+    assert parsed.document.reports[0].municipality == Body("伊勢崎市", "群馬県", "")
+    assert [f.path for f in parsed.findings if f.code == "import_supplied_differs"] == ["$.reports[0].municipality.name"]

@@ -57,7 +57,7 @@ def show(file: FileArg, year: YearOpt = None) -> None:
     for project in report.projects:
         for kpi in project.kpis:
             result = judge_kpi(kpi, report.fiscal_year)
-            mark = result.label + (_("（速報値）") if result.preliminary else "")
+            mark = _(result.label) + (_("（速報値）") if result.preliminary else "")
             kpis.add_row(
                 circled(project.number), f"{circled(kpi.number)} {kpi.name}（{kpi.unit}）",
                 write_measurement(kpi.baseline) if kpi.baseline else "",

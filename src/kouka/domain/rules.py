@@ -80,8 +80,8 @@ class KpiResult:
 
     @property
     def label(self) -> str:
-        """達成, 未達成, 集計中 or 判定対象外, in the current language."""
-        return _(JUDGEMENT_LABELS[self.judgement])
+        """達成, 未達成, 集計中 or 判定対象外, as publications print it (a page in another language shows _(label))."""
+        return JUDGEMENT_LABELS[self.judgement]
 
 
 def _rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:

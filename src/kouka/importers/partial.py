@@ -94,10 +94,13 @@ def fill_supplied(reports: list[Report], supplied: Supplied, label: str) -> list
                 .format(stated=shown[0], supplied=shown[1]), f"$.reports[0]{_SUPPLIED_PATHS[field]}", label))
     if supplied.fiscal_year and not report.fiscal_year:
         report.fiscal_year = supplied.fiscal_year
-    name = report.municipality.name or supplied.municipality
-    prefecture = report.municipality.prefecture or supplied.prefecture or bodies.guess_prefecture(name, [])
-    if (name, prefecture) != (report.municipality.name, report.municipality.prefecture):
-        report.municipality = Body(name, prefecture, report.municipality.code or bodies.body_code(name))
+    stated = report.municipality
+    name = stated.name or supplied.municipality
+    # the prefecture supplied goes with the municipality supplied, not with another the file names
+    given_prefecture = supplied.prefecture if supplied.municipality in ("", name) else ""
+    prefecture = stated.prefecture or given_prefecture or bodies.guess_prefecture(name, [])
+    if (name, prefecture) != (stated.name, stated.prefecture):
+        report.municipality = Body(name, prefecture, stated.code if stated.name else bodies.body_code(name))
     return findings
 
 

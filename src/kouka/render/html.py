@@ -214,9 +214,10 @@ def money_text(project: Project) -> str:
     return f"{cost}（うち交付金充当額：{format_yen(project.grant_yen)}）"
 
 
-def judgement_mark(result: KpiResult) -> str:
-    """A judgement as symbol + word in a bordered mark; the symbol is decorative, the word is the meaning."""
-    label = result.label + ("（速報値）" if result.preliminary else "")
+def judgement_mark(result: KpiResult, word: str = "") -> str:
+    """A judgement as symbol + word in a bordered mark; the symbol is decorative, the word is the meaning (the
+    publication's 達成（速報値） unless ``word`` says it in another language)."""
+    label = word or result.label + ("（速報値）" if result.preliminary else "")
     symbol = JUDGEMENT_SYMBOLS[result.judgement]
     return (
         f'<span class="judgement {result.judgement.value}">'

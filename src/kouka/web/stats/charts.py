@@ -115,7 +115,8 @@ def shares_by_year_svg(years: Sequence[YearShares], *, chart_id: str = "kouka-sh
                          f"<title>{_e(_counted(judgement, count))}</title></rect>")
             x0 += w
         if not year.total:
-            marks.append(f'<text x="{left + 4}" y="{y + 18}" font-size="12">{_e(_("成果目標なし"))}</text>')
+            none = _("成果目標なし")
+            marks.append(f'<text x="{left + 4}" y="{y + 18}" font-size="12">{_e(none)}</text>')
         bars.append(
             f'<g class="year" data-year="{_e(year.label)}" data-total="{year.total}" '
             f'data-met-share="{year.met_share if year.met_share is not None else ""}">'

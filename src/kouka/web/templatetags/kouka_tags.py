@@ -2,6 +2,7 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from kouka.domain import checks
 from kouka.domain.eras import format_fiscal_year
@@ -26,8 +27,9 @@ def circled(number: int) -> str:
 
 @register.filter
 def judgement_mark(result: KpiResult) -> SafeString:
-    """The publication's mark of a judgement (○ 達成, × 未達成), escaped by the renderer."""
-    return mark_safe(html.judgement_mark(result))
+    """The publication's mark of a judgement (○ 達成, × 未達成) in the page's language, escaped by the renderer."""
+    word = _(result.label) + (_("（速報値）") if result.preliminary else "")
+    return mark_safe(html.judgement_mark(result, word))
 
 
 @register.filter

@@ -197,7 +197,7 @@ def kpi_view(request: HttpRequest, slug: str, year: int, project: int, kpi: int)
         kpi_key(report.municipality, found_project, found))
     merged = charts.across_years(found, published)
     table = [(format_fiscal_year(y), _text(merged.targets.get(y)), _text(merged.actuals.get(y)),
-              judge_kpi(merged, y).label) for y in sorted(set(merged.targets) | set(merged.actuals))]
+              _(judge_kpi(merged, y).label)) for y in sorted(set(merged.targets) | set(merged.actuals))]
     return render(request, "kouka/public/kpi.html", {
         "cycle": cycle, "publication": publication, "report": report, "project": found_project, "kpi": found,
         "label": _("事業{project} 成果目標{kpi}").format(project=circled(project), kpi=circled(kpi)),
