@@ -183,4 +183,5 @@ def test_a_prefecture_supplied_with_another_municipality_is_not_given_to_the_one
     draft.municipality = Body("伊勢崎市")
     parsed = import_parse(as_json_upload(Document([draft])), "draft.json", Supplied(None, "札幌市", "北海道"))
     assert parsed.document.reports[0].municipality == Body("伊勢崎市", "群馬県", "")
-    assert [f.path for f in parsed.findings if f.code == "import_supplied_differs"] == ["$.reports[0].municipality.name"]
+    differs = [f.path for f in parsed.findings if f.code == "import_supplied_differs"]
+    assert differs == ["$.reports[0].municipality.name"]

@@ -649,8 +649,8 @@ def test_every_remaining_mark_safe_is_justified() -> None:
         # kouka.render.html escapes every text of the report itself (tests/test_render_formats.py, and the
         # public report page in test_stored_markup_is_never_rendered)
         r"mark_safe\(integrations\.render_fragment\(report\)\)": "the renderer escapes",
-        # the publication's judgement mark: a fixed symbol and a fixed label, escaped by kouka.render.html
-        r"mark_safe\(html\.judgement_mark\(result\)\)": "the renderer escapes",
+        # the judgement mark: a fixed symbol and the label in the page's language, escaped by kouka.render.html
+        r"mark_safe\(html\.judgement_mark\(result, word\)\)": "the renderer escapes",
         # kouka.render.charts builds SVG from numbers and escapes the KPI's name and unit (the KPI page above)
         r"mark_safe\(charts\.svg\(": "the chart escapes",
         # kouka.web.stats.charts draws the dashboards' SVG from counts, escaping the year labels and prefecture
