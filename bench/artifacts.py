@@ -32,6 +32,9 @@ from pathlib import Path
 
 from kouka import synth
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import servers
+
 
 def measured(calls: list[Callable[[], object]]) -> tuple[list[float], list[float]]:
     """CPU and wall milliseconds of each call."""
@@ -59,10 +62,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     print("command:", shlex.join([Path(sys.executable).name, *sys.argv]), flush=True)
-    folder = Path(tempfile.gettempdir()) / f"kouka-national-{args.bodies}x{args.years}-s{args.seed}"
-    if not (folder / ".complete").exists():
-        made = synth.write(folder, bodies=args.bodies, years=args.years, seed=args.seed, jobs=os.cpu_count() or 1)
-        (folder / ".complete").write_text(f"{made.files} {made.reports}\n", encoding="utf-8")
+    folder = servers.national_set(args.bodies, args.years, args.seed)
     files = sorted(folder.glob("*.json"))
     with tempfile.TemporaryDirectory(prefix="kouka-bench-artifacts-") as data:
         os.environ.update(DJANGO_SETTINGS_MODULE="kouka.web.settings", KOUKA_DATA_DIR=data, KOUKA_QUEUE_URL="immediate",

@@ -96,17 +96,7 @@ def main() -> None:
                                                            "postgresql://postgres:postgres@127.0.0.1:5432/test"))
     args = parser.parse_args()
     print("command:", shlex.join([Path(sys.executable).name, *sys.argv]), flush=True)
-    folder = args.set or Path(tempfile.gettempdir()) / f"kouka-national-{args.bodies}x{args.years}-s{args.seed}"
-    done = folder / ".complete"
-    if not done.exists():
-        started = time.perf_counter()
-        made = synth.write(folder, bodies=args.bodies, years=args.years, seed=args.seed, jobs=os.cpu_count() or 1)
-        done.write_text(f"{made.files} {made.reports}\n", encoding="utf-8")
-        print(f"generated {made.files:,} files, {made.reports:,} reports, {made.projects:,} projects, "
-              f"{made.kpis:,} KPIs, {made.bytes / 2**20:.0f} MiB in {time.perf_counter() - started:.0f} s "
-              "(not timed below)", flush=True)
-    else:
-        print(f"using the set in {folder} ({done.read_text(encoding='utf-8').split()[1]} reports)", flush=True)
+    folder = servers.national_set(args.bodies, args.years, args.seed, args.set)
     with tempfile.TemporaryDirectory(prefix="kouka-bench-load-") as name:
         scratch = Path(name)
         for backend in args.backends.split(","):

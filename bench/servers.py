@@ -27,6 +27,27 @@ VENV_BIN = Path(sys.executable).parent
 EXAMPLE = ROOT / "examples" / "isesaki-2022.json"
 
 
+def national_set(bodies: int, years: int, seed: int, folder: Path | None = None) -> Path:
+    """The synthetic national set (``kouka.synth``) in ``folder`` (by default under the temporary directory,
+    named by its parameters), generated once and reused by later runs (not timed)."""
+    import tempfile
+
+    from kouka import synth
+
+    folder = folder or Path(tempfile.gettempdir()) / f"kouka-national-{bodies}x{years}-s{seed}"
+    done = folder / ".complete"
+    if not done.exists():
+        started = time.perf_counter()
+        made = synth.write(folder, bodies=bodies, years=years, seed=seed, jobs=os.cpu_count() or 1)
+        done.write_text(f"{made.files} {made.reports}\n", encoding="utf-8")
+        print(f"generated {made.files:,} files, {made.reports:,} reports, {made.projects:,} projects, "
+              f"{made.kpis:,} KPIs, {made.bytes / 2**20:.0f} MiB in {time.perf_counter() - started:.0f} s "
+              "(not timed below)", flush=True)
+    else:
+        print(f"using the set in {folder} ({done.read_text(encoding='utf-8').split()[1]} reports)", flush=True)
+    return folder
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

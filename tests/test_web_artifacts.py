@@ -19,11 +19,10 @@ from django.db import connections
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from database_support import ENGINES, attach, fresh_database
-from kouka.web import artifacts, dbrouter, mapping, selectors
-from kouka.web.forms import KpiForm
-from kouka.web.models import Cycle, KpiRecord, Publication
-from web_fixtures import build_world
+from database_support import ENGINES, attach
+from kouka.web import artifacts, dbrouter, selectors
+from kouka.web.models import Cycle, Publication
+from web_fixtures import build_world, correct_2022, world_committed
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -40,23 +39,6 @@ def lock_dir(settings: Any, tmp_path: Path) -> Path:
 
 def stored_files(media: Any) -> list[Path]:
     return sorted(p for p in (Path(media) / "artifacts").rglob("*") if p.is_file())
-
-
-def kpi_form_2022(**values: str) -> dict[str, Any]:
-    record = KpiRecord.objects.get(project__cycle__fiscal_year=2022, project__cycle__municipality__slug="isesaki",
-                                   project__number=1, number=1)
-    data = KpiForm.initial_for(mapping.kpi_of(record), record.version)
-    data.update(values)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def correct_2022(admin: Client, actual: str, note: str) -> None:
-    """Reopen 2022, change 成果目標① of 事業① and publish the correction as the next revision."""
-    assert admin.post("/staff/2022/transition/correct/").status_code == 302
-    assert admin.post("/staff/2022/projects/1/kpis/1/", kpi_form_2022(actual_2022=actual)).status_code == 302
-    for step in ("submit", "review"):
-        admin.post(f"/staff/2022/transition/{step}/")
-    admin.post("/staff/2022/transition/publish/", {"note": note})
 
 
 def revision_link(page: str, fmt: str) -> str:
@@ -264,14 +246,8 @@ def test_fill_renders_what_is_missing_of_every_latest_publication_once(world: "W
 @pytest.fixture(params=ENGINES)  # per test: it selects its database for as long as it lives
 def committed_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                     django_db_blocker: Any) -> Iterator["World"]:
-    """The demo world committed in a fresh database of each engine, so other connections (threads) see it."""
-    with django_db_blocker.unblock(), fresh_database(request.param, tmp_path_factory.mktemp("herd")) as alias:
-        call_command("migrate", database=alias, verbosity=0)
-        with dbrouter.using_database(alias), override_settings(PASSWORD_HASHERS=[
-                "django.contrib.auth.hashers.MD5PasswordHasher"]):
-            world = build_world(alias)
-        with dbrouter.using_database(alias):
-            yield world
+    with world_committed(request.param, tmp_path_factory.mktemp("herd"), django_db_blocker) as world:
+        yield world
 
 
 READERS = 8

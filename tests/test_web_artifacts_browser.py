@@ -12,9 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from browser_support import ROOT, WCAG_AND_TARGET_SIZE, axe_violations, horizontal_overflow, save_screenshot
-from kouka.web import mapping
-from kouka.web.forms import KpiForm
-from kouka.web.models import KpiRecord
+from web_fixtures import correct_2022
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -26,19 +24,11 @@ SHOTS = Path(os.environ.get("KOUKA_SCREENSHOTS") or ROOT / "artifacts" / "public
 WINDOWS = {360: 780, 1280: 800}
 
 
-def correct_2022() -> None:
+def correct_2022_as_kikaku() -> None:
     """Publish a correction of 2022 as 企画担当 would (revision 2, 成果目標① of 事業① 2社 → 3社)."""
     admin = Client()
     admin.force_login(get_user_model().objects.get(username="kikaku"))
-    assert admin.post("/staff/2022/transition/correct/").status_code == 302
-    record = KpiRecord.objects.get(project__cycle__fiscal_year=2022, project__cycle__municipality__slug="isesaki",
-                                   project__number=1, number=1)
-    data = KpiForm.initial_for(mapping.kpi_of(record), record.version) | {"actual_2022": "3社"}
-    assert admin.post("/staff/2022/projects/1/kpis/1/", {k: v for k, v in data.items() if v is not None}
-                      ).status_code == 302
-    for step in ("submit", "review"):
-        admin.post(f"/staff/2022/transition/{step}/")
-    admin.post("/staff/2022/transition/publish/", {"note": "成果目標①の実績値を3社に訂正しました。"})
+    correct_2022(admin, "3社", "成果目標①の実績値を3社に訂正しました。")
 
 
 def test_a_superseded_revision_says_so_and_reads_at_every_width(site: str, browser: "Browser",
@@ -48,7 +38,7 @@ def test_a_superseded_revision_says_so_and_reads_at_every_width(site: str, brows
     old_csv = re.search(r'href="(/m/isesaki/2022/r/[0-9a-f]{32}/)export/csv/"', before)
     assert old_csv is not None
     old = old_csv.group(1)
-    correct_2022()
+    correct_2022_as_kikaku()
     for width, height in WINDOWS.items():
         page = browser.new_page(viewport={"width": width, "height": height}, locale="ja-JP", bypass_csp=True)
         page.set_default_timeout(15_000)

@@ -13,16 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
-from django.test import Client, override_settings
+from django.test import Client
 
-from database_support import ENGINES, attach, fresh_database
+from database_support import ENGINES, attach
 from kouka.web import dbrouter, mapping
 from kouka.web.forms import KpiForm, ReportForm
 from kouka.web.models import Change, KpiRecord, ProjectRecord, Publication, State
 from paths import EXAMPLE
-from web_fixtures import build_world
+from web_fixtures import world_committed
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -141,14 +140,8 @@ def test_import_confirm_after_the_year_changed_is_refused(world: "World", tmp_pa
 @pytest.fixture(scope="module", params=ENGINES)
 def racing_world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                  django_db_blocker: Any) -> Iterator["World"]:
-    """The demo world committed in a fresh database of each engine, so other connections (threads) see it."""
-    with django_db_blocker.unblock(), fresh_database(request.param, tmp_path_factory.mktemp("race")) as alias:
-        call_command("migrate", database=alias, verbosity=0)
-        with dbrouter.using_database(alias), override_settings(PASSWORD_HASHERS=[
-                "django.contrib.auth.hashers.MD5PasswordHasher"]):
-            world = build_world(alias)
-        with dbrouter.using_database(alias):
-            yield world
+    with world_committed(request.param, tmp_path_factory.mktemp("race"), django_db_blocker) as world:
+        yield world
 
 
 def race(alias: str, *requests: Callable[[], "HttpResponse"]) -> list[int]:

@@ -12,11 +12,9 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test.client import RequestFactory
 
-from kouka.web import mapping
-from kouka.web.forms import KpiForm
 from kouka.web.front import PublishedFront
-from kouka.web.models import KpiRecord
 from kouka.web.wsgi import django_application
+from web_fixtures import correct_2022
 
 if TYPE_CHECKING:
     from web_fixtures import World
@@ -99,15 +97,7 @@ def test_the_front_answers_as_django_does_without_asking_it(world: "World", fron
 
 def test_a_correction_is_served_at_once(world: "World", front: PublishedFront, counted: Counted) -> None:
     before = call(front)
-    admin = world.client("kikaku")
-    assert admin.post("/staff/2022/transition/correct/").status_code == 302
-    record = KpiRecord.objects.get(project__cycle=world.cycle(2022), project__number=1, number=1)
-    form = KpiForm.initial_for(mapping.kpi_of(record), record.version) | {"actual_2022": "4社"}
-    assert admin.post("/staff/2022/projects/1/kpis/1/", {k: v for k, v in form.items() if v is not None}
-                      ).status_code == 302
-    for step in ("submit", "review"):
-        admin.post(f"/staff/2022/transition/{step}/")
-    admin.post("/staff/2022/transition/publish/", {"note": "実績値を訂正しました。"})
+    correct_2022(world.client("kikaku"), "4社", "実績値を訂正しました。")
     after = call(front)
     assert counted.calls == 2, "the kept page of the superseded revision was served"
     assert after[1]["ETag"] != before[1]["ETag"] and "実績値を訂正しました。" in after[2].decode()

@@ -7,18 +7,23 @@ yushikisha reviewer), and a second municipality (othercity) with its own adminis
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, override_settings
 from django.utils import timezone
 
+from database_support import fresh_database
 from kouka.domain.model import Body, Project, Report
 from kouka.web import dbrouter, mapping
-from kouka.web.models import ApiToken, Cycle, Department, Membership, Municipality, Role, TokenScope
+from kouka.web.forms import KpiForm
+from kouka.web.models import ApiToken, Cycle, Department, KpiRecord, Membership, Municipality, Role, TokenScope
 from kouka.web.ops.demo import load_demo
 from kouka.web.services.tokens import TokenFields, token_create, token_revoke
 from paths import EXAMPLE
@@ -74,6 +79,36 @@ def make_token(world: World, role: str) -> str:
     if role == "token_expired":
         ApiToken.objects.filter(pk=token.pk).update(expires=timezone.now() - timedelta(minutes=1))
     return secret
+
+
+@contextmanager
+def world_committed(engine: str, folder: Path, django_db_blocker: Any) -> Iterator[World]:
+    """The demo world committed in a fresh database of ``engine``, so other connections (threads) see it."""
+    with django_db_blocker.unblock(), fresh_database(engine, folder) as alias:
+        call_command("migrate", database=alias, verbosity=0)
+        with dbrouter.using_database(alias), override_settings(PASSWORD_HASHERS=[
+                "django.contrib.auth.hashers.MD5PasswordHasher"]):
+            world = build_world(alias)
+        with dbrouter.using_database(alias):
+            yield world
+
+
+def kpi_form_2022(**values: str) -> dict[str, Any]:
+    """The form of 伊勢崎市 2022 事業① 成果目標① as its page fills it, with ``values`` changed."""
+    record = KpiRecord.objects.get(project__cycle__fiscal_year=2022, project__cycle__municipality__slug="isesaki",
+                                   project__number=1, number=1)
+    data = KpiForm.initial_for(mapping.kpi_of(record), record.version)
+    data.update(values)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def correct_2022(admin: Client, actual: str, note: str) -> None:
+    """Reopen 2022, change 成果目標① of 事業① and publish the correction as the next revision."""
+    assert admin.post("/staff/2022/transition/correct/").status_code == 302
+    assert admin.post("/staff/2022/projects/1/kpis/1/", kpi_form_2022(actual_2022=actual)).status_code == 302
+    for step in ("submit", "review"):
+        admin.post(f"/staff/2022/transition/{step}/")
+    admin.post("/staff/2022/transition/publish/", {"note": note})
 
 
 def build_world(alias: str) -> World:
